@@ -1,0 +1,3 @@
+"""flashpoint: model and forecast multi-party negotiations at geopolitical flashpoints."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,180 @@
+"""The forecast: run models on a scenario and say which named future each prediction is in.
+
+``forecast()`` runs each requested model once on the scenario's stated values and classifies
+its predicted outcome into the scenario's named futures. The result, :class:`Forecast`, turns
+into the documented JSON document (``docs/json-output.md``) with :meth:`Forecast.to_dict`.
+"""
+
+from __future__ import annotations
+
+import time
+import zlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from flashpoint import __version__
+from flashpoint.analysis.outcomes import UNCLASSIFIED, classify
+from flashpoint.engine.arrays import ScenarioArrays
+from flashpoint.models.base import Trajectory
+from flashpoint.models.registry import get_model, model_names
+from flashpoint.scenario.load import DEFAULT_SCENARIO, load_scenario
+from flashpoint.scenario.schema import Scenario
+from flashpoint.scenario.shocks import apply_shocks
+
+SCHEMA = "flashpoint.forecast/1"
+
+
+@dataclass(frozen=True, eq=False)
+class ModelResult:
+    """One model's forecast: the predicted outcome per issue and the future it falls in."""
+
+    model: str
+    label: str
+    options: dict[str, Any]
+    outcome: dict[str, float]
+    future: str | None
+    trajectory: Trajectory = field(repr=False)
+
+    @property
+    def rounds(self) -> int:
+        return self.trajectory.rounds
+
+
+@dataclass(frozen=True, eq=False)
+class Forecast:
+    """Forecasts of several models for one scenario (after any shocks)."""
+
+    scenario: Scenario
+    source: str
+    shocks: tuple[str, ...]
+    seed: int
+    results: dict[str, ModelResult]
+    timings: dict[str, float]
+
+    def __getitem__(self, model: str) -> ModelResult:
+        return self.results[model]
+
+    @property
+    def models(self) -> list[str]:
+        return list(self.results)
+
+    def future_label(self, future: str | None) -> str:
+        if future is None:
+            return "none of the named futures"
+        return next(o.label for o in self.scenario.outcomes if o.id == future)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The forecast as the JSON document described in ``docs/json-output.md``."""
+        scenario = self.scenario
+        return {
+            "schema": SCHEMA,
+            "flashpoint_version": __version__,
+            "scenario": {
+                "id": scenario.id,
+                "title": scenario.title,
+                "as_of": scenario.as_of.isoformat() if scenario.as_of else None,
+                "source": self.source,
+                "issues": [
+                    {"id": i.id, "label": i.label, "min": i.min, "max": i.max} for i in scenario.issues
+                ],
+                "futures": [{"id": o.id, "label": o.label} for o in scenario.outcomes],
+            },
+            "shocks": list(self.shocks),
+            "seed": self.seed,
+            "models": {
+                name: {
+                    "label": result.label,
+                    "options": result.options,
+                    "rounds": result.rounds,
+                    "outcome": {
+                        issue.id: {
+                            "value": result.outcome[issue.id],
+                            "anchor": issue.anchor_text(result.outcome[issue.id]),
+                        }
+                        for issue in scenario.issues
+                    },
+                    "future": None
+                    if result.future is None
+                    else {"id": result.future, "label": self.future_label(result.future)},
+                }
+                for name, result in self.results.items()
+            },
+            "timings": dict(self.timings),
+        }
+
+    def __repr__(self) -> str:
+        lines = [f"Forecast of '{self.scenario.title}'" + (f" with shocks {', '.join(self.shocks)}" if self.shocks else "")]
+        for name, result in self.results.items():
+            values = ", ".join(f"{key} {value:.1f}" for key, value in result.outcome.items())
+            lines.append(f"  {name}: {values} -> {self.future_label(result.future)}")
+        return "\n".join(lines)
+
+
+def forecast(
+    scenario: Scenario | str | Path = DEFAULT_SCENARIO,
+    models: Sequence[str] | None = None,
+    *,
+    shocks: Sequence[str] = (),
+    options: Mapping[str, Mapping[str, Any]] | None = None,
+    seed: int = 0,
+) -> Forecast:
+    """Run models on a scenario and classify each prediction into the named futures.
+
+    Parameters
+    ----------
+    scenario:
+        A :class:`Scenario`, a file, or a bundled scenario's name (default ``korea-2018``).
+    models:
+        Names of registered models (default: every one, see ``flashpoint models``).
+    shocks:
+        Names of the scenario's shocks to apply first, in order.
+    options:
+        Per model, its options, e.g. ``{"eum": {"rounds": 10}}``.
+    seed:
+        Root of every random stream; each model gets its own stream derived from the seed and
+        its name, so the models run and their order do not change one another's numbers.
+    """
+    source = scenario.id if isinstance(scenario, Scenario) else str(scenario)
+    loaded = load_scenario(scenario)
+    names = list(models) if models else model_names()
+    specs = [get_model(name) for name in names]
+    unknown = set(options or {}) - set(names)
+    if unknown:
+        raise KeyError(f"options given for models not being run: {', '.join(sorted(unknown))}")
+    shocked = apply_shocks(loaded, shocks)
+    arrays = ScenarioArrays.from_scenario(shocked)
+    results: dict[str, ModelResult] = {}
+    timings: dict[str, float] = {}
+    for spec in specs:
+        chosen = spec.options.model_validate(dict((options or {}).get(spec.name, {})))
+        started = time.perf_counter()
+        trajectory = spec(arrays, chosen, model_rng(seed, spec.name))
+        timings[spec.name] = time.perf_counter() - started
+        predicted = trajectory.forecast[0]
+        future = classify(shocked.outcomes, trajectory.forecast, arrays.issues)[0]
+        results[spec.name] = ModelResult(
+            model=spec.name,
+            label=spec.label,
+            options=chosen.model_dump(mode="json"),
+            outcome={issue: float(value) for issue, value in zip(arrays.issues, predicted, strict=True)},
+            future=None if future == UNCLASSIFIED else shocked.outcomes[future].id,
+            trajectory=trajectory,
+        )
+    return Forecast(
+        scenario=shocked,
+        source=source,
+        shocks=tuple(shocks),
+        seed=seed,
+        results=results,
+        timings=timings,
+    )
+
+
+def model_rng(seed: int, model: str) -> np.random.Generator:
+    """The random stream of one model in a run: from the run's seed and the model's name."""
+    key = zlib.crc32(model.encode("utf-8"))
+    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(key,))))

@@ -1,0 +1,70 @@
+"""What every model shares: the call shape, the result (:class:`Trajectory`), the description.
+
+A model is a pure function ``run(arrays, options, rng) -> Trajectory``: it reads a
+:class:`~flashpoint.engine.ScenarioArrays` batch, works on all draws at once, takes any
+randomness from ``rng`` and never prints, plots or touches files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict
+
+from flashpoint.engine.arrays import ScenarioArrays
+
+
+class NoOptions(BaseModel):
+    """Options of a model that has none."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+@dataclass(frozen=True, eq=False)
+class Trajectory:
+    """A model run: positions ``[round, draw, actor, issue]`` and the predicted outcome
+    ``[round, draw, issue]`` after each round (round 0 is the input for iterative models; a
+    one-shot model has a single round). ``events`` holds the model's log when it keeps one.
+    """
+
+    positions: np.ndarray
+    outcome: np.ndarray
+    events: list[Any] | None = None
+
+    @property
+    def rounds(self) -> int:
+        return self.outcome.shape[0]
+
+    @property
+    def forecast(self) -> np.ndarray:
+        """The predicted outcome of the run, ``[draw, issue]``: the last round's."""
+        return self.outcome[-1]
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """A registered model: its name, what it computes, its options and its sources."""
+
+    name: str
+    label: str
+    summary: str
+    run: Callable[[ScenarioArrays, Any, np.random.Generator], Trajectory]
+    options: type[BaseModel] = NoOptions
+    iterative: bool = False
+    stochastic: bool = False
+    joint_issues: bool = False
+    references: tuple[str, ...] = field(default_factory=tuple)
+
+    def __call__(
+        self,
+        arrays: ScenarioArrays,
+        options: BaseModel | dict[str, Any] | None = None,
+        rng: np.random.Generator | None = None,
+    ) -> Trajectory:
+        """Run the model; ``options`` may be a dict of option values."""
+        if not isinstance(options, self.options):
+            options = self.options.model_validate(options or {})
+        return self.run(arrays, options, rng if rng is not None else np.random.default_rng(0))

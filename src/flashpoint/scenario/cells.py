@@ -1,0 +1,98 @@
+"""Reading cells of tabular inputs (CSV, spreadsheets, KTAB and Decide files).
+
+Shared by every table loader so that all of them accept the same spellings of numbers and
+report unreadable cells in the same words.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from flashpoint.scenario.errors import Location, Problem
+
+_DECIMAL_COMMA = re.compile(r"^[-+]?\d+,\d+$")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of a table: its number as the user sees it (1-based) and its cells."""
+
+    number: int
+    cells: list[str]
+
+
+def read_number(
+    text: object, where: Location, problems: list[Problem], *, decimal_comma: bool = False
+) -> float | None:
+    """A finite number from a cell, or None after recording a problem (empty cells included)."""
+    if isinstance(text, bool):
+        problems.append(Problem(where, f"'{text}' is not a number"))
+        return None
+    if isinstance(text, (int, float)):
+        value = float(text)
+    else:
+        cell = str(text if text is not None else "").strip()
+        if not cell:
+            problems.append(Problem(where, "the cell is empty; a number is needed"))
+            return None
+        if decimal_comma and _DECIMAL_COMMA.match(cell):
+            cell = cell.replace(",", ".")
+        try:
+            value = float(cell)
+        except ValueError:
+            problems.append(Problem(where, f"'{cell}' is not a number"))
+            return None
+    if not math.isfinite(value):
+        problems.append(Problem(where, f"'{text}' is not a finite number"))
+        return None
+    return value
+
+
+def infer_salience_scale(saliences: Iterable[float]) -> float:
+    """1 if every salience lies within 0-1 (the 0-1 convention), else 100 (the 0-100 one)."""
+    return 1.0 if all(value <= 1.0 for value in saliences) else 100.0
+
+
+def slug(text: str, *, prefix: str = "x") -> str:
+    """An id made of lower-case letters, digits and '_' that starts with a letter."""
+    out = re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+    if not out or not out[0].isalpha():
+        out = f"{prefix}_{out}" if out else prefix
+    return out
+
+
+def issue_id(text: str) -> str:
+    """An issue id from a column or dimension name: kept if valid, else made valid."""
+    text = text.strip()
+    if re.fullmatch(r"[A-Za-z][A-Za-z0-9_\-]*", text):
+        return text
+    return slug(text, prefix="issue")
+
+
+def sniff_delimiter(text: str, candidates: str = "\t;,") -> str:
+    """The delimiter of a delimited text file: tab, semicolon or comma."""
+    sample = "\n".join(line for line in text.splitlines()[:50] if line.strip())
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=candidates).delimiter
+    except csv.Error:
+        counts = {d: sample.count(d) for d in candidates}
+        return max(counts, key=lambda d: counts[d])
+
+
+def read_rows(text: str, delimiter: str, quotechar: str = '"') -> list[Row]:
+    """Every non-blank row of delimited text, numbered by the line it starts on."""
+    lines = text.splitlines()
+    reader = csv.reader(lines, delimiter=delimiter, quotechar=quotechar, skipinitialspace=True)
+    rows: list[Row] = []
+    start = 1
+    for cells in reader:
+        number = start
+        start = reader.line_num + 1
+        cleaned = [cell.strip() for cell in cells]
+        if any(cleaned):
+            rows.append(Row(number, cleaned))
+    return rows

@@ -1,0 +1,115 @@
+"""KTAB's SMP CSV input (KAPSARC Toolkit for Behavioral Analysis, Spatial Model of Politics).
+
+Format (see ``shared/research/ktab.md`` §3.2): comma separated, quoted text trimmed, a trailing
+comma on any line tolerated.
+
+- line 1: scenario name, description, number of actors, number of dimensions;
+- line 2: a header ``Actor, Description, Power, <dimension 1 position>, <salience 1>, ...``; the
+  position column's header names the dimension (a trailing " Position" is dropped);
+- then one line per actor: name, description, capability, then position (0-100) and salience
+  (0-100) per dimension. An actor's saliences add up to at most 100.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flashpoint.scenario.cells import Row, issue_id, read_number, read_rows, slug
+from flashpoint.scenario.errors import Location, Origin, Problem
+from flashpoint.scenario.tables import Declared, Entry, assemble
+
+
+def looks_like_ktab(text: str) -> bool:
+    """True if the text has KTAB's first two lines (counts on line 1, 'Actor,' header on line 2)."""
+    rows = read_rows("\n".join(text.splitlines()[:2]), ",")
+    if len(rows) < 2 or len(rows[0].cells) < 4:
+        return False
+    counts = rows[0].cells[2:4]
+    return all(re.fullmatch(r"\d+", c) for c in counts) and rows[1].cells[0].lower() == "actor"
+
+
+def read_ktab(text: str, *, file: str, name: str) -> tuple[dict[str, Any], Origin, list[Problem]]:
+    """Scenario data from the text of a KTAB SMP CSV file."""
+    origin = Origin(file=file, show_path=False)
+    problems: list[Problem] = []
+    rows = read_rows(text, ",")
+
+    def at(row: Row, column: str | None = None) -> Location:
+        return Location(file=file, row=row.number, column=column)
+
+    if len(rows) < 2:
+        problems.append(Problem(Location(file=file), "a KTAB file needs a scenario line, a header line and a line per actor"))
+        return {"id": slug(name), "title": name}, origin, problems
+    first, header, body = rows[0], rows[1], rows[2:]
+    title = first.cells[0] or name
+    description = first.cells[1] if len(first.cells) > 1 else ""
+    declared_actors = _count(first, 2, "number of actors", at, problems)
+    declared_dims = _count(first, 3, "number of dimensions", at, problems)
+    data: dict[str, Any] = {
+        "id": slug(title),
+        "title": title,
+        "description": description,
+        "salience_scale": 100.0,
+        "provenance": f"Imported from the KTAB SMP file {file}.",
+    }
+    if declared_dims is None:
+        return data, origin, problems
+    dims = [cell for cell in header.cells[3::2]][:declared_dims]
+    if len(dims) < declared_dims:
+        problems.append(
+            Problem(at(header), f"the header names {len(dims)} dimension(s) but line 1 declares {declared_dims}")
+        )
+        return data, origin, problems
+    issues: dict[str, Declared] = {}
+    for number, title_cell in enumerate(dims, start=1):
+        label = re.sub(r"\s+position$", "", title_cell, flags=re.IGNORECASE).strip() or f"Dimension {number}"
+        key = issue_id(label)
+        issues[key] = Declared({"id": key, "label": label, "min": 0.0, "max": 100.0}, at(header, title_cell))
+
+    actors: dict[str, Declared] = {}
+    entries: list[Entry] = []
+    needed = 3 + 2 * declared_dims
+    for row in body:
+        cells = row.cells + [""] * (needed - len(row.cells))
+        actor = cells[0]
+        if not actor:
+            problems.append(Problem(at(row, "Actor"), "the actor's name is missing"))
+            continue
+        if actor in actors:
+            problems.append(Problem(at(row, "Actor"), f"actor '{actor}' is listed twice (first at row {actors[actor].place.row})"))
+            continue
+        actors[actor] = Declared({"id": actor, "description": cells[1]}, at(row, "Actor"))
+        power_column = header.cells[2] if len(header.cells) > 2 else "Power"
+        capability = read_number(cells[2], at(row, power_column), problems)
+        total = 0.0
+        for number, key in enumerate(issues):
+            position_column = header.cells[3 + 2 * number]
+            salience_column = header.cells[4 + 2 * number] if 4 + 2 * number < len(header.cells) else f"Sal{number + 1}"
+            entry = Entry(actor, key, at(row))
+            entry.values["capability"] = capability
+            entry.places["capability"] = at(row, power_column)
+            entry.values["position"] = read_number(cells[3 + 2 * number], at(row, position_column), problems)
+            entry.places["position"] = at(row, position_column)
+            entry.values["salience"] = read_number(cells[4 + 2 * number], at(row, salience_column), problems)
+            entry.places["salience"] = at(row, salience_column)
+            total += entry.values["salience"] or 0.0
+            entries.append(entry)
+        if total > 100 + 1e-9:
+            problems.append(
+                Problem(at(row), f"the saliences of actor '{actor}' add up to {total:g}; KTAB allows at most 100")
+            )
+    if declared_actors is not None and declared_actors != len(actors):
+        problems.append(
+            Problem(at(first), f"line 1 declares {declared_actors} actors but the file lists {len(actors)}")
+        )
+    data.update(assemble(entries, issues, actors, origin, problems))
+    return data, origin, problems
+
+
+def _count(row: Row, index: int, what: str, at: Any, problems: list[Problem]) -> int | None:
+    cell = row.cells[index] if index < len(row.cells) else ""
+    if not re.fullmatch(r"\d+", cell):
+        problems.append(Problem(at(row), f"line 1 must give the {what} as a whole number in field {index + 1}, not '{cell}'"))
+        return None
+    return int(cell)

@@ -1,0 +1,127 @@
+"""Load and save scenarios in any supported format, and find the bundled ones.
+
+========  ====================================  =====================
+format    files                                 read / write
+========  ====================================  =====================
+yaml      ``.yaml``, ``.yml``                   read, write
+json      ``.json``                             read, write
+xlsx      ``.xlsx`` workbook or actor table     read, write
+csv       ``.csv``, ``.tsv``, ``.txt`` table    read, write (long actor table)
+ktab      KTAB SMP ``.csv``                     read
+decide    Decide ``#A/#P/#M/#D`` file           read
+========  ====================================  =====================
+
+A delimited text file is recognised as Decide or KTAB by its content, else read as an actor
+table; ``format=`` overrides the guess.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from flashpoint.scenario.cells import read_rows, sniff_delimiter
+from flashpoint.scenario.decide import looks_like_decide, read_decide
+from flashpoint.scenario.errors import Location, Origin, Problem, ScenarioError
+from flashpoint.scenario.ktab import looks_like_ktab, read_ktab
+from flashpoint.scenario.native import read_native, write_json, write_yaml
+from flashpoint.scenario.schema import Scenario
+from flashpoint.scenario.tables import read_actor_table, write_table_csv
+from flashpoint.scenario.validate import build_scenario
+from flashpoint.scenario.workbook import read_workbook, write_workbook
+
+READ_FORMATS = ("yaml", "json", "xlsx", "csv", "ktab", "decide")
+WRITE_FORMATS = ("yaml", "json", "xlsx", "csv")
+_EXTENSIONS = {
+    ".yaml": "yaml", ".yml": "yaml", ".json": "json", ".xlsx": "xlsx", ".xlsm": "xlsx",
+    ".csv": "text", ".tsv": "text", ".txt": "text",
+}
+DEFAULT_SCENARIO = "korea-2018"
+
+
+def bundled_dir() -> Path:
+    return Path(str(resources.files("flashpoint") / "data" / "scenarios"))
+
+
+def bundled_names() -> list[str]:
+    """The names of the scenarios that ship with flashpoint."""
+    return sorted(path.stem for path in bundled_dir().glob("*.yaml"))
+
+
+def resolve(source: str | Path) -> Path:
+    """A path for a file name or a bundled scenario's name (a file wins if both exist)."""
+    path = Path(source)
+    if path.exists():
+        return path
+    if str(source) in bundled_names():
+        return bundled_dir() / f"{source}.yaml"
+    names = ", ".join(bundled_names())
+    raise ScenarioError(
+        [Problem(Location(file=str(source)), f"no such file, and no bundled scenario of that name (bundled: {names})")]
+    )
+
+
+def load_scenario(source: str | Path | Scenario = DEFAULT_SCENARIO, *, format: str | None = None) -> Scenario:
+    """Load a scenario from a file or a bundled scenario's name (default: ``korea-2018``).
+
+    Raises :class:`ScenarioError` listing every problem found, each with its file, sheet, row
+    and column (tables) or line (YAML, JSON).
+    """
+    if isinstance(source, Scenario):
+        return source
+    path = resolve(source)
+    raw, origin, problems = read_source(path, format=format)
+    return build_scenario(raw, origin, problems)
+
+
+def read_source(path: Path, *, format: str | None = None) -> tuple[Any, Origin, list[Problem]]:
+    """Raw scenario data from a file, where each value came from, and reading problems."""
+    kind = format or _EXTENSIONS.get(path.suffix.lower())
+    if kind is None:
+        if path.suffix.lower() == ".xls":
+            message = "old .xls workbooks cannot be read: save the file as .xlsx"
+        else:
+            message = f"unknown file type '{path.suffix}': flashpoint reads .yaml, .yml, .json, .xlsx, .csv, .tsv and .txt"
+        raise ScenarioError([Problem(Location(file=path.name), message)])
+    if kind not in READ_FORMATS + ("text",):
+        raise ScenarioError([Problem(Location(file=path.name), f"unknown format '{kind}' (formats: {', '.join(READ_FORMATS)})")])
+    if kind == "xlsx":
+        try:
+            return read_workbook(path)
+        except (OSError, ValueError, KeyError) as error:
+            raise ScenarioError([Problem(Location(file=path.name), f"cannot read the workbook: {error}")]) from None
+    text = _read_text(path)
+    if kind == "text":
+        kind = "decide" if looks_like_decide(text) else "ktab" if looks_like_ktab(text) else "csv"
+    if kind in ("yaml", "json"):
+        return read_native(text, path.name)
+    if kind == "decide":
+        return read_decide(text, file=path.name, name=path.stem)
+    if kind == "ktab":
+        return read_ktab(text, file=path.name, name=path.stem)
+    delimiter = sniff_delimiter(text, ",;\t")
+    return read_actor_table(read_rows(text, delimiter), file=path.name, name=path.stem, decimal_comma=delimiter != ",")
+
+
+def _read_text(path: Path) -> str:
+    data = path.read_bytes()
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ScenarioError([Problem(Location(file=path.name), "the file is neither UTF-8 nor Windows-1252 text")])
+
+
+def save_scenario(scenario: Scenario, path: str | Path, *, format: str | None = None) -> Path:
+    """Write a scenario as YAML, JSON, an Excel workbook, or a CSV actor table."""
+    path = Path(path)
+    kind = format or {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".xlsx": "xlsx", ".csv": "csv"}.get(path.suffix.lower())
+    writers = {"yaml": write_yaml, "json": write_json, "xlsx": write_workbook, "csv": write_table_csv}
+    if kind not in writers:
+        raise ValueError(
+            f"cannot write '{path.name}': flashpoint writes .yaml, .yml, .json, .xlsx and .csv"
+        )
+    writers[kind](scenario, path)
+    return path

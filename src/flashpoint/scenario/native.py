@@ -1,0 +1,122 @@
+"""The native scenario format: a YAML (or JSON) document mirroring :class:`Scenario`.
+
+Reading records the line of every value, so problems are reported as
+``korea.yaml, line 42, actors[0].issues.denuclearization.salience: 140 is above ...``.
+Writing produces the canonical form: fields in schema order, defaults left out, futures'
+conditions as short strings (``"denuclearization >= 70"``).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from flashpoint.scenario.errors import Location, Origin, Path_, Problem, ScenarioError
+from flashpoint.scenario.schema import AllOf, AnyOf, Condition, Not, Scenario
+
+
+def read_native(text: str, name: str | None = None) -> tuple[Any, Origin, list[Problem]]:
+    """Parse YAML or JSON text; return the data, where each value came from, and any problems."""
+    origin = Origin(file=name)
+    problems: list[Problem] = []
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise ScenarioError([Problem(Location(file=name), "the file is empty")])
+        _record_lines(loader, node, (), origin, problems)
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark is not None else None
+        what = error.problem or error.context or "unreadable"
+        raise ScenarioError(
+            [Problem(Location(file=name, line=line), f"this is not valid YAML or JSON: {what}")]
+        ) from None
+    finally:
+        loader.dispose()
+    return data, origin, problems
+
+
+def _record_lines(
+    loader: yaml.SafeLoader, node: yaml.Node, path: Path_, origin: Origin, problems: list[Problem]
+) -> None:
+    origin.record(path, line=node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[Any, int] = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node)
+            if isinstance(key, float) and key.is_integer():
+                key = int(key)
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                problems.append(
+                    Problem(
+                        Location(file=origin.file, line=line),
+                        f"'{key}' appears twice in the same mapping (first at line {seen[key]})",
+                    )
+                )
+                continue
+            seen[key] = line
+            _record_lines(loader, value_node, path + (key,), origin, problems)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _record_lines(loader, item, path + (index,), origin, problems)
+
+
+def scenario_to_data(scenario: Scenario) -> dict[str, Any]:
+    """The canonical plain-data form of a scenario (what YAML and JSON files hold)."""
+    data = scenario.model_dump(mode="json", exclude_defaults=True, by_alias=True)
+    data = {"id": scenario.id, "title": scenario.title, **data}
+    for issue, raw in zip(scenario.issues, data.get("issues", []), strict=True):
+        if issue.anchors:
+            raw["anchors"] = dict(issue.anchors)
+    for outcome, raw in zip(scenario.outcomes, data.get("outcomes", []), strict=True):
+        raw["when"] = rule_to_data(outcome.when)
+    return _numbers(data)
+
+
+def rule_to_data(rule: Any) -> Any:
+    """A future's condition in its written form: strings for comparisons, all/any/not maps."""
+    if rule == "otherwise":
+        return "otherwise"
+    if isinstance(rule, Condition):
+        return str(rule)
+    if isinstance(rule, AllOf):
+        return {"all": [rule_to_data(part) for part in rule.all]}
+    if isinstance(rule, AnyOf):
+        return {"any": [rule_to_data(part) for part in rule.any]}
+    if isinstance(rule, Not):
+        return {"not": rule_to_data(rule.not_)}
+    raise TypeError(f"not a rule: {rule!r}")
+
+
+def _numbers(value: Any) -> Any:
+    """Write whole numbers as integers (100, not 100.0) for readable files."""
+    if isinstance(value, dict):
+        return {_number(key): _numbers(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_numbers(item) for item in value]
+    return _number(value)
+
+
+def _number(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return int(value)
+    return value
+
+
+def write_yaml(scenario: Scenario, path: Path) -> None:
+    data = scenario_to_data(scenario)
+    if scenario.as_of is not None:
+        data["as_of"] = scenario.as_of
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    path.write_text(text, encoding="utf-8")
+
+
+def write_json(scenario: Scenario, path: Path) -> None:
+    text = json.dumps(scenario_to_data(scenario), indent=2, ensure_ascii=False)
+    path.write_text(text + "\n", encoding="utf-8")

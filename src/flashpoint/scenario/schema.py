@@ -1,0 +1,366 @@
+"""The scenario: what an analyst states about a negotiation.
+
+A :class:`Scenario` holds the issues under negotiation (each a scale with labelled anchor points),
+the actors (capability; per issue a position, a salience and optionally an issue-specific
+capability; an actor may be absent from an issue), the uncertainty of any input, the named futures
+(:class:`Outcome`: structured conditions over the issue results) and named shocks (changes to
+inputs). The classes here check the *shape and type* of each record; checks across records
+(positions inside their issue's scale, references to known issues and actors, ...) live in
+:mod:`flashpoint.scenario.validate`, which reports every problem at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    field_validator,
+    model_validator,
+)
+
+ISSUE_ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_\-]*$"
+SCENARIO_ID_PATTERN = r"^[a-z0-9][a-z0-9_\-]*$"
+FIELDS = ("position", "salience", "capability")
+Field_ = Literal["position", "salience", "capability"]
+Comparison = Literal[">=", "<=", ">", "<"]
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+NonEmpty = Annotated[str, Field(min_length=1)]
+IssueId = Annotated[str, Field(pattern=ISSUE_ID_PATTERN)]
+Finite = Annotated[float, Field(allow_inf_nan=False)]
+NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+
+
+class Source(_Record):
+    """A source the scenario's numbers rest on."""
+
+    id: str = ""
+    citation: NonEmpty
+    url: str = ""
+
+
+class Issue(_Record):
+    """One issue under negotiation: a one-dimensional scale from ``min`` to ``max``.
+
+    ``anchors`` label points of the scale in plain words, e.g. ``{0: "no steps",
+    100: "complete, verified"}``.
+    """
+
+    id: IssueId
+    label: str = ""
+    description: str = ""
+    min: Finite = 0.0
+    max: Finite = 100.0
+    anchors: dict[Finite, NonEmpty] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _default_label(self) -> Issue:
+        if not self.label:
+            object.__setattr__(self, "label", self.id)
+        return self
+
+    def anchor_text(self, value: float) -> str:
+        """The label of the anchor nearest to ``value`` ('' when the issue has none)."""
+        if not self.anchors:
+            return ""
+        nearest = min(self.anchors, key=lambda point: (abs(point - value), point))
+        return self.anchors[nearest]
+
+
+class Stance(_Record):
+    """An actor's stance on one issue: position, salience, optional issue-specific capability.
+
+    The ``*_note`` fields say why a number is what it is (a quote, a dated fact, a source).
+    """
+
+    position: Finite
+    salience: NonNegative
+    capability: NonNegative | None = None
+    position_note: str = ""
+    salience_note: str = ""
+    capability_note: str = ""
+
+
+class Actor(_Record):
+    """A party to the negotiation. ``issues`` maps issue ids to the actor's stance on each."""
+
+    id: NonEmpty
+    label: str = ""
+    description: str = ""
+    capability: NonNegative | None = None
+    capability_note: str = ""
+    issues: dict[str, Stance] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _default_label(self) -> Actor:
+        if not self.label:
+            object.__setattr__(self, "label", self.id)
+        return self
+
+    def capability_on(self, issue_id: str) -> float | None:
+        """The capability the actor brings to an issue: its issue-specific one, else its own."""
+        stance = self.issues.get(issue_id)
+        if stance is not None and stance.capability is not None:
+            return stance.capability
+        return self.capability
+
+
+class Uncertainty(_Record):
+    """How uncertain one input is: a distribution around the stated value.
+
+    ``field`` is ``position``, ``salience`` or ``capability`` of ``actor`` (on ``issue``; a
+    capability without an issue is the actor's own capability). Parameters by distribution:
+
+    - ``uniform``: ``low``, ``high``.
+    - ``triangular``: ``low``, ``high``, ``mode`` (default: the stated value).
+    - ``normal``: ``sd``, ``mean`` (default: the stated value), truncated to ``low``-``high``
+      (default: the bounds of the input, e.g. the issue's scale).
+    - ``beta``: ``sd``, ``mean`` (default: the stated value), on ``low``-``high`` (default: the
+      bounds of the input; required for a capability).
+
+    Inputs sharing a ``group`` move together: ``correlation`` (-1 to 1, default 1) is the
+    correlation of the input with the group's common factor (e.g. one "sincerity" factor moving
+    several of an actor's inputs at once).
+    """
+
+    actor: NonEmpty
+    issue: str | None = None
+    field: Field_
+    distribution: Literal["uniform", "triangular", "normal", "beta"]
+    low: Finite | None = None
+    high: Finite | None = None
+    mode: Finite | None = None
+    mean: Finite | None = None
+    sd: Annotated[float, Field(gt=0, allow_inf_nan=False)] | None = None
+    group: str | None = None
+    correlation: Annotated[float, Field(ge=-1, le=1)] | None = None
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _parameters_fit_distribution(self) -> Uncertainty:
+        needed = {
+            "uniform": ({"low", "high"}, set()),
+            "triangular": ({"low", "high"}, {"mode"}),
+            "normal": ({"sd"}, {"mean", "low", "high"}),
+            "beta": ({"sd"}, {"mean", "low", "high"}),
+        }[self.distribution]
+        required, optional = needed
+        given = {name for name in ("low", "high", "mode", "mean", "sd") if getattr(self, name) is not None}
+        missing = sorted(required - given)
+        extra = sorted(given - required - optional)
+        if missing:
+            raise ValueError(f"a {self.distribution} distribution needs {_and(missing)}")
+        if extra:
+            raise ValueError(
+                f"a {self.distribution} distribution takes no {_and(extra)}"
+                f" (it takes {_and(sorted(required | optional))})"
+            )
+        if self.low is not None and self.high is not None and not self.low < self.high:
+            raise ValueError(f"low ({self.low:g}) must be below high ({self.high:g})")
+        if self.correlation is not None and self.group is None:
+            raise ValueError("a correlation needs a group: the factor the input is correlated with")
+        return self
+
+    @property
+    def target(self) -> tuple[str, str | None, str]:
+        return (self.actor, self.issue, self.field)
+
+
+_CONDITION = re.compile(
+    r"^\s*(?P<issue>[A-Za-z][A-Za-z0-9_\-]*)\s*(?P<op>>=|<=|>|<)\s*"
+    r"(?P<value>[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?)\s*$"
+)
+
+
+class Condition(_Record):
+    """``issue op value``: the predicted outcome on ``issue`` compared with a threshold.
+
+    Written in files as a short string such as ``"denuclearization >= 70"``; never evaluated as
+    code, only matched against ``<issue id> <op> <number>`` with op one of ``>= <= > <``.
+    """
+
+    issue: IssueId
+    op: Comparison
+    value: Finite
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, data: Any) -> Any:
+        if isinstance(data, str):
+            match = _CONDITION.match(data)
+            if match is None:
+                raise ValueError(
+                    f"cannot read the condition '{data}': write it as '<issue> <op> <number>',"
+                    " e.g. 'denuclearization >= 70', with op one of >=, <=, >, <"
+                )
+            return {"issue": match["issue"], "op": match["op"], "value": float(match["value"])}
+        return data
+
+    def __str__(self) -> str:
+        return f"{self.issue} {self.op} {self.value:g}"
+
+
+class AllOf(_Record):
+    all: Annotated[list["Rule"], Field(min_length=1)]
+
+
+class AnyOf(_Record):
+    any: Annotated[list["Rule"], Field(min_length=1)]
+
+
+class Not(_Record):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    not_: "Rule" = Field(alias="not")
+
+
+def _rule_kind(value: Any) -> str:
+    if isinstance(value, dict):
+        for key in ("all", "any", "not"):
+            if key in value:
+                return f"<{key}>"
+        return "<condition>"
+    if isinstance(value, (AllOf, AnyOf, Not)):
+        return {AllOf: "<all>", AnyOf: "<any>", Not: "<not>"}[type(value)]
+    return "<condition>"
+
+
+Rule = Annotated[
+    Annotated[Condition, Tag("<condition>")]
+    | Annotated[AllOf, Tag("<all>")]
+    | Annotated[AnyOf, Tag("<any>")]
+    | Annotated[Not, Tag("<not>")],
+    Discriminator(_rule_kind),
+]
+AllOf.model_rebuild()
+AnyOf.model_rebuild()
+Not.model_rebuild()
+
+
+class Outcome(_Record):
+    """A named future: a condition over the predicted issue outcomes.
+
+    Futures are tried in the order they are listed; a prediction falls in the first whose
+    condition holds. ``when: otherwise`` (allowed once, last) catches every prediction that
+    no other future claims, so the futures then cover every possible prediction.
+    """
+
+    id: IssueId
+    label: str = ""
+    description: str = ""
+    when: Rule | Literal["otherwise"]
+
+    @field_validator("when", mode="before")
+    @classmethod
+    def _otherwise(cls, value: Any) -> Any:
+        if isinstance(value, str) and value.strip().lower() == "otherwise":
+            return "otherwise"
+        return value
+
+    @model_validator(mode="after")
+    def _default_label(self) -> Outcome:
+        if not self.label:
+            object.__setattr__(self, "label", self.id)
+        return self
+
+
+class Change(_Record):
+    """One change to the inputs: set or shift an actor's input, or drop the actor.
+
+    - ``{actor, issue, field: position|salience, set: v}`` or ``shift: +/-d``;
+    - ``{actor, field: capability, set|shift}`` changes the actor's own capability, with an
+      ``issue`` its capability on that issue;
+    - ``{actor, drop: true}`` removes the actor; with an ``issue``, from that issue only.
+
+    A shifted value is clipped to the bounds of the input (the issue's scale, 0 to the salience
+    scale, capability 0 or more).
+    """
+
+    actor: NonEmpty
+    issue: str | None = None
+    field: Field_ | None = None
+    set: Finite | None = None
+    shift: Finite | None = None
+    drop: bool = False
+
+    @model_validator(mode="after")
+    def _one_kind_of_change(self) -> Change:
+        if self.drop:
+            if self.field is not None or self.set is not None or self.shift is not None:
+                raise ValueError("a change that drops an actor takes no field, set or shift")
+            return self
+        if self.field is None:
+            raise ValueError("say which input changes: field: position, salience or capability")
+        if (self.set is None) == (self.shift is None):
+            raise ValueError("give exactly one of set (a new value) or shift (an amount to add)")
+        if self.field in ("position", "salience") and self.issue is None:
+            raise ValueError(f"a change of {self.field} needs an issue")
+        return self
+
+
+class Shock(_Record):
+    """A named what-if: changes applied together, in order. Shocks compose."""
+
+    id: IssueId
+    label: str = ""
+    description: str = ""
+    changes: Annotated[list[Change], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _default_label(self) -> Shock:
+        if not self.label:
+            object.__setattr__(self, "label", self.id)
+        return self
+
+
+class Scenario(_Record):
+    """A negotiation as an analyst states it. Build it with :func:`flashpoint.load_scenario` or
+    :func:`flashpoint.scenario.validate.build_scenario`, which check it as a whole."""
+
+    id: Annotated[str, Field(pattern=SCENARIO_ID_PATTERN)] = "scenario"
+    title: NonEmpty
+    description: str = ""
+    as_of: dt.date | None = None
+    sources: list[Source] = Field(default_factory=list)
+    provenance: str = ""
+    salience_scale: Annotated[float, Field(gt=0, allow_inf_nan=False)] = 100.0
+    issues: list[Issue] = Field(default_factory=list)
+    actors: list[Actor] = Field(default_factory=list)
+    uncertainty: list[Uncertainty] = Field(default_factory=list)
+    outcomes: list[Outcome] = Field(default_factory=list)
+    shocks: list[Shock] = Field(default_factory=list)
+
+    def issue(self, issue_id: str) -> Issue:
+        for issue in self.issues:
+            if issue.id == issue_id:
+                return issue
+        raise KeyError(f"no issue '{issue_id}' in scenario {self.id}")
+
+    def actor(self, actor_id: str) -> Actor:
+        for actor in self.actors:
+            if actor.id == actor_id:
+                return actor
+        raise KeyError(f"no actor '{actor_id}' in scenario {self.id}")
+
+    def shock(self, shock_id: str) -> Shock:
+        for shock in self.shocks:
+            if shock.id == shock_id:
+                return shock
+        known = ", ".join(s.id for s in self.shocks) or "none"
+        raise KeyError(f"no shock '{shock_id}' in scenario {self.id} (shocks: {known})")
+
+
+def _and(words: list[str]) -> str:
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]

@@ -1,0 +1,308 @@
+"""Actor tables: one row per actor (one issue) or per actor and issue (a long table).
+
+Columns (names are case-insensitive; spaces count as ``_``):
+
+========================  =====================================================================
+``actor``                 the actor's id (required)
+``capability``            also ``power``, ``clout`` or ``influence`` (required)
+``position``              the actor's position on the issue (required)
+``salience``              how much the issue matters to the actor (required)
+``issue``                 the issue's id; without this column the table holds one issue, named
+                          after the file
+``label``                 the actor's name as shown in reports
+``issue_label``           the issue's name as shown in reports
+``min``, ``max``          the issue's scale (default 0 to 100); the same on every row of an issue
+``position_note`` ...     ``salience_note``, ``capability_note``: why the number is what it is
+========================  =====================================================================
+
+Saliences are read on a 0-1 scale when every one of them is at most 1, else on 0-100. When all of
+an actor's rows give the same capability (and note) it becomes the actor's capability; otherwise
+each row's capability applies to that issue only.
+
+:func:`assemble` turns such rows into scenario data; the Decide and KTAB loaders use it too.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from flashpoint.scenario.cells import Row, infer_salience_scale, issue_id, read_number, slug
+from flashpoint.scenario.errors import Location, Origin, Problem
+from flashpoint.scenario.schema import Scenario
+
+NOTES = ("position_note", "salience_note", "capability_note")
+_ALIASES = {
+    "actor": ("actor", "actor_id"),
+    "label": ("label", "actor_label", "actor_name"),
+    "issue": ("issue", "issue_id"),
+    "issue_label": ("issue_label", "issue_name"),
+    "capability": ("capability", "power", "clout", "influence"),
+    "position": ("position",),
+    "salience": ("salience",),
+    "min": ("min", "scale_min"),
+    "max": ("max", "scale_max"),
+    **{note: (note,) for note in NOTES},
+}
+_REQUIRED = ("actor", "capability", "position", "salience")
+TABLE_COLUMNS = (
+    "actor", "label", "issue", "issue_label", "min", "max",
+    "capability", "position", "salience", *NOTES,
+)
+
+
+@dataclass
+class Entry:
+    """One actor's stance on one issue, read from a row, with where each value came from."""
+
+    actor: str
+    issue: str
+    row: Location
+    values: dict[str, Any] = field(default_factory=dict)
+    places: dict[str, Location] = field(default_factory=dict)
+
+
+@dataclass
+class Declared:
+    """An actor or issue declared by a loader: its fields and where it was declared."""
+
+    data: dict[str, Any]
+    place: Location
+    places: dict[str, Location] = field(default_factory=dict)
+
+
+def assemble(
+    entries: list[Entry],
+    issues: dict[str, Declared],
+    actors: dict[str, Declared],
+    origin: Origin,
+    problems: list[Problem],
+) -> dict[str, Any]:
+    """Scenario data (issues and actors) from declared issues and actors and per-row stances.
+
+    Records in ``origin`` where every value came from. A second row for the same actor and
+    issue is a problem.
+    """
+    for index, declared in enumerate(issues.values()):
+        origin.places[("issues", index)] = declared.place
+        for name, place in declared.places.items():
+            origin.places[("issues", index, name)] = place
+    by_actor: dict[str, dict[str, Entry]] = {actor_id: {} for actor_id in actors}
+    for entry in entries:
+        stances = by_actor.setdefault(entry.actor, {})
+        if entry.issue in stances:
+            first = stances[entry.issue].row.row
+            problems.append(
+                Problem(entry.row, f"a second row for actor '{entry.actor}' on issue '{entry.issue}' (first at row {first})")
+            )
+            continue
+        stances[entry.issue] = entry
+    actor_data = []
+    for index, (actor_id, stances) in enumerate(by_actor.items()):
+        declared = actors.get(actor_id)
+        head = dict(declared.data) if declared else {"id": actor_id}
+        path = ("actors", index)
+        first = next(iter(stances.values()), None)
+        origin.places[path] = declared.place if declared else (first.row if first else Location(file=origin.file))
+        if declared:
+            for name, place in declared.places.items():
+                origin.places[path + (name,)] = place
+        shared = _shared_capability(list(stances.values()))
+        if shared is not None and "capability" not in head:
+            head["capability"] = shared[0]
+            if shared[1]:
+                head["capability_note"] = shared[1]
+            assert first is not None
+            origin.places[path + ("capability",)] = first.places.get("capability", first.row)
+        head["issues"] = {}
+        for issue_key, entry in stances.items():
+            stance = {
+                name: value
+                for name, value in entry.values.items()
+                if not (shared is not None and name in ("capability", "capability_note"))
+                and value not in (None, "")
+            }
+            head["issues"][issue_key] = stance
+            origin.places[path + ("issues", issue_key)] = entry.row
+            for name, place in entry.places.items():
+                origin.places[path + ("issues", issue_key, name)] = place
+        actor_data.append(head)
+    return {"issues": [d.data for d in issues.values()], "actors": actor_data}
+
+
+def _shared_capability(entries: list[Entry]) -> tuple[float, str] | None:
+    """(capability, note) if every entry gives the same ones, else None."""
+    pairs = {(e.values.get("capability"), e.values.get("capability_note", "")) for e in entries}
+    if len(pairs) != 1:
+        return None
+    capability, note = pairs.pop()
+    return (capability, note) if capability is not None else None
+
+
+def read_actor_table(
+    rows: list[Row], *, file: str, name: str, sheet: str | None = None, decimal_comma: bool = False
+) -> tuple[dict[str, Any], Origin, list[Problem]]:
+    """Scenario data from the rows of an actor table (first row: the header)."""
+    origin = Origin(file=file, show_path=False)
+    problems: list[Problem] = []
+
+    def place(row: int | None = None, column: str | None = None) -> Location:
+        return Location(file=file, sheet=sheet, row=row, column=column)
+
+    if not rows:
+        problems.append(Problem(place(), "the table is empty: it needs a header row and a row per actor"))
+        return {"id": slug(name), "title": name}, origin, problems
+    header, body = rows[0], rows[1:]
+    columns = _columns(header, place, problems)
+    missing = [c for c in _REQUIRED if c not in columns]
+    if missing:
+        found = ", ".join(cell for cell in header.cells if cell) or "none"
+        problems.append(
+            Problem(place(header.number), f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)} (columns found: {found})")
+        )
+        return {"id": slug(name), "title": name}, origin, problems
+
+    single_issue = issue_id(name)
+    issues: dict[str, Declared] = {}
+    actors: dict[str, Declared] = {}
+    entries: list[Entry] = []
+    for row in body:
+        def cell(column: str) -> str:
+            index = columns.get(column)
+            return row.cells[index] if index is not None and index < len(row.cells) else ""
+
+        def at(column: str) -> Location:
+            return place(row.number, header.cells[columns[column]])
+
+        actor = cell("actor")
+        if not actor:
+            problems.append(Problem(at("actor"), "the actor is missing"))
+            continue
+        issue = cell("issue") if "issue" in columns else single_issue
+        if not issue:
+            problems.append(Problem(at("issue"), "the issue is missing"))
+            continue
+        if actor not in actors:
+            actors[actor] = Declared({"id": actor}, place(row.number, header.cells[columns["actor"]]))
+        if cell("label"):
+            actors[actor].data.setdefault("label", cell("label"))
+        declared = issues.get(issue)
+        if declared is None:
+            declared = issues[issue] = Declared({"id": issue}, place(row.number))
+            if "issue" in columns:
+                declared.place = at("issue")
+        if cell("issue_label"):
+            declared.data.setdefault("label", cell("issue_label"))
+        for bound in ("min", "max"):
+            if cell(bound):
+                value = read_number(cell(bound), at(bound), problems, decimal_comma=decimal_comma)
+                if value is None:
+                    continue
+                if bound in declared.data and declared.data[bound] != value:
+                    problems.append(
+                        Problem(at(bound), f"issue '{issue}' has {bound} {declared.data[bound]:g} on an earlier row; one scale per issue")
+                    )
+                    continue
+                declared.data[bound] = value
+                declared.places[bound] = at(bound)
+        entry = Entry(actor, issue, place(row.number))
+        for column in ("capability", "position", "salience"):
+            entry.values[column] = read_number(cell(column), at(column), problems, decimal_comma=decimal_comma)
+            entry.places[column] = at(column)
+        for note in NOTES:
+            if note in columns and cell(note):
+                entry.values[note] = cell(note)
+                entry.places[note] = at(note)
+        entries.append(entry)
+
+    _default_scales(issues, entries, problems)
+    data = assemble(entries, issues, actors, origin, problems)
+    saliences = [e.values["salience"] for e in entries if e.values.get("salience") is not None]
+    data.update(id=slug(name), title=name, salience_scale=infer_salience_scale(saliences))
+    return data, origin, problems
+
+
+def _columns(header: Row, place: Any, problems: list[Problem]) -> dict[str, int]:
+    """Map canonical column names to their index; report unknown and repeated columns."""
+    lookup = {alias: canonical for canonical, aliases in _ALIASES.items() for alias in aliases}
+    columns: dict[str, int] = {}
+    for index, text in enumerate(header.cells):
+        key = text.strip().lower().replace(" ", "_")
+        if not key:
+            continue
+        canonical = lookup.get(key)
+        if canonical is None:
+            close = difflib.get_close_matches(key, list(lookup), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else f" (known columns: {', '.join(TABLE_COLUMNS)})"
+            problems.append(Problem(place(header.number, text), f"unknown column '{text}'{hint}"))
+        elif canonical in columns:
+            problems.append(Problem(place(header.number, text), f"the column '{text}' appears twice"))
+        else:
+            columns[canonical] = index
+    return columns
+
+
+def _default_scales(issues: dict[str, Declared], entries: list[Entry], problems: list[Problem]) -> None:
+    """Issues without min/max take the 0-100 scale; say so where a position falls outside it."""
+    for issue_key, declared in issues.items():
+        if "min" in declared.data or "max" in declared.data:
+            continue
+        for entry in entries:
+            position = entry.values.get("position")
+            if entry.issue == issue_key and position is not None and not 0 <= position <= 100:
+                problems.append(
+                    Problem(
+                        entry.places["position"],
+                        f"{position:g} is outside the default scale 0 to 100 of issue '{issue_key}':"
+                        " add min and max columns giving the issue's scale",
+                    )
+                )
+                declared.data.update(min=min(position, 0.0), max=max(position, 100.0))
+
+
+def table_rows(scenario: Scenario) -> list[dict[str, Any]]:
+    """The long actor table of a scenario: one row per actor and issue it takes part in."""
+    issues = {issue.id: issue for issue in scenario.issues}
+    rows = []
+    for actor in scenario.actors:
+        for key, stance in actor.issues.items():
+            issue = issues[key]
+            rows.append(
+                {
+                    "actor": actor.id,
+                    "label": actor.label,
+                    "issue": key,
+                    "issue_label": issue.label,
+                    "min": issue.min,
+                    "max": issue.max,
+                    "capability": actor.capability_on(key),
+                    "position": stance.position,
+                    "salience": stance.salience,
+                    "position_note": stance.position_note,
+                    "salience_note": stance.salience_note,
+                    "capability_note": stance.capability_note
+                    if stance.capability is not None
+                    else actor.capability_note,
+                }
+            )
+    return rows
+
+
+def write_table_csv(scenario: Scenario, path: Path) -> None:
+    """Write the long actor table (what a CSV can hold: issues, actors, stances, notes)."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=TABLE_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for row in table_rows(scenario):
+        writer.writerow({key: _plain(value) for key, value in row.items()})
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value

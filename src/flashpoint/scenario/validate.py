@@ -1,0 +1,546 @@
+"""Turn raw data from any loader into a :class:`Scenario`, reporting *every* problem at once.
+
+Each record (issue, actor, stance, uncertainty entry, future, shock) is checked on its own, so a
+bad record never hides the problems of another; then the records are checked against each other
+(positions inside their issue's scale, references to known issues and actors, every issue with
+at least one actor who carries weight on it, every shock leaving a usable scenario). Problems are
+reported against the logical path of the value and placed in the source file by an
+:class:`~flashpoint.scenario.errors.Origin`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from flashpoint.scenario.errors import Origin, Path_, Problem, ScenarioError
+from flashpoint.scenario.schema import (
+    Actor,
+    AllOf,
+    AnyOf,
+    Condition,
+    Issue,
+    Not,
+    Outcome,
+    Scenario,
+    Shock,
+    Stance,
+    Uncertainty,
+)
+
+M = TypeVar("M", bound=BaseModel)
+_LISTS = {
+    "issues": Issue,
+    "actors": Actor,
+    "uncertainty": Uncertainty,
+    "outcomes": Outcome,
+    "shocks": Shock,
+}
+
+
+def build_scenario(raw: Any, origin: Origin | None = None, problems: Iterable[Problem] = ()) -> Scenario:
+    """Validate raw data (as read from YAML, JSON or a table) into a :class:`Scenario`.
+
+    ``problems`` are those a loader already found while reading (a cell that is not a number,
+    a duplicated key); they are reported together with the ones found here. Raises
+    :class:`ScenarioError` listing every problem, each placed by ``origin``.
+    """
+    origin = origin or Origin()
+    report = _Report(origin)
+    report.problems.extend(problems)
+    if not isinstance(raw, Mapping):
+        report.add((), "a scenario must be a mapping of fields (title, issues, actors, ...)")
+        report.raise_if_any()
+    header = {key: value for key, value in raw.items() if key not in _LISTS}
+    for key in header:
+        if key not in Scenario.model_fields:
+            report.add((key,), _unknown_field(key, [*Scenario.model_fields]))
+    header = {key: value for key, value in header.items() if key in Scenario.model_fields}
+    scenario_head = report.validate(Scenario, header, ())
+
+    records: dict[str, list[tuple[int, Any]]] = {}
+    for name in _LISTS:
+        value = raw.get(name, [])
+        if value is None:
+            value = []
+        if not isinstance(value, list):
+            report.add((name,), f"{name} must be a list")
+            value = []
+        records[name] = [(index, item) for index, item in enumerate(value)]
+
+    issues = [(i, m) for i, item in records["issues"] if (m := report.validate(Issue, item, ("issues", i)))]
+    actors = [(i, m) for i, item in records["actors"] if (m := _actor(report, item, ("actors", i)))]
+    uncertainty = [
+        (i, m)
+        for i, item in records["uncertainty"]
+        if (m := report.validate(Uncertainty, item, ("uncertainty", i)))
+    ]
+    outcomes = [
+        (i, m) for i, item in records["outcomes"] if (m := report.validate(Outcome, item, ("outcomes", i)))
+    ]
+    shocks = [(i, m) for i, item in records["shocks"] if (m := report.validate(Shock, item, ("shocks", i)))]
+
+    scale = scenario_head.salience_scale if scenario_head else Scenario.model_fields["salience_scale"].default
+    if not records["issues"]:
+        report.add(("issues",), "the scenario has no issues: list at least one")
+    if not records["actors"]:
+        report.add(("actors",), "the scenario has no actors: list at least one")
+    known_issues = _check_issues(report, issues)
+    known_actors = _check_actors(report, actors, known_issues, scale)
+    _check_weights(report, issues, [m for _, m in actors])
+    _check_uncertainty(report, uncertainty, known_issues, known_actors, scale)
+    _check_outcomes(report, outcomes, known_issues)
+    _check_shocks(report, shocks, known_issues, known_actors, scale)
+    report.raise_if_any()
+
+    assert scenario_head is not None
+    scenario = scenario_head.model_copy(
+        update={
+            "issues": [m for _, m in issues],
+            "actors": [m for _, m in actors],
+            "uncertainty": [m for _, m in uncertainty],
+            "outcomes": [m for _, m in outcomes],
+            "shocks": [m for _, m in shocks],
+        }
+    )
+    _check_each_shock_applies(report, scenario, shocks)
+    report.raise_if_any()
+    return scenario
+
+
+_NO_WEIGHT = (
+    "no actor has both a capability and a salience above 0 on issue '{issue}',"
+    " so no model can forecast it"
+)
+
+
+def unweighted_issues(scenario: Scenario) -> list[str]:
+    """Messages for issues on which no actor has both capability and salience above zero."""
+    return [
+        _NO_WEIGHT.format(issue=issue.id)
+        for issue in scenario.issues
+        if not any(_weight(actor, issue.id) > 0 for actor in scenario.actors)
+    ]
+
+
+class _Report:
+    """Collects problems during one validation."""
+
+    def __init__(self, origin: Origin):
+        self.origin = origin
+        self.problems: list[Problem] = []
+
+    def add(self, path: Path_, message: str) -> None:
+        self.problems.append(self.origin.problem(path, message))
+
+    def validate(self, model: type[M], data: Any, path: Path_) -> M | None:
+        try:
+            return model.model_validate(data)
+        except ValidationError as error:
+            for item in error.errors():
+                loc = tuple(part for part in item["loc"] if not (isinstance(part, str) and part.startswith("<")))
+                self.add(path + loc, _message(item, model))
+            return None
+
+    def raise_if_any(self) -> None:
+        if self.problems:
+            raise ScenarioError(_in_file_order(self.problems))
+
+
+def _in_file_order(problems: list[Problem]) -> list[Problem]:
+    def key(problem: Problem) -> tuple[str, float]:
+        place = problem.location
+        at = place.row if place.row is not None else place.line
+        return (place.sheet or "", at if at is not None else -math.inf)
+
+    return sorted(problems, key=key)
+
+
+def _actor(report: _Report, item: Any, path: Path_) -> Actor | None:
+    """Validate an actor's own fields and each of its stances separately."""
+    if not isinstance(item, Mapping):
+        report.add(path, "an actor must be a mapping of fields (id, label, capability, issues)")
+        return None
+    stances_raw = item.get("issues", {}) or {}
+    head = report.validate(Actor, {k: v for k, v in item.items() if k != "issues"}, path)
+    if not isinstance(stances_raw, Mapping):
+        report.add(path + ("issues",), "issues must map each issue id to a position and salience")
+        return None
+    stances = {}
+    for key, value in stances_raw.items():
+        stance = report.validate(Stance, value, path + ("issues", str(key)))
+        if stance is not None:
+            stances[str(key)] = stance
+    if head is None or len(stances) != len(stances_raw):
+        return None
+    return head.model_copy(update={"issues": stances})
+
+
+def _check_issues(report: _Report, issues: list[tuple[int, Issue]]) -> dict[str, Issue]:
+    known: dict[str, Issue] = {}
+    for index, issue in issues:
+        if issue.id in known:
+            report.add(("issues", index, "id"), f"the issue id '{issue.id}' is used more than once")
+            continue
+        known[issue.id] = issue
+        if not issue.min < issue.max:
+            report.add(
+                ("issues", index, "max"),
+                f"the scale's max ({issue.max:g}) must be above its min ({issue.min:g})",
+            )
+            continue
+        for point in issue.anchors:
+            if not issue.min <= point <= issue.max:
+                report.add(
+                    ("issues", index, "anchors", _key(point)),
+                    f"the anchor at {point:g} is outside the scale {_scale(issue)}",
+                )
+    return known
+
+
+def _check_actors(
+    report: _Report, actors: list[tuple[int, Actor]], issues: dict[str, Issue], scale: float
+) -> dict[str, Actor]:
+    known: dict[str, Actor] = {}
+    for index, actor in actors:
+        path = ("actors", index)
+        if actor.id in known:
+            report.add(path + ("id",), f"the actor id '{actor.id}' is used more than once")
+            continue
+        known[actor.id] = actor
+        if not actor.issues:
+            report.add(
+                path + ("issues",),
+                f"actor '{actor.id}' takes part in no issue: give it a position and salience on one",
+            )
+        for issue_id, stance in actor.issues.items():
+            where = path + ("issues", issue_id)
+            issue = issues.get(issue_id)
+            if issue is None:
+                report.add(where, _unknown("issue", issue_id, issues))
+                continue
+            if (message := _outside_scale(stance.position, issue)) is not None:
+                report.add(where + ("position",), message)
+            if stance.salience > scale:
+                report.add(
+                    where + ("salience",),
+                    f"{stance.salience:g} is above the salience scale's maximum {scale:g}",
+                )
+            if actor.capability_on(issue_id) is None:
+                report.add(
+                    where + ("capability",),
+                    f"actor '{actor.id}' has no capability on issue '{issue_id}':"
+                    " give the actor a capability, or give it one on this issue",
+                )
+    return known
+
+
+def _check_weights(report: _Report, issues: list[tuple[int, Issue]], actors: list[Actor]) -> None:
+    for index, issue in issues:
+        if not any(_weight(actor, issue.id) > 0 for actor in actors):
+            report.add(("issues", index), _NO_WEIGHT.format(issue=issue.id))
+
+
+def _weight(actor: Actor, issue_id: str) -> float:
+    stance = actor.issues.get(issue_id)
+    capability = actor.capability_on(issue_id)
+    if stance is None or capability is None:
+        return 0.0
+    return capability * stance.salience
+
+
+def bounds(field: str, issue: Issue | None, scale: float) -> tuple[float, float]:
+    """The range an input may take: an issue's scale, 0 to the salience scale, capability >= 0."""
+    if field == "position":
+        assert issue is not None
+        return issue.min, issue.max
+    if field == "salience":
+        return 0.0, scale
+    return 0.0, math.inf
+
+
+def _check_uncertainty(
+    report: _Report,
+    entries: list[tuple[int, Uncertainty]],
+    issues: dict[str, Issue],
+    actors: dict[str, Actor],
+    scale: float,
+) -> None:
+    seen: dict[tuple[str, str | None, str], int] = {}
+    for index, entry in entries:
+        path = ("uncertainty", index)
+        base = _resolve_input(report, path, entry.actor, entry.issue, entry.field, issues, actors)
+        if base is None:
+            continue
+        if entry.target in seen:
+            report.add(path, f"this input already has an uncertainty (uncertainty[{seen[entry.target]}])")
+            continue
+        seen[entry.target] = index
+        low_bound, high_bound = bounds(entry.field, issues.get(entry.issue or ""), scale)
+        what = _input_name(entry.field, entry.issue)
+        for name in ("low", "high", "mode", "mean"):
+            value = getattr(entry, name)
+            if value is not None and not low_bound <= value <= high_bound:
+                report.add(path + (name,), f"{name} {value:g} is outside the range of {what} ({_range(low_bound, high_bound)})")
+        low = entry.low if entry.low is not None else low_bound
+        high = entry.high if entry.high is not None else high_bound
+        if entry.distribution in ("uniform", "triangular") or entry.low is not None or entry.high is not None:
+            if not low <= base <= high:
+                report.add(path, f"the stated {what} {base:g} lies outside its own range {_range(low, high)}")
+        if entry.mode is not None and not low <= entry.mode <= high:
+            report.add(path + ("mode",), f"the mode {entry.mode:g} lies outside the range {_range(low, high)}")
+        if entry.distribution == "beta":
+            if math.isinf(high):
+                report.add(path + ("high",), f"a beta distribution of {what} needs a finite high")
+                continue
+            mean = entry.mean if entry.mean is not None else base
+            assert entry.sd is not None
+            if not low < mean < high:
+                report.add(path, f"a beta distribution needs its mean ({mean:g}) strictly inside {_range(low, high)}")
+                continue
+            limit = math.sqrt((mean - low) * (high - mean))
+            if entry.sd >= limit:
+                report.add(
+                    path + ("sd",),
+                    f"sd {entry.sd:g} is too large for a beta distribution with mean {mean:g}"
+                    f" on {_range(low, high)}: it must be below {limit:.3g}",
+                )
+
+
+def _resolve_input(
+    report: _Report,
+    path: Path_,
+    actor_id: str,
+    issue_id: str | None,
+    field: str,
+    issues: dict[str, Issue],
+    actors: dict[str, Actor],
+) -> float | None:
+    """The stated value of an input named by actor, issue and field; reports what is unknown."""
+    actor = actors.get(actor_id)
+    if actor is None:
+        report.add(path + ("actor",), _unknown("actor", actor_id, actors))
+        return None
+    if issue_id is None:
+        if field != "capability":
+            report.add(path + ("issue",), f"a {field} needs an issue")
+            return None
+        if actor.capability is None:
+            report.add(path, f"actor '{actor_id}' has no capability of its own; name the issue")
+            return None
+        return actor.capability
+    if issue_id not in issues:
+        report.add(path + ("issue",), _unknown("issue", issue_id, issues))
+        return None
+    stance = actor.issues.get(issue_id)
+    if stance is None:
+        report.add(path + ("issue",), f"actor '{actor_id}' has no stance on issue '{issue_id}'")
+        return None
+    if field == "capability":
+        return actor.capability_on(issue_id)
+    return getattr(stance, field)
+
+
+def _check_outcomes(report: _Report, outcomes: list[tuple[int, Outcome]], issues: dict[str, Issue]) -> None:
+    seen: set[str] = set()
+    last = max((index for index, _ in outcomes), default=-1)
+    for index, outcome in outcomes:
+        path = ("outcomes", index)
+        if outcome.id in seen:
+            report.add(path + ("id",), f"the future id '{outcome.id}' is used more than once")
+        seen.add(outcome.id)
+        if outcome.when == "otherwise":
+            if index != last:
+                report.add(
+                    path + ("when",),
+                    "'otherwise' catches every prediction, so it must be the last future listed",
+                )
+            continue
+        for where, condition in conditions(outcome.when, path + ("when",)):
+            issue = issues.get(condition.issue)
+            if issue is None:
+                report.add(where, _unknown("issue", condition.issue, issues))
+            elif not issue.min <= condition.value <= issue.max:
+                report.add(
+                    where,
+                    f"the threshold {condition.value:g} in '{condition}' is outside the scale"
+                    f" {_scale(issue)} of issue '{issue.id}'",
+                )
+
+
+def conditions(rule: Any, path: Path_ = ()) -> Iterator[tuple[Path_, Condition]]:
+    """Every condition in a rule tree, with its path."""
+    if isinstance(rule, Condition):
+        yield path, rule
+    elif isinstance(rule, AllOf):
+        for index, part in enumerate(rule.all):
+            yield from conditions(part, path + ("all", index))
+    elif isinstance(rule, AnyOf):
+        for index, part in enumerate(rule.any):
+            yield from conditions(part, path + ("any", index))
+    elif isinstance(rule, Not):
+        yield from conditions(rule.not_, path + ("not",))
+
+
+def _check_shocks(
+    report: _Report,
+    shocks: list[tuple[int, Shock]],
+    issues: dict[str, Issue],
+    actors: dict[str, Actor],
+    scale: float,
+) -> None:
+    seen: set[str] = set()
+    for index, shock in shocks:
+        if shock.id in seen:
+            report.add(("shocks", index, "id"), f"the shock id '{shock.id}' is used more than once")
+        seen.add(shock.id)
+        for number, change in enumerate(shock.changes):
+            path = ("shocks", index, "changes", number)
+            if change.drop:
+                if change.actor not in actors:
+                    report.add(path + ("actor",), _unknown("actor", change.actor, actors))
+                elif change.issue is not None:
+                    if change.issue not in issues:
+                        report.add(path + ("issue",), _unknown("issue", change.issue, issues))
+                    elif change.issue not in actors[change.actor].issues:
+                        report.add(path + ("issue",), f"actor '{change.actor}' has no stance on issue '{change.issue}'")
+                continue
+            assert change.field is not None
+            if _resolve_input(report, path, change.actor, change.issue, change.field, issues, actors) is None:
+                continue
+            low, high = bounds(change.field, issues.get(change.issue or ""), scale)
+            if change.set is not None and not low <= change.set <= high:
+                what = _input_name(change.field, change.issue)
+                report.add(path + ("set",), f"{change.set:g} is outside the range of {what} ({_range(low, high)})")
+
+
+def _check_each_shock_applies(report: _Report, scenario: Scenario, shocks: list[tuple[int, Shock]]) -> None:
+    from flashpoint.scenario.shocks import apply_shocks
+
+    for index, shock in shocks:
+        try:
+            apply_shocks(scenario, [shock.id])
+        except ScenarioError as error:
+            for problem in error.problems:
+                report.add(("shocks", index), problem.message)
+
+
+def _outside_scale(value: float, issue: Issue) -> str | None:
+    if value > issue.max:
+        return f"{value:g} is above the upper bound {issue.max:g} of issue '{issue.id}' (scale {_scale(issue)})"
+    if value < issue.min:
+        return f"{value:g} is below the lower bound {issue.min:g} of issue '{issue.id}' (scale {_scale(issue)})"
+    return None
+
+
+def _scale(issue: Issue) -> str:
+    return _range(issue.min, issue.max)
+
+
+def _range(low: float, high: float) -> str:
+    return f"{low:g} to {high:g}" if not math.isinf(high) else f"{low:g} or more"
+
+
+def _input_name(field: str, issue_id: str | None) -> str:
+    return f"the {field} on issue '{issue_id}'" if issue_id else f"the {field}"
+
+
+def _key(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else value
+
+
+def _unknown(kind: str, name: str, known: Mapping[str, Any]) -> str:
+    message = f"unknown {kind} '{name}'"
+    close = difflib.get_close_matches(name, list(known), n=1)
+    if close:
+        return message + f" (did you mean '{close[0]}'?)"
+    listing = ", ".join(list(known)[:12]) + (", ..." if len(known) > 12 else "")
+    return message + (f" ({kind}s: {listing})" if known else "")
+
+
+def _unknown_field(name: str, allowed: list[str]) -> str:
+    close = difflib.get_close_matches(name, allowed, n=1)
+    hint = f" (did you mean '{close[0]}'?)" if close else f" (allowed: {', '.join(allowed)})"
+    return f"unknown field '{name}'{hint}"
+
+
+def _message(item: Mapping[str, Any], model: type[BaseModel]) -> str:
+    """A plain-words message for one pydantic error."""
+    kind = item["type"]
+    value = item.get("input")
+    ctx = item.get("ctx") or {}
+    name = next((str(p) for p in reversed(item["loc"]) if isinstance(p, str) and not p.startswith("<")), "value")
+    if kind == "missing":
+        return f"{name} is missing"
+    if kind == "extra_forbidden":
+        allowed = [f for f in _fields_at(model, item["loc"])] or []
+        return _unknown_field(name, allowed)
+    if kind in ("float_parsing", "float_type"):
+        return f"'{value}' is not a number" if value not in (None, "") else f"{name} is empty"
+    if kind == "finite_number":
+        return f"{name} must be a finite number"
+    if kind == "greater_than_equal":
+        bound = ctx.get("ge")
+        if bound == 0:
+            return f"{_num(value)} is negative; it must be 0 or more"
+        return f"{_num(value)} is below the minimum {bound}"
+    if kind == "greater_than":
+        return f"{_num(value)} must be above {ctx.get('gt')}"
+    if kind == "less_than_equal":
+        return f"{_num(value)} is above the maximum {ctx.get('le')}"
+    if kind == "string_pattern_mismatch":
+        return f"'{value}' is not a valid id: start with a letter, then use letters, digits, '_' or '-'"
+    if kind == "string_too_short":
+        return f"{name} must not be empty"
+    if kind in ("string_type",):
+        return f"{name} must be text"
+    if kind == "literal_error":
+        return f"'{value}' is not one of {ctx.get('expected')}"
+    if kind in ("bool_parsing", "bool_type"):
+        return f"'{value}' is not true or false"
+    if kind.startswith("date"):
+        return f"'{value}' is not a date: write it as YYYY-MM-DD"
+    if kind == "list_type":
+        return f"{name} must be a list"
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return f"{name} must be a mapping of fields"
+    if kind == "too_short":
+        return f"{name} must not be empty"
+    if kind == "value_error":
+        return str(ctx.get("error", item["msg"]))
+    return str(item["msg"])
+
+
+def _num(value: Any) -> str:
+    try:
+        return f"{float(value):g}"
+    except (TypeError, ValueError):
+        return repr(value)
+
+
+def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """Field names allowed where an unknown field was found (best effort, for suggestions)."""
+    current: Any = model
+    for part in loc[:-1]:
+        if isinstance(part, int) or (isinstance(part, str) and part.startswith("<")):
+            continue
+        fields = getattr(current, "model_fields", {})
+        if part not in fields:
+            break
+        annotation = fields[part].annotation
+        current = _model_in(annotation) or current
+    return [info.alias or name for name, info in getattr(current, "model_fields", {}).items()]
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None

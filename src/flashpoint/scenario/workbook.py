@@ -1,0 +1,364 @@
+"""Excel workbooks: a full scenario workbook, or a single actor table.
+
+A *scenario workbook* has one sheet per part of a scenario (what ``flashpoint template`` writes):
+
+==============  ============================================================================
+``scenario``    two columns, ``field`` and ``value``: id, title, description, as_of,
+                salience_scale, provenance
+``sources``     id, citation, url
+``issues``      id, label, description, min, max
+``anchors``     issue, value, label (plain-words labels of points on an issue's scale)
+``actors``      id, label, description, capability, capability_note
+``positions``   actor, issue, position, salience, capability (only if it differs on this
+                issue), position_note, salience_note, capability_note
+``uncertainty`` actor, issue, field, distribution, low, high, mode, mean, sd, group,
+                correlation, note
+``outcomes``    id, label, description, when (e.g. ``denuclearization >= 70``,
+                ``all: [a >= 50, b <= 20]`` or ``otherwise``)
+``shocks``      shock, label, description, actor, issue, field, set, shift, drop (one row per
+                change; label and description on the shock's first row)
+==============  ============================================================================
+
+Any other workbook is read as an actor table from its first sheet (see
+:mod:`flashpoint.scenario.tables`). A ``README`` sheet is ignored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from pathlib import Path
+from typing import Any
+
+import yaml
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from flashpoint.scenario.cells import Row, slug
+from flashpoint.scenario.errors import Location, Origin, Problem
+from flashpoint.scenario.native import rule_to_data
+from flashpoint.scenario.schema import Scenario
+from flashpoint.scenario.tables import read_actor_table
+
+SHEETS: dict[str, tuple[str, ...]] = {
+    "scenario": ("field", "value"),
+    "sources": ("id", "citation", "url"),
+    "issues": ("id", "label", "description", "min", "max"),
+    "anchors": ("issue", "value", "label"),
+    "actors": ("id", "label", "description", "capability", "capability_note"),
+    "positions": (
+        "actor", "issue", "position", "salience", "capability",
+        "position_note", "salience_note", "capability_note",
+    ),
+    "uncertainty": (
+        "actor", "issue", "field", "distribution", "low", "high", "mode", "mean", "sd",
+        "group", "correlation", "note",
+    ),
+    "outcomes": ("id", "label", "description", "when"),
+    "shocks": ("shock", "label", "description", "actor", "issue", "field", "set", "shift", "drop"),
+}
+SCENARIO_FIELDS = ("id", "title", "description", "as_of", "salience_scale", "provenance")
+_SHOCK_HEAD = ("label", "description")
+
+GUIDE = [
+    ("flashpoint scenario workbook", ""),
+    ("", ""),
+    ("How to fill it in", "One sheet per part of the scenario. Keep the header rows; add one row per item."),
+    ("scenario", "title (required), description, as_of (date of the information), salience_scale "
+     "(100 if saliences run 0-100, 1 if 0-1), provenance (where the numbers come from)."),
+    ("sources", "The sources the numbers rest on: an id to cite in notes, the citation, a URL."),
+    ("issues", "One row per issue: an id (letters, digits, _ or -, starting with a letter), a label, "
+     "and the scale: min and max (default 0 and 100)."),
+    ("anchors", "Plain-words labels of points on each issue's scale, e.g. issue 'denuclearization', "
+     "value 0, label 'no steps'."),
+    ("actors", "One row per actor: id, label, capability (its power to shape the outcome, any "
+     "non-negative number), and a note saying why."),
+    ("positions", "One row per actor and issue it takes part in: position (on the issue's scale), "
+     "salience (how much the issue matters to it), and notes. An actor may skip an issue. Fill "
+     "capability only where the actor's capability on this issue differs from its own."),
+    ("uncertainty", "Optional. How uncertain an input is: field is position, salience or capability; "
+     "distribution is uniform (low, high), triangular (low, high, mode), normal (sd) or beta (sd). "
+     "Inputs sharing a group move together."),
+    ("outcomes", "Optional. Named futures, tried in order: 'when' is a condition such as "
+     "'denuclearization >= 70', 'all: [a >= 50, b <= 20]', 'any: [...]', or 'otherwise' (last)."),
+    ("shocks", "Optional. Named what-ifs: one row per change, with set (a new value), shift (an "
+     "amount to add) or drop = yes (remove the actor)."),
+    ("", ""),
+    ("Check it", "flashpoint validate this-file.xlsx    lists every problem with its sheet, row and column."),
+]
+
+
+def is_scenario_workbook(sheet_names: list[str]) -> bool:
+    names = {name.lower() for name in sheet_names}
+    return "actors" in names or "positions" in names
+
+
+def read_workbook(path: Path) -> tuple[dict[str, Any], Origin, list[Problem]]:
+    """Scenario data from an .xlsx file: a scenario workbook, or an actor table."""
+    file = path.name
+    book = load_workbook(path, read_only=True, data_only=True)
+    try:
+        sheets = {ws.title: _rows(ws) for ws in book.worksheets}
+    finally:
+        book.close()
+    if not is_scenario_workbook(list(sheets)):
+        first = next(iter(sheets))
+        return read_actor_table(sheets[first], file=file, name=path.stem, sheet=first)
+    return _read_scenario_sheets(sheets, file, path.stem)
+
+
+def _rows(ws: Any) -> list[Row]:
+    rows = []
+    for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
+        cells = [_text(value) for value in values]
+        if any(cells):
+            rows.append(Row(number, cells))
+    return rows
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value).strip()
+
+
+def _read_scenario_sheets(
+    sheets: dict[str, list[Row]], file: str, stem: str
+) -> tuple[dict[str, Any], Origin, list[Problem]]:
+    origin = Origin(file=file, show_path=False)
+    problems: list[Problem] = []
+    by_name = {name.lower(): (name, rows) for name, rows in sheets.items()}
+    for name in sheets:
+        if name.lower() not in SHEETS and name.lower() != "readme":
+            close = difflib.get_close_matches(name.lower(), list(SHEETS), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            problems.append(Problem(Location(file=file, sheet=name), f"unknown sheet '{name}'{hint}"))
+
+    def records(kind: str) -> list[tuple[dict[str, str], dict[str, Location], Location]]:
+        if kind not in by_name:
+            return []
+        sheet, rows = by_name[kind]
+        if not rows:
+            return []
+        header, body = rows[0], rows[1:]
+        columns: dict[str, int] = {}
+        for index, text in enumerate(header.cells):
+            key = text.lower().replace(" ", "_")
+            if not key:
+                continue
+            if key not in SHEETS[kind]:
+                close = difflib.get_close_matches(key, SHEETS[kind], n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else f" (columns: {', '.join(SHEETS[kind])})"
+                problems.append(Problem(Location(file=file, sheet=sheet, row=header.number, column=text), f"unknown column '{text}'{hint}"))
+            else:
+                columns[key] = index
+        out = []
+        for row in body:
+            values = {key: row.cells[i] for key, i in columns.items() if i < len(row.cells) and row.cells[i] != ""}
+            places = {key: Location(file=file, sheet=sheet, row=row.number, column=header.cells[i]) for key, i in columns.items()}
+            out.append((values, places, Location(file=file, sheet=sheet, row=row.number)))
+        return out
+
+    data: dict[str, Any] = {"id": slug(stem), "title": stem}
+    for values, places, place in records("scenario"):
+        field = values.get("field", "")
+        if field not in SCENARIO_FIELDS:
+            problems.append(Problem(places.get("field", place), f"unknown field '{field}' (fields: {', '.join(SCENARIO_FIELDS)})"))
+            continue
+        if "value" in values:
+            data[field] = values["value"]
+            origin.places[(field,)] = places["value"]
+
+    data["sources"] = _plain_list(records("sources"), "sources", origin)
+    data["issues"] = _plain_list(records("issues"), "issues", origin)
+    issue_index = {issue.get("id"): index for index, issue in enumerate(data["issues"])}
+    for values, places, place in records("anchors"):
+        index = issue_index.get(values.get("issue"))
+        if index is None:
+            problems.append(Problem(places["issue"], f"unknown issue '{values.get('issue', '')}'"))
+            continue
+        if "value" not in values:
+            problems.append(Problem(places["value"], "the value is missing"))
+            continue
+        try:
+            point = float(values["value"])
+        except ValueError:
+            problems.append(Problem(places["value"], f"'{values['value']}' is not a number"))
+            continue
+        data["issues"][index].setdefault("anchors", {})[point] = values.get("label", "")
+        origin.places[("issues", index, "anchors", point)] = place
+
+    data["actors"] = _plain_list(records("actors"), "actors", origin)
+    actor_index = {actor.get("id"): index for index, actor in enumerate(data["actors"])}
+    for values, places, place in records("positions"):
+        actor, issue = values.pop("actor", ""), values.pop("issue", "")
+        index = actor_index.get(actor)
+        if index is None:
+            problems.append(Problem(places["actor"], f"actor '{actor}' is not on the actors sheet"))
+            continue
+        if not issue:
+            problems.append(Problem(places["issue"], "the issue is missing"))
+            continue
+        stances = data["actors"][index].setdefault("issues", {})
+        if issue in stances:
+            problems.append(Problem(place, f"a second row for actor '{actor}' on issue '{issue}'"))
+            continue
+        stances[issue] = values
+        origin.places[("actors", index, "issues", issue)] = place
+        for key, where in places.items():
+            origin.places[("actors", index, "issues", issue, key)] = where
+
+    data["uncertainty"] = _plain_list(records("uncertainty"), "uncertainty", origin)
+    data["outcomes"] = _plain_list(records("outcomes"), "outcomes", origin)
+    for index, outcome in enumerate(data["outcomes"]):
+        if "when" in outcome:
+            try:
+                outcome["when"] = yaml.safe_load(outcome["when"])
+            except yaml.YAMLError:
+                problems.append(Problem(origin.places[("outcomes", index, "when")], f"cannot read the condition '{outcome['when']}'"))
+    data["shocks"] = _shocks(records("shocks"), origin, problems)
+    return data, origin, problems
+
+
+def _plain_list(records: list[tuple[dict[str, str], dict[str, Location], Location]], kind: str, origin: Origin) -> list[dict[str, Any]]:
+    out = []
+    for index, (values, places, place) in enumerate(records):
+        origin.places[(kind, index)] = place
+        for key, where in places.items():
+            origin.places[(kind, index, key)] = where
+        out.append(dict(values))
+    return out
+
+
+def _shocks(records: list[tuple[dict[str, str], dict[str, Location], Location]], origin: Origin, problems: list[Problem]) -> list[dict[str, Any]]:
+    shocks: dict[str, dict[str, Any]] = {}
+    for values, places, place in records:
+        shock_id = values.pop("shock", "")
+        if not shock_id:
+            problems.append(Problem(places["shock"], "the shock's id is missing"))
+            continue
+        shock = shocks.setdefault(shock_id, {"id": shock_id, "changes": []})
+        index = list(shocks).index(shock_id)
+        origin.places.setdefault(("shocks", index), place)
+        for key in _SHOCK_HEAD:
+            if key in values:
+                text = values.pop(key)
+                if shock.get(key, text) != text:
+                    problems.append(Problem(places[key], f"shock '{shock_id}' already has a different {key}"))
+                shock[key] = text
+        change_path = ("shocks", index, "changes", len(shock["changes"]))
+        origin.places[change_path] = place
+        for key, where in places.items():
+            origin.places[change_path + (key,)] = where
+        if "drop" in values:
+            values["drop"] = values["drop"].lower() in ("yes", "true", "1", "y")
+        shock["changes"].append(values)
+    return list(shocks.values())
+
+
+def write_workbook(scenario: Scenario | None, path: Path) -> None:
+    """Write a scenario workbook; with no scenario, an empty template with the guide sheet."""
+    book = Workbook()
+    guide = book.active
+    guide.title = "README"
+    for row in GUIDE:
+        guide.append(list(row))
+    guide["A1"].font = Font(bold=True, size=14)
+    guide.column_dimensions["A"].width = 18
+    guide.column_dimensions["B"].width = 110
+    for cells in guide.iter_rows(min_row=3):
+        cells[0].font = Font(bold=True)
+        cells[1].alignment = Alignment(wrap_text=True, vertical="top")
+
+    rows = _scenario_rows(scenario) if scenario is not None else _template_rows()
+    for sheet, columns in SHEETS.items():
+        ws = book.create_sheet(sheet)
+        ws.append(list(columns))
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        for values in rows.get(sheet, []):
+            ws.append([values.get(column) for column in columns])
+        for index, column in enumerate(columns):
+            letter = ws.cell(row=1, column=index + 1).column_letter
+            ws.column_dimensions[letter].width = 40 if ("note" in column or column in ("description", "citation", "when", "value", "label")) else 14
+        ws.freeze_panes = "A2"
+    _dropdowns(book)
+    book.save(path)
+
+
+def _dropdowns(book: Workbook) -> None:
+    choices = {
+        ("uncertainty", "field"): "position,salience,capability",
+        ("uncertainty", "distribution"): "uniform,triangular,normal,beta",
+        ("shocks", "field"): "position,salience,capability",
+        ("shocks", "drop"): "yes,no",
+    }
+    for (sheet, column), options in choices.items():
+        ws = book[sheet]
+        letter = ws.cell(row=1, column=SHEETS[sheet].index(column) + 1).column_letter
+        rule = DataValidation(type="list", formula1=f'"{options}"', allow_blank=True)
+        rule.add(f"{letter}2:{letter}1000")
+        ws.add_data_validation(rule)
+
+
+def _template_rows() -> dict[str, list[dict[str, Any]]]:
+    return {
+        "scenario": [
+            {"field": "id", "value": None},
+            {"field": "title", "value": None},
+            {"field": "description", "value": None},
+            {"field": "as_of", "value": None},
+            {"field": "salience_scale", "value": 100},
+            {"field": "provenance", "value": None},
+        ]
+    }
+
+
+def _scenario_rows(scenario: Scenario) -> dict[str, list[dict[str, Any]]]:
+    head = scenario.model_dump(include=set(SCENARIO_FIELDS))
+    rows: dict[str, list[dict[str, Any]]] = {
+        "scenario": [{"field": field, "value": head[field]} for field in SCENARIO_FIELDS if head[field] not in (None, "")],
+        "sources": [source.model_dump() for source in scenario.sources],
+        "issues": [issue.model_dump(exclude={"anchors"}) for issue in scenario.issues],
+        "anchors": [
+            {"issue": issue.id, "value": point, "label": text}
+            for issue in scenario.issues
+            for point, text in issue.anchors.items()
+        ],
+        "actors": [actor.model_dump(exclude={"issues"}) for actor in scenario.actors],
+        "positions": [
+            {"actor": actor.id, "issue": key, **stance.model_dump()}
+            for actor in scenario.actors
+            for key, stance in actor.issues.items()
+        ],
+        "uncertainty": [entry.model_dump() for entry in scenario.uncertainty],
+        "outcomes": [
+            {**outcome.model_dump(exclude={"when"}), "when": _cell_rule(outcome.when)}
+            for outcome in scenario.outcomes
+        ],
+        "shocks": [
+            {
+                "shock": shock.id,
+                **({"label": shock.label, "description": shock.description} if number == 0 else {}),
+                **change.model_dump(exclude_defaults=True),
+                **({"drop": "yes"} if change.drop else {}),
+            }
+            for shock in scenario.shocks
+            for number, change in enumerate(shock.changes)
+        ],
+    }
+    return rows
+
+
+def _cell_rule(rule: Any) -> str:
+    written = rule_to_data(rule)
+    if isinstance(written, str):
+        return written
+    return yaml.safe_dump(written, default_flow_style=True, width=10_000).strip()
