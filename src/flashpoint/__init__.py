@@ -1,3 +1,42 @@
-"""flashpoint: model and forecast multi-party negotiations at geopolitical flashpoints."""
+"""flashpoint: model and forecast multi-party negotiations at geopolitical flashpoints.
+
+The Python API::
+
+    import flashpoint
+
+    scenario = flashpoint.load_scenario("korea-2018")     # a bundled name or a file
+    result = flashpoint.forecast(scenario, models=["compromise", "nash"])
+    result["compromise"].outcome["denuclearization"]
+    result.to_dict()                                      # the documented JSON document
+"""
 
 __version__ = "0.1.0"
+
+from flashpoint.analysis.forecast import Forecast, ModelResult, forecast  # noqa: E402
+from flashpoint.engine.arrays import ScenarioArrays  # noqa: E402
+from flashpoint.models.registry import MODELS, get_model, model_names  # noqa: E402
+from flashpoint.scenario import (  # noqa: E402
+    Scenario,
+    ScenarioError,
+    apply_shocks,
+    bundled_names,
+    load_scenario,
+    save_scenario,
+)
+
+__all__ = [
+    "MODELS",
+    "Forecast",
+    "ModelResult",
+    "Scenario",
+    "ScenarioArrays",
+    "ScenarioError",
+    "__version__",
+    "apply_shocks",
+    "bundled_names",
+    "forecast",
+    "get_model",
+    "load_scenario",
+    "model_names",
+    "save_scenario",
+]

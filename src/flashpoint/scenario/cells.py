@@ -52,9 +52,22 @@ def read_number(
     return value
 
 
-def infer_salience_scale(saliences: Iterable[float]) -> float:
-    """1 if every salience lies within 0-1 (the 0-1 convention), else 100 (the 0-100 one)."""
-    return 1.0 if all(value <= 1.0 for value in saliences) else 100.0
+def number_or_text(cell: str, *, decimal_comma: bool = False) -> float | str:
+    """A cell as a number when it reads as one, else its text, left for validation to report
+    (``'abc' is not a number``) at the cell's place."""
+    text = cell.strip()
+    if decimal_comma and _DECIMAL_COMMA.match(text):
+        text = text.replace(",", ".")
+    try:
+        value = float(text)
+    except ValueError:
+        return text
+    return value if math.isfinite(value) else text
+
+
+def infer_salience_scale(saliences: Iterable[object]) -> float:
+    """1 if every (readable) salience lies within 0-1 (the 0-1 convention), else 100 (0-100)."""
+    return 1.0 if all(value <= 1.0 for value in saliences if isinstance(value, float)) else 100.0
 
 
 def slug(text: str, *, prefix: str = "x") -> str:

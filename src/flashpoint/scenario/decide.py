@@ -21,7 +21,16 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flashpoint.scenario.cells import Row, infer_salience_scale, issue_id, read_number, read_rows, sniff_delimiter, slug
+from flashpoint.scenario.cells import (
+    Row,
+    infer_salience_scale,
+    issue_id,
+    number_or_text,
+    read_number,
+    read_rows,
+    slug,
+    sniff_delimiter,
+)
 from flashpoint.scenario.errors import Location, Origin, Problem
 from flashpoint.scenario.tables import Declared, Entry, assemble
 
@@ -105,6 +114,15 @@ def read_decide(text: str, *, file: str, name: str) -> tuple[dict[str, Any], Ori
             problems.append(Problem(points[0][2], f"#M names issue '{raw_issue}', which no #P record declares"))
             continue
         declared = issues[key]
+        if len({value for value, _, _ in points}) < 2:
+            problems.append(
+                Problem(
+                    points[0][2],
+                    f"issue '{raw_issue}' has a single #M point ({points[0][0]:g}); its scale needs two"
+                    " (the lower and upper bound), or none for 0 to 100",
+                )
+            )
+            continue
         low = min(points, key=lambda p: p[0])
         high = max(points, key=lambda p: p[0])
         declared.data.update(min=low[0], max=high[0])
@@ -123,12 +141,16 @@ def read_decide(text: str, *, file: str, name: str) -> tuple[dict[str, Any], Ori
             problems.append(Problem(at(row, "issue"), f"issue '{raw_issue}' has no #P record"))
             continue
         entry = Entry(actor, issue_keys[raw_issue], at(row))
-        for column, value, name_ in (("position", fields[2], "position"), ("salience", fields[3], "salience"), ("power", fields[4], "capability")):
-            entry.values[name_] = read_number(value, at(row, column), problems)
-            entry.places[name_] = at(row, column)
+        for column, value, field in (
+            ("position", fields[2], "position"),
+            ("salience", fields[3], "salience"),
+            ("power", fields[4], "capability"),
+        ):
+            entry.values[field] = number_or_text(value)
+            entry.places[field] = at(row, column)
         entries.append(entry)
 
-    saliences = [e.values["salience"] for e in entries if e.values.get("salience") is not None]
+    saliences = [e.values.get("salience") for e in entries]
     data: dict[str, Any] = {
         "id": slug(name),
         "title": title,

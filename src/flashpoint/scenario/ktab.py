@@ -8,6 +8,9 @@ comma on any line tolerated.
   position column's header names the dimension (a trailing " Position" is dropped);
 - then one line per actor: name, description, capability, then position (0-100) and salience
   (0-100) per dimension. An actor's saliences add up to at most 100.
+
+The name becomes the actor's id. When every actor has its own description (e.g. ``XJ, Xi
+Jinping``) the descriptions become the labels shown in reports; otherwise the names do.
 """
 
 from __future__ import annotations
@@ -15,8 +18,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flashpoint.scenario.cells import Row, issue_id, read_number, read_rows, slug
-from flashpoint.scenario.errors import Location, Origin, Problem
+from flashpoint.scenario.cells import Row, issue_id, number_or_text, read_rows, slug
+from flashpoint.scenario.errors import Location, Origin, Problem, ScenarioError
 from flashpoint.scenario.tables import Declared, Entry, assemble
 
 
@@ -39,8 +42,9 @@ def read_ktab(text: str, *, file: str, name: str) -> tuple[dict[str, Any], Origi
         return Location(file=file, row=row.number, column=column)
 
     if len(rows) < 2:
-        problems.append(Problem(Location(file=file), "a KTAB file needs a scenario line, a header line and a line per actor"))
-        return {"id": slug(name), "title": name}, origin, problems
+        raise ScenarioError(
+            [Problem(Location(file=file), "a KTAB file needs a scenario line, a header line and a line per actor")]
+        )
     first, header, body = rows[0], rows[1], rows[2:]
     title = first.cells[0] or name
     description = first.cells[1] if len(first.cells) > 1 else ""
@@ -54,13 +58,13 @@ def read_ktab(text: str, *, file: str, name: str) -> tuple[dict[str, Any], Origi
         "provenance": f"Imported from the KTAB SMP file {file}.",
     }
     if declared_dims is None:
-        return data, origin, problems
-    dims = [cell for cell in header.cells[3::2]][:declared_dims]
+        raise ScenarioError(problems)
+    dims = header.cells[3::2][:declared_dims]
     if len(dims) < declared_dims:
         problems.append(
             Problem(at(header), f"the header names {len(dims)} dimension(s) but line 1 declares {declared_dims}")
         )
-        return data, origin, problems
+        raise ScenarioError(problems)
     issues: dict[str, Declared] = {}
     for number, title_cell in enumerate(dims, start=1):
         label = re.sub(r"\s+position$", "", title_cell, flags=re.IGNORECASE).strip() or f"Dimension {number}"
@@ -81,7 +85,7 @@ def read_ktab(text: str, *, file: str, name: str) -> tuple[dict[str, Any], Origi
             continue
         actors[actor] = Declared({"id": actor, "description": cells[1]}, at(row, "Actor"))
         power_column = header.cells[2] if len(header.cells) > 2 else "Power"
-        capability = read_number(cells[2], at(row, power_column), problems)
+        capability = number_or_text(cells[2])
         total = 0.0
         for number, key in enumerate(issues):
             position_column = header.cells[3 + 2 * number]
@@ -89,11 +93,15 @@ def read_ktab(text: str, *, file: str, name: str) -> tuple[dict[str, Any], Origi
             entry = Entry(actor, key, at(row))
             entry.values["capability"] = capability
             entry.places["capability"] = at(row, power_column)
-            entry.values["position"] = read_number(cells[3 + 2 * number], at(row, position_column), problems)
-            entry.places["position"] = at(row, position_column)
-            entry.values["salience"] = read_number(cells[4 + 2 * number], at(row, salience_column), problems)
-            entry.places["salience"] = at(row, salience_column)
-            total += entry.values["salience"] or 0.0
+            for field, column, text in (
+                ("position", position_column, cells[3 + 2 * number]),
+                ("salience", salience_column, cells[4 + 2 * number]),
+            ):
+                if text:
+                    entry.values[field] = number_or_text(text)
+                entry.places[field] = at(row, column)
+            salience = entry.values.get("salience")
+            total += salience if isinstance(salience, float) else 0.0
             entries.append(entry)
         if total > 100 + 1e-9:
             problems.append(
@@ -103,6 +111,10 @@ def read_ktab(text: str, *, file: str, name: str) -> tuple[dict[str, Any], Origi
         problems.append(
             Problem(at(first), f"line 1 declares {declared_actors} actors but the file lists {len(actors)}")
         )
+    descriptions = [declared.data["description"] for declared in actors.values()]
+    if all(descriptions) and len(set(descriptions)) == len(descriptions):
+        for declared in actors.values():
+            declared.data["label"] = declared.data["description"]
     data.update(assemble(entries, issues, actors, origin, problems))
     return data, origin, problems
 

@@ -17,9 +17,12 @@ table; ``format=`` overrides the guess.
 
 from __future__ import annotations
 
+import zipfile
 from importlib import resources
 from pathlib import Path
 from typing import Any
+
+from openpyxl.utils.exceptions import InvalidFileException
 
 from flashpoint.scenario.cells import read_rows, sniff_delimiter
 from flashpoint.scenario.decide import looks_like_decide, read_decide
@@ -89,7 +92,7 @@ def read_source(path: Path, *, format: str | None = None) -> tuple[Any, Origin, 
     if kind == "xlsx":
         try:
             return read_workbook(path)
-        except (OSError, ValueError, KeyError) as error:
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile, InvalidFileException) as error:
             raise ScenarioError([Problem(Location(file=path.name), f"cannot read the workbook: {error}")]) from None
     text = _read_text(path)
     if kind == "text":

@@ -225,6 +225,8 @@ class Not(_Record):
 
 
 def _rule_kind(value: Any) -> str:
+    if isinstance(value, str) and value.strip().lower() == "otherwise":
+        return "<otherwise>"
     if isinstance(value, dict):
         for key in ("all", "any", "not"):
             if key in value:
@@ -240,6 +242,15 @@ Rule = Annotated[
     | Annotated[AllOf, Tag("<all>")]
     | Annotated[AnyOf, Tag("<any>")]
     | Annotated[Not, Tag("<not>")],
+    Discriminator(_rule_kind),
+]
+Otherwise = Literal["otherwise"]
+WhenRule = Annotated[
+    Annotated[Condition, Tag("<condition>")]
+    | Annotated[AllOf, Tag("<all>")]
+    | Annotated[AnyOf, Tag("<any>")]
+    | Annotated[Not, Tag("<not>")]
+    | Annotated[Otherwise, Tag("<otherwise>")],
     Discriminator(_rule_kind),
 ]
 AllOf.model_rebuild()
@@ -258,7 +269,7 @@ class Outcome(_Record):
     id: IssueId
     label: str = ""
     description: str = ""
-    when: Rule | Literal["otherwise"]
+    when: WhenRule
 
     @field_validator("when", mode="before")
     @classmethod

@@ -31,8 +31,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from flashpoint.scenario.cells import Row, infer_salience_scale, issue_id, read_number, slug
-from flashpoint.scenario.errors import Location, Origin, Problem
+from flashpoint.scenario.cells import Row, infer_salience_scale, issue_id, number_or_text, read_number, slug
+from flashpoint.scenario.errors import Location, Origin, Problem, ScenarioError
 from flashpoint.scenario.schema import Scenario
 
 NOTES = ("position_note", "salience_note", "capability_note")
@@ -154,8 +154,7 @@ def read_actor_table(
         return Location(file=file, sheet=sheet, row=row, column=column)
 
     if not rows:
-        problems.append(Problem(place(), "the table is empty: it needs a header row and a row per actor"))
-        return {"id": slug(name), "title": name}, origin, problems
+        raise ScenarioError([Problem(place(), "the table is empty: it needs a header row and a row per actor")])
     header, body = rows[0], rows[1:]
     columns = _columns(header, place, problems)
     missing = [c for c in _REQUIRED if c not in columns]
@@ -164,7 +163,10 @@ def read_actor_table(
         problems.append(
             Problem(place(header.number), f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)} (columns found: {found})")
         )
-        return {"id": slug(name), "title": name}, origin, problems
+    if problems:
+        raise ScenarioError(problems)
+    if not body:
+        raise ScenarioError([Problem(place(header.number), "the table has a header but no rows")])
 
     single_issue = issue_id(name)
     issues: dict[str, Declared] = {}
@@ -211,7 +213,8 @@ def read_actor_table(
                 declared.places[bound] = at(bound)
         entry = Entry(actor, issue, place(row.number))
         for column in ("capability", "position", "salience"):
-            entry.values[column] = read_number(cell(column), at(column), problems, decimal_comma=decimal_comma)
+            if cell(column):
+                entry.values[column] = number_or_text(cell(column), decimal_comma=decimal_comma)
             entry.places[column] = at(column)
         for note in NOTES:
             if note in columns and cell(note):
@@ -221,7 +224,7 @@ def read_actor_table(
 
     _default_scales(issues, entries, problems)
     data = assemble(entries, issues, actors, origin, problems)
-    saliences = [e.values["salience"] for e in entries if e.values.get("salience") is not None]
+    saliences = [e.values.get("salience") for e in entries]
     data.update(id=slug(name), title=name, salience_scale=infer_salience_scale(saliences))
     return data, origin, problems
 
@@ -253,7 +256,7 @@ def _default_scales(issues: dict[str, Declared], entries: list[Entry], problems:
             continue
         for entry in entries:
             position = entry.values.get("position")
-            if entry.issue == issue_key and position is not None and not 0 <= position <= 100:
+            if entry.issue == issue_key and isinstance(position, float) and not 0 <= position <= 100:
                 problems.append(
                     Problem(
                         entry.places["position"],

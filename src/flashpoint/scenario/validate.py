@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import math
+from dataclasses import dataclass
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, TypeVar
 
@@ -22,6 +23,7 @@ from flashpoint.scenario.schema import (
     Actor,
     AllOf,
     AnyOf,
+    Change,
     Condition,
     Issue,
     Not,
@@ -62,27 +64,24 @@ def build_scenario(raw: Any, origin: Origin | None = None, problems: Iterable[Pr
     header = {key: value for key, value in header.items() if key in Scenario.model_fields}
     scenario_head = report.validate(Scenario, header, ())
 
-    records: dict[str, list[tuple[int, Any]]] = {}
+    records: dict[str, list[Any]] = {}
     for name in _LISTS:
-        value = raw.get(name, [])
-        if value is None:
-            value = []
+        value = raw.get(name) or []
         if not isinstance(value, list):
             report.add((name,), f"{name} must be a list")
             value = []
-        records[name] = [(index, item) for index, item in enumerate(value)]
-
-    issues = [(i, m) for i, item in records["issues"] if (m := report.validate(Issue, item, ("issues", i)))]
-    actors = [(i, m) for i, item in records["actors"] if (m := _actor(report, item, ("actors", i)))]
+        records[name] = value
+    issues = [_item(report, Issue, item, ("issues", i)) for i, item in enumerate(records["issues"])]
+    actors = [
+        _item(report, Actor, item, ("actors", i), ("issues", Stance)) for i, item in enumerate(records["actors"])
+    ]
     uncertainty = [
-        (i, m)
-        for i, item in records["uncertainty"]
-        if (m := report.validate(Uncertainty, item, ("uncertainty", i)))
+        _item(report, Uncertainty, item, ("uncertainty", i)) for i, item in enumerate(records["uncertainty"])
     ]
-    outcomes = [
-        (i, m) for i, item in records["outcomes"] if (m := report.validate(Outcome, item, ("outcomes", i)))
+    outcomes = [_item(report, Outcome, item, ("outcomes", i)) for i, item in enumerate(records["outcomes"])]
+    shocks = [
+        _item(report, Shock, item, ("shocks", i), ("changes", Change)) for i, item in enumerate(records["shocks"])
     ]
-    shocks = [(i, m) for i, item in records["shocks"] if (m := report.validate(Shock, item, ("shocks", i)))]
 
     scale = scenario_head.salience_scale if scenario_head else Scenario.model_fields["salience_scale"].default
     if not records["issues"]:
@@ -91,7 +90,8 @@ def build_scenario(raw: Any, origin: Origin | None = None, problems: Iterable[Pr
         report.add(("actors",), "the scenario has no actors: list at least one")
     known_issues = _check_issues(report, issues)
     known_actors = _check_actors(report, actors, known_issues, scale)
-    _check_weights(report, issues, [m for _, m in actors])
+    if actors and all(item.model is not None for item in actors):
+        _check_weights(report, issues, [item.model for item in actors if item.model is not None])
     _check_uncertainty(report, uncertainty, known_issues, known_actors, scale)
     _check_outcomes(report, outcomes, known_issues)
     _check_shocks(report, shocks, known_issues, known_actors, scale)
@@ -100,16 +100,57 @@ def build_scenario(raw: Any, origin: Origin | None = None, problems: Iterable[Pr
     assert scenario_head is not None
     scenario = scenario_head.model_copy(
         update={
-            "issues": [m for _, m in issues],
-            "actors": [m for _, m in actors],
-            "uncertainty": [m for _, m in uncertainty],
-            "outcomes": [m for _, m in outcomes],
-            "shocks": [m for _, m in shocks],
+            name: [item.model for item in items]
+            for name, items in (
+                ("issues", issues),
+                ("actors", actors),
+                ("uncertainty", uncertainty),
+                ("outcomes", outcomes),
+                ("shocks", shocks),
+            )
         }
     )
-    _check_each_shock_applies(report, scenario, shocks)
+    _check_each_shock_applies(report, scenario)
     report.raise_if_any()
     return scenario
+
+
+@dataclass
+class _Item:
+    """One record as read: its position in its list, its id as written, the validated record
+    (None if it has problems) and its valid parts (an actor's stances, a shock's changes), which
+    are checked against the rest of the scenario even when the record itself is not valid."""
+
+    index: int
+    id: Any
+    model: Any
+    parts: dict[Any, Any]
+
+
+def _item(
+    report: _Report,
+    model: type[M],
+    item: Any,
+    path: Path_,
+    parts: tuple[str, type[BaseModel]] | None = None,
+) -> _Item:
+    index = path[-1]
+    assert isinstance(index, int)
+    if not isinstance(item, Mapping):
+        report.add(path, f"each entry of {path[0]} must be a mapping of fields")
+        return _Item(index, None, None, {})
+    validated = report.validate(model, item, path)
+    found: dict[Any, Any] = {}
+    if parts is not None:
+        key, part_model = parts
+        raw_parts = item.get(key) or {}
+        pairs = raw_parts.items() if isinstance(raw_parts, Mapping) else enumerate(raw_parts) if isinstance(raw_parts, list) else []
+        for name, value in pairs:
+            try:
+                found[str(name) if isinstance(raw_parts, Mapping) else name] = part_model.model_validate(value)
+            except ValidationError:
+                continue
+    return _Item(index, item.get("id"), validated, found)
 
 
 _NO_WEIGHT = (
@@ -160,77 +201,65 @@ def _in_file_order(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=key)
 
 
-def _actor(report: _Report, item: Any, path: Path_) -> Actor | None:
-    """Validate an actor's own fields and each of its stances separately."""
-    if not isinstance(item, Mapping):
-        report.add(path, "an actor must be a mapping of fields (id, label, capability, issues)")
-        return None
-    stances_raw = item.get("issues", {}) or {}
-    head = report.validate(Actor, {k: v for k, v in item.items() if k != "issues"}, path)
-    if not isinstance(stances_raw, Mapping):
-        report.add(path + ("issues",), "issues must map each issue id to a position and salience")
-        return None
-    stances = {}
-    for key, value in stances_raw.items():
-        stance = report.validate(Stance, value, path + ("issues", str(key)))
-        if stance is not None:
-            stances[str(key)] = stance
-    if head is None or len(stances) != len(stances_raw):
-        return None
-    return head.model_copy(update={"issues": stances})
-
-
-def _check_issues(report: _Report, issues: list[tuple[int, Issue]]) -> dict[str, Issue]:
-    known: dict[str, Issue] = {}
-    for index, issue in issues:
-        if issue.id in known:
-            report.add(("issues", index, "id"), f"the issue id '{issue.id}' is used more than once")
+def _check_issues(report: _Report, issues: list[_Item]) -> dict[str, Issue | None]:
+    """Issues by id (None where the issue has problems); reports duplicates and bad scales."""
+    known: dict[str, Issue | None] = {}
+    for item in issues:
+        if isinstance(item.id, str) and item.id in known:
+            report.add(("issues", item.index, "id"), f"the issue id '{item.id}' is used more than once")
             continue
-        known[issue.id] = issue
+        if isinstance(item.id, str):
+            known[item.id] = item.model
+        issue = item.model
+        if issue is None:
+            continue
         if not issue.min < issue.max:
             report.add(
-                ("issues", index, "max"),
+                ("issues", item.index, "max"),
                 f"the scale's max ({issue.max:g}) must be above its min ({issue.min:g})",
             )
             continue
         for point in issue.anchors:
             if not issue.min <= point <= issue.max:
                 report.add(
-                    ("issues", index, "anchors", _key(point)),
+                    ("issues", item.index, "anchors", _key(point)),
                     f"the anchor at {point:g} is outside the scale {_scale(issue)}",
                 )
     return known
 
 
 def _check_actors(
-    report: _Report, actors: list[tuple[int, Actor]], issues: dict[str, Issue], scale: float
-) -> dict[str, Actor]:
-    known: dict[str, Actor] = {}
-    for index, actor in actors:
-        path = ("actors", index)
-        if actor.id in known:
-            report.add(path + ("id",), f"the actor id '{actor.id}' is used more than once")
+    report: _Report, actors: list[_Item], issues: dict[str, Issue | None], scale: float
+) -> dict[str, Actor | None]:
+    """Actors by id (None where the actor has problems); checks each stance against its issue."""
+    known: dict[str, Actor | None] = {}
+    for item in actors:
+        path = ("actors", item.index)
+        if isinstance(item.id, str) and item.id in known:
+            report.add(path + ("id",), f"the actor id '{item.id}' is used more than once")
             continue
-        known[actor.id] = actor
-        if not actor.issues:
+        if isinstance(item.id, str):
+            known[item.id] = item.model
+        actor: Actor | None = item.model
+        if actor is not None and not actor.issues:
             report.add(
                 path + ("issues",),
                 f"actor '{actor.id}' takes part in no issue: give it a position and salience on one",
             )
-        for issue_id, stance in actor.issues.items():
+        for issue_id, stance in item.parts.items():
             where = path + ("issues", issue_id)
-            issue = issues.get(issue_id)
-            if issue is None:
+            if issue_id not in issues:
                 report.add(where, _unknown("issue", issue_id, issues))
                 continue
-            if (message := _outside_scale(stance.position, issue)) is not None:
+            issue = issues[issue_id]
+            if issue is not None and (message := _outside_scale(stance.position, issue)) is not None:
                 report.add(where + ("position",), message)
             if stance.salience > scale:
                 report.add(
                     where + ("salience",),
                     f"{stance.salience:g} is above the salience scale's maximum {scale:g}",
                 )
-            if actor.capability_on(issue_id) is None:
+            if actor is not None and actor.capability_on(issue_id) is None:
                 report.add(
                     where + ("capability",),
                     f"actor '{actor.id}' has no capability on issue '{issue_id}':"
@@ -239,10 +268,10 @@ def _check_actors(
     return known
 
 
-def _check_weights(report: _Report, issues: list[tuple[int, Issue]], actors: list[Actor]) -> None:
-    for index, issue in issues:
-        if not any(_weight(actor, issue.id) > 0 for actor in actors):
-            report.add(("issues", index), _NO_WEIGHT.format(issue=issue.id))
+def _check_weights(report: _Report, issues: list[_Item], actors: list[Actor]) -> None:
+    for item in issues:
+        if item.model is not None and not any(_weight(actor, item.model.id) > 0 for actor in actors):
+            report.add(("issues", item.index), _NO_WEIGHT.format(issue=item.model.id))
 
 
 def _weight(actor: Actor, issue_id: str) -> float:
@@ -265,32 +294,38 @@ def bounds(field: str, issue: Issue | None, scale: float) -> tuple[float, float]
 
 def _check_uncertainty(
     report: _Report,
-    entries: list[tuple[int, Uncertainty]],
-    issues: dict[str, Issue],
-    actors: dict[str, Actor],
+    entries: list[_Item],
+    issues: dict[str, Issue | None],
+    actors: dict[str, Actor | None],
     scale: float,
 ) -> None:
     seen: dict[tuple[str, str | None, str], int] = {}
-    for index, entry in entries:
-        path = ("uncertainty", index)
+    for item in entries:
+        entry: Uncertainty | None = item.model
+        if entry is None:
+            continue
+        path = ("uncertainty", item.index)
         base = _resolve_input(report, path, entry.actor, entry.issue, entry.field, issues, actors)
         if base is None:
             continue
         if entry.target in seen:
             report.add(path, f"this input already has an uncertainty (uncertainty[{seen[entry.target]}])")
             continue
-        seen[entry.target] = index
+        seen[entry.target] = item.index
         low_bound, high_bound = bounds(entry.field, issues.get(entry.issue or ""), scale)
         what = _input_name(entry.field, entry.issue)
         for name in ("low", "high", "mode", "mean"):
             value = getattr(entry, name)
             if value is not None and not low_bound <= value <= high_bound:
-                report.add(path + (name,), f"{name} {value:g} is outside the range of {what} ({_range(low_bound, high_bound)})")
+                report.add(
+                    path + (name,),
+                    f"{name} {value:g} is outside the range of {what} ({_range(low_bound, high_bound)})",
+                )
         low = entry.low if entry.low is not None else low_bound
         high = entry.high if entry.high is not None else high_bound
         if entry.distribution in ("uniform", "triangular") or entry.low is not None or entry.high is not None:
             if not low <= base <= high:
-                report.add(path, f"the stated {what} {base:g} lies outside its own range {_range(low, high)}")
+                report.add(path, f"the stated value {base:g} of {what} lies outside its own range {_range(low, high)}")
         if entry.mode is not None and not low <= entry.mode <= high:
             report.add(path + ("mode",), f"the mode {entry.mode:g} lies outside the range {_range(low, high)}")
         if entry.distribution == "beta":
@@ -317,13 +352,20 @@ def _resolve_input(
     actor_id: str,
     issue_id: str | None,
     field: str,
-    issues: dict[str, Issue],
-    actors: dict[str, Actor],
+    issues: Mapping[str, Issue | None],
+    actors: Mapping[str, Actor | None],
 ) -> float | None:
-    """The stated value of an input named by actor, issue and field; reports what is unknown."""
-    actor = actors.get(actor_id)
-    if actor is None:
+    """The stated value of an input named by actor, issue and field; reports what is unknown.
+
+    None (without a report) when the actor or issue exists but has problems of its own."""
+    if actor_id not in actors:
         report.add(path + ("actor",), _unknown("actor", actor_id, actors))
+        return None
+    if issue_id is not None and issue_id not in issues:
+        report.add(path + ("issue",), _unknown("issue", issue_id, issues))
+        return None
+    actor = actors[actor_id]
+    if actor is None or (issue_id is not None and issues[issue_id] is None):
         return None
     if issue_id is None:
         if field != "capability":
@@ -333,9 +375,6 @@ def _resolve_input(
             report.add(path, f"actor '{actor_id}' has no capability of its own; name the issue")
             return None
         return actor.capability
-    if issue_id not in issues:
-        report.add(path + ("issue",), _unknown("issue", issue_id, issues))
-        return None
     stance = actor.issues.get(issue_id)
     if stance is None:
         report.add(path + ("issue",), f"actor '{actor_id}' has no stance on issue '{issue_id}'")
@@ -345,26 +384,31 @@ def _resolve_input(
     return getattr(stance, field)
 
 
-def _check_outcomes(report: _Report, outcomes: list[tuple[int, Outcome]], issues: dict[str, Issue]) -> None:
+def _check_outcomes(report: _Report, outcomes: list[_Item], issues: dict[str, Issue | None]) -> None:
     seen: set[str] = set()
-    last = max((index for index, _ in outcomes), default=-1)
-    for index, outcome in outcomes:
-        path = ("outcomes", index)
-        if outcome.id in seen:
-            report.add(path + ("id",), f"the future id '{outcome.id}' is used more than once")
-        seen.add(outcome.id)
+    last = len(outcomes) - 1
+    for item in outcomes:
+        path = ("outcomes", item.index)
+        if isinstance(item.id, str) and item.id in seen:
+            report.add(path + ("id",), f"the future id '{item.id}' is used more than once")
+        if isinstance(item.id, str):
+            seen.add(item.id)
+        outcome: Outcome | None = item.model
+        if outcome is None:
+            continue
         if outcome.when == "otherwise":
-            if index != last:
+            if item.index != last:
                 report.add(
                     path + ("when",),
                     "'otherwise' catches every prediction, so it must be the last future listed",
                 )
             continue
         for where, condition in conditions(outcome.when, path + ("when",)):
-            issue = issues.get(condition.issue)
-            if issue is None:
+            if condition.issue not in issues:
                 report.add(where, _unknown("issue", condition.issue, issues))
-            elif not issue.min <= condition.value <= issue.max:
+                continue
+            issue = issues[condition.issue]
+            if issue is not None and not issue.min <= condition.value <= issue.max:
                 report.add(
                     where,
                     f"the threshold {condition.value:g} in '{condition}' is outside the scale"
@@ -388,25 +432,27 @@ def conditions(rule: Any, path: Path_ = ()) -> Iterator[tuple[Path_, Condition]]
 
 def _check_shocks(
     report: _Report,
-    shocks: list[tuple[int, Shock]],
-    issues: dict[str, Issue],
-    actors: dict[str, Actor],
+    shocks: list[_Item],
+    issues: dict[str, Issue | None],
+    actors: dict[str, Actor | None],
     scale: float,
 ) -> None:
     seen: set[str] = set()
-    for index, shock in shocks:
-        if shock.id in seen:
-            report.add(("shocks", index, "id"), f"the shock id '{shock.id}' is used more than once")
-        seen.add(shock.id)
-        for number, change in enumerate(shock.changes):
-            path = ("shocks", index, "changes", number)
+    for item in shocks:
+        if isinstance(item.id, str) and item.id in seen:
+            report.add(("shocks", item.index, "id"), f"the shock id '{item.id}' is used more than once")
+        if isinstance(item.id, str):
+            seen.add(item.id)
+        for number, change in item.parts.items():
+            path = ("shocks", item.index, "changes", number)
             if change.drop:
                 if change.actor not in actors:
                     report.add(path + ("actor",), _unknown("actor", change.actor, actors))
                 elif change.issue is not None:
+                    actor = actors[change.actor]
                     if change.issue not in issues:
                         report.add(path + ("issue",), _unknown("issue", change.issue, issues))
-                    elif change.issue not in actors[change.actor].issues:
+                    elif actor is not None and change.issue not in actor.issues:
                         report.add(path + ("issue",), f"actor '{change.actor}' has no stance on issue '{change.issue}'")
                 continue
             assert change.field is not None
@@ -418,10 +464,10 @@ def _check_shocks(
                 report.add(path + ("set",), f"{change.set:g} is outside the range of {what} ({_range(low, high)})")
 
 
-def _check_each_shock_applies(report: _Report, scenario: Scenario, shocks: list[tuple[int, Shock]]) -> None:
+def _check_each_shock_applies(report: _Report, scenario: Scenario) -> None:
     from flashpoint.scenario.shocks import apply_shocks
 
-    for index, shock in shocks:
+    for index, shock in enumerate(scenario.shocks):
         try:
             apply_shocks(scenario, [shock.id])
         except ScenarioError as error:

@@ -1,0 +1,257 @@
+"""The ``flashpoint`` command: forecast, validate, convert, list scenarios and models, templates.
+
+This module only parses arguments and presents results; all computing happens in the library
+(:func:`flashpoint.forecast`, :func:`flashpoint.load_scenario`, ...).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+
+from flashpoint import __version__
+from flashpoint.analysis.forecast import forecast
+from flashpoint.models.registry import MODELS, model_names
+from flashpoint.report.terminal import (
+    anchors_table,
+    forecast_table,
+    futures_table,
+    models_table,
+    problems_table,
+    scenarios_table,
+)
+from flashpoint.scenario.errors import ScenarioError
+from flashpoint.scenario.load import (
+    DEFAULT_SCENARIO,
+    READ_FORMATS,
+    WRITE_FORMATS,
+    bundled_names,
+    load_scenario,
+    save_scenario,
+)
+from flashpoint.scenario.workbook import write_workbook
+
+out = Console()
+err = Console(stderr=True)
+
+app = typer.Typer(
+    name="flashpoint",
+    help=(
+        "Model and forecast multi-party negotiations at geopolitical flashpoints.\n\n"
+        "Run without a command, flashpoint forecasts the bundled Korea 2018 scenario with every model."
+    ),
+    epilog=(
+        "Examples:\n\n"
+        "  flashpoint                              forecast the Korea 2018 scenario\n\n"
+        "  flashpoint forecast my-case.xlsx        forecast your own scenario\n\n"
+        "  flashpoint validate my-case.csv         list every problem in an input file\n\n"
+        "  flashpoint template my-case.xlsx        start a new scenario in Excel"
+    ),
+    rich_markup_mode="rich",
+    add_completion=False,
+    no_args_is_help=False,
+)
+
+ScenarioArg = Annotated[
+    str,
+    typer.Argument(
+        help="A scenario file (.yaml, .json, .xlsx, .csv; KTAB and Decide files too) or the name of a"
+        " bundled scenario (see 'flashpoint scenarios').",
+        show_default=True,
+    ),
+]
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def _fail(error: ScenarioError, what: str) -> None:
+    err.print(f"[bold red]{_count(len(error.problems), 'problem')}[/] in {what}:")
+    err.print(problems_table(error.problems))
+    raise typer.Exit(1)
+
+
+@app.callback(invoke_without_command=True)
+def main_callback(
+    ctx: typer.Context,
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+) -> None:
+    if version:
+        out.print(f"flashpoint {__version__}")
+        raise typer.Exit()
+    if ctx.invoked_subcommand is None:
+        forecast_command()
+
+
+@app.command(
+    "forecast",
+    epilog=(
+        "Examples:\n\n"
+        "  flashpoint forecast                                  Korea 2018, every model\n\n"
+        "  flashpoint forecast korea-2018 -m compromise -m nash  two models only\n\n"
+        "  flashpoint forecast korea-2018 --shock us_maximum_pressure\n\n"
+        "  flashpoint forecast my-case.yaml --json > forecast.json"
+    ),
+)
+def forecast_command(
+    scenario: ScenarioArg = DEFAULT_SCENARIO,
+    model: Annotated[
+        Optional[list[str]],
+        typer.Option("--model", "-m", help=f"A model to run (repeatable). Default: all of {', '.join(model_names())}."),
+    ] = None,
+    shock: Annotated[
+        Optional[list[str]],
+        typer.Option("--shock", "-s", help="Apply a named shock of the scenario first (repeatable; applied in order)."),
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the run's random streams (recorded in the result).")] = 0,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the forecast as JSON (schema: docs/json-output.md).")
+    ] = False,
+) -> None:
+    """Forecast a scenario: each model's predicted outcome per issue and the future it falls in."""
+    for name in model or []:
+        if name not in MODELS:
+            raise typer.BadParameter(f"unknown model '{name}' (models: {', '.join(model_names())})", param_hint="--model")
+    try:
+        loaded = load_scenario(scenario)
+        for name in shock or []:
+            if name not in {s.id for s in loaded.shocks}:
+                known = ", ".join(s.id for s in loaded.shocks) or "this scenario has none"
+                raise typer.BadParameter(f"unknown shock '{name}' (shocks: {known})", param_hint="--shock")
+        result = forecast(loaded, model or None, shocks=shock or (), seed=seed)
+    except ScenarioError as error:
+        _fail(error, scenario)
+        return
+    if as_json:
+        document = result.to_dict()
+        document["scenario"]["source"] = scenario
+        typer.echo(json.dumps(document, indent=2))
+        return
+    out.print(forecast_table(result))
+    if loaded.outcomes:
+        out.print(futures_table(result))
+    first = result.models[0]
+    out.print(anchors_table(result, first))
+    if loaded.as_of:
+        out.print(f"[dim]Information as of {loaded.as_of.isoformat()}. Inputs and notes: flashpoint convert {scenario} copy.xlsx[/]")
+
+
+@app.command(
+    epilog=(
+        "Examples:\n\n"
+        "  flashpoint validate my-case.xlsx\n\n"
+        "  flashpoint validate data.txt --format decide"
+    ),
+)
+def validate(
+    file: Annotated[str, typer.Argument(help="The scenario file to check (or a bundled scenario's name).")],
+    format: Annotated[
+        Optional[str], typer.Option("--format", "-f", help=f"Read as this format instead of guessing: {', '.join(READ_FORMATS)}.")
+    ] = None,
+) -> None:
+    """Check a scenario file and list every problem with its place (sheet, row, column or line).
+
+    Exits with status 1 if there are problems.
+    """
+    if format is not None and format not in READ_FORMATS:
+        raise typer.BadParameter(f"unknown format '{format}' (formats: {', '.join(READ_FORMATS)})", param_hint="--format")
+    try:
+        scenario = load_scenario(file, format=format)
+    except ScenarioError as error:
+        _fail(error, file)
+        return
+    counts = ", ".join(
+        _count(len(items), noun)
+        for items, noun in (
+            (scenario.actors, "actor"),
+            (scenario.issues, "issue"),
+            (scenario.outcomes, "future"),
+            (scenario.shocks, "shock"),
+            (scenario.uncertainty, "uncertain input"),
+        )
+    )
+    out.print(f"[bold green]valid[/]: {file} - '{scenario.title}': {counts}")
+
+
+@app.command(
+    epilog=(
+        "Examples:\n\n"
+        "  flashpoint convert korea-2018 korea.xlsx             edit the default scenario in Excel\n\n"
+        "  flashpoint convert cop21.csv cop21.yaml              a Decide file as a scenario file\n\n"
+        "  flashpoint convert my-case.xlsx my-case.csv          just the actor table"
+    ),
+)
+def convert(
+    source: Annotated[str, typer.Argument(help="The scenario to read (any format, or a bundled name).")],
+    target: Annotated[Path, typer.Argument(help=f"The file to write; its extension picks the format ({', '.join(WRITE_FORMATS)}).")],
+    from_format: Annotated[Optional[str], typer.Option("--from", help=f"Read as: {', '.join(READ_FORMATS)}.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite the target if it exists.")] = False,
+) -> None:
+    """Convert a scenario between formats (YAML, JSON, Excel workbook, CSV actor table)."""
+    if target.suffix.lower() not in (".yaml", ".yml", ".json", ".xlsx", ".csv"):
+        raise typer.BadParameter("the target must end in .yaml, .yml, .json, .xlsx or .csv", param_hint="TARGET")
+    if target.exists() and not force:
+        err.print(f"[red]{target} exists[/]; use --force to overwrite it.")
+        raise typer.Exit(1)
+    try:
+        scenario = load_scenario(source, format=from_format)
+    except ScenarioError as error:
+        _fail(error, source)
+        return
+    save_scenario(scenario, target)
+    out.print(f"wrote {target}")
+    dropped = [
+        name
+        for name, present in (
+            ("title and description", True),
+            ("sources", bool(scenario.sources)),
+            ("uncertainty", bool(scenario.uncertainty)),
+            ("futures", bool(scenario.outcomes)),
+            ("shocks", bool(scenario.shocks)),
+        )
+        if present
+    ]
+    if target.suffix.lower() == ".csv":
+        err.print(
+            "[yellow]note[/]: a CSV actor table holds the issues, actors and their positions only; not written: "
+            + ", ".join(dropped) + ". Write .yaml or .xlsx to keep everything."
+        )
+
+
+@app.command()
+def scenarios() -> None:
+    """List the scenarios that ship with flashpoint (usable by name anywhere a file is expected)."""
+    loaded = {name: load_scenario(name) for name in bundled_names()}
+    out.print(scenarios_table(loaded, DEFAULT_SCENARIO))
+
+
+@app.command()
+def models() -> None:
+    """List the models flashpoint can run, with what they compute and their sources."""
+    out.print(models_table(MODELS.values()))
+
+
+@app.command(
+    epilog="Example:\n\n  flashpoint template my-case.xlsx   then fill it in and run: flashpoint validate my-case.xlsx",
+)
+def template(
+    target: Annotated[Path, typer.Argument(help="The workbook to write (.xlsx).")],
+    force: Annotated[bool, typer.Option("--force", help="Overwrite the file if it exists.")] = False,
+) -> None:
+    """Write an empty scenario workbook for an analyst to fill in, with a guide sheet."""
+    if target.suffix.lower() != ".xlsx":
+        raise typer.BadParameter("the template is an Excel workbook: give a name ending in .xlsx", param_hint="TARGET")
+    if target.exists() and not force:
+        err.print(f"[red]{target} exists[/]; use --force to overwrite it.")
+        raise typer.Exit(1)
+    write_workbook(None, target)
+    out.print(f"wrote {target}: fill in the sheets (see its README sheet), then run: flashpoint validate {target}")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,1 @@
+"""Presenting results: tables for the terminal (figures and reports come later)."""

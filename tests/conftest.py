@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from flashpoint.scenario import ScenarioError, load_scenario
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture
+def write(tmp_path: Path):
+    """Write a file (dedented text) into a temporary folder and return its path."""
+
+    def _write(name: str, text: str) -> Path:
+        path = tmp_path / name
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return path
+
+    return _write
+
+
+def problems_of(path: Path | str, **kwargs) -> list[str]:
+    """The problems (as printed) that loading a file reports; fails if it loads."""
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path, **kwargs)
+    return [str(problem) for problem in caught.value.problems]
+
+
+MINIMAL = """
+title: Test
+issues:
+  - id: tax
+    min: 0
+    max: 100
+actors:
+  - id: a
+    capability: 1
+    issues:
+      tax: {position: 10, salience: 50}
+  - id: b
+    capability: 2
+    issues:
+      tax: {position: 90, salience: 50}
+"""
