@@ -51,7 +51,12 @@ def nash_solution(arrays: ScenarioArrays) -> np.ndarray:
         middle = 0.5 * (low + high)
         offset = position - middle[:, None, :]
         gain = np.where(active, reach - offset**2, 1.0)
-        rising = (np.where(active, weight * offset / gain, 0.0)).sum(axis=1) > 0
+        # A gain of exactly 0 (the midpoint at an actor's worst end of the scale, reachable when
+        # the optimum lies within rounding of that end) gives an infinite slope pointing back
+        # inside, which is the right direction for the bisection.
+        with np.errstate(divide="ignore"):
+            slope = np.where(active, weight * offset / gain, 0.0).sum(axis=1)
+        rising = slope > 0
         low = np.where(rising, middle, low)
         high = np.where(rising, high, middle)
     return 0.5 * (low + high)

@@ -20,7 +20,8 @@ A *scenario workbook* has one sheet per part of a scenario (what ``flashpoint te
 ==============  ============================================================================
 
 Any other workbook is read as an actor table from its first sheet (see
-:mod:`flashpoint.scenario.tables`). A ``README`` sheet is ignored.
+:mod:`flashpoint.scenario.tables`). A ``README`` sheet, and any sheet whose name starts with
+``#`` (for the analyst's own notes), is ignored.
 """
 
 from __future__ import annotations
@@ -84,6 +85,7 @@ GUIDE = [
      "'denuclearization >= 70', 'all: [a >= 50, b <= 20]', 'any: [...]', or 'otherwise' (last)."),
     ("shocks", "Optional. Named what-ifs: one row per change, with set (a new value), shift (an "
      "amount to add) or drop = yes (remove the actor)."),
+    ("Your own notes", "Add sheets whose names start with # for anything else; flashpoint ignores them."),
     ("", ""),
     ("Check it", "flashpoint validate this-file.xlsx    lists every problem with its sheet, row and column."),
 ]
@@ -136,10 +138,15 @@ def _read_scenario_sheets(
     problems: list[Problem] = []
     by_name = {name.lower(): (name, rows) for name, rows in sheets.items()}
     for name in sheets:
-        if name.lower() not in SHEETS and name.lower() != "readme":
-            close = difflib.get_close_matches(name.lower(), list(SHEETS), n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
-            problems.append(Problem(Location(file=file, sheet=name), f"unknown sheet '{name}'{hint}"))
+        if name.lower() not in SHEETS and name.lower() != "readme" and not name.startswith("#"):
+            close = difflib.get_close_matches(name.lower(), list(SHEETS), n=1, cutoff=0.8)
+            hint = f"did you mean '{close[0]}'? " if close else ""
+            problems.append(
+                Problem(
+                    Location(file=file, sheet=name),
+                    f"unknown sheet '{name}' ({hint}a sheet of your own whose name starts with # is ignored)",
+                )
+            )
 
     def records(kind: str) -> list[tuple[dict[str, str], dict[str, Location], Location]]:
         if kind not in by_name:

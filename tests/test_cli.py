@@ -1,0 +1,134 @@
+"""The `flashpoint` command, as an analyst uses it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from flashpoint import __version__
+from flashpoint.cli import app
+
+from .conftest import DATA
+
+runner = CliRunner()
+
+
+def run(*args: str):
+    return runner.invoke(app, list(args), env={"COLUMNS": "160"})
+
+
+def test_no_arguments_forecasts_korea_with_every_model():
+    result = run()
+    assert result.exit_code == 0, result.output
+    assert "Korean Peninsula peace process, September 2018" in result.output
+    for text in ("compromise", "median", "nash", "Denuclearization (0-100)", "72.7", "Incremental muddle-through", "Peace regime"):
+        assert text in result.output
+
+
+def test_console_script_is_installed():
+    script = Path(sys.executable).parent / "flashpoint"
+    completed = subprocess.run([str(script), "--version"], capture_output=True, text=True, check=False)
+    assert completed.returncode == 0
+    assert completed.stdout.strip() == f"flashpoint {__version__}"
+
+
+def test_forecast_json_is_the_documented_document():
+    result = run("forecast", "korea-2018", "-m", "compromise", "-m", "nash", "--shock", "us_maximum_pressure", "--json")
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.output)
+    assert document["schema"] == "flashpoint.forecast/1"
+    assert list(document["models"]) == ["compromise", "nash"]
+    assert document["shocks"] == ["us_maximum_pressure"]
+    assert document["scenario"]["source"] == "korea-2018"
+
+
+def test_forecast_of_a_file(tmp_path):
+    result = run("forecast", str(DATA / "exchange" / "inputs" / "copenhagen.csv"))
+    assert result.exit_code == 0, result.output
+    assert "Newtreaty (0-100)" in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["forecast", "-m", "bdm"], "unknown model 'bdm' (models: compromise, median, nash)"),
+        (["forecast", "--shock", "invasion"], "unknown shock 'invasion'"),
+        (["validate", "korea-2018", "--format", "docx"], "unknown format 'docx'"),
+        (["convert", "korea-2018", "out.txt"], "the target must end in .yaml, .yml, .json, .xlsx or .csv"),
+        (["template", "out.csv"], "the template is an Excel workbook"),
+    ],
+)
+def test_usage_errors_exit_2_with_a_message(args, message):
+    result = run(*args)
+    assert result.exit_code == 2
+    assert message in " ".join(result.output.split())
+
+
+def test_validate_reports_both_errors_of_the_broken_copenhagen_file():
+    result = run("validate", str(DATA / "exchange" / "inputs" / "copenhagen_with_errors.csv"))
+    assert result.exit_code == 1
+    text = " ".join(result.output.split())
+    assert "2 problems" in text
+    assert "row 86, column position" in text and "160 is above the upper bound 100 of issue 'Control'" in text
+    assert "row 87, column power" in text and "-0.247 is negative" in text
+
+
+def test_validate_a_good_file():
+    result = run("validate", "korea-2018")
+    assert result.exit_code == 0
+    assert "valid" in result.output and "7 actors, 6 issues, 3 futures, 5 shocks, 8 uncertain inputs" in result.output
+
+
+def test_forecast_of_a_broken_file_exits_1():
+    result = run("forecast", str(DATA / "exchange" / "inputs" / "copenhagen_with_errors.csv"))
+    assert result.exit_code == 1
+    assert "2 problems" in result.output
+
+
+def test_convert_and_refuse_to_overwrite(tmp_path):
+    target = tmp_path / "korea.xlsx"
+    assert run("convert", "korea-2018", str(target)).exit_code == 0
+    assert target.exists()
+    again = run("convert", "korea-2018", str(target))
+    assert again.exit_code == 1 and "use --force" in again.output
+    assert run("convert", "korea-2018", str(target), "--force").exit_code == 0
+    csv = run("convert", str(target), str(tmp_path / "korea.csv"))
+    assert csv.exit_code == 0
+    assert "not written: title and description, sources, uncertainty, futures, shocks" in " ".join(csv.output.split())
+
+
+def test_convert_reads_a_format_on_request(tmp_path):
+    source = tmp_path / "data.dat"
+    source.write_text((DATA / "ktab" / "inputs" / "dummyData_3Dim.csv").read_text())
+    result = run("convert", str(source), str(tmp_path / "out.yaml"), "--from", "ktab")
+    assert result.exit_code == 0, result.output
+
+
+def test_scenarios_models_and_template(tmp_path):
+    listing = run("scenarios")
+    assert listing.exit_code == 0
+    assert "korea-2018 (default)" in listing.output and "cop21-paris-2015" in listing.output
+    models = run("models")
+    assert models.exit_code == 0 and "Nash (1950)" in models.output
+    target = tmp_path / "new.xlsx"
+    made = run("template", str(target))
+    assert made.exit_code == 0 and target.exists()
+    assert run("template", str(target)).exit_code == 1
+
+
+@pytest.mark.parametrize("command", ["forecast", "validate", "convert", "scenarios", "models", "template"])
+def test_every_command_has_help(command):
+    result = run(command, "--help")
+    assert result.exit_code == 0
+    assert "Usage" in result.output
+
+
+def test_top_level_help_has_examples():
+    result = run("--help")
+    assert result.exit_code == 0
+    assert "Examples" in result.output and "flashpoint template my-case.xlsx" in result.output

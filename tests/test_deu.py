@@ -1,0 +1,45 @@
+"""Backtest on the DEU development set through the public API (171 EU issues, 1998-2002).
+
+Reference numbers (tests/data/deu/README.md): compromise model MAE 23.97, hit rate within
+5/10/20 points 0.187/0.292/0.544; weighted median MAE 29.22, hit rates 0.363/0.450/0.538.
+"""
+
+from __future__ import annotations
+
+import csv
+
+import numpy as np
+import pytest
+
+import flashpoint
+
+from .conftest import DATA
+
+
+@pytest.fixture(scope="module")
+def deu():
+    scenario = flashpoint.load_scenario(DATA / "deu" / "deu_dev_1998_2002.actors.csv")
+    with open(DATA / "deu" / "deu_dev_1998_2002.outcomes.csv", newline="") as handle:
+        outcomes = {row["issue"]: float(row["outcome"]) for row in csv.DictReader(handle)}
+    result = flashpoint.forecast(scenario, models=["compromise", "median"])
+    return result, outcomes
+
+
+def errors(result, outcomes, model):
+    predicted = result[model].outcome
+    assert set(predicted) == set(outcomes)
+    return np.array([abs(predicted[issue] - outcomes[issue]) for issue in outcomes])
+
+
+def test_compromise_model_error_on_the_deu_set(deu):
+    error = errors(*deu, "compromise")
+    assert len(error) == 171
+    assert round(error.mean(), 2) == 23.97
+    assert round(float(np.mean(error <= 10)), 3) == 0.292
+    assert [round(float(np.mean(error <= k)), 3) for k in (5, 20)] == [0.187, 0.544]
+
+
+def test_weighted_median_error_on_the_deu_set(deu):
+    error = errors(*deu, "median")
+    assert round(error.mean(), 2) == 29.22
+    assert [round(float(np.mean(error <= k)), 3) for k in (5, 10, 20)] == [0.363, 0.450, 0.538]

@@ -1,0 +1,105 @@
+"""Properties every registered model must have, checked on generated scenarios (hypothesis)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from flashpoint.engine.arrays import ScenarioArrays
+from flashpoint.models import MODELS
+
+MODEL_NAMES = list(MODELS)
+
+
+@st.composite
+def scenario_arrays(draw) -> ScenarioArrays:
+    """A random batch: 1-8 actors, 1-3 issues, 1-3 draws, some actors absent from some issues,
+    every issue with at least one actor of positive weight; positions often tied."""
+    actors = draw(st.integers(1, 8))
+    issues = draw(st.integers(1, 3))
+    draws = draw(st.integers(1, 3))
+    lower = np.array(draw(st.lists(st.sampled_from([0.0, -50.0, 4.0]), min_size=issues, max_size=issues)))
+    width = np.array(draw(st.lists(st.sampled_from([100.0, 6.0, 1.0]), min_size=issues, max_size=issues)))
+    upper = lower + width
+    unit = st.floats(0, 1, allow_nan=False, width=64)
+    grid = st.sampled_from([0.0, 0.25, 0.5, 0.75, 1.0])
+    fractions = np.array(draw(st.lists(st.one_of(unit, grid), min_size=draws * actors * issues, max_size=draws * actors * issues)))
+    position = (lower + fractions.reshape(draws, actors, issues) * width).astype(float)
+    salience = np.array(draw(st.lists(st.one_of(unit, grid), min_size=draws * actors * issues, max_size=draws * actors * issues))).reshape(draws, actors, issues)
+    capability = np.array(draw(st.lists(st.floats(0, 100, allow_nan=False), min_size=actors * issues, max_size=actors * issues))).reshape(actors, issues)
+    present = np.array(draw(st.lists(st.booleans(), min_size=actors * issues, max_size=actors * issues))).reshape(actors, issues)
+    present[0] = True
+    capability[0] = np.maximum(capability[0], 1.0)
+    salience[:, 0, :] = np.maximum(salience[:, 0, :], 0.1)
+    capability = np.broadcast_to(capability, (draws, actors, issues)).copy()
+    return ScenarioArrays(
+        actors=tuple(f"a{k}" for k in range(actors)),
+        issues=tuple(f"i{k}" for k in range(issues)),
+        position=np.where(present, position, np.nan),
+        salience=np.where(present, salience, 0.0),
+        capability=np.where(present, capability, 0.0),
+        present=present,
+        lower=lower,
+        upper=upper,
+    )
+
+
+def permuted(arrays: ScenarioArrays, order: np.ndarray) -> ScenarioArrays:
+    return ScenarioArrays(
+        actors=tuple(arrays.actors[k] for k in order),
+        issues=arrays.issues,
+        position=arrays.position[:, order],
+        salience=arrays.salience[:, order],
+        capability=arrays.capability[:, order],
+        present=arrays.present[order],
+        lower=arrays.lower,
+        upper=arrays.upper,
+    )
+
+
+@pytest.mark.parametrize("model", MODEL_NAMES)
+@settings(max_examples=150, deadline=None)
+@given(arrays=scenario_arrays(), seed=st.integers(0, 2**32 - 1))
+def test_permuting_actors_changes_nothing(model, arrays, seed):
+    order = np.random.default_rng(seed).permutation(arrays.n_actors)
+    before = MODELS[model](arrays).forecast
+    after = MODELS[model](permuted(arrays, order)).forecast
+    np.testing.assert_allclose(after, before, rtol=1e-12, atol=1e-9 * (arrays.upper - arrays.lower).max())
+
+
+@pytest.mark.parametrize("model", MODEL_NAMES)
+@settings(max_examples=150, deadline=None)
+@given(arrays=scenario_arrays())
+def test_prediction_stays_within_the_positions_of_the_actors_who_count(model, arrays):
+    forecast = MODELS[model](arrays).forecast
+    counts = arrays.weight > 0
+    low = np.where(counts, arrays.position, np.inf).min(axis=1)
+    high = np.where(counts, arrays.position, -np.inf).max(axis=1)
+    assert np.all(forecast >= low - 1e-9) and np.all(forecast <= high + 1e-9)
+
+
+@pytest.mark.parametrize("model", MODEL_NAMES)
+@settings(max_examples=150, deadline=None)
+@given(arrays=scenario_arrays(), factor=st.sampled_from([0.001, 0.5, 3.0, 1000.0]))
+def test_scaling_all_capabilities_changes_nothing(model, arrays, factor):
+    scaled = ScenarioArrays(
+        arrays.actors, arrays.issues, arrays.position, arrays.salience, arrays.capability * factor,
+        arrays.present, arrays.lower, arrays.upper,
+    )
+    np.testing.assert_allclose(
+        MODELS[model](scaled).forecast,
+        MODELS[model](arrays).forecast,
+        rtol=1e-12,
+        atol=1e-9 * (arrays.upper - arrays.lower).max(),
+    )
+
+
+@pytest.mark.parametrize("model", MODEL_NAMES)
+@settings(max_examples=50, deadline=None)
+@given(arrays=scenario_arrays())
+def test_same_input_same_result(model, arrays):
+    first = MODELS[model](arrays, rng=np.random.default_rng(1)).forecast
+    second = MODELS[model](arrays, rng=np.random.default_rng(1)).forecast
+    np.testing.assert_array_equal(first, second)

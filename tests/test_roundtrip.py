@@ -1,0 +1,127 @@
+"""Writers: what is written reads back the same (YAML, JSON, Excel workbook, CSV actor table)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+
+import flashpoint
+from flashpoint.scenario import build_scenario, load_scenario, save_scenario
+
+from .conftest import problems_of
+
+BUNDLED = flashpoint.bundled_names()
+
+
+@pytest.mark.parametrize("name", BUNDLED)
+@pytest.mark.parametrize("suffix", [".yaml", ".json", ".xlsx"])
+def test_bundled_scenarios_survive_a_round_trip(tmp_path, name, suffix):
+    scenario = load_scenario(name)
+    path = save_scenario(scenario, tmp_path / f"copy{suffix}")
+    assert load_scenario(path) == scenario
+
+
+def test_yaml_writer_is_canonical(tmp_path):
+    scenario = load_scenario("korea-2018")
+    first = save_scenario(scenario, tmp_path / "a.yaml").read_text()
+    second = save_scenario(load_scenario(tmp_path / "a.yaml"), tmp_path / "b.yaml").read_text()
+    assert first == second
+    assert "as_of: 2018-09-12\n" in first
+    assert "- denuclearization >= 80\n" in first
+
+
+def test_csv_round_trip_keeps_the_actor_table(tmp_path):
+    scenario = load_scenario("copenhagen-2009")
+    path = save_scenario(scenario, tmp_path / "copenhagen.csv")
+    again = load_scenario(path)
+    assert again.actors == scenario.actors
+    assert again.issues == [issue.model_copy(update={"description": "", "anchors": {}}) for issue in scenario.issues]
+    assert again.salience_scale == scenario.salience_scale
+
+
+def test_csv_round_trip_of_issue_specific_capabilities(tmp_path):
+    scenario = load_scenario("korea-2018")
+    path = save_scenario(scenario, tmp_path / "korea.csv")
+    again = load_scenario(path)
+    for actor in scenario.actors:
+        for issue in actor.issues:
+            assert again.actor(actor.id).capability_on(issue) == actor.capability_on(issue)
+            assert again.actor(actor.id).issues[issue].position_note == actor.issues[issue].position_note
+
+
+def test_template_is_a_workbook_to_fill_in(tmp_path):
+    path = tmp_path / "case.xlsx"
+    flashpoint.scenario.workbook.write_workbook(None, path)
+    book = load_workbook(path)
+    assert book.sheetnames == ["README", "scenario", "sources", "issues", "anchors", "actors", "positions",
+                               "uncertainty", "outcomes", "shocks"]
+    assert [c.value for c in book["positions"][1]] == ["actor", "issue", "position", "salience", "capability",
+                                                       "position_note", "salience_note", "capability_note"]
+    fill = {row[0].value: row for row in book["scenario"].iter_rows(min_row=2)}
+    fill["title"][1].value = "Trade talks"
+    book["issues"].append(["tariffs", "Tariffs", "", 0, 100])
+    book["anchors"].append(["tariffs", 0, "free trade"])
+    book["actors"].append(["us", "United States", "", 10, ""])
+    book["actors"].append(["cn", "China", "", 8, ""])
+    book["positions"].append(["us", "tariffs", 80, 90])
+    book["positions"].append(["cn", "tariffs", 10, 70])
+    book["outcomes"].append(["war", "Trade war", "", "tariffs >= 50"])
+    book["outcomes"].append(["peace", "Truce", "", "otherwise"])
+    book["shocks"].append(["deal", "A deal", "", "us", "tariffs", "position", 20, None, None])
+    book.save(path)
+    scenario = load_scenario(path)
+    assert scenario.title == "Trade talks"
+    assert scenario.issue("tariffs").anchors == {0: "free trade"}
+    assert [o.id for o in scenario.outcomes] == ["war", "peace"]
+    result = flashpoint.forecast(scenario, ["compromise"], shocks=["deal"])
+    assert result["compromise"].future == "peace"
+
+
+def test_workbook_problems_name_sheet_row_and_column(tmp_path):
+    path = tmp_path / "case.xlsx"
+    save_scenario(load_scenario("eu-emissions-1985"), path)
+    book = load_workbook(path)
+    book["positions"]["D3"] = 7  # Belgium's salience on a 0-1 scale
+    book["positions"].append(["Spain", "emission_standards", 5, 0.5])
+    book["actors"]["F1"] = "colour"
+    book.create_sheet("notes")
+    book.create_sheet("# my notes")
+    book.save(path)
+    assert problems_of(path) == [
+        "case.xlsx, sheet actors, row 1, column colour: unknown column 'colour' (columns: id, label, description, capability, capability_note)",
+        "case.xlsx, sheet notes: unknown sheet 'notes' (a sheet of your own whose name starts with # is ignored)",
+        "case.xlsx, sheet positions, row 3, column salience: 7 is above the salience scale's maximum 1",
+        "case.xlsx, sheet positions, row 12, column actor: actor 'Spain' is not on the actors sheet",
+    ]
+
+
+ids = st.from_regex(r"[a-z][a-z0-9_]{0,6}", fullmatch=True)
+
+
+@st.composite
+def scenarios(draw):
+    issue_ids = draw(st.lists(ids, min_size=1, max_size=3, unique=True))
+    actor_ids = draw(st.lists(ids, min_size=1, max_size=4, unique=True))
+    number = st.floats(0, 100, allow_nan=False).map(lambda v: round(v, 3))
+    text = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=20).map(str.strip)
+    actors = []
+    for actor in actor_ids:
+        stances = {
+            issue: {"position": draw(number), "salience": draw(number), "position_note": draw(text)}
+            for issue in draw(st.lists(st.sampled_from(issue_ids), min_size=1, unique=True))
+        }
+        actors.append({"id": actor, "label": draw(text), "capability": draw(number) + 1, "issues": stances})
+    for issue in issue_ids:  # make every issue forecastable
+        actors[0]["issues"].setdefault(issue, {"position": 50, "salience": 50})
+        actors[0]["issues"][issue]["salience"] = max(actors[0]["issues"][issue]["salience"], 1)
+    return build_scenario({"title": draw(text) or "t", "issues": [{"id": i, "label": draw(text)} for i in issue_ids],
+                           "actors": actors})
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(scenario=scenarios())
+def test_generated_scenarios_survive_yaml_and_json(tmp_path, scenario):
+    for suffix in (".yaml", ".json"):
+        assert load_scenario(save_scenario(scenario, tmp_path / f"s{suffix}")) == scenario
