@@ -26,19 +26,39 @@ def test_no_arguments_forecasts_korea_with_every_model():
     result = run()
     assert result.exit_code == 0, result.output
     assert "Korean Peninsula peace process, September 2018" in result.output
-    for text in ("compromise", "median", "nash", "Denuclearization (0-100)", "72.7", "Incremental muddle-through", "Peace regime"):
+    for text in (
+        "compromise",
+        "median",
+        "nash",
+        "Denuclearization (0-100)",
+        "72.7",
+        "Incremental muddle-through",
+        "Peace regime",
+    ):
         assert text in result.output
 
 
 def test_console_script_is_installed():
     script = Path(sys.executable).parent / "flashpoint"
-    completed = subprocess.run([str(script), "--version"], capture_output=True, text=True, check=False)
+    completed = subprocess.run(
+        [str(script), "--version"], capture_output=True, text=True, check=False
+    )
     assert completed.returncode == 0
     assert completed.stdout.strip() == f"flashpoint {__version__}"
 
 
 def test_forecast_json_is_the_documented_document():
-    result = run("forecast", "korea-2018", "-m", "compromise", "-m", "nash", "--shock", "us_maximum_pressure", "--json")
+    result = run(
+        "forecast",
+        "korea-2018",
+        "-m",
+        "compromise",
+        "-m",
+        "nash",
+        "--shock",
+        "us_maximum_pressure",
+        "--json",
+    )
     assert result.exit_code == 0, result.output
     document = json.loads(result.output)
     assert document["schema"] == "flashpoint.forecast/1"
@@ -59,7 +79,10 @@ def test_forecast_of_a_file(tmp_path):
         (["forecast", "-m", "bdm"], "unknown model 'bdm' (models: compromise, median, nash)"),
         (["forecast", "--shock", "invasion"], "unknown shock 'invasion'"),
         (["validate", "korea-2018", "--format", "docx"], "unknown format 'docx'"),
-        (["convert", "korea-2018", "out.txt"], "the target must end in .yaml, .yml, .json, .xlsx or .csv"),
+        (
+            ["convert", "korea-2018", "out.txt"],
+            "the target must end in .yaml, .yml, .json, .xlsx or .csv",
+        ),
         (["template", "out.csv"], "the template is an Excel workbook"),
     ],
 )
@@ -74,14 +97,20 @@ def test_validate_reports_both_errors_of_the_broken_copenhagen_file():
     assert result.exit_code == 1
     text = " ".join(result.output.split())
     assert "2 problems" in text
-    assert "row 86, column position" in text and "160 is above the upper bound 100 of issue 'Control'" in text
+    assert (
+        "row 86, column position" in text
+        and "160 is above the upper bound 100 of issue 'Control'" in text
+    )
     assert "row 87, column power" in text and "-0.247 is negative" in text
 
 
 def test_validate_a_good_file():
     result = run("validate", "korea-2018")
     assert result.exit_code == 0
-    assert "valid" in result.output and "7 actors, 6 issues, 3 futures, 5 shocks, 8 uncertain inputs" in result.output
+    assert (
+        "valid" in result.output
+        and "7 actors, 6 issues, 3 futures, 5 shocks, 8 uncertain inputs" in result.output
+    )
 
 
 def test_forecast_of_a_broken_file_exits_1():
@@ -99,7 +128,9 @@ def test_convert_and_refuse_to_overwrite(tmp_path):
     assert run("convert", "korea-2018", str(target), "--force").exit_code == 0
     csv = run("convert", str(target), str(tmp_path / "korea.csv"))
     assert csv.exit_code == 0
-    assert "not written: title and description, sources, uncertainty, futures, shocks" in " ".join(csv.output.split())
+    assert "not written: title and description, sources, uncertainty, futures, shocks" in " ".join(
+        csv.output.split()
+    )
 
 
 def test_convert_reads_a_format_on_request(tmp_path):
@@ -121,7 +152,9 @@ def test_scenarios_models_and_template(tmp_path):
     assert run("template", str(target)).exit_code == 1
 
 
-@pytest.mark.parametrize("command", ["forecast", "validate", "convert", "scenarios", "models", "template"])
+@pytest.mark.parametrize(
+    "command", ["forecast", "validate", "convert", "scenarios", "models", "template"]
+)
 def test_every_command_has_help(command):
     result = run(command, "--help")
     assert result.exit_code == 0

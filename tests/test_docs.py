@@ -46,7 +46,13 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_there_are_documents_with_examples():
     names = {path.name for path in DOCUMENTS}
-    assert {"README.md", "getting-started.md", "scenario-format.md", "importers.md", "json-output.md"} <= names
+    assert {
+        "README.md",
+        "getting-started.md",
+        "scenario-format.md",
+        "importers.md",
+        "json-output.md",
+    } <= names
     assert sum(len(blocks(path, "python")) for path in DOCUMENTS) >= 5
     assert sum(len(blocks(path, "console")) for path in DOCUMENTS) >= 5
 
@@ -60,14 +66,20 @@ def test_python_examples_run(path: Path, workdir: Path):
 
 @pytest.mark.parametrize("path", DOCUMENTS, ids=lambda p: p.name)
 def test_console_examples_run(path: Path, workdir: Path):
-    env = {**os.environ, "COLUMNS": "120", "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    env = {
+        **os.environ,
+        "COLUMNS": "120",
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+    }
     for line, block in blocks(path, "console"):
         for offset, text in enumerate(block.splitlines()):
             if not text.startswith("$ "):
                 continue
             command = text[2:]
             expected = int(match.group(1)) if (match := _EXITS.search(command)) else 0
-            result = subprocess.run(command, shell=True, cwd=workdir, env=env, capture_output=True, text=True)
+            result = subprocess.run(
+                command, shell=True, cwd=workdir, env=env, capture_output=True, text=True
+            )
             assert result.returncode == expected, (
                 f"{path.name}:{line + offset}: '{command}' exited {result.returncode}, expected {expected}\n"
                 f"{result.stdout}\n{result.stderr}"

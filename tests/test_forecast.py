@@ -22,9 +22,21 @@ def test_conditions_and_nesting_are_evaluated_over_draws():
     issues = ["a", "b"]
     assert holds(rule("a >= 70"), values, issues).tolist() == [False, True, True]
     assert holds(rule("a > 70"), values, issues).tolist() == [False, False, False]
-    assert holds(rule({"all": ["a >= 70", "b <= 20"]}), values, issues).tolist() == [False, True, False]
-    assert holds(rule({"any": ["a < 20", "b < 50"]}), values, issues).tolist() == [True, True, False]
-    assert holds(rule({"not": {"any": ["a < 20", "b < 50"]}}), values, issues).tolist() == [False, False, True]
+    assert holds(rule({"all": ["a >= 70", "b <= 20"]}), values, issues).tolist() == [
+        False,
+        True,
+        False,
+    ]
+    assert holds(rule({"any": ["a < 20", "b < 50"]}), values, issues).tolist() == [
+        True,
+        True,
+        False,
+    ]
+    assert holds(rule({"not": {"any": ["a < 20", "b < 50"]}}), values, issues).tolist() == [
+        False,
+        False,
+        True,
+    ]
     assert holds(rule("otherwise"), values, issues).tolist() == [True, True, True]
 
 
@@ -52,14 +64,25 @@ def test_shocks_move_the_forecast():
     base = flashpoint.forecast(models=["compromise"])
     pressure = flashpoint.forecast(models=["compromise"], shocks=["us_maximum_pressure"])
     assert pressure.shocks == ("us_maximum_pressure",)
-    assert pressure["compromise"].outcome["sanctions_relief"] < base["compromise"].outcome["sanctions_relief"]
+    assert (
+        pressure["compromise"].outcome["sanctions_relief"]
+        < base["compromise"].outcome["sanctions_relief"]
+    )
     assert pressure["compromise"].outcome["alliance"] == base["compromise"].outcome["alliance"]
 
 
 def test_json_document_has_the_documented_shape():
     document = flashpoint.forecast(shocks=["china_guarantee"], seed=5).to_dict()
     json.dumps(document)  # plain data only
-    assert list(document) == ["schema", "flashpoint_version", "scenario", "shocks", "seed", "models", "timings"]
+    assert list(document) == [
+        "schema",
+        "flashpoint_version",
+        "scenario",
+        "shocks",
+        "seed",
+        "models",
+        "timings",
+    ]
     assert document["schema"] == "flashpoint.forecast/1"
     assert document["flashpoint_version"] == flashpoint.__version__
     assert document["shocks"] == ["china_guarantee"] and document["seed"] == 5
@@ -67,7 +90,12 @@ def test_json_document_has_the_documented_shape():
     assert list(scenario) == ["id", "title", "as_of", "source", "issues", "futures"]
     assert scenario["as_of"] == "2018-09-12"
     assert [f["id"] for f in scenario["futures"]] == ["peace_regime", "breakdown", "muddle_through"]
-    assert scenario["issues"][0] == {"id": "denuclearization", "label": "Denuclearization", "min": 0.0, "max": 100.0}
+    assert scenario["issues"][0] == {
+        "id": "denuclearization",
+        "label": "Denuclearization",
+        "min": 0.0,
+        "max": 100.0,
+    }
     compromise = document["models"]["compromise"]
     assert list(compromise) == ["label", "options", "rounds", "outcome", "future"]
     assert compromise["rounds"] == 1 and compromise["options"] == {}
@@ -85,10 +113,15 @@ def test_same_seed_same_document_except_timings():
 
 
 def test_scenario_without_futures_has_no_future():
-    scenario = build_scenario({
-        "title": "t", "issues": [{"id": "x"}],
-        "actors": [{"id": "a", "capability": 1, "issues": {"x": {"position": 5, "salience": 5}}}],
-    })
+    scenario = build_scenario(
+        {
+            "title": "t",
+            "issues": [{"id": "x"}],
+            "actors": [
+                {"id": "a", "capability": 1, "issues": {"x": {"position": 5, "salience": 5}}}
+            ],
+        }
+    )
     result = flashpoint.forecast(scenario, ["median"])
     assert result["median"].future is None
     assert result.to_dict()["models"]["median"]["future"] is None

@@ -78,7 +78,10 @@ def test_table_columns_aliases_labels_scales_and_notes(write):
             ],
         ),
         ("", ["t.csv: the table is empty: it needs a header row and a row per actor"]),
-        ("actor,capability,position,salience\n", ["t.csv, row 1: the table has a header but no rows"]),
+        (
+            "actor,capability,position,salience\n",
+            ["t.csv, row 1: the table has a header but no rows"],
+        ),
         (
             "actor,capability,position,salience,power\nA,1,2,3,4\n",
             ["t.csv, row 1, column power: the column 'power' appears twice"],
@@ -147,7 +150,9 @@ def test_xlsx_actor_table_and_its_errors(tmp_path):
 def test_files_that_are_not_scenarios(tmp_path):
     old = tmp_path / "old.xls"
     old.write_bytes(b"\xd0\xcf\x11\xe0")
-    assert problems_of(old) == ["old.xls: old .xls workbooks cannot be read: save the file as .xlsx"]
+    assert problems_of(old) == [
+        "old.xls: old .xls workbooks cannot be read: save the file as .xlsx"
+    ]
     other = tmp_path / "notes.docx"
     other.write_text("x")
     assert problems_of(other) == [
@@ -192,7 +197,10 @@ def test_ktab_without_final_commas_reads_the_same():
 
 def test_ktab_names_dimensions_and_labels_from_the_file():
     scenario = load_scenario(KTAB / "SOE-Pol-Comp.csv")
-    assert [(i.id, i.label) for i in scenario.issues] == [("Policy", "Policy"), ("Competitive", "Competitive")]
+    assert [(i.id, i.label) for i in scenario.issues] == [
+        ("Policy", "Policy"),
+        ("Competitive", "Competitive"),
+    ]
     assert scenario.actor("XJ").label == "Xi Jinping"
     assert len(load_scenario(KTAB / "dummyData-a160.csv").actors) == 160
 
@@ -234,7 +242,10 @@ def test_decide_copenhagen():
     scenario = load_scenario(EXCHANGE / "copenhagen.csv")
     assert len(scenario.actors) == 11 and len(scenario.issues) == 7
     assert sum(len(actor.issues) for actor in scenario.actors) == 75
-    assert set(scenario.actor("Russia").issues) == set(scenario.actor("USA").issues) - {"Commitments", "Extra"}
+    assert set(scenario.actor("Russia").issues) == set(scenario.actor("USA").issues) - {
+        "Commitments",
+        "Extra",
+    }
     assert scenario.salience_scale == 1.0
     assert scenario.actor("USA").capability == 0.26
 
@@ -270,7 +281,12 @@ def test_decide_title_labels_and_blank_lines(write):
     assert scenario.title == "Test set"
     assert scenario.actor("A").label == "Alpha"
     issue = scenario.issue("t")
-    assert (issue.label, issue.min, issue.max, issue.anchors) == ("Tax", -10, 10, {-10: "left", 10: "right"})
+    assert (issue.label, issue.min, issue.max, issue.anchors) == (
+        "Tax",
+        -10,
+        10,
+        {-10: "left", 10: "right"},
+    )
 
 
 def test_broken_decide_file(write):

@@ -9,10 +9,17 @@ KOREA = flashpoint.load_scenario("korea-2018")
 
 
 def test_the_articles_actors_and_issues():
-    assert {"north_korea", "south_korea", "united_states", "china", "japan", "imf", "eu"} <= {a.id for a in KOREA.actors}
-    assert {"denuclearization", "sanctions_relief", "security_guarantee", "peace_treaty", "economic_aid", "alliance"} <= {
-        i.id for i in KOREA.issues
+    assert {"north_korea", "south_korea", "united_states", "china", "japan", "imf", "eu"} <= {
+        a.id for a in KOREA.actors
     }
+    assert {
+        "denuclearization",
+        "sanctions_relief",
+        "security_guarantee",
+        "peace_treaty",
+        "economic_aid",
+        "alliance",
+    } <= {i.id for i in KOREA.issues}
     assert KOREA.as_of.isoformat() == "2018-09-12"
     assert KOREA.sources[0].id == "article"
 
@@ -33,8 +40,20 @@ def test_every_number_carries_a_note():
 
 
 def test_notes_quote_the_article_or_give_a_date():
-    months = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-              "October", "November", "December")
+    months = (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    )
     notes = [actor.capability_note for actor in KOREA.actors] + [
         note
         for actor in KOREA.actors
@@ -43,12 +62,16 @@ def test_notes_quote_the_article_or_give_a_date():
         if note
     ]
     for note in notes:
-        assert "Article:" in note or '"' in note or any(m in note for m in months) or "2018" in note, note
+        assert (
+            "Article:" in note or '"' in note or any(m in note for m in months) or "2018" in note
+        ), note
 
 
 def test_uncertainty_where_the_article_says_so():
     sincerity = [u for u in KOREA.uncertainty if u.group == "sincerity"]
-    assert {(u.actor, u.issue, u.field) for u in sincerity} >= {("north_korea", "denuclearization", "position")}
+    assert {(u.actor, u.issue, u.field) for u in sincerity} >= {
+        ("north_korea", "denuclearization", "position")
+    }
     assert all(u.note for u in KOREA.uncertainty)
 
 

@@ -22,7 +22,9 @@ def scenario_of(positions, capabilities, saliences, lo=0.0, hi=100.0):
         {"id": f"a{index}", "capability": c, "issues": {"x": {"position": x, "salience": s}}}
         for index, (x, c, s) in enumerate(zip(positions, capabilities, saliences, strict=True))
     ]
-    return build_scenario({"title": "t", "issues": [{"id": "x", "min": lo, "max": hi}], "actors": actors})
+    return build_scenario(
+        {"title": "t", "issues": [{"id": "x", "min": lo, "max": hi}], "actors": actors}
+    )
 
 
 def predict(model, scenario):
@@ -51,7 +53,9 @@ def test_eu_emissions_golden_values():
 
 def test_bundled_eu_case_gives_the_same_numbers():
     result = flashpoint.forecast("eu-emissions-1985", ["compromise", "median"])
-    assert result["compromise"].outcome["emission_standards"] == pytest.approx(7.389955686853767, abs=1e-12)
+    assert result["compromise"].outcome["emission_standards"] == pytest.approx(
+        7.389955686853767, abs=1e-12
+    )
     assert result["median"].outcome["emission_standards"] == 7.0
 
 
@@ -94,7 +98,9 @@ def test_nash_by_hand():
     grid = np.linspace(0.001, 99.999, 2_000_001)
     objective = 3 * np.log(1e4 - grid**2) + np.log(1e4 - (grid - 100) ** 2)
     expected = grid[np.argmax(objective)]
-    assert predict("nash", scenario_of([0, 100], [3, 1], [1, 1])) == pytest.approx(expected, abs=1e-4)
+    assert predict("nash", scenario_of([0, 100], [3, 1], [1, 1])) == pytest.approx(
+        expected, abs=1e-4
+    )
 
 
 def test_nash_depends_on_the_scale_ends():
@@ -111,7 +117,14 @@ def test_a_batch_of_draws_equals_draw_by_draw(model):
     position = np.where(base.present, rng.uniform(0, 100, base.position.shape), np.nan)
     salience = np.where(base.present, rng.uniform(0.05, 1, base.salience.shape), 0.0)
     batch = ScenarioArrays(
-        base.actors, base.issues, position, salience, base.capability, base.present, base.lower, base.upper
+        base.actors,
+        base.issues,
+        position,
+        salience,
+        base.capability,
+        base.present,
+        base.lower,
+        base.upper,
     )
     together = get_model(model)(batch).forecast
     for draw in range(batch.n_draws):
@@ -130,7 +143,9 @@ def test_a_batch_of_draws_equals_draw_by_draw(model):
 
 def test_model_options_are_checked():
     with pytest.raises(ValueError, match="Extra inputs are not permitted"):
-        get_model("compromise")(ScenarioArrays.from_scenario(flashpoint.load_scenario("korea-2018")), {"rounds": 3})
+        get_model("compromise")(
+            ScenarioArrays.from_scenario(flashpoint.load_scenario("korea-2018")), {"rounds": 3}
+        )
 
 
 def test_arrays_mark_absent_actors():
@@ -143,5 +158,13 @@ def test_arrays_mark_absent_actors():
     assert (arrays.weight[:, imf, alliance] == 0).all()
     assert arrays.salience.max() <= 1.0  # saliences are stored on 0-1
     with pytest.raises(ValueError, match="present must be a boolean array"):
-        ScenarioArrays(arrays.actors, arrays.issues, arrays.position, arrays.salience, arrays.capability,
-                       arrays.present.astype(int), arrays.lower, arrays.upper)
+        ScenarioArrays(
+            arrays.actors,
+            arrays.issues,
+            arrays.position,
+            arrays.salience,
+            arrays.capability,
+            arrays.present.astype(int),
+            arrays.lower,
+            arrays.upper,
+        )

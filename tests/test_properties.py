@@ -20,16 +20,27 @@ def scenario_arrays(draw) -> ScenarioArrays:
     actors = draw(st.integers(1, 8))
     issues = draw(st.integers(1, 3))
     draws = draw(st.integers(1, 3))
-    lower = np.array(draw(st.lists(st.sampled_from([0.0, -50.0, 4.0]), min_size=issues, max_size=issues)))
-    width = np.array(draw(st.lists(st.sampled_from([100.0, 6.0, 1.0]), min_size=issues, max_size=issues)))
+    lower = np.array(
+        draw(st.lists(st.sampled_from([0.0, -50.0, 4.0]), min_size=issues, max_size=issues))
+    )
+    width = np.array(
+        draw(st.lists(st.sampled_from([100.0, 6.0, 1.0]), min_size=issues, max_size=issues))
+    )
     upper = lower + width
-    unit = st.floats(0, 1, allow_nan=False, width=64)
-    grid = st.sampled_from([0.0, 0.25, 0.5, 0.75, 1.0])
-    fractions = np.array(draw(st.lists(st.one_of(unit, grid), min_size=draws * actors * issues, max_size=draws * actors * issues)))
-    position = (lower + fractions.reshape(draws, actors, issues) * width).astype(float)
-    salience = np.array(draw(st.lists(st.one_of(unit, grid), min_size=draws * actors * issues, max_size=draws * actors * issues))).reshape(draws, actors, issues)
-    capability = np.array(draw(st.lists(st.floats(0, 100, allow_nan=False), min_size=actors * issues, max_size=actors * issues))).reshape(actors, issues)
-    present = np.array(draw(st.lists(st.booleans(), min_size=actors * issues, max_size=actors * issues))).reshape(actors, issues)
+    cells = draws * actors * issues
+    fraction = st.one_of(
+        st.floats(0, 1, allow_nan=False), st.sampled_from([0.0, 0.25, 0.5, 0.75, 1.0])
+    )
+
+    def array(elements, size, shape):
+        return np.array(
+            draw(st.lists(elements, min_size=size, max_size=size)), dtype=float
+        ).reshape(shape)
+
+    position = lower + array(fraction, cells, (draws, actors, issues)) * width
+    salience = array(fraction, cells, (draws, actors, issues))
+    capability = array(st.floats(0, 100, allow_nan=False), actors * issues, (actors, issues))
+    present = array(st.booleans(), actors * issues, (actors, issues)).astype(bool)
     present[0] = True
     capability[0] = np.maximum(capability[0], 1.0)
     salience[:, 0, :] = np.maximum(salience[:, 0, :], 0.1)
@@ -66,7 +77,9 @@ def test_permuting_actors_changes_nothing(model, arrays, seed):
     order = np.random.default_rng(seed).permutation(arrays.n_actors)
     before = MODELS[model](arrays).forecast
     after = MODELS[model](permuted(arrays, order)).forecast
-    np.testing.assert_allclose(after, before, rtol=1e-12, atol=1e-9 * (arrays.upper - arrays.lower).max())
+    np.testing.assert_allclose(
+        after, before, rtol=1e-12, atol=1e-9 * (arrays.upper - arrays.lower).max()
+    )
 
 
 @pytest.mark.parametrize("model", MODEL_NAMES)
@@ -85,8 +98,14 @@ def test_prediction_stays_within_the_positions_of_the_actors_who_count(model, ar
 @given(arrays=scenario_arrays(), factor=st.sampled_from([0.001, 0.5, 3.0, 1000.0]))
 def test_scaling_all_capabilities_changes_nothing(model, arrays, factor):
     scaled = ScenarioArrays(
-        arrays.actors, arrays.issues, arrays.position, arrays.salience, arrays.capability * factor,
-        arrays.present, arrays.lower, arrays.upper,
+        arrays.actors,
+        arrays.issues,
+        arrays.position,
+        arrays.salience,
+        arrays.capability * factor,
+        arrays.present,
+        arrays.lower,
+        arrays.upper,
     )
     np.testing.assert_allclose(
         MODELS[model](scaled).forecast,

@@ -37,7 +37,9 @@ def test_csv_round_trip_keeps_the_actor_table(tmp_path):
     path = save_scenario(scenario, tmp_path / "copenhagen.csv")
     again = load_scenario(path)
     assert again.actors == scenario.actors
-    assert again.issues == [issue.model_copy(update={"description": "", "anchors": {}}) for issue in scenario.issues]
+    assert again.issues == [
+        issue.model_copy(update={"description": "", "anchors": {}}) for issue in scenario.issues
+    ]
     assert again.salience_scale == scenario.salience_scale
 
 
@@ -48,17 +50,38 @@ def test_csv_round_trip_of_issue_specific_capabilities(tmp_path):
     for actor in scenario.actors:
         for issue in actor.issues:
             assert again.actor(actor.id).capability_on(issue) == actor.capability_on(issue)
-            assert again.actor(actor.id).issues[issue].position_note == actor.issues[issue].position_note
+            assert (
+                again.actor(actor.id).issues[issue].position_note
+                == actor.issues[issue].position_note
+            )
 
 
 def test_template_is_a_workbook_to_fill_in(tmp_path):
     path = tmp_path / "case.xlsx"
     flashpoint.scenario.workbook.write_workbook(None, path)
     book = load_workbook(path)
-    assert book.sheetnames == ["README", "scenario", "sources", "issues", "anchors", "actors", "positions",
-                               "uncertainty", "outcomes", "shocks"]
-    assert [c.value for c in book["positions"][1]] == ["actor", "issue", "position", "salience", "capability",
-                                                       "position_note", "salience_note", "capability_note"]
+    assert book.sheetnames == [
+        "README",
+        "scenario",
+        "sources",
+        "issues",
+        "anchors",
+        "actors",
+        "positions",
+        "uncertainty",
+        "outcomes",
+        "shocks",
+    ]
+    assert [c.value for c in book["positions"][1]] == [
+        "actor",
+        "issue",
+        "position",
+        "salience",
+        "capability",
+        "position_note",
+        "salience_note",
+        "capability_note",
+    ]
     fill = {row[0].value: row for row in book["scenario"].iter_rows(min_row=2)}
     fill["title"][1].value = "Trade talks"
     book["issues"].append(["tariffs", "Tariffs", "", 0, 100])
@@ -112,15 +135,24 @@ def scenarios(draw):
             issue: {"position": draw(number), "salience": draw(number), "position_note": draw(text)}
             for issue in draw(st.lists(st.sampled_from(issue_ids), min_size=1, unique=True))
         }
-        actors.append({"id": actor, "label": draw(text), "capability": draw(number) + 1, "issues": stances})
+        actors.append(
+            {"id": actor, "label": draw(text), "capability": draw(number) + 1, "issues": stances}
+        )
     for issue in issue_ids:  # make every issue forecastable
         actors[0]["issues"].setdefault(issue, {"position": 50, "salience": 50})
         actors[0]["issues"][issue]["salience"] = max(actors[0]["issues"][issue]["salience"], 1)
-    return build_scenario({"title": draw(text) or "t", "issues": [{"id": i, "label": draw(text)} for i in issue_ids],
-                           "actors": actors})
+    return build_scenario(
+        {
+            "title": draw(text) or "t",
+            "issues": [{"id": i, "label": draw(text)} for i in issue_ids],
+            "actors": actors,
+        }
+    )
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(scenario=scenarios())
 def test_generated_scenarios_survive_yaml_and_json(tmp_path, scenario):
     for suffix in (".yaml", ".json"):

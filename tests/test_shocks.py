@@ -10,22 +10,57 @@ BASE = {
     "title": "T",
     "issues": [{"id": "tax"}, {"id": "aid", "min": -10, "max": 10}],
     "actors": [
-        {"id": "a", "capability": 4, "issues": {"tax": {"position": 20, "salience": 50}, "aid": {"position": 0, "salience": 10}}},
-        {"id": "b", "capability": 1, "issues": {"tax": {"position": 80, "salience": 50, "capability": 3},
-                                                 "aid": {"position": 5, "salience": 10}}},
+        {
+            "id": "a",
+            "capability": 4,
+            "issues": {
+                "tax": {"position": 20, "salience": 50},
+                "aid": {"position": 0, "salience": 10},
+            },
+        },
+        {
+            "id": "b",
+            "capability": 1,
+            "issues": {
+                "tax": {"position": 80, "salience": 50, "capability": 3},
+                "aid": {"position": 5, "salience": 10},
+            },
+        },
     ],
     "uncertainty": [
-        {"actor": "a", "issue": "tax", "field": "position", "distribution": "triangular", "low": 10, "high": 40},
-        {"actor": "b", "issue": "tax", "field": "salience", "distribution": "uniform", "low": 30, "high": 60},
+        {
+            "actor": "a",
+            "issue": "tax",
+            "field": "position",
+            "distribution": "triangular",
+            "low": 10,
+            "high": 40,
+        },
+        {
+            "actor": "b",
+            "issue": "tax",
+            "field": "salience",
+            "distribution": "uniform",
+            "low": 30,
+            "high": 60,
+        },
     ],
     "shocks": [
-        {"id": "hawk", "changes": [{"actor": "a", "issue": "tax", "field": "position", "shift": 95}]},
+        {
+            "id": "hawk",
+            "changes": [{"actor": "a", "issue": "tax", "field": "position", "shift": 95}],
+        },
         {"id": "quiet", "changes": [{"actor": "b", "issue": "tax", "field": "salience", "set": 5}]},
         {"id": "gone", "changes": [{"actor": "b", "drop": True}]},
         {"id": "leaves_aid", "changes": [{"actor": "a", "issue": "aid", "drop": True}]},
         {"id": "b_leaves_aid", "changes": [{"actor": "b", "issue": "aid", "drop": True}]},
-        {"id": "stronger", "changes": [{"actor": "a", "field": "capability", "shift": 1},
-                                        {"actor": "b", "issue": "tax", "field": "capability", "set": 9}]},
+        {
+            "id": "stronger",
+            "changes": [
+                {"actor": "a", "field": "capability", "shift": 1},
+                {"actor": "b", "issue": "tax", "field": "capability", "set": 9},
+            ],
+        },
     ],
 }
 
@@ -95,10 +130,14 @@ def test_change_to_a_dropped_actor_is_an_error(scenario):
 
 
 def test_ad_hoc_shock_objects(scenario):
-    shock = Shock(id="adhoc", changes=[{"actor": "b", "issue": "tax", "field": "position", "shift": -500}])
+    shock = Shock(
+        id="adhoc", changes=[{"actor": "b", "issue": "tax", "field": "position", "shift": -500}]
+    )
     assert apply_shocks(scenario, [shock]).actor("b").issues["tax"].position == 0
 
 
 def test_unknown_shock_name(scenario):
-    with pytest.raises(KeyError, match="no shock 'nope' in scenario scenario \\(shocks: hawk, quiet, gone"):
+    with pytest.raises(
+        KeyError, match="no shock 'nope' in scenario scenario \\(shocks: hawk, quiet, gone"
+    ):
         apply_shocks(scenario, ["nope"])

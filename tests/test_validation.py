@@ -24,11 +24,15 @@ def test_json_is_read_like_yaml(write, tmp_path):
     data = {
         "title": "T",
         "issues": [{"id": "tax"}],
-        "actors": [{"id": "a", "capability": -2, "issues": {"tax": {"position": 5, "salience": 1}}}],
+        "actors": [
+            {"id": "a", "capability": -2, "issues": {"tax": {"position": 5, "salience": 1}}}
+        ],
     }
     path = tmp_path / "s.json"
     path.write_text(json.dumps(data, indent=2))
-    assert problems_of(path) == ["s.json, line 11, actors[0].capability: -2 is negative; it must be 0 or more"]
+    assert problems_of(path) == [
+        "s.json, line 11, actors[0].capability: -2 is negative; it must be 0 or more"
+    ]
 
 
 BROKEN = """
@@ -116,8 +120,18 @@ def test_every_problem_is_reported_at_once_with_line_and_path(write):
     ("text", "expected"),
     [
         ("", ["empty.yaml: the file is empty"]),
-        ("title: [unclosed\n", ["empty.yaml, line 2: this is not valid YAML or JSON: expected ',' or ']', but got '<stream end>'"]),
-        ("- just\n- a list\n", ["empty.yaml, line 1: a scenario must be a mapping of fields (title, issues, actors, ...)"]),
+        (
+            "title: [unclosed\n",
+            [
+                "empty.yaml, line 2: this is not valid YAML or JSON: expected ',' or ']', but got '<stream end>'"
+            ],
+        ),
+        (
+            "- just\n- a list\n",
+            [
+                "empty.yaml, line 1: a scenario must be a mapping of fields (title, issues, actors, ...)"
+            ],
+        ),
         (
             "issues: []\nactors: []\n",
             [
@@ -136,7 +150,9 @@ def test_every_problem_is_reported_at_once_with_line_and_path(write):
         ),
         (
             "title: T\nissues: [{id: x}]\nactors: [{id: a, capability: 0, issues: {x: {position: 1, salience: 1}}}]\n",
-            ["empty.yaml, line 2, issues[0]: no actor has both a capability and a salience above 0 on issue 'x', so no model can forecast it"],
+            [
+                "empty.yaml, line 2, issues[0]: no actor has both a capability and a salience above 0 on issue 'x', so no model can forecast it"
+            ],
         ),
         (
             "title: T\nissues: [{id: x}]\nactors: [{id: a, capability: 1, issues: {}}]\n",
@@ -153,13 +169,16 @@ def test_file_level_problems(write, text, expected):
 
 
 def test_shock_that_leaves_an_issue_without_weight_is_reported(write):
-    text = MINIMAL + """
+    text = (
+        MINIMAL
+        + """
 shocks:
   - id: wipe
     changes:
       - {actor: a, drop: true}
       - {actor: b, issue: tax, field: salience, set: 0}
 """
+    )
     assert problems_of(write("s.yaml", text)) == [
         "s.yaml, line 17, shocks[0]: after shock 'wipe': no actor has both a capability and a salience above 0"
         " on issue 'tax', so no model can forecast it"
@@ -169,20 +188,34 @@ shocks:
 @pytest.mark.parametrize(
     ("entry", "message"),
     [
-        ("{actor: a, issue: tax, field: position, distribution: normal, sd: 5, mode: 3}",
-         "uncertainty[0]: a normal distribution takes no mode (it takes high, low, mean and sd)"),
-        ("{actor: a, issue: tax, field: position, distribution: uniform, low: 50, high: 20}",
-         "uncertainty[0]: low (50) must be below high (20)"),
-        ("{actor: a, issue: tax, field: position, distribution: normal, sd: 5, correlation: 0.5}",
-         "uncertainty[0]: a correlation needs a group: the factor the input is correlated with"),
-        ("{actor: a, field: salience, distribution: normal, sd: 5}",
-         "uncertainty[0].issue: a salience needs an issue"),
-        ("{actor: a, issue: tax, field: capability, distribution: beta, sd: 1}",
-         "uncertainty[0].high: a beta distribution of the capability on issue 'tax' needs a finite high"),
-        ("{actor: a, issue: tax, field: position, distribution: uniform, low: -5, high: 20}",
-         "uncertainty[0].low: low -5 is outside the range of the position on issue 'tax' (0 to 100)"),
-        ("{actor: a, issue: tax, field: position, distribution: gamma, sd: 1}",
-         "uncertainty[0].distribution: 'gamma' is not one of 'uniform', 'triangular', 'normal' or 'beta'"),
+        (
+            "{actor: a, issue: tax, field: position, distribution: normal, sd: 5, mode: 3}",
+            "uncertainty[0]: a normal distribution takes no mode (it takes high, low, mean and sd)",
+        ),
+        (
+            "{actor: a, issue: tax, field: position, distribution: uniform, low: 50, high: 20}",
+            "uncertainty[0]: low (50) must be below high (20)",
+        ),
+        (
+            "{actor: a, issue: tax, field: position, distribution: normal, sd: 5, correlation: 0.5}",
+            "uncertainty[0]: a correlation needs a group: the factor the input is correlated with",
+        ),
+        (
+            "{actor: a, field: salience, distribution: normal, sd: 5}",
+            "uncertainty[0].issue: a salience needs an issue",
+        ),
+        (
+            "{actor: a, issue: tax, field: capability, distribution: beta, sd: 1}",
+            "uncertainty[0].high: a beta distribution of the capability on issue 'tax' needs a finite high",
+        ),
+        (
+            "{actor: a, issue: tax, field: position, distribution: uniform, low: -5, high: 20}",
+            "uncertainty[0].low: low -5 is outside the range of the position on issue 'tax' (0 to 100)",
+        ),
+        (
+            "{actor: a, issue: tax, field: position, distribution: gamma, sd: 1}",
+            "uncertainty[0].distribution: 'gamma' is not one of 'uniform', 'triangular', 'normal' or 'beta'",
+        ),
     ],
 )
 def test_uncertainty_problems(write, entry, message):
@@ -192,10 +225,23 @@ def test_uncertainty_problems(write, entry, message):
 
 def test_build_scenario_from_plain_data_names_paths():
     with pytest.raises(ScenarioError) as caught:
-        build_scenario({"title": "T", "issues": [{"id": "x"}], "actors": [{"id": "a", "issues": {"x": {"position": 1}}}]})
-    assert [str(p) for p in caught.value.problems] == ["actors[0].issues.x.salience: salience is missing"]
+        build_scenario(
+            {
+                "title": "T",
+                "issues": [{"id": "x"}],
+                "actors": [{"id": "a", "issues": {"x": {"position": 1}}}],
+            }
+        )
+    assert [str(p) for p in caught.value.problems] == [
+        "actors[0].issues.x.salience: salience is missing"
+    ]
 
 
 def test_scenario_error_message_lists_every_problem(write):
     with pytest.raises(ScenarioError, match=r"2 problems in the scenario:\n  - .*\n  - .*"):
-        load_scenario(write("two.yaml", "title: T\nissues: [{id: x, max: -1}]\nactors: [{id: a, capability: 1, issues: {x: {position: 1, salience: 1}}}]\n"))
+        load_scenario(
+            write(
+                "two.yaml",
+                "title: T\nissues: [{id: x, max: -1}]\nactors: [{id: a, capability: 1, issues: {x: {position: 1, salience: 1}}}]\n",
+            )
+        )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -101,28 +101,43 @@ def main_callback(
 def forecast_command(
     scenario: ScenarioArg = DEFAULT_SCENARIO,
     model: Annotated[
-        Optional[list[str]],
-        typer.Option("--model", "-m", help=f"A model to run (repeatable). Default: all of {', '.join(model_names())}."),
+        list[str] | None,
+        typer.Option(
+            "--model",
+            "-m",
+            help=f"A model to run (repeatable). Default: all of {', '.join(model_names())}.",
+        ),
     ] = None,
     shock: Annotated[
-        Optional[list[str]],
-        typer.Option("--shock", "-s", help="Apply a named shock of the scenario first (repeatable; applied in order)."),
+        list[str] | None,
+        typer.Option(
+            "--shock",
+            "-s",
+            help="Apply a named shock of the scenario first (repeatable; applied in order).",
+        ),
     ] = None,
-    seed: Annotated[int, typer.Option(help="Seed of the run's random streams (recorded in the result).")] = 0,
+    seed: Annotated[
+        int, typer.Option(help="Seed of the run's random streams (recorded in the result).")
+    ] = 0,
     as_json: Annotated[
-        bool, typer.Option("--json", help="Print the forecast as JSON (schema: docs/json-output.md).")
+        bool,
+        typer.Option("--json", help="Print the forecast as JSON (schema: docs/json-output.md)."),
     ] = False,
 ) -> None:
     """Forecast a scenario: each model's predicted outcome per issue and the future it falls in."""
     for name in model or []:
         if name not in MODELS:
-            raise typer.BadParameter(f"unknown model '{name}' (models: {', '.join(model_names())})", param_hint="--model")
+            raise typer.BadParameter(
+                f"unknown model '{name}' (models: {', '.join(model_names())})", param_hint="--model"
+            )
     try:
         loaded = load_scenario(scenario)
         for name in shock or []:
             if name not in {s.id for s in loaded.shocks}:
                 known = ", ".join(s.id for s in loaded.shocks) or "this scenario has none"
-                raise typer.BadParameter(f"unknown shock '{name}' (shocks: {known})", param_hint="--shock")
+                raise typer.BadParameter(
+                    f"unknown shock '{name}' (shocks: {known})", param_hint="--shock"
+                )
         result = forecast(loaded, model or None, shocks=shock or (), seed=seed)
     except ScenarioError as error:
         _fail(error, scenario)
@@ -138,7 +153,9 @@ def forecast_command(
     first = result.models[0]
     out.print(anchors_table(result, first))
     if loaded.as_of:
-        out.print(f"[dim]Information as of {loaded.as_of.isoformat()}. Inputs and notes: flashpoint convert {scenario} copy.xlsx[/]")
+        out.print(
+            f"[dim]Information as of {loaded.as_of.isoformat()}. Inputs and notes: flashpoint convert {scenario} copy.xlsx[/]"
+        )
 
 
 @app.command(
@@ -149,9 +166,16 @@ def forecast_command(
     ),
 )
 def validate(
-    file: Annotated[str, typer.Argument(help="The scenario file to check (or a bundled scenario's name).")],
+    file: Annotated[
+        str, typer.Argument(help="The scenario file to check (or a bundled scenario's name).")
+    ],
     format: Annotated[
-        Optional[str], typer.Option("--format", "-f", help=f"Read as this format instead of guessing: {', '.join(READ_FORMATS)}.")
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help=f"Read as this format instead of guessing: {', '.join(READ_FORMATS)}.",
+        ),
     ] = None,
 ) -> None:
     """Check a scenario file and list every problem with its place (sheet, row, column or line).
@@ -159,7 +183,9 @@ def validate(
     Exits with status 1 if there are problems.
     """
     if format is not None and format not in READ_FORMATS:
-        raise typer.BadParameter(f"unknown format '{format}' (formats: {', '.join(READ_FORMATS)})", param_hint="--format")
+        raise typer.BadParameter(
+            f"unknown format '{format}' (formats: {', '.join(READ_FORMATS)})", param_hint="--format"
+        )
     try:
         scenario = load_scenario(file, format=format)
     except ScenarioError as error:
@@ -187,14 +213,27 @@ def validate(
     ),
 )
 def convert(
-    source: Annotated[str, typer.Argument(help="The scenario to read (any format, or a bundled name).")],
-    target: Annotated[Path, typer.Argument(help=f"The file to write; its extension picks the format ({', '.join(WRITE_FORMATS)}).")],
-    from_format: Annotated[Optional[str], typer.Option("--from", help=f"Read as: {', '.join(READ_FORMATS)}.")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite the target if it exists.")] = False,
+    source: Annotated[
+        str, typer.Argument(help="The scenario to read (any format, or a bundled name).")
+    ],
+    target: Annotated[
+        Path,
+        typer.Argument(
+            help=f"The file to write; its extension picks the format ({', '.join(WRITE_FORMATS)})."
+        ),
+    ],
+    from_format: Annotated[
+        str | None, typer.Option("--from", help=f"Read as: {', '.join(READ_FORMATS)}.")
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite the target if it exists.")
+    ] = False,
 ) -> None:
     """Convert a scenario between formats (YAML, JSON, Excel workbook, CSV actor table)."""
     if target.suffix.lower() not in (".yaml", ".yml", ".json", ".xlsx", ".csv"):
-        raise typer.BadParameter("the target must end in .yaml, .yml, .json, .xlsx or .csv", param_hint="TARGET")
+        raise typer.BadParameter(
+            "the target must end in .yaml, .yml, .json, .xlsx or .csv", param_hint="TARGET"
+        )
     if target.exists() and not force:
         err.print(f"[red]{target} exists[/]; use --force to overwrite it.")
         raise typer.Exit(1)
@@ -219,7 +258,8 @@ def convert(
     if target.suffix.lower() == ".csv":
         err.print(
             "[yellow]note[/]: a CSV actor table holds the issues, actors and their positions only; not written: "
-            + ", ".join(dropped) + ". Write .yaml or .xlsx to keep everything."
+            + ", ".join(dropped)
+            + ". Write .yaml or .xlsx to keep everything."
         )
 
 
@@ -241,16 +281,22 @@ def models() -> None:
 )
 def template(
     target: Annotated[Path, typer.Argument(help="The workbook to write (.xlsx).")],
-    force: Annotated[bool, typer.Option("--force", help="Overwrite the file if it exists.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite the file if it exists.")
+    ] = False,
 ) -> None:
     """Write an empty scenario workbook for an analyst to fill in, with a guide sheet."""
     if target.suffix.lower() != ".xlsx":
-        raise typer.BadParameter("the template is an Excel workbook: give a name ending in .xlsx", param_hint="TARGET")
+        raise typer.BadParameter(
+            "the template is an Excel workbook: give a name ending in .xlsx", param_hint="TARGET"
+        )
     if target.exists() and not force:
         err.print(f"[red]{target} exists[/]; use --force to overwrite it.")
         raise typer.Exit(1)
     write_workbook(None, target)
-    out.print(f"wrote {target}: fill in the sheets (see its README sheet), then run: flashpoint validate {target}")
+    out.print(
+        f"wrote {target}: fill in the sheets (see its README sheet), then run: flashpoint validate {target}"
+    )
 
 
 def main() -> None:

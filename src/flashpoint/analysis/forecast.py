@@ -79,7 +79,8 @@ class Forecast:
                 "as_of": scenario.as_of.isoformat() if scenario.as_of else None,
                 "source": self.source,
                 "issues": [
-                    {"id": i.id, "label": i.label, "min": i.min, "max": i.max} for i in scenario.issues
+                    {"id": i.id, "label": i.label, "min": i.min, "max": i.max}
+                    for i in scenario.issues
                 ],
                 "futures": [{"id": o.id, "label": o.label} for o in scenario.outcomes],
             },
@@ -107,7 +108,10 @@ class Forecast:
         }
 
     def __repr__(self) -> str:
-        lines = [f"Forecast of '{self.scenario.title}'" + (f" with shocks {', '.join(self.shocks)}" if self.shocks else "")]
+        lines = [
+            f"Forecast of '{self.scenario.title}'"
+            + (f" with shocks {', '.join(self.shocks)}" if self.shocks else "")
+        ]
         for name, result in self.results.items():
             values = ", ".join(f"{key} {value:.1f}" for key, value in result.outcome.items())
             lines.append(f"  {name}: {values} -> {self.future_label(result.future)}")
@@ -160,7 +164,9 @@ def forecast(
             model=spec.name,
             label=spec.label,
             options=chosen.model_dump(mode="json"),
-            outcome={issue: float(value) for issue, value in zip(arrays.issues, predicted, strict=True)},
+            outcome={
+                issue: float(value) for issue, value in zip(arrays.issues, predicted, strict=True)
+            },
             future=None if future == UNCLASSIFIED else shocked.outcomes[future].id,
             trajectory=trajectory,
         )

@@ -37,5 +37,7 @@ def classify(outcomes: Sequence[Outcome], values: np.ndarray, issues: Sequence[s
     """The index of the future each draw falls in (``UNCLASSIFIED`` if none), ``[draw]``."""
     found = np.full(values.shape[0], UNCLASSIFIED)
     for index, outcome in enumerate(outcomes):
-        found = np.where((found == UNCLASSIFIED) & holds(outcome.when, values, issues), index, found)
+        found = np.where(
+            (found == UNCLASSIFIED) & holds(outcome.when, values, issues), index, found
+        )
     return found

@@ -16,8 +16,12 @@ from flashpoint.scenario.schema import Scenario
 def forecast_table(forecast: Forecast) -> Table:
     """Predicted outcome per issue (rows) and model (columns), and each model's future."""
     scenario = forecast.scenario
-    title = scenario.title + (f"  (shocks: {', '.join(forecast.shocks)})" if forecast.shocks else "")
-    table = Table(title=title, title_justify="left", caption=_legend(forecast), caption_justify="left")
+    title = scenario.title + (
+        f"  (shocks: {', '.join(forecast.shocks)})" if forecast.shocks else ""
+    )
+    table = Table(
+        title=title, title_justify="left", caption=_legend(forecast), caption_justify="left"
+    )
     table.add_column("Issue (scale)", style="bold", no_wrap=True)
     for name in forecast.results:
         table.add_column(name, justify="right")

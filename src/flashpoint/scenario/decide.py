@@ -72,7 +72,10 @@ def read_decide(text: str, *, file: str, name: str) -> tuple[dict[str, Any], Ori
         kind = row.cells[0].upper() if row.cells else ""
         if kind not in _FIELDS:
             problems.append(
-                Problem(at(row, "type"), f"unknown record type '{row.cells[0]}': use #A, #P, #M, #D, #/ or #O")
+                Problem(
+                    at(row, "type"),
+                    f"unknown record type '{row.cells[0]}': use #A, #P, #M, #D, #/ or #O",
+                )
             )
             continue
         fields = _fields(row.cells[1:], len(_FIELDS[kind]))
@@ -85,7 +88,12 @@ def read_decide(text: str, *, file: str, name: str) -> tuple[dict[str, Any], Ori
             title = fields[0] or title
         elif kind == "#A":
             if fields[0] in actors:
-                problems.append(Problem(at(row, "id"), f"actor '{fields[0]}' is declared twice (first at row {actors[fields[0]].place.row})"))
+                problems.append(
+                    Problem(
+                        at(row, "id"),
+                        f"actor '{fields[0]}' is declared twice (first at row {actors[fields[0]].place.row})",
+                    )
+                )
                 continue
             head = {"id": fields[0], "label": fields[1] or fields[0]}
             if fields[2]:
@@ -111,7 +119,9 @@ def read_decide(text: str, *, file: str, name: str) -> tuple[dict[str, Any], Ori
     for raw_issue, points in marks.items():
         key = issue_keys.get(raw_issue)
         if key is None:
-            problems.append(Problem(points[0][2], f"#M names issue '{raw_issue}', which no #P record declares"))
+            problems.append(
+                Problem(points[0][2], f"#M names issue '{raw_issue}', which no #P record declares")
+            )
             continue
         declared = issues[key]
         if len({value for value, _, _ in points}) < 2:

@@ -43,7 +43,12 @@ def read_ktab(text: str, *, file: str, name: str) -> tuple[dict[str, Any], Origi
 
     if len(rows) < 2:
         raise ScenarioError(
-            [Problem(Location(file=file), "a KTAB file needs a scenario line, a header line and a line per actor")]
+            [
+                Problem(
+                    Location(file=file),
+                    "a KTAB file needs a scenario line, a header line and a line per actor",
+                )
+            ]
         )
     first, header, body = rows[0], rows[1], rows[2:]
     title = first.cells[0] or name
@@ -62,14 +67,22 @@ def read_ktab(text: str, *, file: str, name: str) -> tuple[dict[str, Any], Origi
     dims = header.cells[3::2][:declared_dims]
     if len(dims) < declared_dims:
         problems.append(
-            Problem(at(header), f"the header names {len(dims)} dimension(s) but line 1 declares {declared_dims}")
+            Problem(
+                at(header),
+                f"the header names {len(dims)} dimension(s) but line 1 declares {declared_dims}",
+            )
         )
         raise ScenarioError(problems)
     issues: dict[str, Declared] = {}
     for number, title_cell in enumerate(dims, start=1):
-        label = re.sub(r"\s+position$", "", title_cell, flags=re.IGNORECASE).strip() or f"Dimension {number}"
+        label = (
+            re.sub(r"\s+position$", "", title_cell, flags=re.IGNORECASE).strip()
+            or f"Dimension {number}"
+        )
         key = issue_id(label)
-        issues[key] = Declared({"id": key, "label": label, "min": 0.0, "max": 100.0}, at(header, title_cell))
+        issues[key] = Declared(
+            {"id": key, "label": label, "min": 0.0, "max": 100.0}, at(header, title_cell)
+        )
 
     actors: dict[str, Declared] = {}
     entries: list[Entry] = []
@@ -81,7 +94,12 @@ def read_ktab(text: str, *, file: str, name: str) -> tuple[dict[str, Any], Origi
             problems.append(Problem(at(row, "Actor"), "the actor's name is missing"))
             continue
         if actor in actors:
-            problems.append(Problem(at(row, "Actor"), f"actor '{actor}' is listed twice (first at row {actors[actor].place.row})"))
+            problems.append(
+                Problem(
+                    at(row, "Actor"),
+                    f"actor '{actor}' is listed twice (first at row {actors[actor].place.row})",
+                )
+            )
             continue
         actors[actor] = Declared({"id": actor, "description": cells[1]}, at(row, "Actor"))
         power_column = header.cells[2] if len(header.cells) > 2 else "Power"
@@ -89,7 +107,11 @@ def read_ktab(text: str, *, file: str, name: str) -> tuple[dict[str, Any], Origi
         total = 0.0
         for number, key in enumerate(issues):
             position_column = header.cells[3 + 2 * number]
-            salience_column = header.cells[4 + 2 * number] if 4 + 2 * number < len(header.cells) else f"Sal{number + 1}"
+            salience_column = (
+                header.cells[4 + 2 * number]
+                if 4 + 2 * number < len(header.cells)
+                else f"Sal{number + 1}"
+            )
             entry = Entry(actor, key, at(row))
             entry.values["capability"] = capability
             entry.places["capability"] = at(row, power_column)
@@ -105,11 +127,17 @@ def read_ktab(text: str, *, file: str, name: str) -> tuple[dict[str, Any], Origi
             entries.append(entry)
         if total > 100 + 1e-9:
             problems.append(
-                Problem(at(row), f"the saliences of actor '{actor}' add up to {total:g}; KTAB allows at most 100")
+                Problem(
+                    at(row),
+                    f"the saliences of actor '{actor}' add up to {total:g}; KTAB allows at most 100",
+                )
             )
     if declared_actors is not None and declared_actors != len(actors):
         problems.append(
-            Problem(at(first), f"line 1 declares {declared_actors} actors but the file lists {len(actors)}")
+            Problem(
+                at(first),
+                f"line 1 declares {declared_actors} actors but the file lists {len(actors)}",
+            )
         )
     descriptions = [declared.data["description"] for declared in actors.values()]
     if all(descriptions) and len(set(descriptions)) == len(descriptions):
@@ -122,6 +150,11 @@ def read_ktab(text: str, *, file: str, name: str) -> tuple[dict[str, Any], Origi
 def _count(row: Row, index: int, what: str, at: Any, problems: list[Problem]) -> int | None:
     cell = row.cells[index] if index < len(row.cells) else ""
     if not re.fullmatch(r"\d+", cell):
-        problems.append(Problem(at(row), f"line 1 must give the {what} as a whole number in field {index + 1}, not '{cell}'"))
+        problems.append(
+            Problem(
+                at(row),
+                f"line 1 must give the {what} as a whole number in field {index + 1}, not '{cell}'",
+            )
+        )
         return None
     return int(cell)

@@ -37,8 +37,14 @@ from flashpoint.scenario.workbook import read_workbook, write_workbook
 READ_FORMATS = ("yaml", "json", "xlsx", "csv", "ktab", "decide")
 WRITE_FORMATS = ("yaml", "json", "xlsx", "csv")
 _EXTENSIONS = {
-    ".yaml": "yaml", ".yml": "yaml", ".json": "json", ".xlsx": "xlsx", ".xlsm": "xlsx",
-    ".csv": "text", ".tsv": "text", ".txt": "text",
+    ".yaml": "yaml",
+    ".yml": "yaml",
+    ".json": "json",
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsx",
+    ".csv": "text",
+    ".tsv": "text",
+    ".txt": "text",
 }
 DEFAULT_SCENARIO = "korea-2018"
 
@@ -61,11 +67,18 @@ def resolve(source: str | Path) -> Path:
         return bundled_dir() / f"{source}.yaml"
     names = ", ".join(bundled_names())
     raise ScenarioError(
-        [Problem(Location(file=str(source)), f"no such file, and no bundled scenario of that name (bundled: {names})")]
+        [
+            Problem(
+                Location(file=str(source)),
+                f"no such file, and no bundled scenario of that name (bundled: {names})",
+            )
+        ]
     )
 
 
-def load_scenario(source: str | Path | Scenario = DEFAULT_SCENARIO, *, format: str | None = None) -> Scenario:
+def load_scenario(
+    source: str | Path | Scenario = DEFAULT_SCENARIO, *, format: str | None = None
+) -> Scenario:
     """Load a scenario from a file or a bundled scenario's name (default: ``korea-2018``).
 
     Raises :class:`ScenarioError` listing every problem found, each with its file, sheet, row
@@ -88,12 +101,21 @@ def read_source(path: Path, *, format: str | None = None) -> tuple[Any, Origin, 
             message = f"unknown file type '{path.suffix}': flashpoint reads .yaml, .yml, .json, .xlsx, .csv, .tsv and .txt"
         raise ScenarioError([Problem(Location(file=path.name), message)])
     if kind not in READ_FORMATS + ("text",):
-        raise ScenarioError([Problem(Location(file=path.name), f"unknown format '{kind}' (formats: {', '.join(READ_FORMATS)})")])
+        raise ScenarioError(
+            [
+                Problem(
+                    Location(file=path.name),
+                    f"unknown format '{kind}' (formats: {', '.join(READ_FORMATS)})",
+                )
+            ]
+        )
     if kind == "xlsx":
         try:
             return read_workbook(path)
         except (OSError, ValueError, KeyError, zipfile.BadZipFile, InvalidFileException) as error:
-            raise ScenarioError([Problem(Location(file=path.name), f"cannot read the workbook: {error}")]) from None
+            raise ScenarioError(
+                [Problem(Location(file=path.name), f"cannot read the workbook: {error}")]
+            ) from None
     text = _read_text(path)
     if kind == "text":
         kind = "decide" if looks_like_decide(text) else "ktab" if looks_like_ktab(text) else "csv"
@@ -104,7 +126,9 @@ def read_source(path: Path, *, format: str | None = None) -> tuple[Any, Origin, 
     if kind == "ktab":
         return read_ktab(text, file=path.name, name=path.stem)
     delimiter = sniff_delimiter(text, ",;\t")
-    return read_actor_table(read_rows(text, delimiter), file=path.name, name=path.stem, decimal_comma=delimiter != ",")
+    return read_actor_table(
+        read_rows(text, delimiter), file=path.name, name=path.stem, decimal_comma=delimiter != ","
+    )
 
 
 def _read_text(path: Path) -> str:
@@ -114,14 +138,27 @@ def _read_text(path: Path) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ScenarioError([Problem(Location(file=path.name), "the file is neither UTF-8 nor Windows-1252 text")])
+    raise ScenarioError(
+        [Problem(Location(file=path.name), "the file is neither UTF-8 nor Windows-1252 text")]
+    )
 
 
 def save_scenario(scenario: Scenario, path: str | Path, *, format: str | None = None) -> Path:
     """Write a scenario as YAML, JSON, an Excel workbook, or a CSV actor table."""
     path = Path(path)
-    kind = format or {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".xlsx": "xlsx", ".csv": "csv"}.get(path.suffix.lower())
-    writers = {"yaml": write_yaml, "json": write_json, "xlsx": write_workbook, "csv": write_table_csv}
+    kind = format or {
+        ".yaml": "yaml",
+        ".yml": "yaml",
+        ".json": "json",
+        ".xlsx": "xlsx",
+        ".csv": "csv",
+    }.get(path.suffix.lower())
+    writers = {
+        "yaml": write_yaml,
+        "json": write_json,
+        "xlsx": write_workbook,
+        "csv": write_table_csv,
+    }
     if kind not in writers:
         raise ValueError(
             f"cannot write '{path.name}': flashpoint writes .yaml, .yml, .json, .xlsx and .csv"

@@ -36,6 +36,16 @@ class _Record(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
 
 
+class _Labelled(_Record):
+    """A record with an ``id`` and a ``label`` shown in reports; the label defaults to the id."""
+
+    @model_validator(mode="after")
+    def _default_label(self) -> _Labelled:
+        if not self.label:  # type: ignore[attr-defined]
+            object.__setattr__(self, "label", self.id)  # type: ignore[attr-defined]
+        return self
+
+
 NonEmpty = Annotated[str, Field(min_length=1)]
 IssueId = Annotated[str, Field(pattern=ISSUE_ID_PATTERN)]
 Finite = Annotated[float, Field(allow_inf_nan=False)]
@@ -50,7 +60,7 @@ class Source(_Record):
     url: str = ""
 
 
-class Issue(_Record):
+class Issue(_Labelled):
     """One issue under negotiation: a one-dimensional scale from ``min`` to ``max``.
 
     ``anchors`` label points of the scale in plain words, e.g. ``{0: "no steps",
@@ -63,12 +73,6 @@ class Issue(_Record):
     min: Finite = 0.0
     max: Finite = 100.0
     anchors: dict[Finite, NonEmpty] = Field(default_factory=dict)
-
-    @model_validator(mode="after")
-    def _default_label(self) -> Issue:
-        if not self.label:
-            object.__setattr__(self, "label", self.id)
-        return self
 
     def anchor_text(self, value: float) -> str:
         """The label of the anchor nearest to ``value`` ('' when the issue has none)."""
@@ -92,7 +96,7 @@ class Stance(_Record):
     capability_note: str = ""
 
 
-class Actor(_Record):
+class Actor(_Labelled):
     """A party to the negotiation. ``issues`` maps issue ids to the actor's stance on each."""
 
     id: NonEmpty
@@ -101,12 +105,6 @@ class Actor(_Record):
     capability: NonNegative | None = None
     capability_note: str = ""
     issues: dict[str, Stance] = Field(default_factory=dict)
-
-    @model_validator(mode="after")
-    def _default_label(self) -> Actor:
-        if not self.label:
-            object.__setattr__(self, "label", self.id)
-        return self
 
     def capability_on(self, issue_id: str) -> float | None:
         """The capability the actor brings to an issue: its issue-specific one, else its own."""
@@ -156,7 +154,11 @@ class Uncertainty(_Record):
             "beta": ({"sd"}, {"mean", "low", "high"}),
         }[self.distribution]
         required, optional = needed
-        given = {name for name in ("low", "high", "mode", "mean", "sd") if getattr(self, name) is not None}
+        given = {
+            name
+            for name in ("low", "high", "mode", "mean", "sd")
+            if getattr(self, name) is not None
+        }
         missing = sorted(required - given)
         extra = sorted(given - required - optional)
         if missing:
@@ -212,16 +214,16 @@ class Condition(_Record):
 
 
 class AllOf(_Record):
-    all: Annotated[list["Rule"], Field(min_length=1)]
+    all: Annotated[list[Rule], Field(min_length=1)]
 
 
 class AnyOf(_Record):
-    any: Annotated[list["Rule"], Field(min_length=1)]
+    any: Annotated[list[Rule], Field(min_length=1)]
 
 
 class Not(_Record):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-    not_: "Rule" = Field(alias="not")
+    not_: Rule = Field(alias="not")
 
 
 def _rule_kind(value: Any) -> str:
@@ -258,7 +260,7 @@ AnyOf.model_rebuild()
 Not.model_rebuild()
 
 
-class Outcome(_Record):
+class Outcome(_Labelled):
     """A named future: a condition over the predicted issue outcomes.
 
     Futures are tried in the order they are listed; a prediction falls in the first whose
@@ -277,12 +279,6 @@ class Outcome(_Record):
         if isinstance(value, str) and value.strip().lower() == "otherwise":
             return "otherwise"
         return value
-
-    @model_validator(mode="after")
-    def _default_label(self) -> Outcome:
-        if not self.label:
-            object.__setattr__(self, "label", self.id)
-        return self
 
 
 class Change(_Record):
@@ -319,19 +315,13 @@ class Change(_Record):
         return self
 
 
-class Shock(_Record):
+class Shock(_Labelled):
     """A named what-if: changes applied together, in order. Shocks compose."""
 
     id: IssueId
     label: str = ""
     description: str = ""
     changes: Annotated[list[Change], Field(min_length=1)]
-
-    @model_validator(mode="after")
-    def _default_label(self) -> Shock:
-        if not self.label:
-            object.__setattr__(self, "label", self.id)
-        return self
 
 
 class Scenario(_Record):

@@ -39,12 +39,17 @@ def apply_shocks(scenario: Scenario, shocks: Iterable[str | Shock]) -> Scenario:
             if change.drop:
                 _drop(actors, actor, change.issue)
                 uncertainty = [
-                    u for u in uncertainty
-                    if not (u.actor == actor.id and (change.issue is None or u.issue == change.issue))
+                    u
+                    for u in uncertainty
+                    if not (
+                        u.actor == actor.id and (change.issue is None or u.issue == change.issue)
+                    )
                 ]
                 continue
             actors[actor.id], uncertainty = _change(scenario, actor, change, uncertainty)
-    result = scenario.model_copy(update={"actors": list(actors.values()), "uncertainty": uncertainty})
+    result = scenario.model_copy(
+        update={"actors": list(actors.values()), "uncertainty": uncertainty}
+    )
     names = ", ".join(f"'{s.id}'" for s in applied)
     problems += [f"after shock {names}: {message}" for message in unweighted_issues(result)]
     if problems:
@@ -81,7 +86,9 @@ def _change(
         changed = actor.model_copy(update={"capability": new})
     else:
         changed_stance = stance.model_copy(update={change.field: new})
-        changed = actor.model_copy(update={"issues": {**actor.issues, change.issue: changed_stance}})
+        changed = actor.model_copy(
+            update={"issues": {**actor.issues, change.issue: changed_stance}}
+        )
 
     target = (change.actor, change.issue, change.field)
     kept: list[Uncertainty] = []

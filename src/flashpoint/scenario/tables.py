@@ -28,10 +28,18 @@ import csv
 import difflib
 import io
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from flashpoint.scenario.cells import Row, infer_salience_scale, issue_id, number_or_text, read_number, slug
+from flashpoint.scenario.cells import (
+    Row,
+    infer_salience_scale,
+    issue_id,
+    number_or_text,
+    read_number,
+    slug,
+)
 from flashpoint.scenario.errors import Location, Origin, Problem, ScenarioError
 from flashpoint.scenario.schema import Scenario
 
@@ -50,8 +58,16 @@ _ALIASES = {
 }
 _REQUIRED = ("actor", "capability", "position", "salience")
 TABLE_COLUMNS = (
-    "actor", "label", "issue", "issue_label", "min", "max",
-    "capability", "position", "salience", *NOTES,
+    "actor",
+    "label",
+    "issue",
+    "issue_label",
+    "min",
+    "max",
+    "capability",
+    "position",
+    "salience",
+    *NOTES,
 )
 
 
@@ -97,7 +113,10 @@ def assemble(
         if entry.issue in stances:
             first = stances[entry.issue].row.row
             problems.append(
-                Problem(entry.row, f"a second row for actor '{entry.actor}' on issue '{entry.issue}' (first at row {first})")
+                Problem(
+                    entry.row,
+                    f"a second row for actor '{entry.actor}' on issue '{entry.issue}' (first at row {first})",
+                )
             )
             continue
         stances[entry.issue] = entry
@@ -107,7 +126,9 @@ def assemble(
         head = dict(declared.data) if declared else {"id": actor_id}
         path = ("actors", index)
         first = next(iter(stances.values()), None)
-        origin.places[path] = declared.place if declared else (first.row if first else Location(file=origin.file))
+        origin.places[path] = (
+            declared.place if declared else (first.row if first else Location(file=origin.file))
+        )
         if declared:
             for name, place in declared.places.items():
                 origin.places[path + (name,)] = place
@@ -154,14 +175,19 @@ def read_actor_table(
         return Location(file=file, sheet=sheet, row=row, column=column)
 
     if not rows:
-        raise ScenarioError([Problem(place(), "the table is empty: it needs a header row and a row per actor")])
+        raise ScenarioError(
+            [Problem(place(), "the table is empty: it needs a header row and a row per actor")]
+        )
     header, body = rows[0], rows[1:]
     columns = _columns(header, place, problems)
     missing = [c for c in _REQUIRED if c not in columns]
     if missing:
         found = ", ".join(cell for cell in header.cells if cell) or "none"
         problems.append(
-            Problem(place(header.number), f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)} (columns found: {found})")
+            Problem(
+                place(header.number),
+                f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)} (columns found: {found})",
+            )
         )
     if problems:
         raise ScenarioError(problems)
@@ -172,14 +198,17 @@ def read_actor_table(
     issues: dict[str, Declared] = {}
     actors: dict[str, Declared] = {}
     entries: list[Entry] = []
+
+    def cell_of(row: Row, column: str) -> str:
+        index = columns.get(column)
+        return row.cells[index] if index is not None and index < len(row.cells) else ""
+
+    def place_of(row: Row, column: str) -> Location:
+        return place(row.number, header.cells[columns[column]])
+
     for row in body:
-        def cell(column: str) -> str:
-            index = columns.get(column)
-            return row.cells[index] if index is not None and index < len(row.cells) else ""
-
-        def at(column: str) -> Location:
-            return place(row.number, header.cells[columns[column]])
-
+        cell = partial(cell_of, row)
+        at = partial(place_of, row)
         actor = cell("actor")
         if not actor:
             problems.append(Problem(at("actor"), "the actor is missing"))
@@ -189,7 +218,9 @@ def read_actor_table(
             problems.append(Problem(at("issue"), "the issue is missing"))
             continue
         if actor not in actors:
-            actors[actor] = Declared({"id": actor}, place(row.number, header.cells[columns["actor"]]))
+            actors[actor] = Declared(
+                {"id": actor}, place(row.number, header.cells[columns["actor"]])
+            )
         if cell("label"):
             actors[actor].data.setdefault("label", cell("label"))
         declared = issues.get(issue)
@@ -206,7 +237,10 @@ def read_actor_table(
                     continue
                 if bound in declared.data and declared.data[bound] != value:
                     problems.append(
-                        Problem(at(bound), f"issue '{issue}' has {bound} {declared.data[bound]:g} on an earlier row; one scale per issue")
+                        Problem(
+                            at(bound),
+                            f"issue '{issue}' has {bound} {declared.data[bound]:g} on an earlier row; one scale per issue",
+                        )
                     )
                     continue
                 declared.data[bound] = value
@@ -240,23 +274,35 @@ def _columns(header: Row, place: Any, problems: list[Problem]) -> dict[str, int]
         canonical = lookup.get(key)
         if canonical is None:
             close = difflib.get_close_matches(key, list(lookup), n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else f" (known columns: {', '.join(TABLE_COLUMNS)})"
+            hint = (
+                f" (did you mean '{close[0]}'?)"
+                if close
+                else f" (known columns: {', '.join(TABLE_COLUMNS)})"
+            )
             problems.append(Problem(place(header.number, text), f"unknown column '{text}'{hint}"))
         elif canonical in columns:
-            problems.append(Problem(place(header.number, text), f"the column '{text}' appears twice"))
+            problems.append(
+                Problem(place(header.number, text), f"the column '{text}' appears twice")
+            )
         else:
             columns[canonical] = index
     return columns
 
 
-def _default_scales(issues: dict[str, Declared], entries: list[Entry], problems: list[Problem]) -> None:
+def _default_scales(
+    issues: dict[str, Declared], entries: list[Entry], problems: list[Problem]
+) -> None:
     """Issues without min/max take the 0-100 scale; say so where a position falls outside it."""
     for issue_key, declared in issues.items():
         if "min" in declared.data or "max" in declared.data:
             continue
         for entry in entries:
             position = entry.values.get("position")
-            if entry.issue == issue_key and isinstance(position, float) and not 0 <= position <= 100:
+            if (
+                entry.issue == issue_key
+                and isinstance(position, float)
+                and not 0 <= position <= 100
+            ):
                 problems.append(
                     Problem(
                         entry.places["position"],

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import difflib
 import math
-from dataclasses import dataclass
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -44,7 +44,9 @@ _LISTS = {
 }
 
 
-def build_scenario(raw: Any, origin: Origin | None = None, problems: Iterable[Problem] = ()) -> Scenario:
+def build_scenario(
+    raw: Any, origin: Origin | None = None, problems: Iterable[Problem] = ()
+) -> Scenario:
     """Validate raw data (as read from YAML, JSON or a table) into a :class:`Scenario`.
 
     ``problems`` are those a loader already found while reading (a cell that is not a number,
@@ -73,17 +75,26 @@ def build_scenario(raw: Any, origin: Origin | None = None, problems: Iterable[Pr
         records[name] = value
     issues = [_item(report, Issue, item, ("issues", i)) for i, item in enumerate(records["issues"])]
     actors = [
-        _item(report, Actor, item, ("actors", i), ("issues", Stance)) for i, item in enumerate(records["actors"])
+        _item(report, Actor, item, ("actors", i), ("issues", Stance))
+        for i, item in enumerate(records["actors"])
     ]
     uncertainty = [
-        _item(report, Uncertainty, item, ("uncertainty", i)) for i, item in enumerate(records["uncertainty"])
+        _item(report, Uncertainty, item, ("uncertainty", i))
+        for i, item in enumerate(records["uncertainty"])
     ]
-    outcomes = [_item(report, Outcome, item, ("outcomes", i)) for i, item in enumerate(records["outcomes"])]
+    outcomes = [
+        _item(report, Outcome, item, ("outcomes", i)) for i, item in enumerate(records["outcomes"])
+    ]
     shocks = [
-        _item(report, Shock, item, ("shocks", i), ("changes", Change)) for i, item in enumerate(records["shocks"])
+        _item(report, Shock, item, ("shocks", i), ("changes", Change))
+        for i, item in enumerate(records["shocks"])
     ]
 
-    scale = scenario_head.salience_scale if scenario_head else Scenario.model_fields["salience_scale"].default
+    scale = (
+        scenario_head.salience_scale
+        if scenario_head
+        else Scenario.model_fields["salience_scale"].default
+    )
     if not records["issues"]:
         report.add(("issues",), "the scenario has no issues: list at least one")
     if not records["actors"]:
@@ -144,10 +155,18 @@ def _item(
     if parts is not None:
         key, part_model = parts
         raw_parts = item.get(key) or {}
-        pairs = raw_parts.items() if isinstance(raw_parts, Mapping) else enumerate(raw_parts) if isinstance(raw_parts, list) else []
+        pairs = (
+            raw_parts.items()
+            if isinstance(raw_parts, Mapping)
+            else enumerate(raw_parts)
+            if isinstance(raw_parts, list)
+            else []
+        )
         for name, value in pairs:
             try:
-                found[str(name) if isinstance(raw_parts, Mapping) else name] = part_model.model_validate(value)
+                found[str(name) if isinstance(raw_parts, Mapping) else name] = (
+                    part_model.model_validate(value)
+                )
             except ValidationError:
                 continue
     return _Item(index, item.get("id"), validated, found)
@@ -183,7 +202,11 @@ class _Report:
             return model.model_validate(data)
         except ValidationError as error:
             for item in error.errors():
-                loc = tuple(part for part in item["loc"] if not (isinstance(part, str) and part.startswith("<")))
+                loc = tuple(
+                    part
+                    for part in item["loc"]
+                    if not (isinstance(part, str) and part.startswith("<"))
+                )
                 self.add(path + loc, _message(item, model))
             return None
 
@@ -206,7 +229,9 @@ def _check_issues(report: _Report, issues: list[_Item]) -> dict[str, Issue | Non
     known: dict[str, Issue | None] = {}
     for item in issues:
         if isinstance(item.id, str) and item.id in known:
-            report.add(("issues", item.index, "id"), f"the issue id '{item.id}' is used more than once")
+            report.add(
+                ("issues", item.index, "id"), f"the issue id '{item.id}' is used more than once"
+            )
             continue
         if isinstance(item.id, str):
             known[item.id] = item.model
@@ -252,7 +277,10 @@ def _check_actors(
                 report.add(where, _unknown("issue", issue_id, issues))
                 continue
             issue = issues[issue_id]
-            if issue is not None and (message := _outside_scale(stance.position, issue)) is not None:
+            if (
+                issue is not None
+                and (message := _outside_scale(stance.position, issue)) is not None
+            ):
                 report.add(where + ("position",), message)
             if stance.salience > scale:
                 report.add(
@@ -270,7 +298,9 @@ def _check_actors(
 
 def _check_weights(report: _Report, issues: list[_Item], actors: list[Actor]) -> None:
     for item in issues:
-        if item.model is not None and not any(_weight(actor, item.model.id) > 0 for actor in actors):
+        if item.model is not None and not any(
+            _weight(actor, item.model.id) > 0 for actor in actors
+        ):
             report.add(("issues", item.index), _NO_WEIGHT.format(issue=item.model.id))
 
 
@@ -309,7 +339,9 @@ def _check_uncertainty(
         if base is None:
             continue
         if entry.target in seen:
-            report.add(path, f"this input already has an uncertainty (uncertainty[{seen[entry.target]}])")
+            report.add(
+                path, f"this input already has an uncertainty (uncertainty[{seen[entry.target]}])"
+            )
             continue
         seen[entry.target] = item.index
         low_bound, high_bound = bounds(entry.field, issues.get(entry.issue or ""), scale)
@@ -323,11 +355,21 @@ def _check_uncertainty(
                 )
         low = entry.low if entry.low is not None else low_bound
         high = entry.high if entry.high is not None else high_bound
-        if entry.distribution in ("uniform", "triangular") or entry.low is not None or entry.high is not None:
+        if (
+            entry.distribution in ("uniform", "triangular")
+            or entry.low is not None
+            or entry.high is not None
+        ):
             if not low <= base <= high:
-                report.add(path, f"the stated value {base:g} of {what} lies outside its own range {_range(low, high)}")
+                report.add(
+                    path,
+                    f"the stated value {base:g} of {what} lies outside its own range {_range(low, high)}",
+                )
         if entry.mode is not None and not low <= entry.mode <= high:
-            report.add(path + ("mode",), f"the mode {entry.mode:g} lies outside the range {_range(low, high)}")
+            report.add(
+                path + ("mode",),
+                f"the mode {entry.mode:g} lies outside the range {_range(low, high)}",
+            )
         if entry.distribution == "beta":
             if math.isinf(high):
                 report.add(path + ("high",), f"a beta distribution of {what} needs a finite high")
@@ -335,7 +377,10 @@ def _check_uncertainty(
             mean = entry.mean if entry.mean is not None else base
             assert entry.sd is not None
             if not low < mean < high:
-                report.add(path, f"a beta distribution needs its mean ({mean:g}) strictly inside {_range(low, high)}")
+                report.add(
+                    path,
+                    f"a beta distribution needs its mean ({mean:g}) strictly inside {_range(low, high)}",
+                )
                 continue
             limit = math.sqrt((mean - low) * (high - mean))
             if entry.sd >= limit:
@@ -384,7 +429,9 @@ def _resolve_input(
     return getattr(stance, field)
 
 
-def _check_outcomes(report: _Report, outcomes: list[_Item], issues: dict[str, Issue | None]) -> None:
+def _check_outcomes(
+    report: _Report, outcomes: list[_Item], issues: dict[str, Issue | None]
+) -> None:
     seen: set[str] = set()
     last = len(outcomes) - 1
     for item in outcomes:
@@ -440,7 +487,9 @@ def _check_shocks(
     seen: set[str] = set()
     for item in shocks:
         if isinstance(item.id, str) and item.id in seen:
-            report.add(("shocks", item.index, "id"), f"the shock id '{item.id}' is used more than once")
+            report.add(
+                ("shocks", item.index, "id"), f"the shock id '{item.id}' is used more than once"
+            )
         if isinstance(item.id, str):
             seen.add(item.id)
         for number, change in item.parts.items():
@@ -453,15 +502,26 @@ def _check_shocks(
                     if change.issue not in issues:
                         report.add(path + ("issue",), _unknown("issue", change.issue, issues))
                     elif actor is not None and change.issue not in actor.issues:
-                        report.add(path + ("issue",), f"actor '{change.actor}' has no stance on issue '{change.issue}'")
+                        report.add(
+                            path + ("issue",),
+                            f"actor '{change.actor}' has no stance on issue '{change.issue}'",
+                        )
                 continue
             assert change.field is not None
-            if _resolve_input(report, path, change.actor, change.issue, change.field, issues, actors) is None:
+            if (
+                _resolve_input(
+                    report, path, change.actor, change.issue, change.field, issues, actors
+                )
+                is None
+            ):
                 continue
             low, high = bounds(change.field, issues.get(change.issue or ""), scale)
             if change.set is not None and not low <= change.set <= high:
                 what = _input_name(change.field, change.issue)
-                report.add(path + ("set",), f"{change.set:g} is outside the range of {what} ({_range(low, high)})")
+                report.add(
+                    path + ("set",),
+                    f"{change.set:g} is outside the range of {what} ({_range(low, high)})",
+                )
 
 
 def _check_each_shock_applies(report: _Report, scenario: Scenario) -> None:
@@ -519,7 +579,10 @@ def _message(item: Mapping[str, Any], model: type[BaseModel]) -> str:
     kind = item["type"]
     value = item.get("input")
     ctx = item.get("ctx") or {}
-    name = next((str(p) for p in reversed(item["loc"]) if isinstance(p, str) and not p.startswith("<")), "value")
+    name = next(
+        (str(p) for p in reversed(item["loc"]) if isinstance(p, str) and not p.startswith("<")),
+        "value",
+    )
     if kind == "missing":
         return f"{name} is missing"
     if kind == "extra_forbidden":

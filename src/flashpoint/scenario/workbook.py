@@ -49,12 +49,28 @@ SHEETS: dict[str, tuple[str, ...]] = {
     "anchors": ("issue", "value", "label"),
     "actors": ("id", "label", "description", "capability", "capability_note"),
     "positions": (
-        "actor", "issue", "position", "salience", "capability",
-        "position_note", "salience_note", "capability_note",
+        "actor",
+        "issue",
+        "position",
+        "salience",
+        "capability",
+        "position_note",
+        "salience_note",
+        "capability_note",
     ),
     "uncertainty": (
-        "actor", "issue", "field", "distribution", "low", "high", "mode", "mean", "sd",
-        "group", "correlation", "note",
+        "actor",
+        "issue",
+        "field",
+        "distribution",
+        "low",
+        "high",
+        "mode",
+        "mean",
+        "sd",
+        "group",
+        "correlation",
+        "note",
     ),
     "outcomes": ("id", "label", "description", "when"),
     "shocks": ("shock", "label", "description", "actor", "issue", "field", "set", "shift", "drop"),
@@ -65,29 +81,62 @@ _SHOCK_HEAD = ("label", "description")
 GUIDE = [
     ("flashpoint scenario workbook", ""),
     ("", ""),
-    ("How to fill it in", "One sheet per part of the scenario. Keep the header rows; add one row per item."),
-    ("scenario", "title (required), description, as_of (date of the information), salience_scale "
-     "(100 if saliences run 0-100, 1 if 0-1), provenance (where the numbers come from)."),
+    (
+        "How to fill it in",
+        "One sheet per part of the scenario. Keep the header rows; add one row per item.",
+    ),
+    (
+        "scenario",
+        "title (required), description, as_of (date of the information), salience_scale "
+        "(100 if saliences run 0-100, 1 if 0-1), provenance (where the numbers come from).",
+    ),
     ("sources", "The sources the numbers rest on: an id to cite in notes, the citation, a URL."),
-    ("issues", "One row per issue: an id (letters, digits, _ or -, starting with a letter), a label, "
-     "and the scale: min and max (default 0 and 100)."),
-    ("anchors", "Plain-words labels of points on each issue's scale, e.g. issue 'denuclearization', "
-     "value 0, label 'no steps'."),
-    ("actors", "One row per actor: id, label, capability (its power to shape the outcome, any "
-     "non-negative number), and a note saying why."),
-    ("positions", "One row per actor and issue it takes part in: position (on the issue's scale), "
-     "salience (how much the issue matters to it), and notes. An actor may skip an issue. Fill "
-     "capability only where the actor's capability on this issue differs from its own."),
-    ("uncertainty", "Optional. How uncertain an input is: field is position, salience or capability; "
-     "distribution is uniform (low, high), triangular (low, high, mode), normal (sd) or beta (sd). "
-     "Inputs sharing a group move together."),
-    ("outcomes", "Optional. Named futures, tried in order: 'when' is a condition such as "
-     "'denuclearization >= 70', 'all: [a >= 50, b <= 20]', 'any: [...]', or 'otherwise' (last)."),
-    ("shocks", "Optional. Named what-ifs: one row per change, with set (a new value), shift (an "
-     "amount to add) or drop = yes (remove the actor)."),
-    ("Your own notes", "Add sheets whose names start with # for anything else; flashpoint ignores them."),
+    (
+        "issues",
+        "One row per issue: an id (letters, digits, _ or -, starting with a letter), a label, "
+        "and the scale: min and max (default 0 and 100).",
+    ),
+    (
+        "anchors",
+        "Plain-words labels of points on each issue's scale, e.g. issue 'denuclearization', "
+        "value 0, label 'no steps'.",
+    ),
+    (
+        "actors",
+        "One row per actor: id, label, capability (its power to shape the outcome, any "
+        "non-negative number), and a note saying why.",
+    ),
+    (
+        "positions",
+        "One row per actor and issue it takes part in: position (on the issue's scale), "
+        "salience (how much the issue matters to it), and notes. An actor may skip an issue. Fill "
+        "capability only where the actor's capability on this issue differs from its own.",
+    ),
+    (
+        "uncertainty",
+        "Optional. How uncertain an input is: field is position, salience or capability; "
+        "distribution is uniform (low, high), triangular (low, high, mode), normal (sd) or beta (sd). "
+        "Inputs sharing a group move together.",
+    ),
+    (
+        "outcomes",
+        "Optional. Named futures, tried in order: 'when' is a condition such as "
+        "'denuclearization >= 70', 'all: [a >= 50, b <= 20]', 'any: [...]', or 'otherwise' (last).",
+    ),
+    (
+        "shocks",
+        "Optional. Named what-ifs: one row per change, with set (a new value), shift (an "
+        "amount to add) or drop = yes (remove the actor).",
+    ),
+    (
+        "Your own notes",
+        "Add sheets whose names start with # for anything else; flashpoint ignores them.",
+    ),
     ("", ""),
-    ("Check it", "flashpoint validate this-file.xlsx    lists every problem with its sheet, row and column."),
+    (
+        "Check it",
+        "flashpoint validate this-file.xlsx    lists every problem with its sheet, row and column.",
+    ),
 ]
 
 
@@ -162,14 +211,30 @@ def _read_scenario_sheets(
                 continue
             if key not in SHEETS[kind]:
                 close = difflib.get_close_matches(key, SHEETS[kind], n=1)
-                hint = f" (did you mean '{close[0]}'?)" if close else f" (columns: {', '.join(SHEETS[kind])})"
-                problems.append(Problem(Location(file=file, sheet=sheet, row=header.number, column=text), f"unknown column '{text}'{hint}"))
+                hint = (
+                    f" (did you mean '{close[0]}'?)"
+                    if close
+                    else f" (columns: {', '.join(SHEETS[kind])})"
+                )
+                problems.append(
+                    Problem(
+                        Location(file=file, sheet=sheet, row=header.number, column=text),
+                        f"unknown column '{text}'{hint}",
+                    )
+                )
             else:
                 columns[key] = index
         out = []
         for row in body:
-            values = {key: row.cells[i] for key, i in columns.items() if i < len(row.cells) and row.cells[i] != ""}
-            places = {key: Location(file=file, sheet=sheet, row=row.number, column=header.cells[i]) for key, i in columns.items()}
+            values = {
+                key: row.cells[i]
+                for key, i in columns.items()
+                if i < len(row.cells) and row.cells[i] != ""
+            }
+            places = {
+                key: Location(file=file, sheet=sheet, row=row.number, column=header.cells[i])
+                for key, i in columns.items()
+            }
             out.append((values, places, Location(file=file, sheet=sheet, row=row.number)))
         return out
 
@@ -177,7 +242,12 @@ def _read_scenario_sheets(
     for values, places, place in records("scenario"):
         field = values.get("field", "")
         if field not in SCENARIO_FIELDS:
-            problems.append(Problem(places.get("field", place), f"unknown field '{field}' (fields: {', '.join(SCENARIO_FIELDS)})"))
+            problems.append(
+                Problem(
+                    places.get("field", place),
+                    f"unknown field '{field}' (fields: {', '.join(SCENARIO_FIELDS)})",
+                )
+            )
             continue
         if "value" in values:
             data[field] = values["value"]
@@ -229,12 +299,19 @@ def _read_scenario_sheets(
             try:
                 outcome["when"] = yaml.safe_load(outcome["when"])
             except yaml.YAMLError:
-                problems.append(Problem(origin.places[("outcomes", index, "when")], f"cannot read the condition '{outcome['when']}'"))
+                problems.append(
+                    Problem(
+                        origin.places[("outcomes", index, "when")],
+                        f"cannot read the condition '{outcome['when']}'",
+                    )
+                )
     data["shocks"] = _shocks(records("shocks"), origin, problems)
     return data, origin, problems
 
 
-def _plain_list(records: list[tuple[dict[str, str], dict[str, Location], Location]], kind: str, origin: Origin) -> list[dict[str, Any]]:
+def _plain_list(
+    records: list[tuple[dict[str, str], dict[str, Location], Location]], kind: str, origin: Origin
+) -> list[dict[str, Any]]:
     out = []
     for index, (values, places, place) in enumerate(records):
         origin.places[(kind, index)] = place
@@ -244,7 +321,11 @@ def _plain_list(records: list[tuple[dict[str, str], dict[str, Location], Locatio
     return out
 
 
-def _shocks(records: list[tuple[dict[str, str], dict[str, Location], Location]], origin: Origin, problems: list[Problem]) -> list[dict[str, Any]]:
+def _shocks(
+    records: list[tuple[dict[str, str], dict[str, Location], Location]],
+    origin: Origin,
+    problems: list[Problem],
+) -> list[dict[str, Any]]:
     shocks: dict[str, dict[str, Any]] = {}
     for values, places, place in records:
         shock_id = values.pop("shock", "")
@@ -258,7 +339,9 @@ def _shocks(records: list[tuple[dict[str, str], dict[str, Location], Location]],
             if key in values:
                 text = values.pop(key)
                 if shock.get(key, text) != text:
-                    problems.append(Problem(places[key], f"shock '{shock_id}' already has a different {key}"))
+                    problems.append(
+                        Problem(places[key], f"shock '{shock_id}' already has a different {key}")
+                    )
                 shock[key] = text
         change_path = ("shocks", index, "changes", len(shock["changes"]))
         origin.places[change_path] = place
@@ -294,7 +377,14 @@ def write_workbook(scenario: Scenario | None, path: Path) -> None:
             ws.append([values.get(column) for column in columns])
         for index, column in enumerate(columns):
             letter = ws.cell(row=1, column=index + 1).column_letter
-            ws.column_dimensions[letter].width = 40 if ("note" in column or column in ("description", "citation", "when", "value", "label")) else 14
+            ws.column_dimensions[letter].width = (
+                40
+                if (
+                    "note" in column
+                    or column in ("description", "citation", "when", "value", "label")
+                )
+                else 14
+            )
         ws.freeze_panes = "A2"
     _dropdowns(book)
     book.save(path)
@@ -331,7 +421,11 @@ def _template_rows() -> dict[str, list[dict[str, Any]]]:
 def _scenario_rows(scenario: Scenario) -> dict[str, list[dict[str, Any]]]:
     head = scenario.model_dump(include=set(SCENARIO_FIELDS))
     rows: dict[str, list[dict[str, Any]]] = {
-        "scenario": [{"field": field, "value": head[field]} for field in SCENARIO_FIELDS if head[field] not in (None, "")],
+        "scenario": [
+            {"field": field, "value": head[field]}
+            for field in SCENARIO_FIELDS
+            if head[field] not in (None, "")
+        ],
         "sources": [source.model_dump() for source in scenario.sources],
         "issues": [issue.model_dump(exclude={"anchors"}) for issue in scenario.issues],
         "anchors": [
