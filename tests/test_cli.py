@@ -165,3 +165,17 @@ def test_top_level_help_has_examples():
     result = run("--help")
     assert result.exit_code == 0
     assert "Examples" in result.output and "flashpoint template my-case.xlsx" in result.output
+
+
+def test_user_text_is_shown_as_written_not_as_markup(tmp_path):
+    path = tmp_path / "brackets.csv"
+    path.write_text(
+        "actor,issue,issue_label,capability,position,salience\n"
+        "A,t,Tariffs [EU] [bold]x[/bold],1,20,50\nB,t,,2,[red]oops,50\n"
+    )
+    result = run("validate", str(path))
+    assert result.exit_code == 1
+    assert "'[red]oops' is not a number" in result.output
+    path.write_text(path.read_text().replace("[red]oops", "40"))
+    result = run("forecast", str(path))
+    assert "Tariffs [EU] [bold]x[/bold] (0-100)" in result.output

@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from flashpoint import __version__
 from flashpoint.analysis.forecast import forecast
@@ -71,7 +72,7 @@ def _count(number: int, noun: str) -> str:
 
 
 def _fail(error: ScenarioError, what: str) -> None:
-    err.print(f"[bold red]{_count(len(error.problems), 'problem')}[/] in {what}:")
+    err.print(f"[bold red]{_count(len(error.problems), 'problem')}[/] in {escape(what)}:")
     err.print(problems_table(error.problems))
     raise typer.Exit(1)
 
@@ -151,10 +152,12 @@ def forecast_command(
     if loaded.outcomes:
         out.print(futures_table(result))
     first = result.models[0]
-    out.print(anchors_table(result, first))
+    if any(issue.anchors for issue in loaded.issues):
+        out.print(anchors_table(result, first))
     if loaded.as_of:
         out.print(
-            f"[dim]Information as of {loaded.as_of.isoformat()}. Inputs and notes: flashpoint convert {scenario} copy.xlsx[/]"
+            f"[dim]Information as of {loaded.as_of.isoformat()}. To see every input and its source:"
+            f" flashpoint convert {escape(scenario)} copy.xlsx[/]"
         )
 
 
@@ -201,7 +204,7 @@ def validate(
             (scenario.uncertainty, "uncertain input"),
         )
     )
-    out.print(f"[bold green]valid[/]: {file} - '{scenario.title}': {counts}")
+    out.print(f"[bold green]valid[/]: {escape(file)} - '{escape(scenario.title)}': {counts}")
 
 
 @app.command(
@@ -235,7 +238,7 @@ def convert(
             "the target must end in .yaml, .yml, .json, .xlsx or .csv", param_hint="TARGET"
         )
     if target.exists() and not force:
-        err.print(f"[red]{target} exists[/]; use --force to overwrite it.")
+        err.print(f"[red]{escape(str(target))} exists[/]; use --force to overwrite it.")
         raise typer.Exit(1)
     try:
         scenario = load_scenario(source, format=from_format)
@@ -243,7 +246,7 @@ def convert(
         _fail(error, source)
         return
     save_scenario(scenario, target)
-    out.print(f"wrote {target}")
+    out.print(f"wrote {escape(str(target))}")
     dropped = [
         name
         for name, present in (
@@ -291,11 +294,12 @@ def template(
             "the template is an Excel workbook: give a name ending in .xlsx", param_hint="TARGET"
         )
     if target.exists() and not force:
-        err.print(f"[red]{target} exists[/]; use --force to overwrite it.")
+        err.print(f"[red]{escape(str(target))} exists[/]; use --force to overwrite it.")
         raise typer.Exit(1)
     write_workbook(None, target)
     out.print(
-        f"wrote {target}: fill in the sheets (see its README sheet), then run: flashpoint validate {target}"
+        f"wrote {escape(str(target))}: fill in the sheets (see its README sheet), then run:"
+        f" flashpoint validate {escape(str(target))}"
     )
 
 

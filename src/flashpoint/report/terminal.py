@@ -20,14 +20,17 @@ def forecast_table(forecast: Forecast) -> Table:
         f"  (shocks: {', '.join(forecast.shocks)})" if forecast.shocks else ""
     )
     table = Table(
-        title=title, title_justify="left", caption=_legend(forecast), caption_justify="left"
+        title=Text(title),
+        title_justify="left",
+        caption=Text(_legend(forecast)),
+        caption_justify="left",
     )
     table.add_column("Issue (scale)", style="bold", no_wrap=True)
     for name in forecast.results:
         table.add_column(name, justify="right")
     for issue in scenario.issues:
         cells = [f"{result.outcome[issue.id]:.1f}" for result in forecast.results.values()]
-        table.add_row(f"{issue.label} ({issue.min:g}-{issue.max:g})", *cells)
+        table.add_row(Text(f"{issue.label} ({issue.min:g}-{issue.max:g})"), *cells)
     return table
 
 
@@ -37,7 +40,7 @@ def futures_table(forecast: Forecast) -> Table:
     table.add_column("Model", style="bold")
     table.add_column("Future", style="bold cyan")
     for name, result in forecast.results.items():
-        table.add_row(name, Text(forecast.future_label(result.future)))
+        table.add_row(Text(name), Text(forecast.future_label(result.future)))
     return table
 
 
@@ -48,13 +51,15 @@ def _legend(forecast: Forecast) -> str:
 def anchors_table(forecast: Forecast, model: str) -> Table:
     """What one model's predicted outcome means in words, by the nearest anchor of each issue."""
     result = forecast[model]
-    table = Table(title=f"In words ({result.label}: nearest labelled point)", title_justify="left")
+    table = Table(
+        title=Text(f"In words ({result.label}: nearest labelled point)"), title_justify="left"
+    )
     table.add_column("Issue", style="bold")
     table.add_column("Outcome", justify="right")
     table.add_column("Nearest anchor")
     for issue in forecast.scenario.issues:
         value = result.outcome[issue.id]
-        table.add_row(issue.label, f"{value:.1f}", issue.anchor_text(value))
+        table.add_row(Text(issue.label), f"{value:.1f}", Text(issue.anchor_text(value)))
     return table
 
 
@@ -63,7 +68,7 @@ def problems_table(problems: Iterable[Problem]) -> Table:
     table.add_column("Where", style="yellow", overflow="fold")
     table.add_column("Problem", overflow="fold")
     for problem in problems:
-        table.add_row(str(problem.location) or "-", problem.message)
+        table.add_row(Text(str(problem.location) or "-"), Text(problem.message))
     return table
 
 
@@ -76,8 +81,8 @@ def scenarios_table(scenarios: dict[str, Scenario], default: str) -> Table:
     for name, scenario in scenarios.items():
         label = f"{name} (default)" if name == default else name
         table.add_row(
-            label,
-            scenario.title,
+            Text(label),
+            Text(scenario.title),
             str(len(scenario.actors)),
             str(len(scenario.issues)),
             str(len(scenario.outcomes)),

@@ -93,6 +93,10 @@ def load_scenario(
 
 def read_source(path: Path, *, format: str | None = None) -> tuple[Any, Origin, list[Problem]]:
     """Raw scenario data from a file, where each value came from, and reading problems."""
+    if path.is_dir():
+        raise ScenarioError(
+            [Problem(Location(file=str(path)), "this is a folder, not a scenario file")]
+        )
     kind = format or _EXTENSIONS.get(path.suffix.lower())
     if kind is None:
         if path.suffix.lower() == ".xls":
