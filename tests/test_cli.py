@@ -30,7 +30,7 @@ def test_no_arguments_forecasts_korea_with_every_model():
         "compromise",
         "median",
         "nash",
-        "Denuclearization (0-100)",
+        "Denuclearization (0 to 100)",
         "72.7",
         "Incremental muddle-through",
         "Peace regime",
@@ -70,7 +70,7 @@ def test_forecast_json_is_the_documented_document():
 def test_forecast_of_a_file(tmp_path):
     result = run("forecast", str(DATA / "exchange" / "inputs" / "copenhagen.csv"))
     assert result.exit_code == 0, result.output
-    assert "Newtreaty (0-100)" in result.output
+    assert "Newtreaty (0 to 100)" in result.output
 
 
 @pytest.mark.parametrize(
@@ -128,7 +128,7 @@ def test_convert_and_refuse_to_overwrite(tmp_path):
     assert run("convert", "korea-2018", str(target), "--force").exit_code == 0
     csv = run("convert", str(target), str(tmp_path / "korea.csv"))
     assert csv.exit_code == 0
-    assert "not written: title and description, sources, uncertainty, futures, shocks" in " ".join(
+    assert "Not written: the title and description, the date, sources, provenance, issue descriptions," in " ".join(
         csv.output.split()
     )
 
@@ -178,4 +178,21 @@ def test_user_text_is_shown_as_written_not_as_markup(tmp_path):
     assert "'[red]oops' is not a number" in result.output
     path.write_text(path.read_text().replace("[red]oops", "40"))
     result = run("forecast", str(path))
-    assert "Tariffs [EU] [bold]x[/bold] (0-100)" in result.output
+    assert "Tariffs [EU] [bold]x[/bold] (0 to 100)" in result.output
+
+
+def test_show_lists_what_a_scenario_states():
+    result = run("show", "korea-2018", "--notes")
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    for expected in (
+        "Positions / saliences",
+        "30 / 95",
+        "sincerity (r = -0.7)",
+        "all of: denuclearization >= 80; peace_treaty >= 67",
+        "otherwise (every prediction",
+        "united_states sanctions_relief position set to 0",
+        "south_korea alliance position shifted by -25",
+        "Inputs and their notes",
+    ):
+        assert expected in text, expected

@@ -47,6 +47,29 @@ def test_semicolon_table_with_decimal_commas(write):
     assert scenario.actor("B").issues["votes"].salience == 0.25
 
 
+def test_table_with_mixed_salience_scales_is_a_typo(write):
+    path = write(
+        "mixed.csv", "actor,capability,position,salience\nA,1,10,0.5\nB,1,20,0.75\nC,1,30,1.5\n"
+    )
+    assert problems_of(path) == [
+        "mixed.csv, row 4, column salience: salience 1.5 is above 1 while most saliences here lie between 0 and 1;"
+        " a table uses one scale, 0-1 or 0-100"
+    ]
+    whole = write(
+        "whole.csv", "actor,capability,position,salience\nA,1,10,0.5\nB,1,20,75\nC,1,30,100\n"
+    )
+    assert load_scenario(whole).salience_scale == 100
+
+
+def test_issue_names_that_are_not_ids_become_ids(write):
+    path = write(
+        "t.csv",
+        "actor,issue,capability,position,salience\nA,Market access,1,10,50\nB,Market access,1,90,50\n",
+    )
+    issue = load_scenario(path).issues[0]
+    assert (issue.id, issue.label) == ("market_access", "Market access")
+
+
 def test_table_columns_aliases_labels_scales_and_notes(write):
     path = write(
         "case.csv",
@@ -94,8 +117,7 @@ def test_table_columns_aliases_labels_scales_and_notes(write):
                 "t.csv, row 3, column capability: 'x' is not a number",
                 "t.csv, row 4, column actor: the actor is missing",
                 "t.csv, row 5: a second row for actor 'A' on issue 'tax' (first at row 2)",
-                "t.csv, row 6, column capability: actor 'C' has no capability on issue 'tax':"
-                " give the actor a capability, or give it one on this issue",
+                "t.csv, row 6, column capability: capability is empty",
             ],
         ),
         (
@@ -112,7 +134,7 @@ def test_table_columns_aliases_labels_scales_and_notes(write):
                 "t.csv, row 2, column salience: -3 is negative; it must be 0 or more",
                 "t.csv, row 3, column capability: -2 is negative; it must be 0 or more",
                 "t.csv, row 3, column salience: 120 is above the salience scale's maximum 100",
-                "t.csv, row 4, column position: position is missing",
+                "t.csv, row 4, column position: position is empty",
             ],
         ),
     ],

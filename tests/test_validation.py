@@ -14,7 +14,7 @@ from .conftest import MINIMAL, problems_of
 def test_minimal_scenario_loads(write):
     scenario = load_scenario(write("ok.yaml", MINIMAL))
     assert isinstance(scenario, Scenario)
-    assert scenario.id == "scenario"
+    assert scenario.id == "ok"  # from the file name when the file gives none
     assert [a.id for a in scenario.actors] == ["a", "b"]
     assert scenario.actor("a").label == "a"
     assert scenario.issue("tax").label == "tax"
@@ -242,6 +242,6 @@ def test_scenario_error_message_lists_every_problem(write):
         load_scenario(
             write(
                 "two.yaml",
-                "title: T\nissues: [{id: x, max: -1}]\nactors: [{id: a, capability: 1, issues: {x: {position: 1, salience: 1}}}]\n",
+                "title: T\nissues: [{id: x, max: -1}]\nactors: [{id: a, capability: -1, issues: {x: {position: 1, salience: 1}}}]\n",
             )
         )

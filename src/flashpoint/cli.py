@@ -22,7 +22,9 @@ from flashpoint.report.terminal import (
     forecast_table,
     futures_table,
     models_table,
+    notes_table,
     problems_table,
+    scenario_overview,
     scenarios_table,
 )
 from flashpoint.scenario.errors import ScenarioError
@@ -250,8 +252,13 @@ def convert(
     dropped = [
         name
         for name, present in (
-            ("title and description", True),
+            ("the title and description", True),
+            ("the date", scenario.as_of is not None),
             ("sources", bool(scenario.sources)),
+            ("provenance", bool(scenario.provenance)),
+            ("issue descriptions", any(issue.description for issue in scenario.issues)),
+            ("labelled points of scales", any(issue.anchors for issue in scenario.issues)),
+            ("actor descriptions", any(actor.description for actor in scenario.actors)),
             ("uncertainty", bool(scenario.uncertainty)),
             ("futures", bool(scenario.outcomes)),
             ("shocks", bool(scenario.shocks)),
@@ -260,10 +267,37 @@ def convert(
     ]
     if target.suffix.lower() == ".csv":
         err.print(
-            "[yellow]note[/]: a CSV actor table holds the issues, actors and their positions only; not written: "
+            "[yellow]note[/]: a CSV actor table holds the issues (id, label, scale), the actors (id,"
+            " label) and their positions, saliences, capabilities and notes. Not written: "
             + ", ".join(dropped)
             + ". Write .yaml or .xlsx to keep everything."
         )
+
+
+@app.command(
+    epilog=(
+        "Examples:\n\n"
+        "  flashpoint show korea-2018            issues, positions, futures and shocks\n\n"
+        "  flashpoint show korea-2018 --notes    and the note behind every number"
+    ),
+)
+def show(
+    scenario: ScenarioArg = DEFAULT_SCENARIO,
+    notes: Annotated[
+        bool, typer.Option("--notes", help="Also list every number with its note.")
+    ] = False,
+) -> None:
+    """Show what a scenario states: issues and their scales, positions and saliences, uncertain
+    inputs, named futures and shocks."""
+    try:
+        loaded = load_scenario(scenario)
+    except ScenarioError as error:
+        _fail(error, scenario)
+        return
+    for part in scenario_overview(loaded):
+        out.print(part)
+    if notes:
+        out.print(notes_table(loaded))
 
 
 @app.command()

@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from pydantic import BaseModel, ValidationError
 
 from flashpoint import __version__
 from flashpoint.analysis.outcomes import UNCLASSIFIED, classify
 from flashpoint.engine.arrays import ScenarioArrays
-from flashpoint.models.base import Trajectory
+from flashpoint.models.base import ModelSpec, Trajectory
 from flashpoint.models.registry import get_model, model_names
 from flashpoint.scenario.load import DEFAULT_SCENARIO, load_scenario
 from flashpoint.scenario.schema import Scenario
@@ -154,7 +155,7 @@ def forecast(
     results: dict[str, ModelResult] = {}
     timings: dict[str, float] = {}
     for spec in specs:
-        chosen = spec.options.model_validate(dict((options or {}).get(spec.name, {})))
+        chosen = _options(spec, (options or {}).get(spec.name, {}))
         started = time.perf_counter()
         trajectory = spec(arrays, chosen, model_rng(seed, spec.name))
         timings[spec.name] = time.perf_counter() - started
@@ -178,6 +179,19 @@ def forecast(
         results=results,
         timings=timings,
     )
+
+
+def _options(spec: ModelSpec, given: Mapping[str, Any]) -> BaseModel:
+    """A model's options from a mapping; a ValueError names each bad option in plain words."""
+    try:
+        return spec.options.model_validate(dict(given))
+    except ValidationError as error:
+        known = ", ".join(spec.options.model_fields) or "none"
+        details = "; ".join(
+            f"{'.'.join(str(part) for part in item['loc'])}: {item['msg']}"
+            for item in error.errors()
+        )
+        raise ValueError(f"options of model '{spec.name}' (it takes: {known}): {details}") from None
 
 
 def model_rng(seed: int, model: str) -> np.random.Generator:

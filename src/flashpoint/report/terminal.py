@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from rich.table import Table
 from rich.text import Text
@@ -10,7 +11,7 @@ from rich.text import Text
 from flashpoint.analysis.forecast import Forecast
 from flashpoint.models.base import ModelSpec
 from flashpoint.scenario.errors import Problem
-from flashpoint.scenario.schema import Scenario
+from flashpoint.scenario.schema import AllOf, AnyOf, Change, Condition, Issue, Not, Scenario
 
 
 def forecast_table(forecast: Forecast) -> Table:
@@ -29,9 +30,18 @@ def forecast_table(forecast: Forecast) -> Table:
     for name in forecast.results:
         table.add_column(name, justify="right")
     for issue in scenario.issues:
-        cells = [f"{result.outcome[issue.id]:.1f}" for result in forecast.results.values()]
-        table.add_row(Text(f"{issue.label} ({issue.min:g}-{issue.max:g})"), *cells)
+        cells = [number(result.outcome[issue.id]) for result in forecast.results.values()]
+        table.add_row(Text(f"{issue.label} ({scale(issue)})"), *cells)
     return table
+
+
+def number(value: float) -> str:
+    """A predicted value as shown: one decimal, never '-0.0'."""
+    return f"{round(value, 1) + 0.0:.1f}"
+
+
+def scale(issue: Issue) -> str:
+    return f"{issue.min:g} to {issue.max:g}"
 
 
 def futures_table(forecast: Forecast) -> Table:
@@ -59,7 +69,7 @@ def anchors_table(forecast: Forecast, model: str) -> Table:
     table.add_column("Nearest anchor")
     for issue in forecast.scenario.issues:
         value = result.outcome[issue.id]
-        table.add_row(Text(issue.label), f"{value:.1f}", Text(issue.anchor_text(value)))
+        table.add_row(Text(issue.label), number(value), Text(issue.anchor_text(value)))
     return table
 
 
@@ -99,3 +109,155 @@ def models_table(specs: Iterable[ModelSpec]) -> Table:
     for spec in specs:
         table.add_row(spec.name, spec.summary, "\n".join(spec.references))
     return table
+
+
+def scenario_overview(scenario: Scenario) -> list[Table | Text]:
+    """Everything a scenario states, as tables: issues, stances, uncertainty, futures, shocks."""
+    head = Text()
+    head.append(scenario.title, style="bold")
+    head.append(
+        f"  ({scenario.id})" + (f", as of {scenario.as_of.isoformat()}" if scenario.as_of else "")
+    )
+    if scenario.description:
+        head.append("\n" + scenario.description)
+    for source in scenario.sources:
+        head.append(f"\n  [{source.id}] " if source.id else "\n  - ", style="dim")
+        head.append(source.citation, style="dim")
+    parts: list[Table | Text] = [head, _issues_table(scenario), _stances_table(scenario)]
+    if scenario.uncertainty:
+        parts.append(_uncertainty_table(scenario))
+    if scenario.outcomes:
+        parts.append(_futures_definition_table(scenario))
+    if scenario.shocks:
+        parts.append(_shocks_table(scenario))
+    return parts
+
+
+def _issues_table(scenario: Scenario) -> Table:
+    table = Table(title="Issues", title_justify="left")
+    table.add_column("Issue", style="bold")
+    table.add_column("Scale", no_wrap=True)
+    table.add_column("Labelled points")
+    for issue in scenario.issues:
+        anchors = "\n".join(f"{point:g}: {text}" for point, text in sorted(issue.anchors.items()))
+        table.add_row(Text(f"{issue.label}\n({issue.id})"), scale(issue), Text(anchors))
+    return table
+
+
+def _stances_table(scenario: Scenario) -> Table:
+    table = Table(
+        title=Text(f"Positions / saliences (salience scale 0 to {scenario.salience_scale:g})"),
+        title_justify="left",
+        caption="capability: the actor's own; * marks a capability specific to that issue",
+        caption_justify="left",
+    )
+    table.add_column("Actor", style="bold")
+    table.add_column("Capability", justify="right")
+    for issue in scenario.issues:
+        table.add_column(Text(issue.id), justify="right")
+    for actor in scenario.actors:
+        cells = []
+        for issue in scenario.issues:
+            stance = actor.issues.get(issue.id)
+            if stance is None:
+                cells.append(Text("-", style="dim"))
+                continue
+            own = f"\n*{stance.capability:g}" if stance.capability is not None else ""
+            cells.append(Text(f"{stance.position:g} / {stance.salience:g}{own}"))
+        capability = "-" if actor.capability is None else f"{actor.capability:g}"
+        table.add_row(Text(actor.label), capability, *cells)
+    return table
+
+
+def _uncertainty_table(scenario: Scenario) -> Table:
+    table = Table(title="Uncertain inputs", title_justify="left")
+    for column in ("Actor", "Issue", "Input", "Distribution", "Group"):
+        table.add_column(column)
+    for entry in scenario.uncertainty:
+        parameters = ", ".join(
+            f"{name} {value:g}"
+            for name in ("low", "mode", "mean", "high", "sd")
+            if (value := getattr(entry, name)) is not None
+        )
+        group = entry.group or ""
+        if entry.group and entry.correlation is not None:
+            group += f" (r = {entry.correlation:g})"
+        table.add_row(
+            Text(entry.actor),
+            Text(entry.issue or "-"),
+            entry.field,
+            f"{entry.distribution}: {parameters}",
+            Text(group),
+        )
+    return table
+
+
+def _futures_definition_table(scenario: Scenario) -> Table:
+    table = Table(
+        title="Named futures (tried in order; the first that holds)", title_justify="left"
+    )
+    table.add_column("Future", style="bold")
+    table.add_column("When")
+    for outcome in scenario.outcomes:
+        table.add_row(Text(f"{outcome.label}\n({outcome.id})"), Text(describe_rule(outcome.when)))
+    return table
+
+
+def _shocks_table(scenario: Scenario) -> Table:
+    table = Table(title="Shocks (use with --shock)", title_justify="left")
+    table.add_column("Shock", style="bold")
+    table.add_column("Changes")
+    for shock in scenario.shocks:
+        changes = "\n".join(describe_change(change) for change in shock.changes)
+        table.add_row(Text(f"{shock.label}\n({shock.id})"), Text(changes))
+    return table
+
+
+def notes_table(scenario: Scenario) -> Table:
+    """Every stated number with the note that justifies it."""
+    table = Table(title="Inputs and their notes", title_justify="left", show_lines=True)
+    for column in ("Actor", "Issue", "Input", "Value", "Note"):
+        table.add_column(column, justify="right" if column == "Value" else "left")
+    for actor in scenario.actors:
+        if actor.capability is not None:
+            table.add_row(
+                Text(actor.label),
+                "-",
+                "capability",
+                f"{actor.capability:g}",
+                Text(actor.capability_note),
+            )
+        for issue_id, stance in actor.issues.items():
+            for field in ("position", "salience", "capability"):
+                value = getattr(stance, field)
+                if value is not None:
+                    note = getattr(stance, f"{field}_note")
+                    table.add_row(
+                        Text(actor.label), Text(issue_id), field, f"{value:g}", Text(note)
+                    )
+    return table
+
+
+def describe_rule(rule: Any) -> str:
+    """A future's condition in words: 'all of: a >= 1; b <= 2'."""
+    if rule == "otherwise":
+        return "otherwise (every prediction the futures above do not claim)"
+    if isinstance(rule, Condition):
+        return str(rule)
+    if isinstance(rule, AllOf):
+        return "all of: " + "; ".join(describe_rule(part) for part in rule.all)
+    if isinstance(rule, AnyOf):
+        return "any of: " + "; ".join(describe_rule(part) for part in rule.any)
+    if isinstance(rule, Not):
+        return f"not ({describe_rule(rule.not_)})"
+    raise TypeError(f"not a rule: {rule!r}")
+
+
+def describe_change(change: Change) -> str:
+    """One change of a shock in words: 'united_states sanctions_relief position set to 0'."""
+    where = f"{change.actor} {change.issue}" if change.issue else change.actor
+    if change.drop:
+        return f"drop {change.actor}" + (f" from {change.issue}" if change.issue else "")
+    if change.set is not None:
+        return f"{where} {change.field} set to {change.set:g}"
+    return f"{where} {change.field} shifted by {change.shift:+g}"

@@ -160,11 +160,14 @@ def read_decide(text: str, *, file: str, name: str) -> tuple[dict[str, Any], Ori
             entry.places[field] = at(row, column)
         entries.append(entry)
 
-    saliences = [e.values.get("salience") for e in entries]
+    scale, scale_problems = infer_salience_scale(
+        (e.values["salience"], e.places["salience"]) for e in entries
+    )
+    problems.extend(scale_problems)
     data: dict[str, Any] = {
         "id": slug(name),
         "title": title,
-        "salience_scale": infer_salience_scale(saliences),
+        "salience_scale": scale,
         "provenance": f"Imported from the Decide input file {file}.",
     }
     data.update(assemble(entries, issues, actors, origin, problems))

@@ -119,8 +119,7 @@ def read_ktab(text: str, *, file: str, name: str) -> tuple[dict[str, Any], Origi
                 ("position", position_column, cells[3 + 2 * number]),
                 ("salience", salience_column, cells[4 + 2 * number]),
             ):
-                if text:
-                    entry.values[field] = number_or_text(text)
+                entry.values[field] = number_or_text(text)
                 entry.places[field] = at(row, column)
             salience = entry.values.get("salience")
             total += salience if isinstance(salience, float) else 0.0

@@ -24,7 +24,7 @@ from typing import Any
 
 from openpyxl.utils.exceptions import InvalidFileException
 
-from flashpoint.scenario.cells import read_rows, sniff_delimiter
+from flashpoint.scenario.cells import read_rows, slug, sniff_delimiter
 from flashpoint.scenario.decide import looks_like_decide, read_decide
 from flashpoint.scenario.errors import Location, Origin, Problem, ScenarioError
 from flashpoint.scenario.ktab import looks_like_ktab, read_ktab
@@ -124,7 +124,10 @@ def read_source(path: Path, *, format: str | None = None) -> tuple[Any, Origin, 
     if kind == "text":
         kind = "decide" if looks_like_decide(text) else "ktab" if looks_like_ktab(text) else "csv"
     if kind in ("yaml", "json"):
-        return read_native(text, path.name)
+        data, origin, problems = read_native(text, path.name)
+        if isinstance(data, dict) and "id" not in data:
+            data["id"] = slug(path.stem)
+        return data, origin, problems
     if kind == "decide":
         return read_decide(text, file=path.name, name=path.stem)
     if kind == "ktab":

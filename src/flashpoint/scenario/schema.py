@@ -25,8 +25,7 @@ from pydantic import (
     model_validator,
 )
 
-ISSUE_ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_\-]*$"
-SCENARIO_ID_PATTERN = r"^[a-z0-9][a-z0-9_\-]*$"
+ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_\-]*$"
 FIELDS = ("position", "salience", "capability")
 Field_ = Literal["position", "salience", "capability"]
 Comparison = Literal[">=", "<=", ">", "<"]
@@ -47,7 +46,7 @@ class _Labelled(_Record):
 
 
 NonEmpty = Annotated[str, Field(min_length=1)]
-IssueId = Annotated[str, Field(pattern=ISSUE_ID_PATTERN)]
+Id = Annotated[str, Field(pattern=ID_PATTERN)]
 Finite = Annotated[float, Field(allow_inf_nan=False)]
 NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 
@@ -67,7 +66,7 @@ class Issue(_Labelled):
     100: "complete, verified"}``.
     """
 
-    id: IssueId
+    id: Id
     label: str = ""
     description: str = ""
     min: Finite = 0.0
@@ -192,7 +191,7 @@ class Condition(_Record):
     code, only matched against ``<issue id> <op> <number>`` with op one of ``>= <= > <``.
     """
 
-    issue: IssueId
+    issue: Id
     op: Comparison
     value: Finite
 
@@ -200,6 +199,11 @@ class Condition(_Record):
     @classmethod
     def _from_text(cls, data: Any) -> Any:
         if isinstance(data, str):
+            if data.strip().lower() == "otherwise":
+                raise ValueError(
+                    "'otherwise' stands alone: write 'when: otherwise' for the last future,"
+                    " not inside all, any or not"
+                )
             match = _CONDITION.match(data)
             if match is None:
                 raise ValueError(
@@ -226,9 +230,13 @@ class Not(_Record):
     not_: Rule = Field(alias="not")
 
 
-def _rule_kind(value: Any) -> str:
+def _when_kind(value: Any) -> str:
     if isinstance(value, str) and value.strip().lower() == "otherwise":
         return "<otherwise>"
+    return _rule_kind(value)
+
+
+def _rule_kind(value: Any) -> str:
     if isinstance(value, dict):
         for key in ("all", "any", "not"):
             if key in value:
@@ -253,7 +261,7 @@ WhenRule = Annotated[
     | Annotated[AnyOf, Tag("<any>")]
     | Annotated[Not, Tag("<not>")]
     | Annotated[Otherwise, Tag("<otherwise>")],
-    Discriminator(_rule_kind),
+    Discriminator(_when_kind),
 ]
 AllOf.model_rebuild()
 AnyOf.model_rebuild()
@@ -268,7 +276,7 @@ class Outcome(_Labelled):
     no other future claims, so the futures then cover every possible prediction.
     """
 
-    id: IssueId
+    id: Id
     label: str = ""
     description: str = ""
     when: WhenRule
@@ -318,7 +326,7 @@ class Change(_Record):
 class Shock(_Labelled):
     """A named what-if: changes applied together, in order. Shocks compose."""
 
-    id: IssueId
+    id: Id
     label: str = ""
     description: str = ""
     changes: Annotated[list[Change], Field(min_length=1)]
@@ -328,7 +336,7 @@ class Scenario(_Record):
     """A negotiation as an analyst states it. Build it with :func:`flashpoint.load_scenario` or
     :func:`flashpoint.scenario.validate.build_scenario`, which check it as a whole."""
 
-    id: Annotated[str, Field(pattern=SCENARIO_ID_PATTERN)] = "scenario"
+    id: Id = "scenario"
     title: NonEmpty
     description: str = ""
     as_of: dt.date | None = None

@@ -3,7 +3,8 @@
 Shocks compose: ``apply_shocks(s, ["a", "b"])`` applies the changes of ``a``, then of ``b``.
 A changed input's uncertainty follows it: a value that is *set* becomes certain (its
 uncertainty entry is removed); a value that is *shifted* takes its distribution along (every
-location parameter moves by the same amount, clipped to the input's bounds).
+location parameter moves by the same amount, clipped to the input's bounds). Its note says which
+shock changed it, and keeps the note it had.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ def apply_shocks(scenario: Scenario, shocks: Iterable[str | Shock]) -> Scenario:
                     )
                 ]
                 continue
-            actors[actor.id], uncertainty = _change(scenario, actor, change, uncertainty)
+            actors[actor.id], uncertainty = _change(scenario, shock.id, actor, change, uncertainty)
     result = scenario.model_copy(
         update={"actors": list(actors.values()), "uncertainty": uncertainty}
     )
@@ -69,7 +70,7 @@ def _drop(actors: dict[str, Actor], actor: Actor, issue_id: str | None) -> None:
 
 
 def _change(
-    scenario: Scenario, actor: Actor, change: Change, uncertainty: list[Uncertainty]
+    scenario: Scenario, shock_id: str, actor: Actor, change: Change, uncertainty: list[Uncertainty]
 ) -> tuple[Actor, list[Uncertainty]]:
     assert change.field is not None
     issue = scenario.issue(change.issue) if change.issue is not None else None
@@ -82,10 +83,15 @@ def _change(
     assert old is not None
     new = change.set if change.set is not None else min(max(old + (change.shift or 0.0), low), high)
 
+    note_field = f"{change.field}_note"
+    old_note = getattr(stance if stance is not None else actor, note_field)
+    note = f"Changed by shock '{shock_id}' from {old:g} to {new:g}." + (
+        f" Before: {old_note}" if old_note else ""
+    )
     if stance is None:
-        changed = actor.model_copy(update={"capability": new})
+        changed = actor.model_copy(update={"capability": new, note_field: note})
     else:
-        changed_stance = stance.model_copy(update={change.field: new})
+        changed_stance = stance.model_copy(update={change.field: new, note_field: note})
         changed = actor.model_copy(
             update={"issues": {**actor.issues, change.issue: changed_stance}}
         )

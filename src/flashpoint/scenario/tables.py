@@ -145,7 +145,7 @@ def assemble(
                 name: value
                 for name, value in entry.values.items()
                 if not (shared is not None and name in ("capability", "capability_note"))
-                and value not in (None, "")
+                and value is not None
             }
             head["issues"][issue_key] = stance
             origin.places[path + ("issues", issue_key)] = entry.row
@@ -213,10 +213,11 @@ def read_actor_table(
         if not actor:
             problems.append(Problem(at("actor"), "the actor is missing"))
             continue
-        issue = cell("issue") if "issue" in columns else single_issue
-        if not issue:
+        written = cell("issue") if "issue" in columns else single_issue
+        if not written:
             problems.append(Problem(at("issue"), "the issue is missing"))
             continue
+        issue = issue_id(written)
         if actor not in actors:
             actors[actor] = Declared(
                 {"id": actor}, place(row.number, header.cells[columns["actor"]])
@@ -228,8 +229,10 @@ def read_actor_table(
             declared = issues[issue] = Declared({"id": issue}, place(row.number))
             if "issue" in columns:
                 declared.place = at("issue")
+            if written != issue:
+                declared.data["label"] = written
         if cell("issue_label"):
-            declared.data.setdefault("label", cell("issue_label"))
+            declared.data["label"] = cell("issue_label")
         for bound in ("min", "max"):
             if cell(bound):
                 value = read_number(cell(bound), at(bound), problems, decimal_comma=decimal_comma)
@@ -247,8 +250,7 @@ def read_actor_table(
                 declared.places[bound] = at(bound)
         entry = Entry(actor, issue, place(row.number))
         for column in ("capability", "position", "salience"):
-            if cell(column):
-                entry.values[column] = number_or_text(cell(column), decimal_comma=decimal_comma)
+            entry.values[column] = number_or_text(cell(column), decimal_comma=decimal_comma)
             entry.places[column] = at(column)
         for note in NOTES:
             if note in columns and cell(note):
@@ -258,8 +260,11 @@ def read_actor_table(
 
     _default_scales(issues, entries, problems)
     data = assemble(entries, issues, actors, origin, problems)
-    saliences = [e.values.get("salience") for e in entries]
-    data.update(id=slug(name), title=name, salience_scale=infer_salience_scale(saliences))
+    scale, scale_problems = infer_salience_scale(
+        (e.values["salience"], e.places["salience"]) for e in entries
+    )
+    problems.extend(scale_problems)
+    data.update(id=slug(name), title=name, salience_scale=scale)
     return data, origin, problems
 
 

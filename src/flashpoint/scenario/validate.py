@@ -243,6 +243,7 @@ def _check_issues(report: _Report, issues: list[_Item]) -> dict[str, Issue | Non
                 ("issues", item.index, "max"),
                 f"the scale's max ({issue.max:g}) must be above its min ({issue.min:g})",
             )
+            known[item.id] = None  # positions cannot be checked against a broken scale
             continue
         for point in issue.anchors:
             if not issue.min <= point <= issue.max:
@@ -598,7 +599,7 @@ def _message(item: Mapping[str, Any], model: type[BaseModel]) -> str:
             return f"{_num(value)} is negative; it must be 0 or more"
         return f"{_num(value)} is below the minimum {bound}"
     if kind == "greater_than":
-        return f"{_num(value)} must be above {ctx.get('gt')}"
+        return f"{_num(value)} must be above {_num(ctx.get('gt'))}"
     if kind == "less_than_equal":
         return f"{_num(value)} is above the maximum {ctx.get('le')}"
     if kind == "string_pattern_mismatch":

@@ -240,7 +240,7 @@ def _read_scenario_sheets(
 
     data: dict[str, Any] = {"id": slug(stem), "title": stem}
     for values, places, place in records("scenario"):
-        field = values.get("field", "")
+        field = values.get("field", "").lower().replace(" ", "_")
         if field not in SCENARIO_FIELDS:
             problems.append(
                 Problem(
@@ -347,8 +347,6 @@ def _shocks(
         origin.places[change_path] = place
         for key, where in places.items():
             origin.places[change_path + (key,)] = where
-        if "drop" in values:
-            values["drop"] = values["drop"].lower() in ("yes", "true", "1", "y")
         shock["changes"].append(values)
     return list(shocks.values())
 
