@@ -77,7 +77,7 @@ def test_forecast_of_a_file(tmp_path):
     ("args", "message"),
     [
         (["forecast", "-m", "bdm"], "unknown model 'bdm' (models: compromise, median, nash)"),
-        (["forecast", "--shock", "invasion"], "unknown shock 'invasion'"),
+        (["forecast", "--shock", "invasion"], "no shock 'invasion' in scenario korea-2018 (shocks: us_maximum_pressure,"),
         (["validate", "korea-2018", "--format", "docx"], "unknown format 'docx'"),
         (
             ["convert", "korea-2018", "out.txt"],

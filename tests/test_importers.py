@@ -293,12 +293,13 @@ def test_decide_copenhagen_with_errors_reports_both_errors_with_rows():
     ]
 
 
-def test_decide_title_labels_and_blank_lines(write):
-    path = write(
-        "d.csv",
+@pytest.mark.parametrize("separator", [";", ",", "\t"])
+def test_decide_title_labels_and_blank_lines(write, separator):
+    text = (
         "'#O';'Test set'\n\n'#A';'A';'Alpha';''\n'#A';'B';'B';''\n\n'#P';'t';'Tax'\n'#M';'t';-10;'left'\n"
-        "'#M';'t';10;'right'\n'#D';'A';'t';-5;0.5;1\n'#D';'B';'t';5;0.5;2\n",
+        "'#M';'t';10;'right'\n'#D';'A';'t';-5;0.5;1\n'#D';'B';'t';5;0.5;2\n"
     )
+    path = write("d.csv", text.replace(";", separator))
     scenario = load_scenario(path)
     assert scenario.title == "Test set"
     assert scenario.actor("A").label == "Alpha"

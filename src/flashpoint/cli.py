@@ -134,33 +134,25 @@ def forecast_command(
                 f"unknown model '{name}' (models: {', '.join(model_names())})", param_hint="--model"
             )
     try:
-        loaded = load_scenario(scenario)
-        for name in shock or []:
-            if name not in {s.id for s in loaded.shocks}:
-                known = ", ".join(s.id for s in loaded.shocks) or "this scenario has none"
-                raise typer.BadParameter(
-                    f"unknown shock '{name}' (shocks: {known})", param_hint="--shock"
-                )
-        result = forecast(loaded, model or None, shocks=shock or (), seed=seed)
+        result = forecast(scenario, model or None, shocks=shock or (), seed=seed)
     except ScenarioError as error:
         _fail(error, scenario)
         return
+    except KeyError as error:  # a shock the scenario does not have
+        raise typer.BadParameter(str(error.args[0]), param_hint="--shock") from None
     if as_json:
-        document = result.to_dict()
-        document["scenario"]["source"] = scenario
-        typer.echo(json.dumps(document, indent=2))
+        typer.echo(json.dumps(result.to_dict(), indent=2))
         return
+    shown = result.scenario
     out.print(forecast_table(result))
-    if loaded.outcomes:
+    if shown.outcomes:
         out.print(futures_table(result))
-    first = result.models[0]
-    if any(issue.anchors for issue in loaded.issues):
-        out.print(anchors_table(result, first))
-    if loaded.as_of:
-        out.print(
-            f"[dim]Information as of {loaded.as_of.isoformat()}. To see every input and its source:"
-            f" flashpoint convert {escape(scenario)} copy.xlsx[/]"
-        )
+    if any(issue.anchors for issue in shown.issues):
+        out.print(anchors_table(result, result.models[0]))
+    dated = f"Information as of {shown.as_of.isoformat()}. " if shown.as_of else ""
+    out.print(
+        f"[dim]{dated}Every input and its source: flashpoint show {escape(scenario)} --notes[/]"
+    )
 
 
 @app.command(
@@ -300,14 +292,16 @@ def show(
         out.print(notes_table(loaded))
 
 
-@app.command()
+@app.command(
+    epilog="Example:\n\n  flashpoint scenarios   then, e.g.: flashpoint show copenhagen-2009"
+)
 def scenarios() -> None:
     """List the scenarios that ship with flashpoint (usable by name anywhere a file is expected)."""
     loaded = {name: load_scenario(name) for name in bundled_names()}
     out.print(scenarios_table(loaded, DEFAULT_SCENARIO))
 
 
-@app.command()
+@app.command(epilog="Example:\n\n  flashpoint models   then, e.g.: flashpoint forecast -m nash")
 def models() -> None:
     """List the models flashpoint can run, with what they compute and their sources."""
     out.print(models_table(MODELS.values()))
