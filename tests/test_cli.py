@@ -77,7 +77,10 @@ def test_forecast_of_a_file(tmp_path):
     ("args", "message"),
     [
         (["forecast", "-m", "bdm"], "unknown model 'bdm' (models: compromise, median, nash)"),
-        (["forecast", "--shock", "invasion"], "no shock 'invasion' in scenario korea-2018 (shocks: us_maximum_pressure,"),
+        (
+            ["forecast", "--shock", "invasion"],
+            "no shock 'invasion' in scenario korea-2018 (shocks: us_maximum_pressure,",
+        ),
         (["validate", "korea-2018", "--format", "docx"], "unknown format 'docx'"),
         (
             ["convert", "korea-2018", "out.txt"],
@@ -128,8 +131,9 @@ def test_convert_and_refuse_to_overwrite(tmp_path):
     assert run("convert", "korea-2018", str(target), "--force").exit_code == 0
     csv = run("convert", str(target), str(tmp_path / "korea.csv"))
     assert csv.exit_code == 0
-    assert "Not written: the title and description, the date, sources, provenance, issue descriptions," in " ".join(
-        csv.output.split()
+    assert (
+        "Not written: the title and description, the date, sources, provenance, issue descriptions,"
+        in " ".join(csv.output.split())
     )
 
 

@@ -105,9 +105,17 @@ def models_table(specs: Iterable[ModelSpec]) -> Table:
     table = Table(title="Models", title_justify="left", show_lines=True)
     table.add_column("Name", style="bold")
     table.add_column("What it computes")
+    table.add_column("Kind")
     table.add_column("References", style="dim")
     for spec in specs:
-        table.add_row(spec.name, spec.summary, "\n".join(spec.references))
+        kind = "\n".join(
+            (
+                "rounds of moves" if spec.iterative else "one step",
+                "stochastic" if spec.stochastic else "deterministic",
+                "issues jointly" if spec.joint_issues else "issue by issue",
+            )
+        )
+        table.add_row(spec.name, spec.summary, kind, "\n".join(spec.references))
     return table
 
 

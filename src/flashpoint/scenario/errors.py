@@ -11,7 +11,6 @@ value inside the scenario (``("actors", 3, "issues", "denuclearization", "salien
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 Path_ = tuple[str | int, ...]
 
@@ -89,11 +88,6 @@ class Origin:
     file: str | None = None
     places: dict[Path_, Location] = field(default_factory=dict)
     show_path: bool = True
-
-    @classmethod
-    def for_file(cls, path: str | Path | None, *, show_path: bool = True) -> Origin:
-        name = Path(path).name if path is not None else None
-        return cls(file=name, show_path=show_path)
 
     def record(self, path: Path_, **where: object) -> None:
         self.places[tuple(path)] = Location(file=self.file, **where)  # type: ignore[arg-type]

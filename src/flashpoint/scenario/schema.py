@@ -26,7 +26,6 @@ from pydantic import (
 )
 
 ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_\-]*$"
-FIELDS = ("position", "salience", "capability")
 Field_ = Literal["position", "salience", "capability"]
 Comparison = Literal[">=", "<=", ">", "<"]
 
