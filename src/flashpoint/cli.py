@@ -27,7 +27,8 @@ from flashpoint.report.terminal import (
     scenario_overview,
     scenarios_table,
 )
-from flashpoint.scenario.errors import ScenarioError
+from flashpoint.scenario.cells import infer_salience_scale
+from flashpoint.scenario.errors import ScenarioError, UnknownShockError
 from flashpoint.scenario.load import (
     DEFAULT_SCENARIO,
     READ_FORMATS,
@@ -138,8 +139,8 @@ def forecast_command(
     except ScenarioError as error:
         _fail(error, scenario)
         return
-    except KeyError as error:  # a shock the scenario does not have
-        raise typer.BadParameter(str(error.args[0]), param_hint="--shock") from None
+    except UnknownShockError as error:
+        raise typer.BadParameter(str(error), param_hint="--shock") from None
     if as_json:
         typer.echo(json.dumps(result.to_dict(), indent=2))
         return
@@ -151,7 +152,7 @@ def forecast_command(
         out.print(anchors_table(result, result.models[0]))
     dated = f"Information as of {shown.as_of.isoformat()}. " if shown.as_of else ""
     out.print(
-        f"[dim]{dated}Every input and its source: flashpoint show {escape(scenario)} --notes[/]"
+        f"[dim]{dated}The inputs and the notes behind them: flashpoint show {escape(scenario)} --notes[/]"
     )
 
 
@@ -245,6 +246,15 @@ def convert(
         name
         for name, present in (
             ("the title and description", True),
+            (
+                "the salience scale (read back from the values)",
+                infer_salience_scale(
+                    (stance.salience, None)
+                    for actor in scenario.actors
+                    for stance in actor.issues.values()
+                )[0]
+                != scenario.salience_scale,
+            ),
             ("the date", scenario.as_of is not None),
             ("sources", bool(scenario.sources)),
             ("provenance", bool(scenario.provenance)),
@@ -279,8 +289,7 @@ def show(
         bool, typer.Option("--notes", help="Also list every number with its note.")
     ] = False,
 ) -> None:
-    """Show what a scenario states: issues and their scales, positions and saliences, uncertain
-    inputs, named futures and shocks."""
+    """Show what a scenario states: issues, positions and saliences, uncertainty, futures, shocks."""
     try:
         loaded = load_scenario(scenario)
     except ScenarioError as error:

@@ -131,6 +131,9 @@ def scenario_overview(scenario: Scenario) -> list[Table | Text]:
     for source in scenario.sources:
         head.append(f"\n  [{source.id}] " if source.id else "\n  - ", style="dim")
         head.append(source.citation, style="dim")
+    if scenario.provenance:
+        head.append("\nProvenance: ", style="bold")
+        head.append(scenario.provenance)
     parts: list[Table | Text] = [head, _issues_table(scenario), _stances_table(scenario)]
     if scenario.uncertainty:
         parts.append(_uncertainty_table(scenario))
@@ -148,7 +151,8 @@ def _issues_table(scenario: Scenario) -> Table:
     table.add_column("Labelled points")
     for issue in scenario.issues:
         anchors = "\n".join(f"{point:g}: {text}" for point, text in sorted(issue.anchors.items()))
-        table.add_row(Text(f"{issue.label}\n({issue.id})"), scale(issue), Text(anchors))
+        about = f"\n{issue.description}" if issue.description else ""
+        table.add_row(Text(f"{issue.label} ({issue.id}){about}"), scale(issue), Text(anchors))
     return table
 
 
@@ -162,7 +166,7 @@ def _stances_table(scenario: Scenario) -> Table:
     table.add_column("Actor", style="bold")
     table.add_column("Capability", justify="right")
     for issue in scenario.issues:
-        table.add_column(Text(issue.id), justify="right")
+        table.add_column(Text(issue.label), justify="right")
     for actor in scenario.actors:
         cells = []
         for issue in scenario.issues:
@@ -179,7 +183,7 @@ def _stances_table(scenario: Scenario) -> Table:
 
 def _uncertainty_table(scenario: Scenario) -> Table:
     table = Table(title="Uncertain inputs", title_justify="left")
-    for column in ("Actor", "Issue", "Input", "Distribution", "Group"):
+    for column in ("Actor", "Issue", "Input", "Distribution", "Group", "Note"):
         table.add_column(column)
     for entry in scenario.uncertainty:
         parameters = ", ".join(
@@ -196,6 +200,7 @@ def _uncertainty_table(scenario: Scenario) -> Table:
             entry.field,
             f"{entry.distribution}: {parameters}",
             Text(group),
+            Text(entry.note),
         )
     return table
 
@@ -207,7 +212,10 @@ def _futures_definition_table(scenario: Scenario) -> Table:
     table.add_column("Future", style="bold")
     table.add_column("When")
     for outcome in scenario.outcomes:
-        table.add_row(Text(f"{outcome.label}\n({outcome.id})"), Text(describe_rule(outcome.when)))
+        about = f"\n{outcome.description}" if outcome.description else ""
+        table.add_row(
+            Text(f"{outcome.label} ({outcome.id})"), Text(describe_rule(outcome.when) + about)
+        )
     return table
 
 
@@ -217,7 +225,8 @@ def _shocks_table(scenario: Scenario) -> Table:
     table.add_column("Changes")
     for shock in scenario.shocks:
         changes = "\n".join(describe_change(change) for change in shock.changes)
-        table.add_row(Text(f"{shock.label}\n({shock.id})"), Text(changes))
+        about = f"{shock.description}\n" if shock.description else ""
+        table.add_row(Text(f"{shock.label} ({shock.id})"), Text(about + changes))
     return table
 
 

@@ -65,6 +65,13 @@ class ScenarioError(ValueError):
         super().__init__(head + ":\n" + "\n".join(f"  - {p}" for p in self.problems))
 
 
+class UnknownShockError(KeyError):
+    """Raised when a shock is asked for by a name the scenario does not have."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
 def format_path(path: Path_) -> str:
     """Render a logical path the way it is written in a YAML file: ``actors[3].issues.peace``."""
     out = ""

@@ -25,6 +25,8 @@ from pydantic import (
     model_validator,
 )
 
+from flashpoint.scenario.errors import UnknownShockError
+
 ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_\-]*$"
 Field_ = Literal["position", "salience", "capability"]
 Comparison = Literal[">=", "<=", ">", "<"]
@@ -365,7 +367,7 @@ class Scenario(_Record):
             if shock.id == shock_id:
                 return shock
         known = ", ".join(s.id for s in self.shocks) or "none"
-        raise KeyError(f"no shock '{shock_id}' in scenario {self.id} (shocks: {known})")
+        raise UnknownShockError(f"no shock '{shock_id}' in scenario {self.id} (shocks: {known})")
 
 
 def _and(words: list[str]) -> str:

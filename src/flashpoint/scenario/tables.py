@@ -222,17 +222,23 @@ def read_actor_table(
             actors[actor] = Declared(
                 {"id": actor}, place(row.number, header.cells[columns["actor"]])
             )
-        if cell("label"):
-            actors[actor].data.setdefault("label", cell("label"))
+        _same_on_every_row(actors[actor], "label", cell("label"), f"actor '{actor}'", at, problems)
         declared = issues.get(issue)
         if declared is None:
             declared = issues[issue] = Declared({"id": issue}, place(row.number))
             if "issue" in columns:
                 declared.place = at("issue")
-            if written != issue:
+            if written != issue and not cell("issue_label"):
                 declared.data["label"] = written
-        if cell("issue_label"):
-            declared.data["label"] = cell("issue_label")
+        _same_on_every_row(
+            declared,
+            "label",
+            cell("issue_label"),
+            f"issue '{issue}'",
+            at,
+            problems,
+            column="issue_label",
+        )
         for bound in ("min", "max"):
             if cell(bound):
                 value = read_number(cell(bound), at(bound), problems, decimal_comma=decimal_comma)
@@ -247,7 +253,7 @@ def read_actor_table(
                     )
                     continue
                 declared.data[bound] = value
-                declared.places[bound] = at(bound)
+                declared.places.setdefault(bound, at(bound))
         entry = Entry(actor, issue, place(row.number))
         for column in ("capability", "position", "salience"):
             entry.values[column] = number_or_text(cell(column), decimal_comma=decimal_comma)
@@ -292,6 +298,30 @@ def _columns(header: Row, place: Any, problems: list[Problem]) -> dict[str, int]
         else:
             columns[canonical] = index
     return columns
+
+
+def _same_on_every_row(
+    declared: Declared,
+    field: str,
+    value: str,
+    what: str,
+    at: Any,
+    problems: list[Problem],
+    *,
+    column: str | None = None,
+) -> None:
+    """Record a value describing an actor or issue; report a later row that gives another."""
+    if not value:
+        return
+    column = column or field
+    if field in declared.places and declared.data[field] != value:
+        first = declared.places[field].row
+        problems.append(
+            Problem(at(column), f"{what} has the {column} '{declared.data[field]}' on row {first}")
+        )
+        return
+    declared.data[field] = value
+    declared.places.setdefault(field, at(column))
 
 
 def _default_scales(
