@@ -11,7 +11,8 @@ from rich.text import Text
 from flashpoint.analysis.forecast import Forecast
 from flashpoint.models.base import ModelSpec
 from flashpoint.scenario.errors import Problem
-from flashpoint.scenario.schema import AllOf, AnyOf, Change, Condition, Issue, Not, Scenario
+from flashpoint.scenario.native import rule_to_data
+from flashpoint.scenario.schema import Change, Issue, Scenario
 
 
 def forecast_table(forecast: Forecast) -> Table:
@@ -257,17 +258,18 @@ def notes_table(scenario: Scenario) -> Table:
 
 def describe_rule(rule: Any) -> str:
     """A future's condition in words: 'all of: a >= 1; b <= 2'."""
-    if rule == "otherwise":
+    return _words(rule_to_data(rule))
+
+
+def _words(written: Any) -> str:
+    if written == "otherwise":
         return "otherwise (every prediction the futures above do not claim)"
-    if isinstance(rule, Condition):
-        return str(rule)
-    if isinstance(rule, AllOf):
-        return "all of: " + "; ".join(describe_rule(part) for part in rule.all)
-    if isinstance(rule, AnyOf):
-        return "any of: " + "; ".join(describe_rule(part) for part in rule.any)
-    if isinstance(rule, Not):
-        return f"not ({describe_rule(rule.not_)})"
-    raise TypeError(f"not a rule: {rule!r}")
+    if isinstance(written, str):
+        return written
+    ((kind, parts),) = written.items()
+    if kind == "not":
+        return f"not ({_words(parts)})"
+    return f"{kind} of: " + "; ".join(_words(part) for part in parts)
 
 
 def describe_change(change: Change) -> str:
