@@ -33,6 +33,7 @@ from flashpoint.scenario.load import (
     DEFAULT_SCENARIO,
     READ_FORMATS,
     WRITE_FORMATS,
+    WRITE_SUFFIXES,
     bundled_names,
     load_scenario,
     save_scenario,
@@ -228,9 +229,10 @@ def convert(
     ] = False,
 ) -> None:
     """Convert a scenario between formats (YAML, JSON, Excel workbook, CSV actor table)."""
-    if target.suffix.lower() not in (".yaml", ".yml", ".json", ".xlsx", ".csv"):
+    if target.suffix.lower() not in WRITE_SUFFIXES:
         raise typer.BadParameter(
-            "the target must end in .yaml, .yml, .json, .xlsx or .csv", param_hint="TARGET"
+            f"the target must end in {', '.join(list(WRITE_SUFFIXES)[:-1])} or {list(WRITE_SUFFIXES)[-1]}",
+            param_hint="TARGET",
         )
     if target.exists() and not force:
         err.print(f"[red]{escape(str(target))} exists[/]; use --force to overwrite it.")

@@ -36,6 +36,7 @@ from flashpoint.scenario.workbook import read_workbook, write_workbook
 
 READ_FORMATS = ("yaml", "json", "xlsx", "csv", "ktab", "decide")
 WRITE_FORMATS = ("yaml", "json", "xlsx", "csv")
+WRITE_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".xlsx": "xlsx", ".csv": "csv"}
 _EXTENSIONS = {
     ".yaml": "yaml",
     ".yml": "yaml",
@@ -153,13 +154,7 @@ def _read_text(path: Path) -> str:
 def save_scenario(scenario: Scenario, path: str | Path, *, format: str | None = None) -> Path:
     """Write a scenario as YAML, JSON, an Excel workbook, or a CSV actor table."""
     path = Path(path)
-    kind = format or {
-        ".yaml": "yaml",
-        ".yml": "yaml",
-        ".json": "json",
-        ".xlsx": "xlsx",
-        ".csv": "csv",
-    }.get(path.suffix.lower())
+    kind = format or WRITE_SUFFIXES.get(path.suffix.lower())
     writers = {
         "yaml": write_yaml,
         "json": write_json,

@@ -97,13 +97,14 @@ def rule_to_data(rule: Any) -> Any:
 def _numbers(value: Any) -> Any:
     """Write whole numbers as integers (100, not 100.0) for readable files."""
     if isinstance(value, dict):
-        return {_number(key): _numbers(item) for key, item in value.items()}
+        return {whole_number(key): _numbers(item) for key, item in value.items()}
     if isinstance(value, list):
         return [_numbers(item) for item in value]
-    return _number(value)
+    return whole_number(value)
 
 
-def _number(value: Any) -> Any:
+def whole_number(value: Any) -> Any:
+    """A float that is a whole number as an int (100, not 100.0); anything else unchanged."""
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return int(value)
     return value

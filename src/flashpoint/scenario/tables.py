@@ -41,6 +41,7 @@ from flashpoint.scenario.cells import (
     slug,
 )
 from flashpoint.scenario.errors import Location, Origin, Problem, ScenarioError
+from flashpoint.scenario.native import whole_number
 from flashpoint.scenario.schema import Scenario
 
 NOTES = ("position_note", "salience_note", "capability_note")
@@ -382,11 +383,5 @@ def write_table_csv(scenario: Scenario, path: Path) -> None:
     writer = csv.DictWriter(buffer, fieldnames=TABLE_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for row in table_rows(scenario):
-        writer.writerow({key: _plain(value) for key, value in row.items()})
+        writer.writerow({key: whole_number(value) for key, value in row.items()})
     path.write_text(buffer.getvalue(), encoding="utf-8")
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
