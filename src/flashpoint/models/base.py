@@ -27,12 +27,15 @@ class NoOptions(BaseModel):
 class Trajectory:
     """A model run: positions ``[round, draw, actor, issue]`` and the predicted outcome
     ``[round, draw, issue]`` after each round (round 0 is the input for iterative models; a
-    one-shot model has a single round). ``events`` holds the model's log when it keeps one.
+    one-shot model has a single round). ``events`` holds the model's log when it keeps one;
+    ``final`` the prediction ``[draw, issue]`` when it is not the last round's outcome (say, a
+    mean over a cycle).
     """
 
     positions: np.ndarray
     outcome: np.ndarray
-    events: list[Any] | None = None
+    events: Any = None
+    final: np.ndarray | None = None
 
     @property
     def rounds(self) -> int:
@@ -40,8 +43,8 @@ class Trajectory:
 
     @property
     def forecast(self) -> np.ndarray:
-        """The predicted outcome of the run, ``[draw, issue]``: the last round's."""
-        return self.outcome[-1]
+        """The predicted outcome of the run, ``[draw, issue]``: ``final``, or the last round's."""
+        return self.outcome[-1] if self.final is None else self.final
 
 
 @dataclass(frozen=True)
