@@ -518,11 +518,17 @@ def run(arrays: ScenarioArrays, options: EUMOptions, rng: np.random.Generator) -
         return table.transpose(0, 2, 1).reshape(batch, n)
 
     present = flat(np.broadcast_to(arrays.present, arrays.position.shape))
-    x0 = np.where(present, flat(arrays.position), 0.0)
+    # An absent actor is parked at the lowest position of its issue: it never votes, offers or
+    # moves, and its distances stay within the scale, so no power of a negative number is taken.
+    x0 = flat(arrays.position)
+    lowest = np.where(present, x0, np.inf).min(axis=1, keepdims=True)
+    x0 = np.where(present, x0, lowest)
     s, w = flat(arrays.salience), flat(arrays.weight)
     size = _chunk_size(n)
     runs = [
-        _run_chunk(x0[k : k + size], s[k : k + size], w[k : k + size], present[k : k + size], options)
+        _run_chunk(
+            x0[k : k + size], s[k : k + size], w[k : k + size], present[k : k + size], options
+        )
         for k in range(0, batch, size)
     ]
     length = max(len(r.positions) for r in runs)
@@ -556,7 +562,9 @@ def run(arrays: ScenarioArrays, options: EUMOptions, rng: np.random.Generator) -
     return Trajectory(positions=positions, outcome=median, events=log, final=final)
 
 
-def _cycle_mean(median: np.ndarray, repeat_round: np.ndarray, cycle_length: np.ndarray) -> np.ndarray:
+def _cycle_mean(
+    median: np.ndarray, repeat_round: np.ndarray, cycle_length: np.ndarray
+) -> np.ndarray:
     """Per draw and issue, the mean median over the rounds of the detected cycle (the rounds
     ``repeat_round - cycle_length + 1 .. repeat_round``); the last round's where none was found."""
     rounds = np.arange(median.shape[0])[:, None, None]
