@@ -66,6 +66,7 @@ References
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, Literal
 
 import numpy as np
@@ -73,7 +74,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from flashpoint.engine.arrays import ScenarioArrays
 from flashpoint.models.base import ModelSpec, Trajectory
-from flashpoint.models.median import weighted_median
+from flashpoint.models.median import lower_weighted_median
 
 NONE, CONFRONTATION, COMPROMISE, CAPITULATION = 0, 1, 2, 3
 MOVES = ("", "confrontation", "compromise", "capitulation")
@@ -111,8 +112,10 @@ PRESETS: dict[str, dict[str, Any]] = {
     },
 }
 
-# Elements of the largest temporary array (the block of voters' votes on every pair).
-_BLOCK_ELEMENTS = 1 << 18
+# Up to this many actors, every voter's votes on every pair are formed at once (n³ numbers per
+# batch member, in blocks of members of about _BLOCK_ELEMENTS numbers); above it, voter by voter.
+_ALL_VOTERS_AT_ONCE = 32
+_BLOCK_ELEMENTS = 1 << 20
 # Elements per chunk of draws: bounds the n x n matrices of a round.
 _CHUNK_ELEMENTS = 1 << 21
 
@@ -125,7 +128,7 @@ class EUMOptions(BaseModel):
     preset: Literal["scholz", "literal"] = Field(
         "scholz", description="scholz: the replication of Scholz et al.; literal: the equations."
     )
-    rounds: int = Field(10, ge=0, le=10_000, description="Maximum number of rounds.")
+    rounds: int = Field(10, ge=0, le=1000, description="Maximum number of rounds.")
     stop_at_repeat: bool = Field(
         True, description="Stop a run once its positions repeat (a fixed point or a cycle)."
     )
@@ -202,115 +205,169 @@ class EUMLog:
     cycle_length: np.ndarray
 
 
-def vote_totals(x: np.ndarray, w: np.ndarray, exponent: np.ndarray, span: np.ndarray) -> np.ndarray:
-    """``N[b, l, m] = Σ_k max(0, v_k(x_l, x_m))``, the positive votes for ``l`` over ``m``.
+@dataclass(frozen=True, eq=False)
+class State:
+    """A chunk of one-issue problems at the start of a round: ``[member, actor]`` arrays, plus
+    what every step of the round needs (``gap[b, l, m] = |x_l - x_m|`` and ``distance``, the
+    same divided by Δ; ``pairs`` marks two different actors who both take part;
+    ``median_gap = |x - μ|``)."""
 
-    Voters are taken in blocks whose size depends on ``n`` only, so that a batch gives exactly
-    the numbers each of its members gives alone; memory is ``Θ(n²)`` per batch member.
+    x: np.ndarray
+    salience: np.ndarray
+    weight: np.ndarray
+    present: np.ndarray
+    span: np.ndarray
+    median: np.ndarray
+    gap: np.ndarray
+    distance: np.ndarray
+    pairs: np.ndarray
+    median_gap: np.ndarray
+
+    @classmethod
+    def of(cls, x, salience, weight, present, span, median) -> State:
+        pairs = _other_actors(x.shape[1]) & present[:, :, None] & present[:, None, :]
+        gap = np.abs(x[:, :, None] - x[:, None, :])
+        return cls(
+            x, salience, weight, present, span, median,
+            gap=gap,
+            distance=gap / span[:, None, None],
+            pairs=pairs,
+            median_gap=np.abs(x - median[:, None]),
+        )  # fmt: skip
+
+
+@cache
+def _other_actors(n: int) -> np.ndarray:
+    """``[l, m]``: True where ``l`` and ``m`` are different actors."""
+    return ~np.eye(n, dtype=bool)
+
+
+def vote_totals(state: State, exponent: np.ndarray | None) -> np.ndarray:
+    """``N[b, l, m] = Σ_k max(0, v_k(x_l, x_m))``, the positive votes for ``l`` over ``m``, with
+    distances raised to each voter's ``exponent`` (``None``: linear votes).
+
+    The votes are added voter by voter, in the order the actors are listed, whichever way the
+    work is split (all voters at once for small ``n``, one voter at a time with ``Θ(n²)`` memory
+    for large ``n``), so a batch gives exactly the numbers each of its members gives alone.
     """
-    batch, n = x.shape
-    block = max(1, min(n, _BLOCK_ELEMENTS // (n * n)))
+    batch, n = state.x.shape
+    distance = state.distance
+    if exponent is not None:
+        distance = distance ** exponent[:, :, None]
+    weighted = state.weight[:, :, None] * distance  # [b, voter, position]
+    if n <= _ALL_VOTERS_AT_ONCE:
+        step = max(1, _BLOCK_ELEMENTS // n**3)
+        if batch <= step:
+            return np.maximum(weighted[:, :, None, :] - weighted[:, :, :, None], 0.0).sum(axis=1)
+        parts = np.split(weighted, range(step, batch, step))
+        return np.concatenate(
+            [np.maximum(p[:, :, None, :] - p[:, :, :, None], 0.0).sum(axis=1) for p in parts]
+        )
     total = np.zeros((batch, n, n))
-    for start in range(0, n, block):
-        voters = slice(start, start + block)
-        distance = np.abs(x[:, voters, None] - x[:, None, :]) / span[:, None, None]
-        weighted = w[:, voters, None] * distance ** exponent[:, voters, None]
-        total += np.maximum(weighted[:, :, None, :] - weighted[:, :, :, None], 0.0).sum(axis=1)
+    votes = np.empty((batch, n, n))
+    for voter in range(n):
+        row = weighted[:, voter]
+        np.subtract(row[:, None, :], row[:, :, None], out=votes)
+        total += np.maximum(votes, 0.0, out=votes)
     return total
 
 
 def success_probability(
-    x: np.ndarray,
-    w: np.ndarray,
-    exponent: np.ndarray,
-    span: np.ndarray,
-    present: np.ndarray,
-    options: EUMOptions,
+    state: State, exponent: np.ndarray | None, options: EUMOptions
 ) -> np.ndarray:
     """``P[b, l, m]``: the probability that ``x_l`` beats ``x_m`` (``eum.md`` §3.2, §5)."""
-    votes = vote_totals(x, w, exponent, span)
-    pairs = present[:, :, None] & present[:, None, :]
-    votes = np.where(pairs, votes, 0.0)
+    votes = np.where(state.pairs, vote_totals(state, exponent), 0.0)
     if options.probability == "all_pairs":
         # Z sums |v| over ordered pairs: each pair's positive votes once in each direction.
-        every_vote = 2.0 * votes.reshape(len(x), -1).sum(axis=1)
-        denominator = np.broadcast_to(every_vote[:, None, None], votes.shape)
+        every_vote = 2.0 * votes.reshape(len(votes), -1).sum(axis=1)[:, None, None]
+        denominator = np.where(every_vote > 0, every_vote, np.inf)
     else:
         denominator = votes + votes.transpose(0, 2, 1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        probability = np.where(denominator > 0, votes / denominator, 0.0)
+        denominator[denominator == 0] = np.inf
+    probability = votes / denominator
     if options.probability_cutoff > 0:
-        close = np.abs(x[:, :, None] - x[:, None, :]) < options.probability_cutoff
-        probability = np.where(close, 0.0, probability)
+        probability[state.gap < options.probability_cutoff] = 0.0
     return probability
 
 
-def challenge_utility(
-    risk: np.ndarray,
-    target_salience: np.ndarray,
-    success: np.ndarray,
-    gap: np.ndarray,
-    median_gap: np.ndarray,
-    span: np.ndarray,
-    options: EUMOptions,
-) -> np.ndarray:
-    """Expected utility of a challenge (Bueno de Mesquita 1994, eq. 3-8; ``eum.md`` §3.3, §5).
+@dataclass(frozen=True, eq=False)
+class OutcomeUtilities:
+    """What a challenge's outcomes are worth to an actor with risk exponent ``r``
+    (Bueno de Mesquita 1994, eq. 3-8; ``eum.md`` §3.3 and §5), for challenger-target distance
+    ``δ`` and, in the median term, distance ``m`` to the median (both divided by Δ)::
 
-    ``gap`` is the raw distance between challenger and target, ``median_gap`` the raw distance
-    used in the median term; ``span`` is Δ, all broadcastable together.
+        win    U_s  = 2 - 4 (1/2 - δ/2)**r          lose   U_f = 2 - 4 (1/2 + δ/2)**r
+        status U_sq = 2 - 4 (1/2)**r
+        median T U_b + (1 - T) U_w,  U_b = 2 - 4 (1/2 - (m + δ)/4)**r,  U_w = 2 - 4 (1/2 + (m + δ)/4)**r
+
+    with ``T = 1`` when the median is nearer than the rival (``median`` is 0 without the term).
     """
-    delta = gap / span
-    win = 2.0 - 4.0 * (0.5 - 0.5 * delta) ** risk
-    lose = 2.0 - 4.0 * (0.5 + 0.5 * delta) ** risk
-    status_quo = 2.0 - 4.0 * 0.5**risk
-    q = options.status_quo_probability
-    utility = (
-        target_salience * (success * win + (1.0 - success) * lose)
-        + (1.0 - target_salience) * win
-        - q * status_quo
-    )
-    if options.median_term:
-        reach = (median_gap / span + delta) / 4.0
-        better = 2.0 - 4.0 * (0.5 - reach) ** risk
-        worse = 2.0 - 4.0 * (0.5 + reach) ** risk
-        utility = utility - (1.0 - q) * np.where(median_gap < gap, better, worse)
-    return utility
+
+    win: np.ndarray
+    lose: np.ndarray
+    status_quo: np.ndarray
+    median: np.ndarray | float
+
+    @classmethod
+    def of(cls, risk: np.ndarray | float, state: State, options: EUMOptions) -> OutcomeUtilities:
+        """For every ordered pair ``(row, column)`` of ``state``; ``m`` is the row actor's
+        distance to the median (the challenger's in the danger, the receiver's in an offer)."""
+        delta = state.distance
+        median: np.ndarray | float = 0.0
+        if options.median_term:
+            median_gap = state.median_gap[:, :, None]
+            reach = (median_gap / state.span[:, None, None] + delta) / 4.0
+            better = 2.0 - 4.0 * (0.5 - reach) ** risk
+            worse = 2.0 - 4.0 * (0.5 + reach) ** risk
+            median = np.where(median_gap < state.gap, better, worse)
+        return cls(
+            win=2.0 - 4.0 * (0.5 - 0.5 * delta) ** risk,
+            lose=2.0 - 4.0 * (0.5 + 0.5 * delta) ** risk,
+            status_quo=2.0 - 4.0 * 0.5**risk,
+            median=median,
+        )
+
+    def expected(self, target_salience, success, options: EUMOptions) -> np.ndarray:
+        """The expected utility of the challenge::
+
+        E = s_b [P U_s + (1 - P) U_f] + (1 - s_b) U_s - Q U_sq - (1 - Q) [T U_b + (1 - T) U_w]
+
+        with ``s_b`` the target's salience (the chance it resists) and ``P`` the chance of success.
+        """
+        q = options.status_quo_probability
+        utility = (
+            target_salience * (success * self.win + (1.0 - success) * self.lose)
+            + (1.0 - target_salience) * self.win
+            - q * self.status_quo
+        )
+        if options.median_term:
+            utility = utility - (1.0 - q) * self.median
+        return utility
 
 
-def risk_exponents(
-    x: np.ndarray,
-    s: np.ndarray,
-    w: np.ndarray,
-    span: np.ndarray,
-    present: np.ndarray,
-    median: np.ndarray,
-    options: EUMOptions,
-) -> np.ndarray:
+def risk_exponents(state: State, options: EUMOptions) -> np.ndarray:
     """Each actor's risk exponent from its danger relative to the others' (``eum.md`` §3.4).
 
     ``E[b, j, i]`` is ``j``'s expected utility of challenging ``i`` with every exponent at 1;
     the median term (literal preset) uses the challenger's distance to the median (§5b C2).
     """
-    ones = np.ones_like(x)
-    success = success_probability(x, w, ones, span, present, options)
-    gap = np.abs(x[:, :, None] - x[:, None, :])
-    median_gap = np.abs(x - median[:, None])[:, :, None]
-    threat = challenge_utility(
-        1.0, s[:, None, :], success, gap, median_gap, span[:, None, None], options
-    )
-    others = present[:, :, None] & present[:, None, :] & ~np.eye(x.shape[1], dtype=bool)
-    danger = np.where(others, threat, 0.0).sum(axis=1)
-    highest = np.where(present, danger, -np.inf).max(axis=1, keepdims=True)
-    lowest = np.where(present, danger, np.inf).min(axis=1, keepdims=True)
+    success = success_probability(state, None, options)
+    utilities = OutcomeUtilities.of(1.0, state, options)
+    threat = utilities.expected(state.salience[:, None, :], success, options)
+    danger = np.where(state.pairs, threat, 0.0).sum(axis=1)
+    highest = np.where(state.present, danger, -np.inf).max(axis=1, keepdims=True)
+    lowest = np.where(state.present, danger, np.inf).min(axis=1, keepdims=True)
     spread = highest - lowest
-    with np.errstate(divide="ignore", invalid="ignore"):
-        acceptance = (2.0 * danger - highest - lowest) / spread
-        risk = (1.0 - acceptance / 3.0) / (1.0 + acceptance / 3.0)
-    return np.where((spread > 0) & present, risk, options.equal_danger_risk)
+    unequal = (spread > 0) & state.present
+    acceptance = (2.0 * danger - highest - lowest) / np.where(unequal, spread, 1.0)
+    risk = (1.0 - acceptance / 3.0) / (1.0 + acceptance / 3.0)
+    return np.where(unequal, risk, options.equal_danger_risk)
 
 
 @dataclass(frozen=True)
-class _Moves:
+class Moves:
+    """The offer each actor takes in a round (see :class:`EUMLog` for the fields)."""
+
     position: np.ndarray
     move: np.ndarray
     partner: np.ndarray
@@ -319,90 +376,75 @@ class _Moves:
     offers: np.ndarray
 
 
-def choose_moves(
-    x: np.ndarray,
-    s: np.ndarray,
-    w: np.ndarray,
-    risk: np.ndarray,
-    span: np.ndarray,
-    present: np.ndarray,
-    median: np.ndarray,
-    options: EUMOptions,
-) -> _Moves:
-    """Every actor's offers and the one it takes (``eum.md`` §3.5-3.6, §5, §5b C1 and C4).
+# Which kind of offer an actor takes first: confrontation, then compromise, then capitulation.
+_PRIORITY = np.array([0, 3, 2, 1])
+_KINDS = np.array([CONFRONTATION, COMPROMISE, CAPITULATION])
 
-    Rows are receivers ``i``, columns proposers ``j``.
-    """
-    n = x.shape[1]
-    exponent = risk if options.votes == "voter_risk" else np.ones_like(x)
-    success = success_probability(x, w, exponent, span, present, options)
-    gap = np.abs(x[:, :, None] - x[:, None, :])
-    median_gap = np.abs(x - median[:, None])[:, :, None]
-    scale = span[:, None, None]
-    own = risk[:, :, None]
-    alpha = challenge_utility(own, s[:, None, :], success, gap, median_gap, scale, options)
-    their = own if options.point_of_view == "receiver" else risk[:, None, :]
-    resist = s[:, :, None] if options.beta_salience == "receiver" else s[:, None, :]
-    beta = challenge_utility(
-        their, resist, success.transpose(0, 2, 1), gap, median_gap, scale, options
-    )
 
-    pairs = present[:, :, None] & present[:, None, :] & ~np.eye(n, dtype=bool)
-    if not options.colocated_offers:
-        pairs &= gap > 0
+def classify_offers(alpha: np.ndarray, beta: np.ndarray, options: EUMOptions) -> np.ndarray:
+    """The kind of each offer from ``α`` and ``β``, read top to bottom (``eum.md`` §3.5, §5b C4)."""
     tolerance = options.zero_tolerance
     alpha_zero = np.abs(alpha) < tolerance
     challenged = (alpha < 0) & (beta > 0)
     kind = np.where(challenged & (beta > -alpha), COMPROMISE, NONE)
-    giving_way = CAPITULATION if options.capitulation else NONE
-    kind = np.where(challenged & (-alpha > beta), giving_way, kind)
-    kind = np.where((alpha > 0) & (alpha < beta), CONFRONTATION, kind)
-    kind = np.where(alpha_zero & (beta > 0), COMPROMISE, kind)
-    kind = np.where(alpha_zero & (np.abs(beta) < tolerance), NONE, kind)
-    kind = np.where(pairs, kind, NONE)
+    if options.capitulation:
+        kind[challenged & (-alpha > beta)] = CAPITULATION
+    kind[(alpha > 0) & (alpha < beta)] = CONFRONTATION
+    if tolerance > 0:
+        kind[alpha_zero & (beta > 0)] = COMPROMISE
+        kind[alpha_zero & (np.abs(beta) < tolerance)] = NONE
+    return kind
 
-    target = np.broadcast_to(x[:, None, :], gap.shape)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        weak, strong = np.abs(alpha), np.abs(beta)
-        average = (weak * x[:, :, None] + strong * target) / (weak + strong)
-        if options.compromise_position == "scaled_step":
-            middle = x[:, :, None] + (target - x[:, :, None]) * weak / beta
-        else:
-            middle = average
-    destination = np.where(kind == COMPROMISE, middle, target)
-    move_length = np.abs(destination - x[:, :, None])
-    compromise_key = average if options.compromise_pick == "lowest_average" else move_length
 
-    chosen = np.full(x.shape, -1)
-    taken = np.full(x.shape, NONE)
-    for code in (CAPITULATION, COMPROMISE, CONFRONTATION):  # the last assigned wins
-        key = compromise_key if code == COMPROMISE else move_length
-        key = np.where(kind == code, key, np.inf)
-        best = key.argmin(axis=2)
-        has = np.isfinite(key).any(axis=2)
-        chosen = np.where(has, best, chosen)
-        taken = np.where(has, code, taken)
+def choose_moves(state: State, risk: np.ndarray, options: EUMOptions) -> Moves:
+    """Every actor's offers and the one it takes (``eum.md`` §3.5-3.6, §5, §5b C1 and C4).
 
-    index = np.maximum(chosen, 0)[..., None]
-    pick = lambda table: np.take_along_axis(table, index, axis=2)[..., 0]  # noqa: E731
-    moved = taken != NONE
-    offers = np.stack(
-        [(kind == code).sum(axis=2) for code in (CONFRONTATION, COMPROMISE, CAPITULATION)],
-        axis=-1,
-    )
-    return _Moves(
+    Rows are receivers ``i``, columns proposers ``j``.
+    """
+    x, salience = state.x, state.salience
+    success = success_probability(state, risk if options.votes == "voter_risk" else None, options)
+    mine = OutcomeUtilities.of(risk[:, :, None], state, options)
+    alpha = mine.expected(salience[:, None, :], success, options)
+    theirs = mine
+    if options.point_of_view == "each_side":
+        theirs = OutcomeUtilities.of(risk[:, None, :], state, options)
+    resist = salience[:, :, None] if options.beta_salience == "receiver" else salience[:, None, :]
+    beta = theirs.expected(resist, success.transpose(0, 2, 1), options)
+    pairs = state.pairs if options.colocated_offers else state.pairs & (state.gap > 0)
+    kind = np.where(pairs, classify_offers(alpha, beta, options), NONE)
+
+    here, there = x[:, :, None], x[:, None, :]
+    weak, strong = np.abs(alpha), np.abs(beta)
+    compromise = kind == COMPROMISE
+    total = np.where(compromise, weak + strong, 1.0)
+    average = (weak * here + strong * there) / total
+    if options.compromise_position == "scaled_step":
+        middle = here + (there - here) * weak / np.where(compromise, beta, 1.0)
+    else:
+        middle = average
+    destination = np.where(compromise, middle, there)
+    move_length = np.abs(destination - here)
+    key = move_length
+    if options.compromise_pick == "lowest_average":
+        key = np.where(compromise, average, move_length)
+
+    rank = _PRIORITY[kind]
+    top = rank.max(axis=2)
+    chosen = np.where(rank == top[:, :, None], key, np.inf).argmin(axis=2)
+    moved = top > 0
+    members, actors = np.indices(x.shape, sparse=True)
+
+    def pick(table: np.ndarray) -> np.ndarray:
+        return table[members, actors, chosen]
+
+    return Moves(
         position=np.where(moved, pick(destination), x),
-        move=taken,
-        partner=chosen,
+        move=np.where(moved, pick(kind), NONE).astype(np.int8),
+        partner=np.where(moved, chosen, -1),
         alpha=np.where(moved, pick(alpha), np.nan),
         beta=np.where(moved, pick(beta), np.nan),
-        offers=offers,
+        offers=(kind[..., None] == _KINDS).sum(axis=2, dtype=np.int16),
     )
-
-
-def held_median(x: np.ndarray, w: np.ndarray, present: np.ndarray) -> np.ndarray:
-    """The weighted median over held positions (``eum.md`` §3.1), per batch member."""
-    return weighted_median(x[:, :, None], w[:, :, None], present[:, :, None])[:, 0]
 
 
 def weighted_mean(x: np.ndarray, w: np.ndarray, present: np.ndarray) -> np.ndarray:
@@ -416,25 +458,50 @@ def weighted_mean(x: np.ndarray, w: np.ndarray, present: np.ndarray) -> np.ndarr
 
 @dataclass
 class _Run:
-    """The rounds of one chunk of batch members (positions ``[round, member, actor]``)."""
+    """The rounds of one chunk of batch members: ``[round, member, ...]`` tables (see
+    :class:`EUMLog`), allocated for the maximum number of rounds and cut to those run."""
 
-    positions: list[np.ndarray]
-    median: list[np.ndarray]
-    mean: list[np.ndarray]
-    risk: list[np.ndarray]
-    move: list[np.ndarray]
-    partner: list[np.ndarray]
-    alpha: list[np.ndarray]
-    beta: list[np.ndarray]
-    offers: list[np.ndarray]
+    positions: np.ndarray
+    median: np.ndarray
+    mean: np.ndarray
+    risk: np.ndarray
+    move: np.ndarray
+    partner: np.ndarray
+    alpha: np.ndarray
+    beta: np.ndarray
+    offers: np.ndarray
     repeat_round: np.ndarray
     cycle_length: np.ndarray
+
+    @classmethod
+    def empty(cls, rounds: int, batch: int, n: int) -> _Run:
+        shape = (rounds + 1, batch, n)
+        return cls(
+            positions=np.empty(shape),
+            median=np.empty(shape[:2]),
+            mean=np.empty(shape[:2]),
+            risk=np.full(shape, np.nan),
+            move=np.zeros(shape, dtype=np.int8),
+            partner=np.full(shape, -1, dtype=np.int32),
+            alpha=np.full(shape, np.nan),
+            beta=np.full(shape, np.nan),
+            offers=np.zeros((*shape, 3), dtype=np.int16),
+            repeat_round=np.full(batch, -1),
+            cycle_length=np.zeros(batch, dtype=int),
+        )
+
+    def cut(self, rounds: int) -> _Run:
+        """The first ``rounds + 1`` rows; later rows repeat the last positions and medians."""
+        for name in ("positions", "median", "mean"):
+            getattr(self, name)[rounds + 1 :] = getattr(self, name)[rounds]
+        return self
 
 
 def _run_chunk(
     x0: np.ndarray, s: np.ndarray, w: np.ndarray, present: np.ndarray, options: EUMOptions
-) -> _Run:
-    """Run the rounds for a chunk of one-issue problems ``[member, actor]``.
+) -> tuple[_Run, int]:
+    """Run the rounds for a chunk of one-issue problems ``[member, actor]``; also return the
+    number of rounds run.
 
     With ``stop_at_repeat`` a member whose positions repeat is frozen from then on, and the
     chunk stops when every member is frozen; so a member's numbers never depend on the others.
@@ -443,70 +510,48 @@ def _run_chunk(
     low = np.where(present, x0, np.inf).min(axis=1)
     high = np.where(present, x0, -np.inf).max(axis=1)
     span = np.where(high > low, high - low, 1.0)
-    x = x0
-    median = held_median(x, w, present)
-    run = _Run(
-        positions=[x],
-        median=[median],
-        mean=[weighted_mean(x, w, present)],
-        risk=[np.full((batch, n), np.nan)],
-        move=[np.zeros((batch, n), dtype=np.int8)],
-        partner=[np.full((batch, n), -1)],
-        alpha=[np.full((batch, n), np.nan)],
-        beta=[np.full((batch, n), np.nan)],
-        offers=[np.zeros((batch, n, 3), dtype=np.int32)],
-        repeat_round=np.full(batch, -1),
-        cycle_length=np.zeros(batch, dtype=int),
-    )
+    run = _Run.empty(options.rounds, batch, n)
+    run.positions[0] = x0
+    run.median[0] = lower_weighted_median(x0, w, present)
+    run.mean[0] = weighted_mean(x0, w, present)
+    last = 0
     for round_ in range(1, options.rounds + 1):
-        live = np.flatnonzero(run.repeat_round < 0) if options.stop_at_repeat else np.arange(batch)
-        if live.size == 0:
-            break
-        sub = (x[live], s[live], w[live])
-        risk = risk_exponents(*sub, span[live], present[live], median[live], options)
-        moves = choose_moves(*sub, risk, span[live], present[live], median[live], options)
-        x = x.copy()
-        x[live] = moves.position
-        median = median.copy()
-        median[live] = held_median(x[live], w[live], present[live])
-        mean = run.mean[-1].copy()
-        mean[live] = weighted_mean(x[live], w[live], present[live])
-        for name, value, blank in (
-            ("risk", np.where(present[live], risk, np.nan), np.nan),
-            ("move", moves.move, 0),
-            ("partner", moves.partner, -1),
-            ("alpha", moves.alpha, np.nan),
-            ("beta", moves.beta, np.nan),
-            ("offers", moves.offers, 0),
-        ):
-            record = np.full_like(getattr(run, name)[0], blank)
-            record[live] = value
-            getattr(run, name).append(record)
-        earlier = np.stack(run.positions)[:, live]
-        same = np.all(earlier == x[live][None], axis=2)
-        first = (run.repeat_round[live] < 0) & same.any(axis=0)
-        run.repeat_round[live[first]] = round_
-        run.cycle_length[live[first]] = round_ - same.argmax(axis=0)[first]
-        run.positions.append(x)
-        run.median.append(median)
-        run.mean.append(mean)
-    return run
+        run.positions[round_] = run.positions[round_ - 1]
+        run.median[round_] = run.median[round_ - 1]
+        run.mean[round_] = run.mean[round_ - 1]
+        live: slice | np.ndarray = slice(None)
+        if options.stop_at_repeat:
+            live = np.flatnonzero(run.repeat_round < 0)
+            if live.size == 0:
+                break
+            if live.size == batch:
+                live = slice(None)
+        last = round_
+        x, weight, here = run.positions[round_ - 1, live], w[live], present[live]
+        state = State.of(x, s[live], weight, here, span[live], run.median[round_ - 1, live])
+        risk = risk_exponents(state, options)
+        moves = choose_moves(state, risk, options)
+        run.positions[round_, live] = moves.position
+        run.median[round_, live] = lower_weighted_median(moves.position, weight, here)
+        run.mean[round_, live] = weighted_mean(moves.position, weight, here)
+        run.risk[round_, live] = np.where(here, risk, np.nan)
+        run.move[round_, live] = moves.move
+        run.partner[round_, live] = moves.partner
+        run.alpha[round_, live] = moves.alpha
+        run.beta[round_, live] = moves.beta
+        run.offers[round_, live] = moves.offers
+        same = np.all(run.positions[:round_, live] == moves.position, axis=2)
+        members = np.arange(batch)[live]
+        first = (run.repeat_round[members] < 0) & same.any(axis=0)
+        run.repeat_round[members[first]] = round_
+        run.cycle_length[members[first]] = round_ - same.argmax(axis=0)[first]
+    return run.cut(last), last
 
 
-def _chunk_size(n: int) -> int:
-    """Batch members per chunk: about ``_CHUNK_ELEMENTS`` elements per n x n matrix stack."""
-    return max(1, _CHUNK_ELEMENTS // (n * n))
-
-
-def _padded(rows: list[np.ndarray], length: int, blank: Any = None) -> np.ndarray:
-    """Stack rounds, extending to ``length`` with the last round (or ``blank``)."""
-    stacked = np.stack(rows)
-    if len(rows) == length:
-        return stacked
-    extra = np.repeat(stacked[-1:], length - len(rows), axis=0)
-    if blank is not None:
-        extra = np.full_like(extra, blank)
-    return np.concatenate([stacked, extra])
+def _chunk_size(n: int, rounds: int) -> int:
+    """Batch members per chunk: about ``_CHUNK_ELEMENTS`` numbers in a round's n x n matrices
+    and in the chunk's record of every round."""
+    return max(1, _CHUNK_ELEMENTS // (n * n + 8 * (rounds + 1) * n))
 
 
 def run(arrays: ScenarioArrays, options: EUMOptions, rng: np.random.Generator) -> Trajectory:
@@ -524,38 +569,39 @@ def run(arrays: ScenarioArrays, options: EUMOptions, rng: np.random.Generator) -
     lowest = np.where(present, x0, np.inf).min(axis=1, keepdims=True)
     x0 = np.where(present, x0, lowest)
     s, w = flat(arrays.salience), flat(arrays.weight)
-    size = _chunk_size(n)
-    runs = [
+    size = _chunk_size(n, options.rounds)
+    chunks = [
         _run_chunk(
             x0[k : k + size], s[k : k + size], w[k : k + size], present[k : k + size], options
         )
         for k in range(0, batch, size)
     ]
-    length = max(len(r.positions) for r in runs)
+    rounds = max(last for _, last in chunks)
 
-    def gather(name: str, blank: Any = None) -> np.ndarray:
-        parts = [_padded(getattr(r, name), length, blank) for r in runs]
-        table = np.concatenate(parts, axis=1)  # [round, member, ...]
-        table = table.reshape(length, draws, issues, *table.shape[2:])
-        return np.moveaxis(table, 2, -1) if table.ndim > 3 else table
+    def gather(name: str) -> np.ndarray:
+        """``[round, member, actor, ...]`` -> ``[round, draw, actor, issue, ...]``."""
+        table = np.concatenate([getattr(r, name)[: rounds + 1] for r, _ in chunks], axis=1)
+        table = table.reshape(rounds + 1, draws, issues, *table.shape[2:])
+        return np.moveaxis(table, 2, 3) if table.ndim > 3 else table
 
-    positions = np.where(arrays.present, gather("positions"), np.nan)
+    def per_member(name: str) -> np.ndarray:
+        return np.concatenate([getattr(r, name) for r, _ in chunks]).reshape(draws, issues)
+
     median = gather("median")
-    repeat_round = np.concatenate([r.repeat_round for r in runs]).reshape(draws, issues)
-    cycle_length = np.concatenate([r.cycle_length for r in runs]).reshape(draws, issues)
-    offers = np.concatenate([_padded(r.offers, length, 0) for r in runs], axis=1)
+    repeat_round, cycle_length = per_member("repeat_round"), per_member("cycle_length")
     log = EUMLog(
-        risk=gather("risk", np.nan),
-        move=gather("move", 0),
-        partner=gather("partner", -1),
-        alpha=gather("alpha", np.nan),
-        beta=gather("beta", np.nan),
-        offers=np.moveaxis(offers.reshape(length, draws, issues, n, 3), 2, 3),
+        risk=gather("risk"),
+        move=gather("move"),
+        partner=gather("partner"),
+        alpha=gather("alpha"),
+        beta=gather("beta"),
+        offers=gather("offers"),
         median=median,
         mean=gather("mean"),
         repeat_round=repeat_round,
         cycle_length=cycle_length,
     )
+    positions = np.where(arrays.present, gather("positions"), np.nan)
     final = None
     if options.forecast == "cycle_mean":
         final = _cycle_mean(median, repeat_round, cycle_length)

@@ -29,13 +29,27 @@ from flashpoint.models.base import ModelSpec, NoOptions, Trajectory
 
 def weighted_median(position: np.ndarray, weight: np.ndarray, present: np.ndarray) -> np.ndarray:
     """The lower weighted median over actors (axis 1) of ``position[d, a, i]``, ``[d, i]``."""
-    held = np.where(present, position, np.inf).transpose(0, 2, 1)
-    weights = np.where(present, weight, 0.0).transpose(0, 2, 1)
+    draws, actors, issues = position.shape
+    present = np.broadcast_to(present, position.shape)
+
+    def rows(table: np.ndarray) -> np.ndarray:  # [d, a, i] -> [d * i, a]
+        return table.transpose(0, 2, 1).reshape(draws * issues, actors)
+
+    median = lower_weighted_median(rows(position), rows(weight), rows(present))
+    return median.reshape(draws, issues)
+
+
+def lower_weighted_median(
+    position: np.ndarray, weight: np.ndarray, present: np.ndarray
+) -> np.ndarray:
+    """The lower weighted median of each row of ``position[m, a]`` over the actors present."""
+    held = np.where(present, position, np.inf)
+    weights = np.where(present, weight, 0.0)
     order = np.lexsort((weights, held), axis=-1)
-    held = np.take_along_axis(held, order, axis=-1)
-    cumulative = np.cumsum(np.take_along_axis(weights, order, axis=-1), axis=-1)
-    first = np.argmax(2.0 * cumulative >= cumulative[..., -1:], axis=-1)
-    return np.take_along_axis(held, first[..., None], axis=-1)[..., 0]
+    rows = np.arange(len(held))[:, None]
+    cumulative = np.cumsum(weights[rows, order], axis=-1)
+    first = np.argmax(2.0 * cumulative >= cumulative[:, -1:], axis=-1)
+    return held[rows[:, 0], order[rows[:, 0], first]]
 
 
 def run(arrays: ScenarioArrays, options: NoOptions, rng: np.random.Generator) -> Trajectory:
