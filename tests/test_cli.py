@@ -76,7 +76,7 @@ def test_forecast_of_a_file(tmp_path):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["forecast", "-m", "bdm"], "unknown model 'bdm' (models: compromise, median, nash)"),
+        (["forecast", "-m", "bdm"], "unknown model 'bdm' (models: compromise, median, nash, eum)"),
         (
             ["forecast", "--shock", "invasion"],
             "no shock 'invasion' in scenario korea-2018 (shocks: us_maximum_pressure,",

@@ -51,12 +51,14 @@ def test_first_matching_future_wins_and_unmatched_predictions_are_unclassified()
 
 def test_korea_default_forecast():
     result = flashpoint.forecast()
-    assert result.models == ["compromise", "median", "nash"]
+    assert result.models == ["compromise", "median", "nash", "eum"]
     assert result.scenario.id == "korea-2018"
     assert result["compromise"].outcome["denuclearization"] == pytest.approx(72.7, abs=0.05)
     assert result["compromise"].future == "muddle_through"
     assert result["median"].future == "peace_regime"
     assert result["nash"].future == "muddle_through"
+    assert result["eum"].future == "peace_regime"
+    assert result["eum"].rounds == 11
     assert "Incremental muddle-through" in repr(result)
 
 
@@ -103,7 +105,7 @@ def test_json_document_has_the_documented_shape():
     assert set(value) == {"value", "anchor"}
     assert value["anchor"] == "a written US guarantee, such as a non-aggression pact"
     assert compromise["future"] == {"id": "muddle_through", "label": "Incremental muddle-through"}
-    assert set(document["timings"]) == {"compromise", "median", "nash"}
+    assert set(document["timings"]) == {"compromise", "median", "nash", "eum"}
 
 
 def test_same_seed_same_document_except_timings():
