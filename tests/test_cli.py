@@ -157,7 +157,8 @@ def test_scenarios_models_and_template(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "command", ["forecast", "validate", "convert", "scenarios", "models", "template"]
+    "command",
+    ["forecast", "run", "explain", "validate", "convert", "scenarios", "models", "template"],
 )
 def test_every_command_has_help(command):
     result = run(command, "--help")

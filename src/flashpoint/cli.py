@@ -15,8 +15,9 @@ from rich.console import Console
 from rich.markup import escape
 
 from flashpoint import __version__
-from flashpoint.analysis.forecast import forecast
+from flashpoint.analysis.forecast import Forecast, forecast
 from flashpoint.models.registry import MODELS, model_names
+from flashpoint.report.rounds import PRESENTERS
 from flashpoint.report.terminal import (
     anchors_table,
     forecast_table,
@@ -155,6 +156,187 @@ def forecast_command(
     out.print(
         f"[dim]{dated}The inputs and the notes behind them: flashpoint show {escape(scenario)} --notes[/]"
     )
+
+
+ModelOptionArg = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--option",
+        "-o",
+        help="A model option as NAME=VALUE (repeatable), e.g. -o status_quo_probability=1."
+        " 'flashpoint models' and docs/models.md list each model's options.",
+    ),
+]
+PresetArg = Annotated[
+    str | None,
+    typer.Option(help="The model's preset, e.g. for eum: scholz (default) or literal."),
+]
+RoundsArg = Annotated[
+    int | None, typer.Option(help="The most rounds to run (a model of rounds; eum: 10).")
+]
+ShockArg = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--shock", "-s", help="Apply a named shock of the scenario first (repeatable; in order)."
+    ),
+]
+
+
+def _check_model(name: str) -> None:
+    if name not in MODELS:
+        raise typer.BadParameter(
+            f"unknown model '{name}' (models: {', '.join(model_names())})", param_hint="MODEL"
+        )
+
+
+def _run_one(
+    scenario: str,
+    model: str,
+    preset: str | None,
+    rounds: int | None,
+    option: list[str] | None,
+    shock: list[str] | None,
+    seed: int,
+) -> Forecast:
+    """Run one model with the options given on the command line; usage errors exit 2."""
+    given: dict[str, str | int] = {}
+    if preset is not None:
+        given["preset"] = preset
+    if rounds is not None:
+        given["rounds"] = rounds
+    for pair in option or []:
+        name, equals, value = pair.partition("=")
+        if not equals or not name.strip():
+            raise typer.BadParameter(f"'{pair}' is not NAME=VALUE", param_hint="--option")
+        given[name.strip()] = value.strip()
+    try:
+        return forecast(scenario, [model], shocks=shock or (), options={model: given}, seed=seed)
+    except ScenarioError as error:
+        _fail(error, scenario)
+        raise  # not reached: _fail exits
+    except UnknownShockError as error:
+        raise typer.BadParameter(str(error), param_hint="--shock") from None
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--preset/--rounds/--option") from None
+
+
+def _option_summary(options: dict[str, object]) -> str:
+    shown = [f"preset {options['preset']}"] if "preset" in options else []
+    if "rounds" in options:
+        shown.append(f"at most {options['rounds']} rounds")
+    return f" ({', '.join(shown)})" if shown else ""
+
+
+@app.command(
+    "run",
+    epilog=(
+        "Examples:\n\n"
+        "  flashpoint run eum eu-emissions-1985                     the EUM, round by round\n\n"
+        "  flashpoint run eum eu-emissions-1985 --trace             and every move\n\n"
+        "  flashpoint run eum korea-2018 --preset literal -o status_quo_probability=1\n\n"
+        "  flashpoint run eum my-case.csv --rounds 30 --json > run.json"
+    ),
+)
+def run_command(
+    model: Annotated[str, typer.Argument(help=f"The model: {', '.join(model_names())}.")],
+    scenario: ScenarioArg = DEFAULT_SCENARIO,
+    preset: PresetArg = None,
+    rounds: RoundsArg = None,
+    option: ModelOptionArg = None,
+    shock: ShockArg = None,
+    seed: Annotated[int, typer.Option(help="Seed of the run's random streams.")] = 0,
+    trace: Annotated[bool, typer.Option("--trace", help="List every move of every round.")] = False,
+    as_json: Annotated[
+        bool,
+        typer.Option("--json", help="Print the run as JSON (schema: docs/json-output.md)."),
+    ] = False,
+) -> None:
+    """Run one model on a scenario and show it round by round: the median and mean, who moved."""
+    _check_model(model)
+    result = _run_one(scenario, model, preset, rounds, option, shock, seed)
+    presenter = PRESENTERS.get(model)
+    if as_json:
+        document = presenter.run_document(result, model) if presenter else result.to_dict()
+        typer.echo(json.dumps(document, indent=2))
+        return
+    chosen = result[model]
+    out.print(
+        f"[bold]{escape(chosen.label)}[/] on {escape(result.scenario.title)}"
+        f"{escape(_option_summary(chosen.options))}"
+    )
+    if presenter:
+        for table in presenter.rounds_tables(result, model, trace):
+            out.print(table)
+    else:
+        out.print(f"[dim]{model} is a one-step model: it has no rounds to show.[/]")
+    out.print(forecast_table(result))
+    if result.scenario.outcomes:
+        out.print(futures_table(result))
+
+
+@app.command(
+    "explain",
+    epilog=(
+        "Examples:\n\n"
+        "  flashpoint explain eu-emissions-1985 belgium             every round, with its reasons\n\n"
+        "  flashpoint explain korea-2018 'North Korea' --issue denuclearization\n\n"
+        "  flashpoint explain korea-2018 north_korea --preset literal --rounds 5"
+    ),
+)
+def explain_command(
+    scenario: Annotated[str, typer.Argument(help="A scenario file or a bundled scenario's name.")],
+    actor: Annotated[str, typer.Argument(help="The actor, by id or by name.")],
+    model: Annotated[
+        str, typer.Option("--model", "-m", help="A model that keeps a log of its rounds.")
+    ] = "eum",
+    issue: Annotated[
+        list[str] | None,
+        typer.Option("--issue", "-i", help="Only this issue (repeatable). Default: every issue."),
+    ] = None,
+    preset: PresetArg = None,
+    rounds: RoundsArg = None,
+    option: ModelOptionArg = None,
+    shock: ShockArg = None,
+    seed: Annotated[int, typer.Option(help="Seed of the run's random streams.")] = 0,
+) -> None:
+    """Say, round by round, what one actor did and why: the offer it took, from whom, and the
+    expected utilities that made it."""
+    _check_model(model)
+    presenter = PRESENTERS.get(model)
+    if presenter is None:
+        raise typer.BadParameter(
+            f"'{model}' keeps no log of rounds; models that do: {', '.join(PRESENTERS)}",
+            param_hint="--model",
+        )
+    result = _run_one(scenario, model, preset, rounds, option, shock, seed)
+    shown = result.scenario
+    wanted = actor.strip().casefold()
+    index = next(
+        (k for k, a in enumerate(shown.actors) if wanted in (a.id.casefold(), a.label.casefold())),
+        None,
+    )
+    if index is None:
+        names = ", ".join(f"{a.id} ({a.label})" if a.label != a.id else a.id for a in shown.actors)
+        raise typer.BadParameter(
+            f"no actor '{actor}' in {scenario}; actors: {names}", param_hint="ACTOR"
+        )
+    issue_ids = [i.id for i in shown.issues]
+    for name in issue or []:
+        if name not in issue_ids:
+            raise typer.BadParameter(
+                f"no issue '{name}' in {scenario}; issues: {', '.join(issue_ids)}",
+                param_hint="--issue",
+            )
+    taking_part = [
+        k
+        for k, item in enumerate(shown.issues)
+        if (not issue or item.id in issue) and item.id in shown.actors[index].issues
+    ]
+    if not taking_part:
+        err.print(f"{escape(shown.actors[index].label)} takes no part in the issues asked for.")
+        raise typer.Exit(1)
+    for k in taking_part:
+        out.print(presenter.explain_table(result, model, index, k))
 
 
 @app.command(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from typing import Any
 
@@ -39,6 +40,13 @@ def forecast_table(forecast: Forecast) -> Table:
 def number(value: float) -> str:
     """A predicted value as shown: one decimal, never '-0.0'."""
     return f"{round(value, 1) + 0.0:.1f}"
+
+
+def precise(value: float, issue: Issue) -> str:
+    """A position shown to about a thousandth of the issue's scale (3 decimals on 4-10, 1 on
+    0-100), never '-0.0'."""
+    digits = max(1, 3 - int(math.floor(math.log10(max(issue.max - issue.min, 1e-12)))))
+    return f"{round(value, digits) + 0.0:.{digits}f}"
 
 
 def scale(issue: Issue) -> str:
