@@ -525,4 +525,4 @@ def template(
 
 
 def main() -> None:
-    app()
+    app(prog_name="flashpoint")
