@@ -147,7 +147,8 @@ def rounds_tables(forecast: Forecast, model: str, trace: bool) -> list[Table]:
                 moves = Text(
                     ", ".join(labels[a] for a in movers) or ("(the input)" if r == 0 else "-")
                 )
-            table.add_row(str(r), f"{log.median[r, 0, i]:.3f}", f"{log.mean[r, 0, i]:.3f}", moves)
+            median, mean = (precise(v[r, 0, i], issue) for v in (log.median, log.mean))
+            table.add_row(str(r), median, mean, moves)
         tables.append(table)
     return tables
 
