@@ -149,11 +149,11 @@ def test_eu_emissions_round_one_risk_exponents_and_moves():
 @pytest.mark.parametrize(
     ("variant", "options", "until"),
     [
-        ("scholz+capitulation-fixed", {"capitulation": True}, 30),
+        ("scholz+capitulation-fixed", {"capitulation": True, "tie_break": "first_listed"}, 30),
         ("scholz+min-distance-compromise", {"compromise_pick": "shortest_move"}, 21),
         (
             "scholz+capitulation-fixed+min-distance-compromise",
-            {"capitulation": True, "compromise_pick": "shortest_move"},
+            {"capitulation": True, "compromise_pick": "shortest_move", "tie_break": "first_listed"},
             21,
         ),
     ],
@@ -176,6 +176,15 @@ def test_variants_of_the_replication(variant, options, until):
         log = run(dataset(name)[1], **options, rounds=len(series) - 1, stop_at_repeat=False).events
         got = list(zip(log.median[:, 0, 0], log.mean[:, 0, 0], strict=True))
         np.testing.assert_allclose(got, series, atol=1e-9, err_msg=f"{name} {variant}")
+
+
+def test_ties_go_to_the_lowest_destination_unless_asked_for_the_first_listed():
+    """a0 at 25 is as far from a1 (50) as from a2 (0), and both challenge it the same way."""
+    arrays = one_issue([25.0, 50.0, 0.0], [1.0, 0.0, 0.0], [0.1, 0.5, 0.5])
+    lowest = run(arrays, rounds=1).events
+    assert (lowest.move[1, 0, 0, 0], lowest.partner[1, 0, 0, 0]) == (eum.CONFRONTATION, 2)
+    first = run(arrays, rounds=1, tie_break="first_listed").events
+    assert (first.move[1, 0, 0, 0], first.partner[1, 0, 0, 0]) == (eum.CONFRONTATION, 1)
 
 
 def test_the_fixed_capitulation_test_changes_sultan():
@@ -258,6 +267,7 @@ def test_presets_are_option_sets_and_options_override_them():
             "rounds",
             "stop_at_repeat",
             "forecast",
+            "tie_break",
         }, preset
     with pytest.raises(ValueError, match="preset"):
         EUMOptions(preset="scholtz")

@@ -42,8 +42,10 @@ Notation (``eum.md`` §2): actor ``k`` has capability ``c_k``, salience ``s_k`` 
   ``x_i + (x_j - x_i)|α|/β`` (``"scaled_step"``) or ``(|α| x_i + |β| x_j)/(|α| + |β|)``
   (``"weighted_average"``). ``i`` takes a confrontation if it has one, else a compromise, else a
   capitulation; within a kind, the shortest move, or for compromises the offer with the lowest
-  weighted average (``compromise_pick="lowest_average"``, the replication's rule). Remaining
-  ties go to the proposer listed first.
+  weighted average (``compromise_pick="lowest_average"``, the replication's rule). Exact ties
+  go to the lowest destination (``tie_break="lowest_position"``, so that the order in which
+  actors are listed changes nothing) or, as in the reference programs, to the proposer listed
+  first (``"first_listed"``). The two agree on every reference run but one variant.
 
 The two presets are option sets: ``scholz`` reproduces jmckib's replication of Scholz et al.
 (the paper's numbers; its capitulation test can never be true, so ``capitulation=False``), and
@@ -131,6 +133,10 @@ class EUMOptions(BaseModel):
     rounds: int = Field(10, ge=0, le=1000, description="Maximum number of rounds.")
     stop_at_repeat: bool = Field(
         True, description="Stop a run once its positions repeat (a fixed point or a cycle)."
+    )
+    tie_break: Literal["lowest_position", "first_listed"] = Field(
+        "lowest_position",
+        description="Equally good offers: the lowest destination, or the proposer listed first.",
     )
     forecast: Literal["last_round", "cycle_mean"] = Field(
         "last_round",
@@ -430,7 +436,12 @@ def choose_moves(state: State, risk: np.ndarray, options: EUMOptions) -> Moves:
 
     rank = _PRIORITY[kind]
     top = rank.max(axis=2)
-    chosen = np.where(rank == top[:, :, None], key, np.inf).argmin(axis=2)
+    ranked = np.where(rank == top[:, :, None], key, np.inf)
+    if options.tie_break == "first_listed":
+        chosen = ranked.argmin(axis=2)
+    else:  # the listing order decides only between proposers at one position: the same move
+        tied = ranked == ranked.min(axis=2, keepdims=True)
+        chosen = np.where(tied, destination, np.inf).argmin(axis=2)
     moved = top > 0
     members, actors = np.indices(x.shape, sparse=True)
 

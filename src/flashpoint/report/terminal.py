@@ -124,7 +124,11 @@ def models_table(specs: Iterable[ModelSpec]) -> Table:
                 "issues jointly" if spec.joint_issues else "issue by issue",
             )
         )
-        table.add_row(spec.name, spec.summary, kind, "\n".join(spec.references))
+        options = [name for name in spec.options.model_fields]
+        summary = spec.summary + (
+            f"\nOptions: {', '.join(options)} (docs/models.md)." if options else ""
+        )
+        table.add_row(spec.name, Text(summary), kind, "\n".join(spec.references))
     return table
 
 
