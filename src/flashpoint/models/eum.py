@@ -366,6 +366,8 @@ def risk_exponents(state: State, options: EUMOptions) -> np.ndarray:
     spread = highest - lowest
     unequal = (spread > 0) & state.present
     acceptance = (2.0 * danger - highest - lowest) / np.where(unequal, spread, 1.0)
+    # R lies in [-1, 1]; when the dangers differ by rounding only, the quotient may not.
+    acceptance = np.clip(acceptance, -1.0, 1.0)
     risk = (1.0 - acceptance / 3.0) / (1.0 + acceptance / 3.0)
     return np.where(unequal, risk, options.equal_danger_risk)
 
@@ -382,6 +384,9 @@ class Moves:
     offers: np.ndarray
 
 
+# Relative difference below which two expected utilities are equal: a few units of rounding.
+_ROUNDING = 1e-12
+
 # Which kind of offer an actor takes first: confrontation, then compromise, then capitulation.
 _PRIORITY = np.array([0, 3, 2, 1])
 _KINDS = np.array([CONFRONTATION, COMPROMISE, CAPITULATION])
@@ -391,11 +396,14 @@ def classify_offers(alpha: np.ndarray, beta: np.ndarray, options: EUMOptions) ->
     """The kind of each offer from ``α`` and ``β``, read top to bottom (``eum.md`` §3.5, §5b C4)."""
     tolerance = options.zero_tolerance
     alpha_zero = np.abs(alpha) < tolerance
+    # |α| and β closer than rounding noise count as equal (neither side's case is stronger), so
+    # that the order in which the actors' numbers were added up cannot decide an offer.
+    noise = _ROUNDING * np.maximum(np.abs(alpha), np.abs(beta))
     challenged = (alpha < 0) & (beta > 0)
-    kind = np.where(challenged & (beta > -alpha), COMPROMISE, NONE)
+    kind = np.where(challenged & (beta > noise - alpha), COMPROMISE, NONE)
     if options.capitulation:
-        kind[challenged & (-alpha > beta)] = CAPITULATION
-    kind[(alpha > 0) & (alpha < beta)] = CONFRONTATION
+        kind[challenged & (-alpha > beta + noise)] = CAPITULATION
+    kind[(alpha > 0) & (alpha < beta - noise)] = CONFRONTATION
     if tolerance > 0:
         kind[alpha_zero & (beta > 0)] = COMPROMISE
         kind[alpha_zero & (np.abs(beta) < tolerance)] = NONE
