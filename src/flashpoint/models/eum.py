@@ -38,7 +38,8 @@ Notation (``eum.md`` §2): actor ``k`` has capability ``c_k``, salience ``s_k`` 
   ``≈ 0`` meaning ``|·| < zero_tolerance``: both ≈ 0: nothing; ``α ≈ 0 < β``: compromise;
   ``0 < α < β``: ``i`` loses a confrontation and moves to ``x_j``; ``α < 0 < β`` and ``|α| > β``:
   ``i`` capitulates to ``x_j`` (when ``capitulation``); ``α < 0 < β`` and ``|α| < β``: compromise
-  (``|α| = β`` exactly: nothing, as in the replication; it decides one move in random_n20), to
+  (``|α| = β``: nothing, as in the replication, where it decides one move in random_n20;
+  values equal to within 1e-12 of their size count as equal, whatever the rounding), to
   ``x_i + (x_j - x_i)|α|/β`` (``"scaled_step"``) or ``(|α| x_i + |β| x_j)/(|α| + |β|)``
   (``"weighted_average"``). ``i`` takes a confrontation if it has one, else a compromise, else a
   capitulation; within a kind, the shortest move, or for compromises the offer with the lowest
