@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from flashpoint.engine.arrays import ScenarioArrays
 from flashpoint.models import eum
-from flashpoint.models.eum import MOVES, EUMOptions
+from flashpoint.models.eum import MOVES, EUMOptions, runner
 
 from .conftest import DATA
 
@@ -393,7 +393,7 @@ def test_chunks_of_draws_do_not_change_the_numbers(monkeypatch):
         arrays.present, arrays.lower, arrays.upper,
     )  # fmt: skip
     whole = run(many, rounds=12)
-    monkeypatch.setattr(eum, "_CHUNK_ELEMENTS", 1)
+    monkeypatch.setattr(runner, "_CHUNK_ELEMENTS", 1)
     chunked = run(many, rounds=12)
     np.testing.assert_array_equal(chunked.positions, whole.positions)
     np.testing.assert_array_equal(chunked.positions[:, :1], run(arrays, rounds=12).positions)

@@ -1,0 +1,215 @@
+"""Running the expected utility model: rounds until a limit or a repeat, for every draw and
+issue, in chunks of bounded memory, with a log of every round (:class:`EUMLog`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from flashpoint.engine.arrays import ScenarioArrays
+from flashpoint.models.base import Trajectory
+from flashpoint.models.eum.options import EUMOptions
+from flashpoint.models.eum.round import State, choose_moves, risk_exponents
+from flashpoint.models.median import lower_weighted_median
+
+# Elements per chunk of draws: bounds the n x n matrices of a round.
+_CHUNK_ELEMENTS = 1 << 21
+
+
+@dataclass(frozen=True, eq=False)
+class EUMLog:
+    """What happened in a run, per round ``r`` (1..), draw ``d``, actor ``a`` and issue ``i``.
+
+    ``risk`` is the exponent used in the round; ``move`` a code into :data:`MOVES`; ``partner``
+    the proposer of the offer taken (-1: none); ``alpha`` and ``beta`` the expected utilities of
+    that offer; ``offers[r, d, a, i, k]`` how many offers of kind ``k`` (confrontation,
+    compromise, capitulation) the actor had. Round 0 (the input) is included with no moves.
+    ``median`` and ``mean`` are per round, draw and issue; ``repeat_round`` is the round whose
+    positions first repeated an earlier round's (-1: none within the run) and ``cycle_length``
+    how far back (1: a fixed point).
+    """
+
+    risk: np.ndarray
+    move: np.ndarray
+    partner: np.ndarray
+    alpha: np.ndarray
+    beta: np.ndarray
+    offers: np.ndarray
+    median: np.ndarray
+    mean: np.ndarray
+    repeat_round: np.ndarray
+    cycle_length: np.ndarray
+
+
+def weighted_mean(x: np.ndarray, w: np.ndarray, present: np.ndarray) -> np.ndarray:
+    """``Σ w x / Σ w`` over the actors present; the plain mean if no one has weight."""
+    weight = np.where(present, w, 0.0)
+    total = weight.sum(axis=1)
+    plain = np.where(present, x, 0.0).sum(axis=1) / present.sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(total > 0, (weight * x).sum(axis=1) / total, plain)
+
+
+@dataclass
+class _Run:
+    """The rounds of one chunk of batch members: ``[round, member, ...]`` tables (see
+    :class:`EUMLog`), allocated for the maximum number of rounds and cut to those run."""
+
+    positions: np.ndarray
+    median: np.ndarray
+    mean: np.ndarray
+    risk: np.ndarray
+    move: np.ndarray
+    partner: np.ndarray
+    alpha: np.ndarray
+    beta: np.ndarray
+    offers: np.ndarray
+    repeat_round: np.ndarray
+    cycle_length: np.ndarray
+
+    @classmethod
+    def empty(cls, rounds: int, batch: int, n: int) -> _Run:
+        shape = (rounds + 1, batch, n)
+        return cls(
+            positions=np.empty(shape),
+            median=np.empty(shape[:2]),
+            mean=np.empty(shape[:2]),
+            risk=np.full(shape, np.nan),
+            move=np.zeros(shape, dtype=np.int8),
+            partner=np.full(shape, -1, dtype=np.int32),
+            alpha=np.full(shape, np.nan),
+            beta=np.full(shape, np.nan),
+            offers=np.zeros((*shape, 3), dtype=np.int16),
+            repeat_round=np.full(batch, -1),
+            cycle_length=np.zeros(batch, dtype=int),
+        )
+
+    def cut(self, rounds: int) -> _Run:
+        """The first ``rounds + 1`` rows; later rows repeat the last positions and medians."""
+        for name in ("positions", "median", "mean"):
+            getattr(self, name)[rounds + 1 :] = getattr(self, name)[rounds]
+        return self
+
+
+def _run_chunk(
+    x0: np.ndarray, s: np.ndarray, w: np.ndarray, present: np.ndarray, options: EUMOptions
+) -> tuple[_Run, int]:
+    """Run the rounds for a chunk of one-issue problems ``[member, actor]``; also return the
+    number of rounds run.
+
+    With ``stop_at_repeat`` a member whose positions repeat is frozen from then on, and the
+    chunk stops when every member is frozen; so a member's numbers never depend on the others.
+    """
+    batch, n = x0.shape
+    low = np.where(present, x0, np.inf).min(axis=1)
+    high = np.where(present, x0, -np.inf).max(axis=1)
+    span = np.where(high > low, high - low, 1.0)
+    run = _Run.empty(options.rounds, batch, n)
+    run.positions[0] = x0
+    run.median[0] = lower_weighted_median(x0, w, present)
+    run.mean[0] = weighted_mean(x0, w, present)
+    last = 0
+    for round_ in range(1, options.rounds + 1):
+        run.positions[round_] = run.positions[round_ - 1]
+        run.median[round_] = run.median[round_ - 1]
+        run.mean[round_] = run.mean[round_ - 1]
+        live: slice | np.ndarray = slice(None)
+        if options.stop_at_repeat:
+            live = np.flatnonzero(run.repeat_round < 0)
+            if live.size == 0:
+                break
+            if live.size == batch:
+                live = slice(None)
+        last = round_
+        x, weight, here = run.positions[round_ - 1, live], w[live], present[live]
+        state = State.of(x, s[live], weight, here, span[live], run.median[round_ - 1, live])
+        risk = risk_exponents(state, options)
+        moves = choose_moves(state, risk, options)
+        run.positions[round_, live] = moves.position
+        run.median[round_, live] = lower_weighted_median(moves.position, weight, here)
+        run.mean[round_, live] = weighted_mean(moves.position, weight, here)
+        run.risk[round_, live] = np.where(here, risk, np.nan)
+        run.move[round_, live] = moves.move
+        run.partner[round_, live] = moves.partner
+        run.alpha[round_, live] = moves.alpha
+        run.beta[round_, live] = moves.beta
+        run.offers[round_, live] = moves.offers
+        same = np.all(run.positions[:round_, live] == moves.position, axis=2)
+        members = np.arange(batch)[live]
+        first = (run.repeat_round[members] < 0) & same.any(axis=0)
+        run.repeat_round[members[first]] = round_
+        run.cycle_length[members[first]] = round_ - same.argmax(axis=0)[first]
+    return run.cut(last), last
+
+
+def _chunk_size(n: int, rounds: int) -> int:
+    """Batch members per chunk: about ``_CHUNK_ELEMENTS`` numbers in a round's n x n matrices
+    and in the chunk's record of every round."""
+    return max(1, _CHUNK_ELEMENTS // (n * n + 8 * (rounds + 1) * n))
+
+
+def run(arrays: ScenarioArrays, options: EUMOptions, rng: np.random.Generator) -> Trajectory:
+    """Run the expected utility model on every draw and issue of ``arrays``."""
+    draws, n, issues = arrays.position.shape
+    batch = draws * issues
+
+    def flat(table: np.ndarray) -> np.ndarray:  # [d, a, i] -> [d * i, a]
+        return table.transpose(0, 2, 1).reshape(batch, n)
+
+    present = flat(np.broadcast_to(arrays.present, arrays.position.shape))
+    # An absent actor is parked at the lowest position of its issue: it never votes, offers or
+    # moves, and its distances stay within the scale, so no power of a negative number is taken.
+    x0 = flat(arrays.position)
+    lowest = np.where(present, x0, np.inf).min(axis=1, keepdims=True)
+    x0 = np.where(present, x0, lowest)
+    s, w = flat(arrays.salience), flat(arrays.weight)
+    size = _chunk_size(n, options.rounds)
+    chunks = [
+        _run_chunk(
+            x0[k : k + size], s[k : k + size], w[k : k + size], present[k : k + size], options
+        )
+        for k in range(0, batch, size)
+    ]
+    rounds = max(last for _, last in chunks)
+
+    def gather(name: str) -> np.ndarray:
+        """``[round, member, actor, ...]`` -> ``[round, draw, actor, issue, ...]``."""
+        table = np.concatenate([getattr(r, name)[: rounds + 1] for r, _ in chunks], axis=1)
+        table = table.reshape(rounds + 1, draws, issues, *table.shape[2:])
+        return np.moveaxis(table, 2, 3) if table.ndim > 3 else table
+
+    def per_member(name: str) -> np.ndarray:
+        return np.concatenate([getattr(r, name) for r, _ in chunks]).reshape(draws, issues)
+
+    median = gather("median")
+    repeat_round, cycle_length = per_member("repeat_round"), per_member("cycle_length")
+    log = EUMLog(
+        risk=gather("risk"),
+        move=gather("move"),
+        partner=gather("partner"),
+        alpha=gather("alpha"),
+        beta=gather("beta"),
+        offers=gather("offers"),
+        median=median,
+        mean=gather("mean"),
+        repeat_round=repeat_round,
+        cycle_length=cycle_length,
+    )
+    positions = np.where(arrays.present, gather("positions"), np.nan)
+    final = None
+    if options.forecast == "cycle_mean":
+        final = _cycle_mean(median, repeat_round, cycle_length)
+    return Trajectory(positions=positions, outcome=median, events=log, final=final)
+
+
+def _cycle_mean(
+    median: np.ndarray, repeat_round: np.ndarray, cycle_length: np.ndarray
+) -> np.ndarray:
+    """Per draw and issue, the mean median over the rounds of the detected cycle (the rounds
+    ``repeat_round - cycle_length + 1 .. repeat_round``); the last round's where none was found."""
+    rounds = np.arange(median.shape[0])[:, None, None]
+    inside = (rounds > repeat_round - cycle_length) & (rounds <= repeat_round)
+    found = repeat_round >= 0
+    cycle = np.where(inside, median, 0.0).sum(axis=0) / np.maximum(cycle_length, 1)
+    return np.where(found, cycle, median[-1])
