@@ -299,8 +299,7 @@ def explain_command(
     shock: ShockArg = None,
     seed: Annotated[int, typer.Option(help="Seed of the run's random streams.")] = 0,
 ) -> None:
-    """Say, round by round, what one actor did and why: the offer it took, from whom, and the
-    expected utilities that made it."""
+    """Say, round by round, what one actor did and why: the offer it took, from whom, and why."""
     _check_model(model)
     presenter = PRESENTERS.get(model)
     if presenter is None:
