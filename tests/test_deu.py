@@ -50,10 +50,10 @@ def test_weighted_median_error_on_the_deu_set(deu):
 
 def test_nash_and_expected_utility_errors_on_the_deu_set(deu):
     """Measured, not reference, numbers (docs/models.md): Nash MAE 24.28; the EUM (scholz
-    preset, 10 rounds) 31.34, with hit rates 0.287/0.345/0.468."""
+    preset, 10 rounds) 31.30, with hit rates 0.287/0.345/0.462."""
     nash = errors(*deu, "nash")
     assert round(nash.mean(), 2) == 24.28
     assert [round(float(np.mean(nash <= k)), 3) for k in (5, 10, 20)] == [0.164, 0.251, 0.497]
     eum = errors(*deu, "eum")
-    assert round(eum.mean(), 2) == 31.34
-    assert [round(float(np.mean(eum <= k)), 3) for k in (5, 10, 20)] == [0.287, 0.345, 0.468]
+    assert round(eum.mean(), 2) == 31.3
+    assert [round(float(np.mean(eum <= k)), 3) for k in (5, 10, 20)] == [0.287, 0.345, 0.462]
