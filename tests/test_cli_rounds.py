@@ -74,6 +74,12 @@ def test_run_eum_on_a_cycle_and_a_file():
     assert value == pytest.approx((issue["median"][1] + issue["median"][2]) / 2)
 
 
+def test_run_with_a_shock_says_so():
+    result = run("run", "eum", "korea-2018", "-s", "us_maximum_pressure", "--rounds", "2")
+    assert result.exit_code == 0, result.output
+    assert "with shocks us_maximum_pressure (preset scholz" in " ".join(result.output.split())
+
+
 def test_run_a_one_step_model_says_so():
     result = run("run", "compromise", "korea-2018")
     assert result.exit_code == 0, result.output

@@ -262,7 +262,8 @@ def run_command(
     chosen = result[model]
     out.print(
         f"[bold]{escape(chosen.label)}[/] on {escape(result.scenario.title)}"
-        f"{escape(_option_summary(chosen.options))}"
+        + (f" with shocks {escape(', '.join(result.shocks))}" if result.shocks else "")
+        + escape(_option_summary(chosen.options))
     )
     if presenter:
         for table in presenter.rounds_tables(result, model, trace):
