@@ -24,16 +24,17 @@ from flashpoint.engine.arrays import ScenarioArrays
 from flashpoint.models.base import ModelSpec, NoOptions, Trajectory
 
 
-def weighted_mean(arrays: ScenarioArrays) -> np.ndarray:
-    """The weighted mean position per draw and issue, ``[d, i]``."""
-    weight = arrays.weight
-    position = np.where(arrays.present, arrays.position, 0.0)
-    return (weight * position).sum(axis=1) / weight.sum(axis=1)
+def weighted_mean(position: np.ndarray, weight: np.ndarray, present: np.ndarray) -> np.ndarray:
+    """The weighted mean over actors (axis 1) of the actors present: ``[d, a, i] -> [d, i]``, or
+    ``[m, a] -> [m]``."""
+    weight = np.where(present, weight, 0.0)
+    return (weight * np.where(present, position, 0.0)).sum(axis=1) / weight.sum(axis=1)
 
 
 def run(arrays: ScenarioArrays, options: NoOptions, rng: np.random.Generator) -> Trajectory:
     """One round: actors stay where they are; the outcome is the weighted mean."""
-    return Trajectory(positions=arrays.position[None], outcome=weighted_mean(arrays)[None])
+    outcome = weighted_mean(arrays.position, arrays.weight, arrays.present)
+    return Trajectory(positions=arrays.position[None], outcome=outcome[None])
 
 
 SPEC = ModelSpec(

@@ -9,6 +9,7 @@ import numpy as np
 
 from flashpoint.engine.arrays import ScenarioArrays
 from flashpoint.models.base import Trajectory
+from flashpoint.models.compromise import weighted_mean
 from flashpoint.models.eum.options import EUMOptions
 from flashpoint.models.eum.round import State, choose_moves, risk_exponents
 from flashpoint.models.median import lower_weighted_median
@@ -40,15 +41,6 @@ class EUMLog:
     mean: np.ndarray
     repeat_round: np.ndarray
     cycle_length: np.ndarray
-
-
-def weighted_mean(x: np.ndarray, w: np.ndarray, present: np.ndarray) -> np.ndarray:
-    """``Σ w x / Σ w`` over the actors present; the plain mean if no one has weight."""
-    weight = np.where(present, w, 0.0)
-    total = weight.sum(axis=1)
-    plain = np.where(present, x, 0.0).sum(axis=1) / present.sum(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(total > 0, (weight * x).sum(axis=1) / total, plain)
 
 
 @dataclass
