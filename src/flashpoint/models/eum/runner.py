@@ -3,7 +3,7 @@ issue, in chunks of bounded memory, with a log of every round (:class:`EUMLog`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
@@ -43,44 +43,35 @@ class EUMLog:
     cycle_length: np.ndarray
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Run:
-    """The rounds of one chunk of batch members: ``[round, member, ...]`` tables (see
-    :class:`EUMLog`), allocated for the maximum number of rounds and cut to those run."""
+    """The rounds of one chunk of batch members: positions ``[round, member, actor]`` and the
+    log's tables in the same layout, allocated for the maximum number of rounds."""
 
     positions: np.ndarray
-    median: np.ndarray
-    mean: np.ndarray
-    risk: np.ndarray
-    move: np.ndarray
-    partner: np.ndarray
-    alpha: np.ndarray
-    beta: np.ndarray
-    offers: np.ndarray
-    repeat_round: np.ndarray
-    cycle_length: np.ndarray
+    log: EUMLog
 
     @classmethod
     def empty(cls, rounds: int, batch: int, n: int) -> _Run:
         shape = (rounds + 1, batch, n)
-        return cls(
-            positions=np.empty(shape),
-            median=np.empty(shape[:2]),
-            mean=np.empty(shape[:2]),
+        log = EUMLog(
             risk=np.full(shape, np.nan),
             move=np.zeros(shape, dtype=np.int8),
             partner=np.full(shape, -1, dtype=np.int32),
             alpha=np.full(shape, np.nan),
             beta=np.full(shape, np.nan),
             offers=np.zeros((*shape, 3), dtype=np.int16),
+            median=np.empty(shape[:2]),
+            mean=np.empty(shape[:2]),
             repeat_round=np.full(batch, -1),
             cycle_length=np.zeros(batch, dtype=int),
         )
+        return cls(np.empty(shape), log)
 
     def cut(self, rounds: int) -> _Run:
-        """The first ``rounds + 1`` rows; later rows repeat the last positions and medians."""
-        for name in ("positions", "median", "mean"):
-            getattr(self, name)[rounds + 1 :] = getattr(self, name)[rounds]
+        """After ``rounds``, the rows repeat the last positions, median and mean."""
+        for table in (self.positions, self.log.median, self.log.mean):
+            table[rounds + 1 :] = table[rounds]
         return self
 
 
@@ -98,40 +89,40 @@ def _run_chunk(
     high = np.where(present, x0, -np.inf).max(axis=1)
     span = np.where(high > low, high - low, 1.0)
     run = _Run.empty(options.rounds, batch, n)
+    log = run.log
     run.positions[0] = x0
-    run.median[0] = lower_weighted_median(x0, w, present)
-    run.mean[0] = weighted_mean(x0, w, present)
+    log.median[0] = lower_weighted_median(x0, w, present)
+    log.mean[0] = weighted_mean(x0, w, present)
     last = 0
     for round_ in range(1, options.rounds + 1):
-        run.positions[round_] = run.positions[round_ - 1]
-        run.median[round_] = run.median[round_ - 1]
-        run.mean[round_] = run.mean[round_ - 1]
+        for table in (run.positions, log.median, log.mean):
+            table[round_] = table[round_ - 1]
         live: slice | np.ndarray = slice(None)
         if options.stop_at_repeat:
-            live = np.flatnonzero(run.repeat_round < 0)
+            live = np.flatnonzero(log.repeat_round < 0)
             if live.size == 0:
                 break
             if live.size == batch:
                 live = slice(None)
         last = round_
         x, weight, here = run.positions[round_ - 1, live], w[live], present[live]
-        state = State.of(x, s[live], weight, here, span[live], run.median[round_ - 1, live])
+        state = State.of(x, s[live], weight, here, span[live], log.median[round_ - 1, live])
         risk = risk_exponents(state, options)
         moves = choose_moves(state, risk, options)
         run.positions[round_, live] = moves.position
-        run.median[round_, live] = lower_weighted_median(moves.position, weight, here)
-        run.mean[round_, live] = weighted_mean(moves.position, weight, here)
-        run.risk[round_, live] = np.where(here, risk, np.nan)
-        run.move[round_, live] = moves.move
-        run.partner[round_, live] = moves.partner
-        run.alpha[round_, live] = moves.alpha
-        run.beta[round_, live] = moves.beta
-        run.offers[round_, live] = moves.offers
+        log.median[round_, live] = lower_weighted_median(moves.position, weight, here)
+        log.mean[round_, live] = weighted_mean(moves.position, weight, here)
+        log.risk[round_, live] = np.where(here, risk, np.nan)
+        log.move[round_, live] = moves.move
+        log.partner[round_, live] = moves.partner
+        log.alpha[round_, live] = moves.alpha
+        log.beta[round_, live] = moves.beta
+        log.offers[round_, live] = moves.offers
         same = np.all(run.positions[:round_, live] == moves.position, axis=2)
         members = np.arange(batch)[live]
-        first = (run.repeat_round[members] < 0) & same.any(axis=0)
-        run.repeat_round[members[first]] = round_
-        run.cycle_length[members[first]] = round_ - same.argmax(axis=0)[first]
+        first = (log.repeat_round[members] < 0) & same.any(axis=0)
+        log.repeat_round[members[first]] = round_
+        log.cycle_length[members[first]] = round_ - same.argmax(axis=0)[first]
     return run.cut(last), last
 
 
@@ -165,34 +156,26 @@ def run(arrays: ScenarioArrays, options: EUMOptions, rng: np.random.Generator) -
     ]
     rounds = max(last for _, last in chunks)
 
-    def gather(name: str) -> np.ndarray:
-        """``[round, member, actor, ...]`` -> ``[round, draw, actor, issue, ...]``."""
-        table = np.concatenate([getattr(r, name)[: rounds + 1] for r, _ in chunks], axis=1)
+    def gather(parts: list[np.ndarray]) -> np.ndarray:
+        """Chunks' ``[round, member, ...]`` -> ``[round, draw, actor, issue, ...]`` (or
+        ``[round, draw, issue]``); ``[member]`` -> ``[draw, issue]``."""
+        if parts[0].ndim == 1:
+            return np.concatenate(parts).reshape(draws, issues)
+        table = np.concatenate([part[: rounds + 1] for part in parts], axis=1)
         table = table.reshape(rounds + 1, draws, issues, *table.shape[2:])
         return np.moveaxis(table, 2, 3) if table.ndim > 3 else table
 
-    def per_member(name: str) -> np.ndarray:
-        return np.concatenate([getattr(r, name) for r, _ in chunks]).reshape(draws, issues)
-
-    median = gather("median")
-    repeat_round, cycle_length = per_member("repeat_round"), per_member("cycle_length")
     log = EUMLog(
-        risk=gather("risk"),
-        move=gather("move"),
-        partner=gather("partner"),
-        alpha=gather("alpha"),
-        beta=gather("beta"),
-        offers=gather("offers"),
-        median=median,
-        mean=gather("mean"),
-        repeat_round=repeat_round,
-        cycle_length=cycle_length,
+        **{
+            field.name: gather([getattr(r.log, field.name) for r, _ in chunks])
+            for field in fields(EUMLog)
+        }
     )
-    positions = np.where(arrays.present, gather("positions"), np.nan)
+    positions = np.where(arrays.present, gather([r.positions for r, _ in chunks]), np.nan)
     final = None
     if options.forecast == "cycle_mean":
-        final = _cycle_mean(median, repeat_round, cycle_length)
-    return Trajectory(positions=positions, outcome=median, events=log, final=final)
+        final = _cycle_mean(log.median, log.repeat_round, log.cycle_length)
+    return Trajectory(positions=positions, outcome=log.median, events=log, final=final)
 
 
 def _cycle_mean(
