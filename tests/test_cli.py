@@ -201,3 +201,13 @@ def test_show_lists_what_a_scenario_states():
         "Inputs and their notes",
     ):
         assert expected in text, expected
+
+
+def test_long_issue_names_wrap_and_every_model_keeps_its_numbers():
+    """Copenhagen's issue names are long; at 80 columns they wrap, and the numbers stay."""
+    result = runner.invoke(app, ["forecast", "copenhagen-2009"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    header = next(line for line in result.output.splitlines() if "Issue (scale)" in line)
+    for name in ("compromise", "median", "nash", "eum"):
+        assert name in header
+    assert "61.6" in result.output and "100.0" in result.output

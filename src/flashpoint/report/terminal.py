@@ -28,9 +28,9 @@ def forecast_table(forecast: Forecast) -> Table:
         caption=Text(_legend(forecast)),
         caption_justify="left",
     )
-    table.add_column("Issue (scale)", style="bold", no_wrap=True)
+    table.add_column("Issue (scale)", style="bold", ratio=1)
     for name in forecast.results:
-        table.add_column(name, justify="right")
+        table.add_column(name, justify="right", no_wrap=True, min_width=max(len(name), 5))
     for issue in scenario.issues:
         cells = [number(result.outcome[issue.id]) for result in forecast.results.values()]
         table.add_row(Text(f"{issue.label} ({scale(issue)})"), *cells)
