@@ -1,0 +1,185 @@
+"""One round of the exchange model: execute the best valid candidate until none is left, with
+the reference's within-round bookkeeping (``exchange.md`` §4.4-4.5 and corrections C1-C5).
+
+After an exchange, a candidate in which one of its two suppliers supplies the same issue again
+continues from that supplier's new position (its move history grows, C3); a candidate in which
+one of its demanders demands the same issue again sees the new position of the supplier as a
+"third-party update" in its outcome checks (the less-moved value wins, C4). Every other
+candidate is left as it was. Which candidate is executed is the largest gain (compared after
+rounding to 1e-12), then the one created first; a ``chooser`` may decide ties instead (C1).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from flashpoint.models.exchange.candidates import (
+    NEGLIGIBLE,
+    Candidate,
+    RoundStart,
+    Side,
+    create_candidates,
+    solve_equal_gain,
+)
+
+# Rounding allowed on the bounds of a position (0-100) and of a move history's sum.
+_SLACK = 1e-9
+
+# Given the valid candidates, best first, a chooser returns the one to execute (None: none) and
+# any to drop.
+Chooser = Callable[[list[Candidate]], tuple[Candidate | None, list[Candidate]]]
+Boundary = Literal["literal", "drop", "keep"]
+
+
+@dataclass(frozen=True)
+class Executed:
+    """An executed exchange: the candidate as it was when executed."""
+
+    sequence: int
+    index: int
+    group: str
+    gain: float
+    a: Side
+    b: Side
+
+
+@dataclass(frozen=True)
+class RoundResult:
+    """The round's voting positions ``[actor, issue]`` (0-100), its executed exchanges in order
+    and how many valid candidates it started with."""
+
+    voting: np.ndarray
+    executed: list[Executed]
+    candidates: int
+
+
+def _snapshot(side: Side) -> Side:
+    return Side(
+        side.actor,
+        side.supply,
+        side.demand,
+        side.position,
+        side.target,
+        list(side.history),
+        side.move,
+        side.outcome_before,
+        side.outcome_after,
+    )
+
+
+def _record(side: Side, append: bool) -> None:
+    """C3: a recomputation replaces the last move, or adds one after the supplier executed."""
+    if append or not side.history:
+        side.history.append(side.move)
+    else:
+        side.history[-1] = side.move
+
+
+def _valid(candidate: Candidate, boundary: Boundary) -> bool:
+    """§4.3: a real gain; each move real, at most 100, inside the scale; the supplier's moves in
+    this candidate all one way and together at most 100 (C3); and at the outcome cap's boundary
+    (C2), as ``boundary`` says: ``"literal"`` keeps the full move unless the demander's position
+    lies strictly between the outcomes before and after (§4.3 read literally: the cap would leave
+    no move), ``"drop"`` never keeps it, ``"keep"`` leaves it to a chooser."""
+    if candidate.gain < NEGLIGIBLE:
+        return False
+    if candidate.at_boundary and boundary != "keep":
+        if boundary == "drop" or candidate.passes_boundary:
+            return False
+    for side in (candidate.a, candidate.b):
+        if not NEGLIGIBLE < abs(side.move) <= 100:
+            return False
+        if not -_SLACK <= side.position + side.move <= 100 + _SLACK:
+            return False
+        history = side.history
+        if not (all(m > 0 for m in history) or all(m < 0 for m in history)):
+            return False
+        if sum(history) > 100 + _SLACK:
+            return False
+    return True
+
+
+def _ranked(pending: list[Candidate]) -> list[Candidate]:
+    """Best first: the largest gain after rounding to 1e-12, then the one created first (C1)."""
+    return sorted(pending, key=lambda c: (-round(c.gain, 12), c.index))
+
+
+def _register(
+    candidate: Candidate, issue: int, actor: int, value: float, start: RoundStart
+) -> None:
+    """C4: a third party's new position; of two, the one that moved less from its start."""
+    updates = candidate.updates.setdefault(issue, {})
+    stored = updates.get(actor)
+    if stored is None:
+        updates[actor] = value
+    elif stored >= start.position[actor, issue]:
+        updates[actor] = min(stored, value)
+    else:
+        updates[actor] = max(stored, value)
+
+
+def run_round(
+    start: RoundStart, choose: Chooser | None = None, boundary: Boundary = "literal"
+) -> RoundResult:
+    """Execute exchanges until no valid candidate remains (decide-parity bookkeeping)."""
+    total = start.total
+    pending = []
+    for candidate in create_candidates(start):
+        solve_equal_gain(candidate, start, total)
+        _record(candidate.a, False)
+        _record(candidate.b, False)
+        if _valid(candidate, boundary):
+            pending.append(candidate)
+    counted = len(pending)
+    voting = start.position.copy()
+    executed: list[Executed] = []
+    while pending:
+        ranked = _ranked(pending)
+        chosen, dropped = choose(ranked) if choose else (ranked[0], [])
+        pending = [c for c in pending if c is not chosen and not any(c is d for d in dropped)]
+        if chosen is None:
+            continue
+        executed.append(
+            Executed(
+                len(executed) + 1,
+                chosen.index,
+                chosen.group,
+                chosen.gain,
+                _snapshot(chosen.a),
+                _snapshot(chosen.b),
+            )
+        )
+        moved = [(s.actor, s.supply, s.demand, s.position + s.move) for s in (chosen.a, chosen.b)]
+        for side in (chosen.a, chosen.b):
+            voting[side.actor, side.supply] = side.position + side.move
+        still = []
+        for candidate in pending:
+            appended: set[int] = set()
+            touched = False
+            for number, side in enumerate((candidate.a, candidate.b)):
+                for actor, supply, demand, position in moved:
+                    if side.actor == actor and side.supply == supply:
+                        side.position = position
+                        appended.add(number)
+                        touched = True
+            for side in (candidate.a, candidate.b):
+                for (actor, _, demand, _), (supplier, _, _, position) in (
+                    (moved[0], moved[1]),
+                    (moved[1], moved[0]),
+                ):
+                    if side.actor == actor and side.demand == demand:
+                        _register(candidate, demand, supplier, position, start)
+                        touched = True
+            if touched:
+                solve_equal_gain(candidate, start, total)
+                _record(candidate.a, 0 in appended)
+                _record(candidate.b, 1 in appended)
+                if not _valid(candidate, boundary):
+                    continue
+            still.append(candidate)
+        pending = still
+    return RoundResult(voting, executed, counted)
