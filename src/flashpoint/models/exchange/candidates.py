@@ -108,7 +108,7 @@ def create_candidates(start: RoundStart) -> list[Candidate]:
         for q in range(p + 1, issues):
             both = present[:, p] & present[:, q]
 
-            def group(on_p: bool, on_q: bool) -> list[int]:
+            def group(on_p: bool, on_q: bool, p: int = p, q: int = q, both=both) -> list[int]:
                 return [
                     k
                     for k in range(actors)

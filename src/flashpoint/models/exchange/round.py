@@ -79,7 +79,7 @@ def _record(side: Side, append: bool) -> None:
         side.history[-1] = side.move
 
 
-def _valid(candidate: Candidate, boundary: Boundary) -> bool:
+def is_valid(candidate: Candidate, boundary: Boundary) -> bool:
     """§4.3: a real gain; each move real, at most 100, inside the scale; the supplier's moves in
     this candidate all one way and together at most 100 (C3); and at the outcome cap's boundary
     (C2), as ``boundary`` says: ``"literal"`` keeps the full move unless the demander's position
@@ -132,7 +132,7 @@ def run_round(
         solve_equal_gain(candidate, start, total)
         _record(candidate.a, False)
         _record(candidate.b, False)
-        if _valid(candidate, boundary):
+        if is_valid(candidate, boundary):
             pending.append(candidate)
     counted = len(pending)
     voting = start.position.copy()
@@ -161,7 +161,7 @@ def run_round(
             appended: set[int] = set()
             touched = False
             for number, side in enumerate((candidate.a, candidate.b)):
-                for actor, supply, demand, position in moved:
+                for actor, supply, _, position in moved:
                     if side.actor == actor and side.supply == supply:
                         side.position = position
                         appended.add(number)
@@ -178,7 +178,7 @@ def run_round(
                 solve_equal_gain(candidate, start, total)
                 _record(candidate.a, 0 in appended)
                 _record(candidate.b, 1 in appended)
-                if not _valid(candidate, boundary):
+                if not is_valid(candidate, boundary):
                     continue
             still.append(candidate)
         pending = still

@@ -14,22 +14,27 @@ from flashpoint.models.exchange.round import Boundary, Chooser, RoundResult, run
 
 @dataclass(frozen=True)
 class ExchangeRound:
-    """One round: its start (preferences), its result, and the outcomes before and after."""
+    """One round: its start (preferences), its result, the outcomes before and after its
+    exchanges, and the preferences it leaves for the next round (all on 0-100)."""
 
     number: int
     start: RoundStart
     result: RoundResult
     start_outcome: np.ndarray
     voting_outcome: np.ndarray
+    preferences_after: np.ndarray
 
 
-def preference_update(start: RoundStart, voting: np.ndarray) -> np.ndarray:
+def preference_update(start: RoundStart, result: RoundResult) -> np.ndarray:
     """§4.7: an actor that supplied on an issue keeps part of its move as its new preference,
     ``x' = x + (0.1 + 0.4 (1 - s)) (y - x)``; saliences and powers never change."""
+    supplied = np.zeros_like(start.present)
+    for executed in result.executed:
+        for side in (executed.a, executed.b):
+            supplied[side.actor, side.supply] = True
     share = 0.1 + 0.4 * (1.0 - start.salience)
-    return np.where(
-        voting != start.position, start.position + share * (voting - start.position), start.position
-    )
+    moved = start.position + share * (result.voting - start.position)
+    return np.where(supplied, moved, start.position)
 
 
 def run_rounds(
@@ -44,8 +49,7 @@ def run_rounds(
     for number in range(1, rounds + 1):
         result = run_round(start, chooser(number) if chooser else None, boundary)
         voted = RoundStart(result.voting, start.salience, start.weight, start.present)
-        history.append(ExchangeRound(number, start, result, start.outcome, voted.outcome))
-        start = RoundStart(
-            preference_update(start, result.voting), start.salience, start.weight, start.present
-        )
+        after = preference_update(start, result)
+        history.append(ExchangeRound(number, start, result, start.outcome, voted.outcome, after))
+        start = RoundStart(after, start.salience, start.weight, start.present)
     return history

@@ -1,0 +1,177 @@
+"""The exchange model against the Decide reference runs (tests/data/exchange/README.md)."""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from functools import cache
+
+import numpy as np
+import pytest
+
+import flashpoint
+from flashpoint.engine.arrays import ScenarioArrays
+from flashpoint.models.exchange.candidates import RoundStart, create_candidates, solve_equal_gain
+from flashpoint.models.exchange.replay import key, replay
+from flashpoint.models.exchange.round import is_valid, run_round
+from flashpoint.models.exchange.runner import run_rounds
+
+from .conftest import DATA
+
+EXCHANGE = DATA / "exchange"
+DATASETS = {"sample_data": "sample_data.txt", "copenhagen": "copenhagen.csv", "cop21": "cop21.csv"}
+
+
+def rows(path) -> list[dict[str, str]]:
+    with open(path, newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@cache
+def dataset(name: str):
+    """The scenario, its arrays and its first round's start on the 0-100 scale."""
+    scenario = flashpoint.load_scenario(EXCHANGE / "inputs" / DATASETS[name])
+    arrays = ScenarioArrays.from_scenario(scenario)
+    span = arrays.upper - arrays.lower
+    position = np.where(arrays.present, (arrays.position[0] - arrays.lower) / span * 100, 0.0)
+    start = RoundStart(position, arrays.salience[0], arrays.weight[0], arrays.present)
+    return scenario, arrays, start
+
+
+def names(name: str) -> tuple[list[str], list[str]]:
+    scenario = dataset(name)[0]
+    return [a.id for a in scenario.actors], [i.id for i in scenario.issues]
+
+
+def to_scale(arrays: ScenarioArrays, issue: int, value: float, move: bool = False) -> float:
+    span = arrays.upper[issue] - arrays.lower[issue]
+    return value * span / 100 + (0.0 if move else arrays.lower[issue])
+
+
+@cache
+def recorded(name: str) -> dict[int, list[frozenset]]:
+    actors, issues = names(name)
+    by_round: dict[int, list[frozenset]] = defaultdict(list)
+    for row in rows(EXCHANGE / "equal_gain" / f"{name}.equal_gain.exchanges.csv"):
+        by_round[int(row["round"])].append(
+            frozenset(
+                {
+                    (actors.index(row["i_actor"]), issues.index(row["i_supply_issue"])),
+                    (actors.index(row["j_actor"]), issues.index(row["j_supply_issue"])),
+                }
+            )
+        )
+    return by_round
+
+
+@pytest.mark.parametrize("name", list(DATASETS))
+def test_round_one_candidates_match_the_reference(name):
+    """Same candidates in the same order, roles, validity and gains (1e-9); for valid ones the
+    moves and the outcomes before and after each move too."""
+    scenario, arrays, start = dataset(name)
+    actors, issues = names(name)
+    reference = rows(EXCHANGE / "equal_gain" / f"{name}.equal_gain.round1_candidates.csv")
+    candidates = create_candidates(start)
+    assert len(candidates) == len(reference)
+    valid = 0
+    for candidate, row in zip(candidates, reference, strict=True):
+        solve_equal_gain(candidate, start, start.total)
+        outcome = is_valid(candidate, "literal")
+        a, b = candidate.a, candidate.b
+        assert (
+            issues[candidate.p], issues[candidate.q], candidate.group,
+            actors[a.actor], issues[a.supply], actors[b.actor], issues[b.supply], outcome,
+        ) == (
+            row["issue_p"], row["issue_q"], row["groups"],
+            row["i_actor"], row["i_supply_issue"], row["j_actor"], row["j_supply_issue"],
+            row["valid"] == "True",
+        ), row["creation_index"]  # fmt: skip
+        assert candidate.gain == pytest.approx(float(row["gain"]), abs=1e-9)
+        if not outcome:
+            continue
+        valid += 1
+        for side, prefix in ((a, "i_"), (b, "j_")):
+            issue = side.supply
+            assert to_scale(arrays, issue, side.move, move=True) == pytest.approx(
+                float(row[prefix + "move"]), abs=1e-9
+            )
+            assert to_scale(arrays, issue, side.outcome_before) == pytest.approx(
+                float(row[prefix + "nbs_before"]), abs=1e-9
+            )
+        assert to_scale(arrays, a.supply, a.outcome_after) == pytest.approx(
+            float(row["i_nbs_after"]), abs=1e-9
+        )
+    assert valid == {"sample_data": 230, "copenhagen": 420, "cop21": 2051}[name]  # C5
+
+
+@pytest.mark.parametrize("name", ["sample_data", "copenhagen"])
+def test_round_one_exchanges_are_the_reference_sequence(name):
+    result = run_round(dataset(name)[2])
+    assert [key(e) for e in result.executed] == recorded(name)[1]
+    reference = [
+        r
+        for r in rows(EXCHANGE / "equal_gain" / f"{name}.equal_gain.exchanges.csv")
+        if r["round"] == "1"
+    ]
+    for executed, row in zip(result.executed, reference, strict=True):
+        assert executed.gain == pytest.approx(float(row["gain"]), abs=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("name", "first"), [("sample_data", (5, 34)), ("copenhagen", (2, 17)), ("cop21", (1, 47))]
+)
+def test_without_replay_the_run_follows_the_reference_to_its_first_undecidable_choice(name, first):
+    """Up to the first tie or boundary choice (C1, C2) every exchange is the reference's: sample
+    data round 5 exchange 34 (a boundary the reference dropped), Copenhagen round 2 exchange 17
+    and COP21 round 1 exchange 47 (ties decided by decimal rounding)."""
+    history = run_rounds(dataset(name)[2], first[0])
+    for entry in history:
+        got = [key(e) for e in entry.result.executed]
+        want = recorded(name)[entry.number]
+        if entry.number < first[0]:
+            assert got == want
+        else:
+            step = first[1] - 1
+            assert got[:step] == want[:step]
+            assert got[step] != want[step]
+
+
+@pytest.mark.parametrize("name", list(DATASETS))
+def test_with_choices_replayed_all_ten_rounds_match_the_reference(name):
+    """Ties and boundary cases settled from the reference: every exchange, every round's start
+    and voting outcomes, candidate and exchange counts, and the final preferences (1e-9)."""
+    scenario, arrays, start = dataset(name)
+    actors, issues = names(name)
+    history = run_rounds(start, 10, lambda number: replay(recorded(name)[number]), boundary="keep")
+    exchanges = defaultdict(list)
+    for row in rows(EXCHANGE / "equal_gain" / f"{name}.equal_gain.exchanges.csv"):
+        exchanges[int(row["round"])].append(row)
+    outcomes = {
+        (int(r["round"]), r["issue"]): r
+        for r in rows(EXCHANGE / "equal_gain" / f"{name}.equal_gain.issues.csv")
+    }
+    for entry in history:
+        assert [key(e) for e in entry.result.executed] == recorded(name)[entry.number]
+        for executed, row in zip(entry.result.executed, exchanges[entry.number], strict=True):
+            assert executed.gain == pytest.approx(float(row["gain"]), abs=1e-9)
+            side = {executed.a.actor: executed.a, executed.b.actor: executed.b}[
+                actors.index(row["i_actor"])
+            ]
+            assert to_scale(arrays, side.supply, side.move, move=True) == pytest.approx(
+                float(row["i_move"]), abs=1e-9
+            )
+        for d, issue in enumerate(issues):
+            row = outcomes[(entry.number, issue)]
+            assert to_scale(arrays, d, entry.start_outcome[d]) == pytest.approx(
+                float(row["nbs_start"]), abs=1e-9
+            )
+            assert to_scale(arrays, d, entry.voting_outcome[d]) == pytest.approx(
+                float(row["nbs_voting"]), abs=1e-9
+            )
+            assert entry.result.candidates == int(row["n_candidates_round"])
+            assert len(entry.result.executed) == int(row["n_exchanges_round"])
+    after = RoundStart(history[-1].preferences_after, start.salience, start.weight, start.present)
+    for d, issue in enumerate(issues):
+        assert to_scale(arrays, d, after.outcome[d]) == pytest.approx(
+            float(outcomes[(11, issue)]["nbs_start"]), abs=1e-9
+        )
