@@ -11,6 +11,7 @@ rounding to 1e-12), then the one created first; a ``chooser`` may decide ties in
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
@@ -125,24 +126,46 @@ def _register(
 def run_round(
     start: RoundStart, choose: Chooser | None = None, boundary: Boundary = "literal"
 ) -> RoundResult:
-    """Execute exchanges until no valid candidate remains (decide-parity bookkeeping)."""
+    """Execute exchanges until no valid candidate remains (decide-parity bookkeeping).
+
+    Candidates are found through maps from (actor, issue) to the candidates in which that actor
+    supplies or demands that issue, so an exchange touches only the candidates it affects; the
+    best is kept on a heap (entries of recomputed or removed candidates are skipped).
+    """
     total = start.total
-    pending = []
+    pending: dict[int, Candidate] = {}
     for candidate in create_candidates(start):
         solve_equal_gain(candidate, start, total)
         _record(candidate.a, False)
         _record(candidate.b, False)
         if is_valid(candidate, boundary):
-            pending.append(candidate)
+            pending[candidate.index] = candidate
     counted = len(pending)
+    supplies: dict[tuple[int, int], list[tuple[Candidate, int]]] = {}
+    demands: dict[tuple[int, int], list[Candidate]] = {}
+    for candidate in pending.values():
+        for number, side in enumerate((candidate.a, candidate.b)):
+            supplies.setdefault((side.actor, side.supply), []).append((candidate, number))
+            demands.setdefault((side.actor, side.demand), []).append(candidate)
+    version = dict.fromkeys(pending, 0)
+    heap = [(-round(c.gain, 12), c.index, 0) for c in pending.values()]
+    heapq.heapify(heap)
     voting = start.position.copy()
     executed: list[Executed] = []
     while pending:
-        ranked = _ranked(pending)
-        chosen, dropped = choose(ranked) if choose else (ranked[0], [])
-        pending = [c for c in pending if c is not chosen and not any(c is d for d in dropped)]
+        if choose:
+            chosen, dropped = choose(_ranked(list(pending.values())))
+            for candidate in dropped:
+                del pending[candidate.index]
+        else:
+            chosen = None
+            while chosen is None:
+                _, index, stamp = heapq.heappop(heap)
+                if index in pending and version[index] == stamp:
+                    chosen = pending[index]
         if chosen is None:
             continue
+        del pending[chosen.index]
         executed.append(
             Executed(
                 len(executed) + 1,
@@ -153,33 +176,27 @@ def run_round(
                 _snapshot(chosen.b),
             )
         )
-        moved = [(s.actor, s.supply, s.demand, s.position + s.move) for s in (chosen.a, chosen.b)]
+        touched: dict[int, set[int]] = {}  # candidate -> its sides whose supplier executed
         for side in (chosen.a, chosen.b):
             voting[side.actor, side.supply] = side.position + side.move
-        still = []
-        for candidate in pending:
-            appended: set[int] = set()
-            touched = False
-            for number, side in enumerate((candidate.a, candidate.b)):
-                for actor, supply, _, position in moved:
-                    if side.actor == actor and side.supply == supply:
-                        side.position = position
-                        appended.add(number)
-                        touched = True
-            for side in (candidate.a, candidate.b):
-                for (actor, _, demand, _), (supplier, _, _, position) in (
-                    (moved[0], moved[1]),
-                    (moved[1], moved[0]),
-                ):
-                    if side.actor == actor and side.demand == demand:
-                        _register(candidate, demand, supplier, position, start)
-                        touched = True
-            if touched:
-                solve_equal_gain(candidate, start, total)
-                _record(candidate.a, 0 in appended)
-                _record(candidate.b, 1 in appended)
-                if not is_valid(candidate, boundary):
-                    continue
-            still.append(candidate)
-        pending = still
+            for candidate, number in supplies.get((side.actor, side.supply), ()):
+                if candidate.index in pending:
+                    (candidate.a, candidate.b)[number].position = side.position + side.move
+                    touched.setdefault(candidate.index, set()).add(number)
+        for side, supplier in ((chosen.a, chosen.b), (chosen.b, chosen.a)):
+            for candidate in demands.get((side.actor, side.demand), ()):
+                if candidate.index in pending:
+                    position = supplier.position + supplier.move
+                    _register(candidate, side.demand, supplier.actor, position, start)
+                    touched.setdefault(candidate.index, set())
+        for index, appended in touched.items():
+            candidate = pending[index]
+            solve_equal_gain(candidate, start, total)
+            _record(candidate.a, 0 in appended)
+            _record(candidate.b, 1 in appended)
+            if not is_valid(candidate, boundary):
+                del pending[index]
+                continue
+            version[index] += 1
+            heapq.heappush(heap, (-round(candidate.gain, 12), index, version[index]))
     return RoundResult(voting, executed, counted)
