@@ -164,8 +164,14 @@ def solve_equal_gain(candidate: Candidate, start: RoundStart, total: np.ndarray)
     a, b, p, q = candidate.a, candidate.b, candidate.p, candidate.q
     s, w = start.salience, start.weight
     s_ap, s_aq, s_bp, s_bq = s[a.actor, p], s[a.actor, q], s[b.actor, p], s[b.actor, q]
-    kappa = (s_ap + s_bp) / (s_aq + s_bq)
     w_aq, w_bp = w[a.actor, q], w[b.actor, p]
+    if min(s_aq + s_bq, s_ap + s_bp, w_aq, w_bp) <= 0:
+        # A supplier of no weight cannot move an outcome (and a zero salience sum no exchange
+        # rate): no exchange, where the reference divides by zero.
+        a.move = b.move = candidate.gain = 0.0
+        candidate.at_boundary = candidate.passes_boundary = False
+        return
+    kappa = (s_ap + s_bp) / (s_aq + s_bq)
     room_a, room_b = a.target - a.position, b.target - b.position
 
     def moves(full: Side | None = None) -> tuple[float, float]:
