@@ -8,6 +8,6 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from flashpoint.report import eum
+from flashpoint.report import eum, exchange
 
-PRESENTERS: dict[str, ModuleType] = {"eum": eum}
+PRESENTERS: dict[str, ModuleType] = {"eum": eum, "exchange": exchange}

@@ -1,0 +1,156 @@
+"""An exchange model run, for people: the trades of each round in words, the round-by-round
+outcomes, the ``flashpoint run`` JSON document, and one actor's trades.
+
+Everything here reads the run's log (a list of :class:`~flashpoint.models.exchange.runner.
+ExchangeRound` per draw); nothing is computed again except converting 0-100 back to each
+issue's own scale.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.table import Table
+from rich.text import Text
+
+from flashpoint import __version__
+from flashpoint.analysis.forecast import Forecast, ModelResult
+from flashpoint.models.exchange.candidates import Side
+from flashpoint.models.exchange.round import Executed
+from flashpoint.models.exchange.runner import ExchangeRound
+from flashpoint.report.terminal import precise
+from flashpoint.scenario.schema import Scenario
+
+
+def _rounds(result: ModelResult) -> list[ExchangeRound]:
+    return result.trajectory.events[0]
+
+
+def _on_scale(scenario: Scenario, issue: int, value: float, move: bool = False) -> float:
+    item = scenario.issues[issue]
+    return value * (item.max - item.min) / 100 + (0.0 if move else item.min)
+
+
+def trade_text(scenario: Scenario, executed: Executed) -> str:
+    """One exchange in words: who moves how far on what towards whom, and the gain."""
+    labels = [actor.label for actor in scenario.actors]
+
+    def moves(side: Side, partner: Side) -> str:
+        item = scenario.issues[side.supply]
+        size = abs(_on_scale(scenario, side.supply, side.move, move=True))
+        return f"{labels[side.actor]} moves {precise(size, item)} on {item.label} towards {labels[partner.actor]}"
+
+    return f"{moves(executed.a, executed.b)}; {moves(executed.b, executed.a)}; gain {executed.gain:.3g} each"
+
+
+def _side(scenario: Scenario, side: Side) -> dict[str, Any]:
+    return {
+        "actor": scenario.actors[side.actor].id,
+        "supplies": scenario.issues[side.supply].id,
+        "demands": scenario.issues[side.demand].id,
+        "from": _on_scale(scenario, side.supply, side.position),
+        "move": _on_scale(scenario, side.supply, side.move, move=True),
+        "to": _on_scale(scenario, side.supply, side.position + side.move),
+        "towards": _on_scale(scenario, side.supply, side.target),
+    }
+
+
+def run_document(forecast: Forecast, model: str) -> dict[str, Any]:
+    """The JSON document of ``flashpoint run exchange``: per issue the outcome at the start of
+    each round and after its exchanges, and every executed exchange."""
+    result = forecast[model]
+    scenario = forecast.scenario
+    rounds = _rounds(result)
+    outcome = result.trajectory.outcome[:, 0]
+    return {
+        "schema": "flashpoint.run/1",
+        "flashpoint_version": __version__,
+        "model": model,
+        "label": result.label,
+        "options": result.options,
+        "scenario": {"id": scenario.id, "title": scenario.title, "source": forecast.source},
+        "shocks": list(forecast.shocks),
+        "seed": forecast.seed,
+        "rounds": len(rounds),
+        "forecast": result.outcome,
+        "future": result.future,
+        "issues": {
+            issue.id: {
+                "start_outcome": [_on_scale(scenario, i, r.start_outcome[i]) for r in rounds],
+                "voting_outcome": [float(v) for v in outcome[:, i]],
+            }
+            for i, issue in enumerate(scenario.issues)
+        },
+        "exchanges": [
+            {
+                "round": entry.number,
+                "sequence": executed.sequence,
+                "gain": executed.gain,
+                "sides": [_side(scenario, executed.a), _side(scenario, executed.b)],
+                "text": trade_text(scenario, executed),
+            }
+            for entry in rounds
+            for executed in entry.result.executed
+        ],
+    }
+
+
+def rounds_tables(forecast: Forecast, model: str, trace: bool) -> list[Table]:
+    """The voting outcome of every issue after each round (and, with ``trace``, every trade)."""
+    result = forecast[model]
+    scenario = forecast.scenario
+    outcome = result.trajectory.outcome[:, 0]
+    table = Table(title="Voting outcome after each round", title_justify="left")
+    table.add_column("Round", justify="right")
+    table.add_column("Trades", justify="right")
+    for issue in scenario.issues:
+        table.add_column(Text(issue.label), justify="right")
+    rounds = _rounds(result)
+    for number in range(len(rounds) + 1):
+        trades = str(len(rounds[number - 1].result.executed)) if number else "(input)"
+        cells = [precise(outcome[number, i], item) for i, item in enumerate(scenario.issues)]
+        table.add_row(str(number), trades, *cells)
+    tables = [table]
+    if trace:
+        trades = Table(title="Trades, in the order executed", title_justify="left")
+        trades.add_column("Round", justify="right")
+        trades.add_column("#", justify="right")
+        trades.add_column("Trade")
+        for entry in rounds:
+            for executed in entry.result.executed:
+                trades.add_row(
+                    str(entry.number), str(executed.sequence), Text(trade_text(scenario, executed))
+                )
+        tables.append(trades)
+    return tables
+
+
+def explain_table(forecast: Forecast, model: str, actor: int, issue: int) -> Table:
+    """The trades in which an actor moved on an issue, or gained on it."""
+    result = forecast[model]
+    scenario = forecast.scenario
+    item = scenario.issues[issue]
+    table = Table(
+        title=Text(f"{scenario.actors[actor].label}'s trades on {item.label}"),
+        title_justify="left",
+        caption=Text(
+            "It concedes on an issue it cares less about to gain on one it cares more about; "
+            "gains are in salience x points of the 0-100 scale (docs/models.md)."
+        ),
+        caption_justify="left",
+    )
+    table.add_column("Round", justify="right")
+    table.add_column("#", justify="right")
+    table.add_column("Trade")
+    found = False
+    for entry in _rounds(result):
+        for executed in entry.result.executed:
+            sides = (executed.a, executed.b)
+            if any(s.actor == actor and issue in (s.supply, s.demand) for s in sides):
+                table.add_row(
+                    str(entry.number), str(executed.sequence), Text(trade_text(scenario, executed))
+                )
+                found = True
+    if not found:
+        table.add_row("", "", Text("No trades on this issue."))
+    return table
