@@ -39,9 +39,10 @@ class ExchangeOptions(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    policy: Literal["decide-parity"] = Field(
+    policy: Literal["decide-parity", "full-recompute"] = Field(
         "decide-parity",
-        description="decide-parity: the reference's within-round bookkeeping (exchange.md §4.5).",
+        description="decide-parity: the reference's within-round bookkeeping (exchange.md §4.5);"
+        " full-recompute: every candidate worked out again after each exchange.",
     )
     rounds: int = Field(10, ge=0, le=100, description="Number of rounds.")
 
@@ -66,7 +67,8 @@ def run(arrays: ScenarioArrays, options: ExchangeOptions, rng: np.random.Generat
     for d in range(draws):
         scaled = np.where(present, (arrays.position[d] - lower) / span * 100, 0.0)
         first = RoundStart(scaled, arrays.salience[d], arrays.weight[d], present)
-        history = run_rounds(first, options.rounds)
+        boundary = "literal" if options.policy == "decide-parity" else "drop"
+        history = run_rounds(first, options.rounds, boundary=boundary, policy=options.policy)
         positions[0, d] = arrays.position[d]
         outcome[0, d] = back(first.outcome)
         for entry in history:

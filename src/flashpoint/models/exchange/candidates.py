@@ -143,20 +143,33 @@ def _larger_ratio(salience: np.ndarray, one: int, other: int, p: int, q: int) ->
     return bool(left - right > 1e-12 * max(abs(left), abs(right)))
 
 
-def outcome_seen(candidate: Candidate, side: Side, start: RoundStart, total: np.ndarray) -> float:
+def outcome_seen(
+    candidate: Candidate,
+    side: Side,
+    start: RoundStart,
+    total: np.ndarray,
+    current: np.ndarray | None = None,
+) -> float:
     """The outcome of ``side``'s supply issue as this candidate sees it: round-start positions,
-    with its third-party updates and the supplier's current position (§4.5)."""
+    with its third-party updates and the supplier's current position (§4.5); or, given
+    ``current`` voting positions, those."""
     issue = side.supply
-    position = start.position[:, issue].copy()
-    for actor, value in candidate.updates.get(issue, {}).items():
-        position[actor] = value
+    if current is not None:
+        position = current[:, issue].copy()
+    else:
+        position = start.position[:, issue].copy()
+        for actor, value in candidate.updates.get(issue, {}).items():
+            position[actor] = value
     position[side.actor] = side.position
     weight = np.where(start.present[:, issue], start.weight[:, issue], 0.0)
     return float((weight * np.where(start.present[:, issue], position, 0.0)).sum() / total[issue])
 
 
-def solve_equal_gain(candidate: Candidate, start: RoundStart, total: np.ndarray) -> None:
-    """Sizes, gain and outcome checks of a candidate from its sides' current positions (§4.3).
+def solve_equal_gain(
+    candidate: Candidate, start: RoundStart, total: np.ndarray, current: np.ndarray | None = None
+) -> None:
+    """Sizes, gain and outcome checks of a candidate from its sides' current positions (§4.3);
+    outcomes as :func:`outcome_seen` sees them.
 
     Sets each side's ``move``, ``outcome_before`` and ``outcome_after`` and the candidate's
     ``gain``; validity is judged by the caller, which also keeps the move histories.
@@ -193,7 +206,7 @@ def solve_equal_gain(candidate: Candidate, start: RoundStart, total: np.ndarray)
     # The outcome cap: the outcome of a supply issue may not pass the demander's position.
     candidate.at_boundary = candidate.passes_boundary = False
     for side, weight in ((a, w_aq), (b, w_bp)):
-        side.outcome_before = outcome_seen(candidate, side, start, total)
+        side.outcome_before = outcome_seen(candidate, side, start, total, current)
         side.outcome_after = side.outcome_before + weight * side.move / total[side.supply]
         low, high = sorted((side.outcome_before, side.outcome_after))
         # C2: the outcome already at the demander's position (to rounding): the reference

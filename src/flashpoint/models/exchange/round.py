@@ -34,6 +34,7 @@ _SLACK = 1e-9
 # any to drop.
 Chooser = Callable[[list[Candidate]], tuple[Candidate | None, list[Candidate]]]
 Boundary = Literal["literal", "drop", "keep"]
+Policy = Literal["decide-parity", "full-recompute"]
 
 
 @dataclass(frozen=True)
@@ -124,9 +125,16 @@ def _register(
 
 
 def run_round(
-    start: RoundStart, choose: Chooser | None = None, boundary: Boundary = "literal"
+    start: RoundStart,
+    choose: Chooser | None = None,
+    boundary: Boundary = "literal",
+    policy: Policy = "decide-parity",
 ) -> RoundResult:
-    """Execute exchanges until no valid candidate remains (decide-parity bookkeeping).
+    """Execute exchanges until no valid candidate remains.
+
+    With ``policy="decide-parity"`` an exchange updates the candidates as the reference does
+    (module docstring); with ``"full-recompute"`` every remaining candidate is worked out again
+    from the current voting positions and outcomes.
 
     Candidates are found through maps from (actor, issue) to the candidates in which that actor
     supplies or demands that issue, so an exchange touches only the candidates it affects; the
@@ -189,9 +197,19 @@ def run_round(
                     position = supplier.position + supplier.move
                     _register(candidate, side.demand, supplier.actor, position, start)
                     touched.setdefault(candidate.index, set())
+        current = None
+        if policy == "full-recompute":
+            # Every candidate afresh from the current voting positions, with no move history:
+            # a supplier is held back only by its partner's position.
+            current = voting
+            touched = {index: set() for index in pending}
+            for candidate in pending.values():
+                for side in (candidate.a, candidate.b):
+                    side.position = voting[side.actor, side.supply]
+                    side.history.clear()
         for index, appended in touched.items():
             candidate = pending[index]
-            solve_equal_gain(candidate, start, total)
+            solve_equal_gain(candidate, start, total, current)
             _record(candidate.a, 0 in appended)
             _record(candidate.b, 1 in appended)
             if not is_valid(candidate, boundary):

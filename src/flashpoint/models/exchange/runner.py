@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from flashpoint.models.exchange.candidates import RoundStart
-from flashpoint.models.exchange.round import Boundary, Chooser, RoundResult, run_round
+from flashpoint.models.exchange.round import Boundary, Chooser, Policy, RoundResult, run_round
 
 
 @dataclass(frozen=True)
@@ -42,12 +42,13 @@ def run_rounds(
     rounds: int,
     chooser: Callable[[int], Chooser | None] | None = None,
     boundary: Boundary = "literal",
+    policy: Policy = "decide-parity",
 ) -> list[ExchangeRound]:
     """``rounds`` rounds from ``first``; ``chooser(round)`` may settle ties in that round."""
     history = []
     start = first
     for number in range(1, rounds + 1):
-        result = run_round(start, chooser(number) if chooser else None, boundary)
+        result = run_round(start, chooser(number) if chooser else None, boundary, policy)
         voted = RoundStart(result.voting, start.salience, start.weight, start.present)
         after = preference_update(start, result)
         history.append(ExchangeRound(number, start, result, start.outcome, voted.outcome, after))
