@@ -51,12 +51,14 @@ class Executed:
 
 @dataclass(frozen=True)
 class RoundResult:
-    """The round's voting positions ``[actor, issue]`` (0-100), its executed exchanges in order
-    and how many valid candidates it started with."""
+    """The round's voting positions ``[actor, issue]`` (0-100), its executed exchanges in order,
+    how many valid candidates it started with, and the candidates taken out at the outcome
+    cap's boundary when they came out on top (C2)."""
 
     voting: np.ndarray
     executed: list[Executed]
     candidates: int
+    rejected: list[Executed]
 
 
 def _snapshot(side: Side) -> Side:
@@ -73,6 +75,18 @@ def _snapshot(side: Side) -> Side:
     )
 
 
+def _executed(candidate: Candidate, sequence: int) -> Executed:
+    """A record of ``candidate`` as it is now (``sequence`` 0: taken out, not executed)."""
+    return Executed(
+        sequence,
+        candidate.index,
+        candidate.group,
+        candidate.gain,
+        _snapshot(candidate.a),
+        _snapshot(candidate.b),
+    )
+
+
 def _record(side: Side, append: bool) -> None:
     """C3: a recomputation replaces the last move, or adds one after the supplier executed."""
     if append or not side.history:
@@ -84,14 +98,12 @@ def _record(side: Side, append: bool) -> None:
 def is_valid(candidate: Candidate, boundary: Boundary) -> bool:
     """§4.3: a real gain; each move real, at most 100, inside the scale; the supplier's moves in
     this candidate all one way and together at most 100 (C3); and at the outcome cap's boundary
-    (C2), as ``boundary`` says: ``"literal"`` keeps the full move unless the demander's position
-    lies strictly between the outcomes before and after (§4.3 read literally: the cap would leave
-    no move), ``"drop"`` never keeps it, ``"keep"`` leaves it to a chooser."""
+    (C2), as ``boundary`` says: ``"drop"`` never keeps it; ``"literal"`` and ``"keep"`` keep it
+    for now and decide when it comes out on top (:func:`run_round`)."""
     if candidate.gain < NEGLIGIBLE:
         return False
-    if candidate.at_boundary and boundary != "keep":
-        if boundary == "drop" or candidate.passes_boundary:
-            return False
+    if candidate.at_boundary and boundary == "drop":
+        return False
     for side in (candidate.a, candidate.b):
         if not NEGLIGIBLE < abs(side.move) <= 100:
             return False
@@ -160,30 +172,29 @@ def run_round(
     heapq.heapify(heap)
     voting = start.position.copy()
     executed: list[Executed] = []
+    rejected: list[Executed] = []
     while pending:
         if choose:
             chosen, dropped = choose(_ranked(list(pending.values())))
-            for candidate in dropped:
-                del pending[candidate.index]
         else:
-            chosen = None
+            chosen, dropped = None, []
             while chosen is None:
                 _, index, stamp = heapq.heappop(heap)
                 if index in pending and version[index] == stamp:
                     chosen = pending[index]
+            if chosen.passes_boundary:
+                # §4.3 read literally: the demander's position lies strictly between the outcomes
+                # before and after, and the cap would leave no move.
+                chosen, dropped = None, [chosen]
+        for candidate in dropped:
+            # The reference takes such a candidate out only when it comes out on top, and
+            # credits its gain to both actors all the same (their "own" externality).
+            del pending[candidate.index]
+            rejected.append(_executed(candidate, 0))
         if chosen is None:
             continue
         del pending[chosen.index]
-        executed.append(
-            Executed(
-                len(executed) + 1,
-                chosen.index,
-                chosen.group,
-                chosen.gain,
-                _snapshot(chosen.a),
-                _snapshot(chosen.b),
-            )
-        )
+        executed.append(_executed(chosen, len(executed) + 1))
         touched: dict[int, set[int]] = {}  # candidate -> its sides whose supplier executed
         for side in (chosen.a, chosen.b):
             voting[side.actor, side.supply] = side.position + side.move
@@ -217,4 +228,4 @@ def run_round(
                 continue
             version[index] += 1
             heapq.heappush(heap, (-round(candidate.gain, 12), index, version[index]))
-    return RoundResult(voting, executed, counted)
+    return RoundResult(voting, executed, counted, rejected)
