@@ -12,6 +12,7 @@ import pytest
 import flashpoint
 from flashpoint.engine.arrays import ScenarioArrays
 from flashpoint.models.exchange.candidates import RoundStart, create_candidates, solve_equal_gain
+from flashpoint.models.exchange.externalities import KINDS, externalities
 from flashpoint.models.exchange.replay import key, replay
 from flashpoint.models.exchange.round import is_valid, run_round
 from flashpoint.models.exchange.runner import run_rounds
@@ -187,6 +188,27 @@ def test_the_two_policies_differ_as_the_research_notes_say():
     devlop = [i.id for i in dataset("copenhagen")[0].issues].index("DevlopC2020")
 
     def outcome(result):
-        return RoundStart(result.voting, start.salience, start.weight, start.present).outcome[devlop]
+        return RoundStart(result.voting, start.salience, start.weight, start.present).outcome[
+            devlop
+        ]
 
     assert (round(outcome(parity), 1), round(outcome(clean), 1)) == (67.0, 56.9)
+
+
+@pytest.mark.parametrize("name", list(DATASETS))
+def test_externalities_match_the_reference_in_every_round(name):
+    """§4.6 with the reference's choices replayed: every actor's own gain (as the reference
+    credits it: before the outcome caps) and inner/outer, positive/negative effects (1e-9)."""
+    actors, _ = names(name)
+    history = run_rounds(
+        dataset(name)[2], 10, lambda number: replay(recorded(name)[number]), boundary="keep"
+    )
+    reference = rows(EXCHANGE / "equal_gain" / f"{name}.equal_gain.externalities.csv")
+    assert len(reference) == 10 * len(actors)
+    tables = {entry.number: externalities(entry.start, entry.result) for entry in history}
+    for row in reference:
+        got = tables[int(row["round"])][actors.index(row["actor"])]
+        want = [float(row[kind]) for kind in KINDS]
+        np.testing.assert_allclose(
+            got, want, atol=1e-9, err_msg=f"round {row['round']} {row['actor']}"
+        )

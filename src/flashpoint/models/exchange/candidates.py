@@ -93,6 +93,7 @@ class Candidate:
     updates: dict[int, dict[int, float]] = field(default_factory=dict)
     gain: float = 0.0
     valid: bool = False
+    reported_gain: float = 0.0
     at_boundary: bool = False
     passes_boundary: bool = False
 
@@ -205,6 +206,8 @@ def solve_equal_gain(
     a.move, b.move = moves(full)
     # The outcome cap: the outcome of a supply issue may not pass the demander's position.
     candidate.at_boundary = candidate.passes_boundary = False
+    # The gain the reference reports to the two actors is this one, before the caps.
+    candidate.reported_gain = float(shift_p * (s_ap * s_bq - s_aq * s_bp) / (s_aq + s_bq))
     for side, weight in ((a, w_aq), (b, w_bp)):
         side.outcome_before = outcome_seen(candidate, side, start, total, current)
         side.outcome_after = side.outcome_before + weight * side.move / total[side.supply]

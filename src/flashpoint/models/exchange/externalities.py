@@ -5,8 +5,8 @@ on both: ``X_k = s_kp (|O_p^0 - x_kp| - |O_p^1 - x_kp|) + s_kq (|O_q^0 - x_kq| -
 with ``O^0`` and ``O^1`` the outcomes before and after the exchange's move on each issue, as
 the exchange computed them, and ``x`` the round-start positions. Positive: the outcome moved
 towards ``k``. It is "inner" when ``k`` sits in one of the exchanging pair's two quadrants of
-the issue pair, "outer" otherwise; the two exchangers get their gain as "own" (and, as in the
-reference, so do the two actors of a candidate taken out at the outcome cap's boundary).
+the issue pair, "outer" otherwise; the two exchangers get their gain as "own" (the gain before
+the outcome caps, as the reference credits it).
 """
 
 from __future__ import annotations
@@ -23,8 +23,6 @@ def externalities(start: RoundStart, result: RoundResult) -> np.ndarray:
     """``[actor, kind]``: each actor's summed effects of the round's exchanges (:data:`KINDS`)."""
     table = np.zeros((start.position.shape[0], len(KINDS)))
     right, present, x, s = start.right, start.present, start.position, start.salience
-    for rejected in result.rejected:  # the reference credits these gains too
-        table[[rejected.a.actor, rejected.b.actor], 0] += rejected.gain
     for executed in result.executed:
         a, b = executed.a, executed.b
         p, q = b.supply, a.supply
@@ -33,8 +31,8 @@ def externalities(start: RoundStart, result: RoundResult) -> np.ndarray:
             q: (a.outcome_before, a.outcome_after),
         }
         quadrants = {(right[a.actor, p], right[a.actor, q]), (right[b.actor, p], right[b.actor, q])}
-        table[a.actor, 0] += executed.gain
-        table[b.actor, 0] += executed.gain
+        table[a.actor, 0] += executed.reported_gain
+        table[b.actor, 0] += executed.reported_gain
         for k in np.flatnonzero(present[:, p] & present[:, q]):
             if k in (a.actor, b.actor):
                 continue

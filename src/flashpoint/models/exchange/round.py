@@ -39,26 +39,27 @@ Policy = Literal["decide-parity", "full-recompute"]
 
 @dataclass(frozen=True)
 class Executed:
-    """An executed exchange: the candidate as it was when executed."""
+    """An executed exchange: the candidate as it was when executed. ``gain`` ranked it;
+    ``reported_gain`` is what the reference credits each actor with (the gain before the second
+    outcome cap, which differs when that cap binds)."""
 
     sequence: int
     index: int
     group: str
     gain: float
+    reported_gain: float
     a: Side
     b: Side
 
 
 @dataclass(frozen=True)
 class RoundResult:
-    """The round's voting positions ``[actor, issue]`` (0-100), its executed exchanges in order,
-    how many valid candidates it started with, and the candidates taken out at the outcome
-    cap's boundary when they came out on top (C2)."""
+    """The round's voting positions ``[actor, issue]`` (0-100), its executed exchanges in order
+    and how many valid candidates it started with."""
 
     voting: np.ndarray
     executed: list[Executed]
     candidates: int
-    rejected: list[Executed]
 
 
 def _snapshot(side: Side) -> Side:
@@ -76,12 +77,13 @@ def _snapshot(side: Side) -> Side:
 
 
 def _executed(candidate: Candidate, sequence: int) -> Executed:
-    """A record of ``candidate`` as it is now (``sequence`` 0: taken out, not executed)."""
+    """A record of ``candidate`` as executed, ``sequence``-th in its round."""
     return Executed(
         sequence,
         candidate.index,
         candidate.group,
         candidate.gain,
+        candidate.reported_gain,
         _snapshot(candidate.a),
         _snapshot(candidate.b),
     )
@@ -172,7 +174,6 @@ def run_round(
     heapq.heapify(heap)
     voting = start.position.copy()
     executed: list[Executed] = []
-    rejected: list[Executed] = []
     while pending:
         if choose:
             chosen, dropped = choose(_ranked(list(pending.values())))
@@ -186,11 +187,8 @@ def run_round(
                 # §4.3 read literally: the demander's position lies strictly between the outcomes
                 # before and after, and the cap would leave no move.
                 chosen, dropped = None, [chosen]
-        for candidate in dropped:
-            # The reference takes such a candidate out only when it comes out on top, and
-            # credits its gain to both actors all the same (their "own" externality).
+        for candidate in dropped:  # the reference takes it out only when it comes out on top
             del pending[candidate.index]
-            rejected.append(_executed(candidate, 0))
         if chosen is None:
             continue
         del pending[chosen.index]
@@ -228,4 +226,4 @@ def run_round(
                 continue
             version[index] += 1
             heapq.heappush(heap, (-round(candidate.gain, 12), index, version[index]))
-    return RoundResult(voting, executed, counted, rejected)
+    return RoundResult(voting, executed, counted)
