@@ -100,18 +100,43 @@ def rounds_tables(forecast: Forecast, model: str, trace: bool) -> list[Table]:
     result = forecast[model]
     scenario = forecast.scenario
     outcome = result.trajectory.outcome[:, 0]
-    table = Table(title="Voting outcome after each round", title_justify="left")
-    table.add_column("Round", justify="right")
-    table.add_column("Trades", justify="right")
-    for issue in scenario.issues:
-        table.add_column(Text(issue.label), justify="right")
     rounds = _rounds(result)
-    for number in range(len(rounds) + 1):
-        trades = str(len(rounds[number - 1].result.executed)) if number else "(input)"
-        cells = [precise(outcome[number, i], item) for i, item in enumerate(scenario.issues)]
-        table.add_row(str(number), trades, *cells)
+    last = len(rounds)
+    table = Table(
+        title="Voting outcome (the weighted mean of the voting positions)",
+        title_justify="left",
+        caption=Text(
+            f"Trades executed per round: {', '.join(str(len(r.result.executed)) for r in rounds)}."
+            + ("" if trace else " --trace lists every round and every trade; --json has all of it.")
+        ),
+        caption_justify="left",
+    )
+    table.add_column("Issue (scale)")
+    table.add_column("Stated", justify="right")
+    table.add_column("Round 1", justify="right")
+    table.add_column(f"Round {last}", justify="right")
+    table.add_column("Lowest-highest", justify="right")
+    for i, item in enumerate(scenario.issues):
+        series = outcome[1:, i] if last else outcome[:1, i]
+        table.add_row(
+            Text(f"{item.label} ({item.min:g} to {item.max:g})"),
+            precise(outcome[0, i], item),
+            precise(outcome[min(1, last), i], item),
+            precise(outcome[last, i], item),
+            f"{precise(series.min(), item)}-{precise(series.max(), item)}",
+        )
     tables = [table]
     if trace:
+        every = Table(title="Voting outcome by round", title_justify="left")
+        every.add_column("Round", justify="right")
+        for item in scenario.issues:
+            every.add_column(Text(item.id), justify="right")
+        for number in range(last + 1):
+            every.add_row(
+                str(number),
+                *(precise(outcome[number, i], item) for i, item in enumerate(scenario.issues)),
+            )
+        tables.append(every)
         trades = Table(title="Trades, in the order executed", title_justify="left")
         trades.add_column("Round", justify="right")
         trades.add_column("#", justify="right")

@@ -12,6 +12,8 @@ and the next round starts (``exchange.md`` §4; the modules cite their sections)
 - :mod:`.candidates`: the candidates of a round and their equal-gain solution (§4.1-4.3);
 - :mod:`.round`: executing them with the reference's bookkeeping (§4.4-4.5, C1-C5);
 - :mod:`.runner`: rounds and preference updates (§4.7);
+- :mod:`.randomized`: random variation of the exchange rates (§4.8);
+- :mod:`.externalities`: what the exchanges do to the other actors (§4.6);
 - :mod:`.replay`: settling the reference's undecidable choices in parity tests (C1, C2).
 
 References
@@ -44,6 +46,12 @@ class ExchangeOptions(BaseModel):
         description="decide-parity: the reference's within-round bookkeeping (exchange.md §4.5);"
         " full-recompute: every candidate worked out again after each exchange.",
     )
+    p: float = Field(
+        0.0,
+        ge=0.0,
+        le=1.0,
+        description="Random variation of the exchange rates (0: equal gain; exchange.md §4.8).",
+    )
     rounds: int = Field(10, ge=0, le=100, description="Number of rounds.")
 
 
@@ -52,7 +60,7 @@ def run(arrays: ScenarioArrays, options: ExchangeOptions, rng: np.random.Generat
 
     The trajectory's positions are each round's voting positions and its outcome each round's
     voting outcome (round 0: the stated positions and their weighted mean); ``events`` holds,
-    per draw, the list of :class:`ExchangeRound`.
+    per draw, the list of :class:`ExchangeRound`. With ``p > 0`` the draws use ``rng`` in turn.
     """
     draws = arrays.n_draws
     lower, span = arrays.lower, arrays.upper - arrays.lower
@@ -68,7 +76,9 @@ def run(arrays: ScenarioArrays, options: ExchangeOptions, rng: np.random.Generat
         scaled = np.where(present, (arrays.position[d] - lower) / span * 100, 0.0)
         first = RoundStart(scaled, arrays.salience[d], arrays.weight[d], present)
         boundary = "literal" if options.policy == "decide-parity" else "drop"
-        history = run_rounds(first, options.rounds, boundary=boundary, policy=options.policy)
+        history = run_rounds(
+            first, options.rounds, boundary=boundary, policy=options.policy, p=options.p, rng=rng
+        )
         positions[0, d] = arrays.position[d]
         outcome[0, d] = back(first.outcome)
         for entry in history:
@@ -88,6 +98,7 @@ SPEC = ModelSpec(
     run=run,
     options=ExchangeOptions,
     iterative=True,
+    stochastic=True,
     joint_issues=True,
     references=(
         "Stokman & Van Oosten (1994), The exchange of voting positions, in European Community "

@@ -178,15 +178,41 @@ def solve_equal_gain(
     a, b, p, q = candidate.a, candidate.b, candidate.p, candidate.q
     s, w = start.salience, start.weight
     s_ap, s_aq, s_bp, s_bq = s[a.actor, p], s[a.actor, q], s[b.actor, p], s[b.actor, q]
-    w_aq, w_bp = w[a.actor, q], w[b.actor, p]
-    if min(s_aq + s_bq, s_ap + s_bp, w_aq, w_bp) <= 0:
+    if min(s_aq + s_bq, s_ap + s_bp, w[a.actor, q], w[b.actor, p]) <= 0:
         # A supplier of no weight cannot move an outcome (and a zero salience sum no exchange
         # rate): no exchange, where the reference divides by zero.
-        a.move = b.move = candidate.gain = 0.0
+        a.move = b.move = candidate.gain = candidate.reported_gain = 0.0
         candidate.at_boundary = candidate.passes_boundary = False
         return
     kappa = (s_ap + s_bp) / (s_aq + s_bq)
+    factor = (s_ap * s_bq - s_aq * s_bp) / (s_aq + s_bq)
+    shift_p, uncapped = solve_shifts(candidate, start, total, current, 0.0, kappa, a_first=False)
+    # The gain the reference credits to the two actors is the one before the caps.
+    candidate.reported_gain = float(uncapped * factor)
+    candidate.gain = float(shift_p * factor)
+
+
+def solve_shifts(
+    candidate: Candidate,
+    start: RoundStart,
+    total: np.ndarray,
+    current: np.ndarray | None,
+    offset: float,
+    rate: float,
+    a_first: bool,
+) -> tuple[float, float]:
+    """The outcome shifts of a candidate linked by ``Δq = offset + rate Δp`` (§4.3: equal gain is
+    ``offset = 0, rate = κ``; §4.8 gives the others), as large as the partners' positions allow,
+    then capped at the demanders' positions; sets the moves and outcome checks of both sides.
+
+    One supplier moves all the way first (``a`` if ``a_first``, else ``b``); if the other would
+    then pass its partner, the other moves all the way instead. Returns ``Δp`` after and before
+    the caps.
+    """
+    a, b, p, q = candidate.a, candidate.b, candidate.p, candidate.q
+    w_aq, w_bp = start.weight[a.actor, q], start.weight[b.actor, p]
     room_a, room_b = a.target - a.position, b.target - b.position
+    max_p, max_q = w_bp * abs(room_b) / total[p], w_aq * abs(room_a) / total[q]
 
     def moves(full: Side | None = None) -> tuple[float, float]:
         """The two moves from the shifts; a side that moves all the way moves exactly its room."""
@@ -195,19 +221,22 @@ def solve_equal_gain(
             float(room_b if full is b else np.sign(room_b) * shift_p * total[p] / w_bp),
         )
 
-    # First b moves all the way; if a would then pass b, a moves all the way instead.
-    shift_p = w_bp * abs(room_b) / total[p]
-    shift_q = kappa * shift_p
-    full = b
-    if shift_q * total[q] / w_aq > abs(room_a):
-        shift_q = w_aq * abs(room_a) / total[q]
-        shift_p = shift_q / kappa
-        full = a
+    if a_first:
+        shift_q, full = max_q, a
+        shift_p = (shift_q - offset) / rate
+        if shift_p * total[p] / w_bp > abs(room_b):
+            shift_p, full = max_p, b
+            shift_q = offset + rate * shift_p
+    else:
+        shift_p, full = max_p, b
+        shift_q = offset + rate * shift_p
+        if shift_q * total[q] / w_aq > abs(room_a):
+            shift_q, full = max_q, a
+            shift_p = (shift_q - offset) / rate
     a.move, b.move = moves(full)
+    uncapped = shift_p
     # The outcome cap: the outcome of a supply issue may not pass the demander's position.
     candidate.at_boundary = candidate.passes_boundary = False
-    # The gain the reference reports to the two actors is this one, before the caps.
-    candidate.reported_gain = float(shift_p * (s_ap * s_bq - s_aq * s_bp) / (s_aq + s_bq))
     for side, weight in ((a, w_aq), (b, w_bp)):
         side.outcome_before = outcome_seen(candidate, side, start, total, current)
         side.outcome_after = side.outcome_before + weight * side.move / total[side.supply]
@@ -221,10 +250,10 @@ def solve_equal_gain(
         elif low < side.target < high:
             if side is a:
                 shift_q = abs(side.target - side.outcome_before)
-                shift_p = shift_q / kappa
+                shift_p = (shift_q - offset) / rate
             else:
                 shift_p = abs(side.target - side.outcome_before)
-                shift_q = kappa * shift_p
+                shift_q = offset + rate * shift_p
             a.move, b.move = moves()
             side.outcome_after = side.outcome_before + weight * side.move / total[side.supply]
-    candidate.gain = float(shift_p * (s_ap * s_bq - s_aq * s_bp) / (s_aq + s_bq))
+    return float(shift_p), float(uncapped)

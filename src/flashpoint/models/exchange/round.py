@@ -26,6 +26,7 @@ from flashpoint.models.exchange.candidates import (
     create_candidates,
     solve_equal_gain,
 )
+from flashpoint.models.exchange.randomized import perturb
 
 # Rounding allowed on the bounds of a position (0-100) and of a move history's sum.
 _SLACK = 1e-9
@@ -143,6 +144,8 @@ def run_round(
     choose: Chooser | None = None,
     boundary: Boundary = "literal",
     policy: Policy = "decide-parity",
+    p: float = 0.0,
+    rng: np.random.Generator | None = None,
 ) -> RoundResult:
     """Execute exchanges until no valid candidate remains.
 
@@ -155,9 +158,15 @@ def run_round(
     best is kept on a heap (entries of recomputed or removed candidates are skipped).
     """
     total = start.total
+
+    def work_out(candidate: Candidate, current: np.ndarray | None = None) -> None:
+        solve_equal_gain(candidate, start, total, current)
+        if p > 0:
+            perturb(candidate, start, total, current, p, rng or np.random.default_rng(0))
+
     pending: dict[int, Candidate] = {}
     for candidate in create_candidates(start):
-        solve_equal_gain(candidate, start, total)
+        work_out(candidate)
         _record(candidate.a, False)
         _record(candidate.b, False)
         if is_valid(candidate, boundary):
@@ -218,7 +227,7 @@ def run_round(
                     side.history.clear()
         for index, appended in touched.items():
             candidate = pending[index]
-            solve_equal_gain(candidate, start, total, current)
+            work_out(candidate, current)
             _record(candidate.a, 0 in appended)
             _record(candidate.b, 1 in appended)
             if not is_valid(candidate, boundary):

@@ -43,12 +43,15 @@ def run_rounds(
     chooser: Callable[[int], Chooser | None] | None = None,
     boundary: Boundary = "literal",
     policy: Policy = "decide-parity",
+    p: float = 0.0,
+    rng: np.random.Generator | None = None,
 ) -> list[ExchangeRound]:
-    """``rounds`` rounds from ``first``; ``chooser(round)`` may settle ties in that round."""
+    """``rounds`` rounds from ``first``; ``chooser(round)`` may settle ties in that round; ``p``
+    and ``rng`` vary the exchange rates at random (:mod:`.randomized`)."""
     history = []
     start = first
     for number in range(1, rounds + 1):
-        result = run_round(start, chooser(number) if chooser else None, boundary, policy)
+        result = run_round(start, chooser(number) if chooser else None, boundary, policy, p, rng)
         voted = RoundStart(result.voting, start.salience, start.weight, start.present)
         after = preference_update(start, result)
         history.append(ExchangeRound(number, start, result, start.outcome, voted.outcome, after))
