@@ -76,7 +76,10 @@ def test_forecast_of_a_file(tmp_path):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["forecast", "-m", "bdm"], "unknown model 'bdm' (models: compromise, median, nash, eum)"),
+        (
+            ["forecast", "-m", "bdm"],
+            "unknown model 'bdm' (models: compromise, median, nash, eum, exchange)",
+        ),
         (
             ["forecast", "--shock", "invasion"],
             "no shock 'invasion' in scenario korea-2018 (shocks: us_maximum_pressure,",

@@ -149,3 +149,67 @@ def test_explain_an_actor_absent_from_the_issue_exits_1(tmp_path):
     assert result.exit_code == 1
     assert "takes no part" in result.output
     assert run("explain", str(scenario), "y").exit_code == 0
+
+
+def test_run_exchange_lists_the_trades_in_words():
+    result = run("run", "exchange", "korea-2018", "--rounds", "2", "--trace")
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.replace("│", " ").split())
+    assert "Exchange (Stokman) on Korean Peninsula" in text and "at most 2 rounds" in text
+    assert "Voting outcome (the weighted mean of the voting positions)" in text
+    assert "United States moves 60.0 on Security guarantee towards North Korea;" in text
+    assert "Trades executed per round: 17," in text
+
+
+def test_run_exchange_json_has_outcomes_by_round_and_every_exchange():
+    result = run("run", "exchange", "copenhagen-2009", "--rounds", "1", "--json")
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.output)
+    assert document["model"] == "exchange" and document["rounds"] == 1
+    assert document["options"] == {"policy": "decide-parity", "p": 0.0, "rounds": 1}
+    assert len(document["exchanges"]) == 48
+    first = document["exchanges"][0]
+    assert first["round"] == 1 and first["sequence"] == 1 and len(first["sides"]) == 2
+    assert {"actor", "supplies", "demands", "from", "move", "to", "towards"} == set(
+        first["sides"][0]
+    )
+    devlop = document["issues"]["DevlopC2020"]["voting_outcome"]
+    assert round(devlop[0], 1) == 58.1 and round(devlop[1], 1) == 67.0
+
+
+def test_run_exchange_policy_and_p():
+    parity = json.loads(run("run", "exchange", "copenhagen-2009", "--rounds", "1", "--json").output)
+    clean = run(
+        "run",
+        "exchange",
+        "copenhagen-2009",
+        "--rounds",
+        "1",
+        "--policy",
+        "full-recompute",
+        "--json",
+    )
+    assert len(json.loads(clean.output)["exchanges"]) == 97 != len(parity["exchanges"])
+    varied = run("run", "exchange", "copenhagen-2009", "--rounds", "1", "--p", "1", "--json")
+    assert json.loads(varied.output)["options"]["p"] == 1.0
+    bad = run("run", "exchange", "copenhagen-2009", "--policy", "nope")
+    message = " ".join(bad.output.replace("│", " ").split())
+    assert bad.exit_code == 2 and "'decide-parity' or 'full-recompute'" in message
+
+
+def test_explain_lists_an_actors_trades():
+    result = run(
+        "explain",
+        "korea-2018",
+        "North Korea",
+        "-m",
+        "exchange",
+        "-i",
+        "denuclearization",
+        "--rounds",
+        "1",
+    )
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.replace("│", " ").split())
+    assert "North Korea's trades on Denuclearization" in text
+    assert "North Korea moves 35.6 on Denuclearization towards United States" in text

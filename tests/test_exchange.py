@@ -11,11 +11,13 @@ import pytest
 
 import flashpoint
 from flashpoint.engine.arrays import ScenarioArrays
+from flashpoint.models import MODELS
 from flashpoint.models.exchange.candidates import RoundStart, create_candidates, solve_equal_gain
 from flashpoint.models.exchange.externalities import KINDS, externalities
 from flashpoint.models.exchange.replay import key, replay
 from flashpoint.models.exchange.round import is_valid, run_round
 from flashpoint.models.exchange.runner import run_rounds
+from flashpoint.report.exchange import trade_text
 
 from .conftest import DATA
 
@@ -212,3 +214,65 @@ def test_externalities_match_the_reference_in_every_round(name):
         np.testing.assert_allclose(
             got, want, atol=1e-9, err_msg=f"round {row['round']} {row['actor']}"
         )
+
+
+def test_korea_shows_reciprocal_trades_between_north_korea_and_the_united_states():
+    """The article's muddle-through: North Korea concedes on denuclearization, the United States
+    on the security guarantee, each to gain on what it cares about more."""
+    result = flashpoint.forecast("korea-2018", ["exchange"])
+    rounds = result["exchange"].trajectory.events[0]
+    scenario = result.scenario
+    actors = [a.id for a in scenario.actors]
+    issues = [i.id for i in scenario.issues]
+    north, usa = actors.index("north_korea"), actors.index("united_states")
+    trades = {
+        frozenset({(e.a.actor, issues[e.a.supply]), (e.b.actor, issues[e.b.supply])})
+        for e in rounds[0].result.executed
+    }
+    assert frozenset({(north, "denuclearization"), (usa, "security_guarantee")}) in trades
+    text = [trade_text(scenario, e) for e in rounds[0].result.executed]
+    assert (
+        "United States moves 60.0 on Security guarantee towards North Korea; North Korea moves "
+        "35.6 on Denuclearization towards United States; gain 3.52 each"
+    ) in text
+
+
+def test_same_seed_same_randomized_run_and_different_seeds_differ():
+    arrays = ScenarioArrays.from_scenario(dataset("copenhagen")[0])
+    spec = MODELS["exchange"]
+    first = spec(arrays, {"p": 1, "rounds": 3}, np.random.default_rng(5)).outcome
+    again = spec(arrays, {"p": 1, "rounds": 3}, np.random.default_rng(5)).outcome
+    other = spec(arrays, {"p": 1, "rounds": 3}, np.random.default_rng(6)).outcome
+    np.testing.assert_array_equal(first, again)
+    assert not np.array_equal(first, other)
+    plain = spec(arrays, {"rounds": 3}, np.random.default_rng(5)).outcome
+    assert np.array_equal(
+        plain, spec(arrays, {"p": 0, "rounds": 3}, np.random.default_rng(9)).outcome
+    )
+
+
+@pytest.mark.parametrize("p", [0.5, 1.0])
+@pytest.mark.parametrize("name", ["sample_data", "copenhagen"])
+def test_randomized_rates_agree_with_the_reference_by_distribution(name, p):
+    """§4.8: over 10 repetitions each, the mean round-10 voting outcome of every issue lies
+    within three standard deviations of the reference's mean (sd: the larger of the two runs',
+    at least half a point of the scale); never compared number by number."""
+    tag = {0.5: "randomized_p0.5", 1.0: "randomized_p1"}[p]
+    reference = [
+        r for r in rows(EXCHANGE / "randomized" / f"{name}.{tag}.issues.csv") if r["round"] == "10"
+    ]
+    arrays = dataset(name)[1]
+    start = dataset(name)[2]
+    ours = np.array(
+        [
+            run_rounds(start, 10, p=p, rng=np.random.default_rng(k))[-1].voting_outcome
+            for k in range(10)
+        ]
+    )
+    for d, issue in enumerate(names(name)[1]):
+        theirs = np.array([float(r["nbs_voting"]) for r in reference if r["issue"] == issue])
+        mine = np.array([to_scale(arrays, d, v) for v in ours[:, d]])
+        spread = max(
+            theirs.std(ddof=1), mine.std(ddof=1), 0.005 * (arrays.upper[d] - arrays.lower[d])
+        )
+        assert abs(mine.mean() - theirs.mean()) <= 3 * spread, issue

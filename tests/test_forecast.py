@@ -51,7 +51,7 @@ def test_first_matching_future_wins_and_unmatched_predictions_are_unclassified()
 
 def test_korea_default_forecast():
     result = flashpoint.forecast()
-    assert result.models == ["compromise", "median", "nash", "eum"]
+    assert result.models == ["compromise", "median", "nash", "eum", "exchange"]
     assert result.scenario.id == "korea-2018"
     assert result["compromise"].outcome["denuclearization"] == pytest.approx(72.7, abs=0.05)
     assert result["compromise"].future == "muddle_through"
@@ -105,7 +105,7 @@ def test_json_document_has_the_documented_shape():
     assert set(value) == {"value", "anchor"}
     assert value["anchor"] == "a written US guarantee, such as a non-aggression pact"
     assert compromise["future"] == {"id": "muddle_through", "label": "Incremental muddle-through"}
-    assert set(document["timings"]) == {"compromise", "median", "nash", "eum"}
+    assert set(document["timings"]) == {"compromise", "median", "nash", "eum", "exchange"}
 
 
 def test_same_seed_same_document_except_timings():

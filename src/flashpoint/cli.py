@@ -174,6 +174,14 @@ PresetArg = Annotated[
 RoundsArg = Annotated[
     int | None, typer.Option(help="The most rounds to run (a model of rounds; eum: 10).")
 ]
+PolicyArg = Annotated[
+    str | None,
+    typer.Option(help="exchange: decide-parity (default) or full-recompute."),
+]
+RateArg = Annotated[
+    float | None,
+    typer.Option("--p", help="exchange: random variation of exchange rates, 0 (default) to 1."),
+]
 ShockArg = Annotated[
     list[str] | None,
     typer.Option(
@@ -192,18 +200,16 @@ def _check_model(name: str) -> None:
 def _run_one(
     scenario: str,
     model: str,
-    preset: str | None,
-    rounds: int | None,
+    named: dict[str, str | int | float | None],
     option: list[str] | None,
     shock: list[str] | None,
     seed: int,
 ) -> Forecast:
-    """Run one model with the options given on the command line; usage errors exit 2."""
-    given: dict[str, str | int] = {}
-    if preset is not None:
-        given["preset"] = preset
-    if rounds is not None:
-        given["rounds"] = rounds
+    """Run one model with the options given on the command line (``named``: those with their
+    own flags, None where not given); usage errors exit 2."""
+    given: dict[str, str | int | float] = {
+        name: value for name, value in named.items() if value is not None
+    }
     for pair in option or []:
         name, equals, value = pair.partition("=")
         if not equals or not name.strip():
@@ -217,11 +223,15 @@ def _run_one(
     except UnknownShockError as error:
         raise typer.BadParameter(str(error), param_hint="--shock") from None
     except ValueError as error:
-        raise typer.BadParameter(str(error), param_hint="--preset/--rounds/--option") from None
+        raise typer.BadParameter(str(error), param_hint="the model's options") from None
 
 
 def _option_summary(options: dict[str, object]) -> str:
     shown = [f"preset {options['preset']}"] if "preset" in options else []
+    if "policy" in options:
+        shown.append(f"policy {options['policy']}")
+    if options.get("p"):
+        shown.append(f"p {options['p']}")
     if "rounds" in options:
         shown.append(f"at most {options['rounds']} rounds")
     return f" ({', '.join(shown)})" if shown else ""
@@ -234,7 +244,9 @@ def _option_summary(options: dict[str, object]) -> str:
         "  flashpoint run eum eu-emissions-1985                     the EUM, round by round\n\n"
         "  flashpoint run eum eu-emissions-1985 --trace             and every move\n\n"
         "  flashpoint run eum korea-2018 --preset literal -o status_quo_probability=1\n\n"
-        "  flashpoint run eum my-case.csv --rounds 30 --json > run.json"
+        "  flashpoint run eum my-case.csv --rounds 30 --json > run.json\n\n"
+        "  flashpoint run exchange korea-2018 --trace               who trades what with whom\n\n"
+        "  flashpoint run exchange copenhagen-2009 --policy full-recompute --p 0.5"
     ),
 )
 def run_command(
@@ -242,6 +254,8 @@ def run_command(
     scenario: ScenarioArg = DEFAULT_SCENARIO,
     preset: PresetArg = None,
     rounds: RoundsArg = None,
+    policy: PolicyArg = None,
+    p: RateArg = None,
     option: ModelOptionArg = None,
     shock: ShockArg = None,
     seed: Annotated[int, typer.Option(help="Seed of the run's random streams.")] = 0,
@@ -253,7 +267,8 @@ def run_command(
 ) -> None:
     """Run one model on a scenario and show it round by round: the median and mean, who moved."""
     _check_model(model)
-    result = _run_one(scenario, model, preset, rounds, option, shock, seed)
+    named = {"preset": preset, "rounds": rounds, "policy": policy, "p": p}
+    result = _run_one(scenario, model, named, option, shock, seed)
     presenter = PRESENTERS.get(model)
     if as_json:
         document = presenter.run_document(result, model) if presenter else result.to_dict()
@@ -281,7 +296,8 @@ def run_command(
         "Examples:\n\n"
         "  flashpoint explain eu-emissions-1985 belgium             every round, with its reasons\n\n"
         "  flashpoint explain korea-2018 'North Korea' --issue denuclearization\n\n"
-        "  flashpoint explain korea-2018 north_korea --preset literal --rounds 5"
+        "  flashpoint explain korea-2018 north_korea --preset literal --rounds 5\n\n"
+        "  flashpoint explain korea-2018 'North Korea' --model exchange   its trades"
     ),
 )
 def explain_command(
@@ -296,6 +312,8 @@ def explain_command(
     ] = None,
     preset: PresetArg = None,
     rounds: RoundsArg = None,
+    policy: PolicyArg = None,
+    p: RateArg = None,
     option: ModelOptionArg = None,
     shock: ShockArg = None,
     seed: Annotated[int, typer.Option(help="Seed of the run's random streams.")] = 0,
@@ -308,7 +326,8 @@ def explain_command(
             f"'{model}' keeps no log of rounds; models that do: {', '.join(PRESENTERS)}",
             param_hint="--model",
         )
-    result = _run_one(scenario, model, preset, rounds, option, shock, seed)
+    named = {"preset": preset, "rounds": rounds, "policy": policy, "p": p}
+    result = _run_one(scenario, model, named, option, shock, seed)
     shown = result.scenario
     wanted = actor.strip().casefold()
     index = next(
