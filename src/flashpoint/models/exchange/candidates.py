@@ -58,8 +58,9 @@ class RoundStart:
 
     @property
     def right(self) -> np.ndarray:
-        """``[actor, issue]``: right of the outcome (a tie counts as left, §4.2)."""
-        return self.position > self.outcome
+        """``[actor, issue]``: right of the outcome (a tie counts as left, §4.2; positions within
+        rounding, ``BOUNDARY``, of the outcome are ties)."""
+        return self.position > self.outcome + BOUNDARY
 
 
 @dataclass
