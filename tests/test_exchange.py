@@ -78,7 +78,7 @@ def test_round_one_candidates_match_the_reference(name):
     assert len(candidates) == len(reference)
     valid = 0
     for candidate, row in zip(candidates, reference, strict=True):
-        solve_equal_gain(candidate, start, start.total)
+        solve_equal_gain(candidate, start)
         outcome = is_valid(candidate, "literal")
         a, b = candidate.a, candidate.b
         assert (

@@ -27,6 +27,8 @@ References
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import NamedTuple
 
 import numpy as np
 
@@ -34,6 +36,17 @@ import numpy as np
 NEGLIGIBLE = 1e-10
 # An outcome this close to the demander's position has no room left to move (§4.11 C2).
 BOUNDARY = 1e-9
+
+
+class Plain(NamedTuple):
+    """A round's start as lists ``[actor][issue]`` (weights 0 where absent), the total weight
+    and the weighted sum of the positions per issue."""
+
+    position: list[list[float]]
+    salience: list[list[float]]
+    weight: list[list[float]]
+    total: list[float]
+    weighted_sum: list[float]
 
 
 @dataclass(frozen=True)
@@ -55,6 +68,19 @@ class RoundStart:
         """``O_d``: the weighted mean of the positions (§4.1)."""
         weight = np.where(self.present, self.weight, 0.0)
         return (weight * np.where(self.present, self.position, 0.0)).sum(axis=0) / self.total
+
+    @cached_property
+    def plain(self) -> Plain:
+        """The same numbers as Python lists, for the per-candidate arithmetic."""
+        weight = np.where(self.present, self.weight, 0.0)
+        position = np.where(self.present, self.position, 0.0)
+        return Plain(
+            position.tolist(),
+            self.salience.tolist(),
+            weight.tolist(),
+            self.total.tolist(),
+            (weight * position).sum(axis=0).tolist(),
+        )
 
     @property
     def right(self) -> np.ndarray:
@@ -104,6 +130,7 @@ def create_candidates(start: RoundStart) -> list[Candidate]:
     issue pairs in file order; for each, right/right with left/left actors ("ad"), then
     left/right with right/left ("bc"), actors in file order (§4.2)."""
     right, present, salience = start.right, start.present, start.salience
+    position = start.plain.position
     actors, issues = start.position.shape
     candidates: list[Candidate] = []
     for p in range(issues):
@@ -130,8 +157,8 @@ def create_candidates(start: RoundStart) -> list[Candidate]:
                                 p=p,
                                 q=q,
                                 group=name,
-                                a=Side(a, q, p, start.position[a, q], start.position[b, q]),
-                                b=Side(b, p, q, start.position[b, p], start.position[a, p]),
+                                a=Side(a, q, p, position[a][q], position[b][q]),
+                                b=Side(b, p, q, position[b][p], position[a][p]),
                             )
                         )
     return candidates
@@ -149,26 +176,35 @@ def outcome_seen(
     candidate: Candidate,
     side: Side,
     start: RoundStart,
-    total: np.ndarray,
     current: np.ndarray | None = None,
 ) -> float:
     """The outcome of ``side``'s supply issue as this candidate sees it: round-start positions,
     with its third-party updates and the supplier's current position (§4.5); or, given
     ``current`` voting positions, those."""
     issue = side.supply
+    plain = start.plain
+    weight = plain.weight
     if current is not None:
-        position = current[:, issue].copy()
-    else:
-        position = start.position[:, issue].copy()
-        for actor, value in candidate.updates.get(issue, {}).items():
-            position[actor] = value
-    position[side.actor] = side.position
-    weight = np.where(start.present[:, issue], start.weight[:, issue], 0.0)
-    return float((weight * np.where(start.present[:, issue], position, 0.0)).sum() / total[issue])
+        column = np.where(start.present[:, issue], current[:, issue], 0.0)
+        column[side.actor] = side.position
+        return float(
+            (start.weight[:, issue] * np.where(start.present[:, issue], 1.0, 0.0) * column).sum()
+            / plain.total[issue]
+        )
+    total = plain.weighted_sum[issue]
+    for actor, value in candidate.updates.get(issue, {}).items():
+        if actor != side.actor:
+            total += weight[actor][issue] * (value - plain.position[actor][issue])
+    total += weight[side.actor][issue] * (side.position - plain.position[side.actor][issue])
+    return total / plain.total[issue]
+
+
+def _sign(value: float) -> float:
+    return 1.0 if value > 0 else -1.0 if value < 0 else 0.0
 
 
 def solve_equal_gain(
-    candidate: Candidate, start: RoundStart, total: np.ndarray, current: np.ndarray | None = None
+    candidate: Candidate, start: RoundStart, current: np.ndarray | None = None
 ) -> None:
     """Sizes, gain and outcome checks of a candidate from its sides' current positions (§4.3);
     outcomes as :func:`outcome_seen` sees them.
@@ -177,9 +213,9 @@ def solve_equal_gain(
     ``gain``; validity is judged by the caller, which also keeps the move histories.
     """
     a, b, p, q = candidate.a, candidate.b, candidate.p, candidate.q
-    s, w = start.salience, start.weight
-    s_ap, s_aq, s_bp, s_bq = s[a.actor, p], s[a.actor, q], s[b.actor, p], s[b.actor, q]
-    if min(s_aq + s_bq, s_ap + s_bp, w[a.actor, q], w[b.actor, p]) <= 0:
+    s, w = start.plain.salience, start.plain.weight
+    s_ap, s_aq, s_bp, s_bq = s[a.actor][p], s[a.actor][q], s[b.actor][p], s[b.actor][q]
+    if min(s_aq + s_bq, s_ap + s_bp, w[a.actor][q], w[b.actor][p]) <= 0:
         # A supplier of no weight cannot move an outcome (and a zero salience sum no exchange
         # rate): no exchange, where the reference divides by zero.
         a.move = b.move = candidate.gain = candidate.reported_gain = 0.0
@@ -187,16 +223,15 @@ def solve_equal_gain(
         return
     kappa = (s_ap + s_bp) / (s_aq + s_bq)
     factor = (s_ap * s_bq - s_aq * s_bp) / (s_aq + s_bq)
-    shift_p, uncapped = solve_shifts(candidate, start, total, current, 0.0, kappa, a_first=False)
+    shift_p, uncapped = solve_shifts(candidate, start, current, 0.0, kappa, a_first=False)
     # The gain the reference credits to the two actors is the one before the caps.
-    candidate.reported_gain = float(uncapped * factor)
-    candidate.gain = float(shift_p * factor)
+    candidate.reported_gain = uncapped * factor
+    candidate.gain = shift_p * factor
 
 
 def solve_shifts(
     candidate: Candidate,
     start: RoundStart,
-    total: np.ndarray,
     current: np.ndarray | None,
     offset: float,
     rate: float,
@@ -211,15 +246,16 @@ def solve_shifts(
     the caps.
     """
     a, b, p, q = candidate.a, candidate.b, candidate.p, candidate.q
-    w_aq, w_bp = start.weight[a.actor, q], start.weight[b.actor, p]
+    w_aq, w_bp = start.plain.weight[a.actor][q], start.plain.weight[b.actor][p]
+    total = start.plain.total
     room_a, room_b = a.target - a.position, b.target - b.position
     max_p, max_q = w_bp * abs(room_b) / total[p], w_aq * abs(room_a) / total[q]
 
     def moves(full: Side | None = None) -> tuple[float, float]:
         """The two moves from the shifts; a side that moves all the way moves exactly its room."""
         return (
-            float(room_a if full is a else np.sign(room_a) * shift_q * total[q] / w_aq),
-            float(room_b if full is b else np.sign(room_b) * shift_p * total[p] / w_bp),
+            room_a if full is a else _sign(room_a) * shift_q * total[q] / w_aq,
+            room_b if full is b else _sign(room_b) * shift_p * total[p] / w_bp,
         )
 
     if a_first:
@@ -239,7 +275,7 @@ def solve_shifts(
     # The outcome cap: the outcome of a supply issue may not pass the demander's position.
     candidate.at_boundary = candidate.passes_boundary = False
     for side, weight in ((a, w_aq), (b, w_bp)):
-        side.outcome_before = outcome_seen(candidate, side, start, total, current)
+        side.outcome_before = outcome_seen(candidate, side, start, current)
         side.outcome_after = side.outcome_before + weight * side.move / total[side.supply]
         low, high = sorted((side.outcome_before, side.outcome_after))
         # C2: the outcome already at the demander's position (to rounding): the reference
@@ -257,4 +293,4 @@ def solve_shifts(
                 shift_q = offset + rate * shift_p
             a.move, b.move = moves()
             side.outcome_after = side.outcome_before + weight * side.move / total[side.supply]
-    return float(shift_p), float(uncapped)
+    return shift_p, uncapped

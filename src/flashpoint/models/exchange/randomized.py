@@ -33,22 +33,21 @@ from flashpoint.models.exchange.candidates import Candidate, RoundStart, solve_s
 def perturb(
     candidate: Candidate,
     start: RoundStart,
-    total: np.ndarray,
     current: np.ndarray | None,
     p: float,
     rng: np.random.Generator,
 ) -> None:
     """Re-solve a candidate's moves for a randomly varied exchange rate (module docstring)."""
     a, b = candidate.a, candidate.b
-    s = start.salience
-    s_ap, s_aq = s[a.actor, candidate.p], s[a.actor, candidate.q]
-    s_bp, s_bq = s[b.actor, candidate.p], s[b.actor, candidate.q]
+    s = start.plain.salience
+    s_ap, s_aq = s[a.actor][candidate.p], s[a.actor][candidate.q]
+    s_bp, s_bq = s[b.actor][candidate.p], s[b.actor][candidate.q]
     u, v, z = rng.random(3)
     if min(s_ap, s_aq, s_bp, s_bq) <= 0 or candidate.gain <= 0:
         return
-    w = start.weight
-    max_p = w[b.actor, candidate.p] * abs(b.target - b.position) / total[candidate.p]
-    max_q = w[a.actor, candidate.q] * abs(a.target - a.position) / total[candidate.q]
+    w, total = start.plain.weight, start.plain.total
+    max_p = w[b.actor][candidate.p] * abs(b.target - b.position) / total[candidate.p]
+    max_q = w[a.actor][candidate.q] * abs(a.target - a.position) / total[candidate.q]
     focal_a = u < 0.5
     if focal_a:
         best = min(max_p, max_q * s_bq / s_bp) * (s_ap - s_aq * s_bp / s_bq)
@@ -57,6 +56,6 @@ def perturb(
     gain = candidate.gain
     target = gain + p * z * (best - gain) if v < 0.5 else gain * (1.0 - p * z)
     if focal_a:  # G_a = s_ap Δp - s_aq Δq
-        solve_shifts(candidate, start, total, current, -target / s_aq, s_ap / s_aq, a_first=True)
+        solve_shifts(candidate, start, current, -target / s_aq, s_ap / s_aq, a_first=True)
     else:  # G_b = s_bq Δq - s_bp Δp
-        solve_shifts(candidate, start, total, current, target / s_bq, s_bp / s_bq, a_first=False)
+        solve_shifts(candidate, start, current, target / s_bq, s_bp / s_bq, a_first=False)

@@ -157,12 +157,11 @@ def run_round(
     supplies or demands that issue, so an exchange touches only the candidates it affects; the
     best is kept on a heap (entries of recomputed or removed candidates are skipped).
     """
-    total = start.total
 
     def work_out(candidate: Candidate, current: np.ndarray | None = None) -> None:
-        solve_equal_gain(candidate, start, total, current)
+        solve_equal_gain(candidate, start, current)
         if p > 0:
-            perturb(candidate, start, total, current, p, rng or np.random.default_rng(0))
+            perturb(candidate, start, current, p, rng or np.random.default_rng(0))
 
     pending: dict[int, Candidate] = {}
     for candidate in create_candidates(start):
@@ -223,7 +222,7 @@ def run_round(
             touched = {index: set() for index in pending}
             for candidate in pending.values():
                 for side in (candidate.a, candidate.b):
-                    side.position = voting[side.actor, side.supply]
+                    side.position = float(voting[side.actor, side.supply])
                     side.history.clear()
         for index, appended in touched.items():
             candidate = pending[index]
