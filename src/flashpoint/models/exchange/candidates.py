@@ -176,21 +176,16 @@ def outcome_seen(
     candidate: Candidate,
     side: Side,
     start: RoundStart,
-    current: np.ndarray | None = None,
+    current: list[float] | None = None,
 ) -> float:
     """The outcome of ``side``'s supply issue as this candidate sees it: round-start positions,
-    with its third-party updates and the supplier's current position (§4.5); or, given
-    ``current`` voting positions, those."""
+    with its third-party updates and the supplier's current position (§4.5); or the
+    ``current`` outcomes of every issue (from everyone's current voting positions)."""
     issue = side.supply
+    if current is not None:
+        return current[issue]
     plain = start.plain
     weight = plain.weight
-    if current is not None:
-        column = np.where(start.present[:, issue], current[:, issue], 0.0)
-        column[side.actor] = side.position
-        return float(
-            (start.weight[:, issue] * np.where(start.present[:, issue], 1.0, 0.0) * column).sum()
-            / plain.total[issue]
-        )
     total = plain.weighted_sum[issue]
     for actor, value in candidate.updates.get(issue, {}).items():
         if actor != side.actor:
@@ -204,7 +199,7 @@ def _sign(value: float) -> float:
 
 
 def solve_equal_gain(
-    candidate: Candidate, start: RoundStart, current: np.ndarray | None = None
+    candidate: Candidate, start: RoundStart, current: list[float] | None = None
 ) -> None:
     """Sizes, gain and outcome checks of a candidate from its sides' current positions (§4.3);
     outcomes as :func:`outcome_seen` sees them.
@@ -232,7 +227,7 @@ def solve_equal_gain(
 def solve_shifts(
     candidate: Candidate,
     start: RoundStart,
-    current: np.ndarray | None,
+    current: list[float] | None,
     offset: float,
     rate: float,
     a_first: bool,

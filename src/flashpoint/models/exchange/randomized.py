@@ -33,7 +33,7 @@ from flashpoint.models.exchange.candidates import Candidate, RoundStart, solve_s
 def perturb(
     candidate: Candidate,
     start: RoundStart,
-    current: np.ndarray | None,
+    current: list[float] | None,
     p: float,
     rng: np.random.Generator,
 ) -> None:

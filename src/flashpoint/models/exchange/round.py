@@ -158,7 +158,7 @@ def run_round(
     best is kept on a heap (entries of recomputed or removed candidates are skipped).
     """
 
-    def work_out(candidate: Candidate, current: np.ndarray | None = None) -> None:
+    def work_out(candidate: Candidate, current: list[float] | None = None) -> None:
         solve_equal_gain(candidate, start, current)
         if p > 0:
             perturb(candidate, start, current, p, rng or np.random.default_rng(0))
@@ -218,7 +218,9 @@ def run_round(
         if policy == "full-recompute":
             # Every candidate afresh from the current voting positions, with no move history:
             # a supplier is held back only by its partner's position.
-            current = voting
+            current = RoundStart(
+                voting, start.salience, start.weight, start.present
+            ).outcome.tolist()
             touched = {index: set() for index in pending}
             for candidate in pending.values():
                 for side in (candidate.a, candidate.b):
