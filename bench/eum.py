@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 from baseline_models import jittered  # bench/ is on the path when this file is run
+from timing import best_of
 
 import flashpoint
 from flashpoint.engine.arrays import ScenarioArrays
@@ -71,17 +72,6 @@ def reference_instance(name: str) -> ScenarioArrays:
     return one_issue(*zip(*rows, strict=True))
 
 
-def best_of(function, repeat: int) -> float:
-    """Best wall time in seconds, after one untimed warm-up run."""
-    function()
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - started)
-    return min(times)
-
-
 def show(label: str, seconds: float) -> None:
     value = f"{seconds * 1000:9.1f} ms" if seconds < 1 else f"{seconds:9.2f} s "
     print(f"{label:<46} {value}")
@@ -116,22 +106,24 @@ def main(quick: bool) -> None:
     for name in ("random_n10", "random_n20", "random_n40", "random_n80"):
         arrays = reference_instance(name)
         for preset, chosen in options.items():
-            seconds = best_of(lambda a=arrays, o=chosen: eum.run(a, o, None), 50)
+            seconds = best_of(lambda a=arrays, o=chosen: eum.run(a, o, None), 50, warm_up=True)
             show(f"{name}.input.csv, {preset}, 10 rounds", seconds)
     for n in (160,) if quick else (160, 320, 640):
         arrays = random_instance(n)  # made as random_n10 ... random_n80 are
         repeat = 5 if n <= 320 else 1
-        seconds = best_of(lambda a=arrays: eum.run(a, options["scholz"], None), repeat)
+        seconds = best_of(
+            lambda a=arrays: eum.run(a, options["scholz"], None), repeat, warm_up=True
+        )
         show(f"random n = {n}, scholz, 10 rounds", seconds)
     for draws in (1_000, 10_000):
         arrays = eu_draws(draws)
         for preset, chosen in options.items():
-            seconds = best_of(lambda a=arrays, o=chosen: eum.run(a, o, None), 3)
+            seconds = best_of(lambda a=arrays, o=chosen: eum.run(a, o, None), 3, warm_up=True)
             show(f"EU emissions, {draws:,} draws, {preset}, 10 rounds", seconds)
     korea = flashpoint.load_scenario("korea-2018")
     for draws in (1, 10_000):
         arrays = jittered(korea, draws)
-        seconds = best_of(lambda a=arrays: eum.run(a, eum.EUMOptions(), None), 3)
+        seconds = best_of(lambda a=arrays: eum.run(a, eum.EUMOptions(), None), 3, warm_up=True)
         show(f"korea-2018 (7 actors, 6 issues), {draws:,} draws", seconds)
     if not quick:
         arrays = random_instance(1000)

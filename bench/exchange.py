@@ -8,23 +8,15 @@ Prints one line per measurement: wall time, the best of a few repetitions for sh
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
+
+from timing import best_of  # bench/ is on the path when this file is run
 
 import flashpoint
 from flashpoint.engine.arrays import ScenarioArrays
 from flashpoint.models import MODELS
 
 DATA = Path(__file__).parent.parent / "tests" / "data" / "exchange"
-
-
-def best_of(function, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - started)
-    return min(times)
 
 
 def main(quick: bool) -> None:

@@ -13,12 +13,10 @@ import numpy as np
 from rich.table import Table
 from rich.text import Text
 
-from flashpoint import __version__
 from flashpoint.analysis.forecast import Forecast, ModelResult
 from flashpoint.models.eum import CAPITULATION, COMPROMISE, CONFRONTATION, MOVES, EUMLog
+from flashpoint.report.run_document import run_header
 from flashpoint.report.terminal import precise
-
-RUN_SCHEMA = "flashpoint.run/1"
 
 
 def _log(result: ModelResult) -> EUMLog:
@@ -78,17 +76,7 @@ def run_document(forecast: Forecast, model: str) -> dict[str, Any]:
             },
         }
     return {
-        "schema": RUN_SCHEMA,
-        "flashpoint_version": __version__,
-        "model": model,
-        "label": result.label,
-        "options": result.options,
-        "scenario": {"id": scenario.id, "title": scenario.title, "source": forecast.source},
-        "shocks": list(forecast.shocks),
-        "seed": forecast.seed,
-        "rounds": result.rounds - 1,
-        "forecast": result.outcome,
-        "future": result.future,
+        **run_header(forecast, model, result.rounds - 1),
         "issues": issues,
     }
 

@@ -13,11 +13,11 @@ from typing import Any
 from rich.table import Table
 from rich.text import Text
 
-from flashpoint import __version__
 from flashpoint.analysis.forecast import Forecast, ModelResult
 from flashpoint.models.exchange.candidates import Side
 from flashpoint.models.exchange.round import Executed
 from flashpoint.models.exchange.runner import ExchangeRound
+from flashpoint.report.run_document import run_header
 from flashpoint.report.terminal import precise
 from flashpoint.scenario.schema import Scenario
 
@@ -63,17 +63,7 @@ def run_document(forecast: Forecast, model: str) -> dict[str, Any]:
     rounds = _rounds(result)
     outcome = result.trajectory.outcome[:, 0]
     return {
-        "schema": "flashpoint.run/1",
-        "flashpoint_version": __version__,
-        "model": model,
-        "label": result.label,
-        "options": result.options,
-        "scenario": {"id": scenario.id, "title": scenario.title, "source": forecast.source},
-        "shocks": list(forecast.shocks),
-        "seed": forecast.seed,
-        "rounds": len(rounds),
-        "forecast": result.outcome,
-        "future": result.future,
+        **run_header(forecast, model, len(rounds)),
         "issues": {
             issue.id: {
                 "start_outcome": [_on_scale(scenario, i, r.start_outcome[i]) for r in rounds],
