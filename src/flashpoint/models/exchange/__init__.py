@@ -75,7 +75,7 @@ def run(arrays: ScenarioArrays, options: ExchangeOptions, rng: np.random.Generat
     for d in range(draws):
         scaled = np.where(present, (arrays.position[d] - lower) / span * 100, 0.0)
         first = RoundStart(scaled, arrays.salience[d], arrays.weight[d], present)
-        boundary = "literal" if options.policy == "decide-parity" else "drop"
+        boundary = "keep" if options.policy == "decide-parity" else "drop"
         history = run_rounds(
             first, options.rounds, boundary=boundary, policy=options.policy, p=options.p, rng=rng
         )

@@ -122,7 +122,6 @@ class Candidate:
     valid: bool = False
     reported_gain: float = 0.0
     at_boundary: bool = False
-    passes_boundary: bool = False
 
 
 def create_candidates(start: RoundStart) -> list[Candidate]:
@@ -214,7 +213,7 @@ def solve_equal_gain(
         # A supplier of no weight cannot move an outcome (and a zero salience sum no exchange
         # rate): no exchange, where the reference divides by zero.
         a.move = b.move = candidate.gain = candidate.reported_gain = 0.0
-        candidate.at_boundary = candidate.passes_boundary = False
+        candidate.at_boundary = False
         return
     kappa = (s_ap + s_bp) / (s_aq + s_bq)
     factor = (s_ap * s_bq - s_aq * s_bp) / (s_aq + s_bq)
@@ -268,17 +267,16 @@ def solve_shifts(
     a.move, b.move = moves(full)
     uncapped = shift_p
     # The outcome cap: the outcome of a supply issue may not pass the demander's position.
-    candidate.at_boundary = candidate.passes_boundary = False
+    candidate.at_boundary = False
     for side, weight in ((a, w_aq), (b, w_bp)):
         side.outcome_before = outcome_seen(candidate, side, start, current)
         side.outcome_after = side.outcome_before + weight * side.move / total[side.supply]
         low, high = sorted((side.outcome_before, side.outcome_after))
-        # C2: the outcome already at the demander's position (to rounding): the reference
-        # decides by rounding noise whether the full move goes ahead, so the move is left
-        # uncapped and the candidate marked; the caller decides (``round.Boundary``).
+        # C2: the outcome already at the demander's position (to rounding) is not "strictly
+        # between", so the full move stands (the reference decides such a case by rounding
+        # noise); the candidate is marked, and the caller decides (``round.Boundary``).
         if abs(side.target - side.outcome_before) <= BOUNDARY:
             candidate.at_boundary = True
-            candidate.passes_boundary |= low < side.target < high
         elif low < side.target < high:
             if side is a:
                 shift_q = abs(side.target - side.outcome_before)

@@ -34,7 +34,7 @@ _SLACK = 1e-9
 # Given the valid candidates, best first, a chooser returns the one to execute (None: none) and
 # any to drop.
 Chooser = Callable[[list[Candidate]], tuple[Candidate | None, list[Candidate]]]
-Boundary = Literal["literal", "drop", "keep"]
+Boundary = Literal["keep", "drop"]
 Policy = Literal["decide-parity", "full-recompute"]
 
 
@@ -101,8 +101,8 @@ def _record(side: Side, append: bool) -> None:
 def is_valid(candidate: Candidate, boundary: Boundary) -> bool:
     """§4.3: a real gain; each move real, at most 100, inside the scale; the supplier's moves in
     this candidate all one way and together at most 100 (C3); and at the outcome cap's boundary
-    (C2), as ``boundary`` says: ``"drop"`` never keeps it; ``"literal"`` and ``"keep"`` keep it
-    for now and decide when it comes out on top (:func:`run_round`)."""
+    (C2), as ``boundary`` says: ``"keep"`` keeps its full move (the cap reads "strictly
+    between", and rounding counts as exact), ``"drop"`` drops it (no room left)."""
     if candidate.gain < NEGLIGIBLE:
         return False
     if candidate.at_boundary and boundary == "drop":
@@ -142,7 +142,7 @@ def _register(
 def run_round(
     start: RoundStart,
     choose: Chooser | None = None,
-    boundary: Boundary = "literal",
+    boundary: Boundary = "keep",
     policy: Policy = "decide-parity",
     p: float = 0.0,
     rng: np.random.Generator | None = None,
@@ -191,11 +191,7 @@ def run_round(
                 _, index, stamp = heapq.heappop(heap)
                 if index in pending and version[index] == stamp:
                     chosen = pending[index]
-            if chosen.passes_boundary:
-                # §4.3 read literally: the demander's position lies strictly between the outcomes
-                # before and after, and the cap would leave no move.
-                chosen, dropped = None, [chosen]
-        for candidate in dropped:  # the reference takes it out only when it comes out on top
+        for candidate in dropped:
             del pending[candidate.index]
         if chosen is None:
             continue

@@ -41,7 +41,7 @@ def run_rounds(
     first: RoundStart,
     rounds: int,
     chooser: Callable[[int], Chooser | None] | None = None,
-    boundary: Boundary = "literal",
+    boundary: Boundary = "keep",
     policy: Policy = "decide-parity",
     p: float = 0.0,
     rng: np.random.Generator | None = None,
