@@ -151,17 +151,21 @@ def run_round(
 
     With ``policy="decide-parity"`` an exchange updates the candidates as the reference does
     (module docstring); with ``"full-recompute"`` every remaining candidate is worked out again
-    from the current voting positions and outcomes.
+    from the current voting positions and outcomes. With ``p > 0`` every candidate's moves vary
+    at random around equal gain each time it is worked out (:mod:`.randomized`), drawn from
+    ``rng``.
 
     Candidates are found through maps from (actor, issue) to the candidates in which that actor
     supplies or demands that issue, so an exchange touches only the candidates it affects; the
     best is kept on a heap (entries of recomputed or removed candidates are skipped).
     """
 
+    draws = rng if rng is not None else np.random.default_rng(0)
+
     def work_out(candidate: Candidate, current: list[float] | None = None) -> None:
         solve_equal_gain(candidate, start, current)
         if p > 0:
-            perturb(candidate, start, current, p, rng or np.random.default_rng(0))
+            perturb(candidate, start, current, p, draws)
 
     pending: dict[int, Candidate] = {}
     for candidate in create_candidates(start):
