@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
@@ -41,12 +41,10 @@ Policy = Literal["decide-parity", "full-recompute"]
 @dataclass(frozen=True)
 class Executed:
     """An executed exchange: the candidate as it was when executed. ``gain`` ranked it;
-    ``reported_gain`` is what the reference credits each actor with (the gain before the second
-    outcome cap, which differs when that cap binds)."""
+    ``reported_gain`` is what the reference credits each actor with (the gain before the outcome
+    caps, which differs when a cap binds)."""
 
     sequence: int
-    index: int
-    group: str
     gain: float
     reported_gain: float
     a: Side
@@ -63,31 +61,10 @@ class RoundResult:
     candidates: int
 
 
-def _snapshot(side: Side) -> Side:
-    return Side(
-        side.actor,
-        side.supply,
-        side.demand,
-        side.position,
-        side.target,
-        list(side.history),
-        side.move,
-        side.outcome_before,
-        side.outcome_after,
-    )
-
-
 def _executed(candidate: Candidate, sequence: int) -> Executed:
     """A record of ``candidate`` as executed, ``sequence``-th in its round."""
-    return Executed(
-        sequence,
-        candidate.index,
-        candidate.group,
-        candidate.gain,
-        candidate.reported_gain,
-        _snapshot(candidate.a),
-        _snapshot(candidate.b),
-    )
+    sides = (replace(side, history=list(side.history)) for side in (candidate.a, candidate.b))
+    return Executed(sequence, candidate.gain, candidate.reported_gain, *sides)
 
 
 def _record(side: Side, append: bool) -> None:
