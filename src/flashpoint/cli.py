@@ -182,6 +182,7 @@ RateArg = Annotated[
     float | None,
     typer.Option("--p", help="exchange: random variation of exchange rates, 0 (default) to 1."),
 ]
+SeedArg = Annotated[int, typer.Option(help="Seed of the run's random streams.")]
 ShockArg = Annotated[
     list[str] | None,
     typer.Option(
@@ -258,7 +259,7 @@ def run_command(
     p: RateArg = None,
     option: ModelOptionArg = None,
     shock: ShockArg = None,
-    seed: Annotated[int, typer.Option(help="Seed of the run's random streams.")] = 0,
+    seed: SeedArg = 0,
     trace: Annotated[bool, typer.Option("--trace", help="List every move of every round.")] = False,
     as_json: Annotated[
         bool,
@@ -316,7 +317,7 @@ def explain_command(
     p: RateArg = None,
     option: ModelOptionArg = None,
     shock: ShockArg = None,
-    seed: Annotated[int, typer.Option(help="Seed of the run's random streams.")] = 0,
+    seed: SeedArg = 0,
 ) -> None:
     """Say, round by round, what one actor did and why: the offer it took, from whom, and why."""
     _check_model(model)
