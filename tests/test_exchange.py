@@ -12,11 +12,12 @@ import pytest
 import flashpoint
 from flashpoint.engine.arrays import ScenarioArrays
 from flashpoint.models import MODELS
-from flashpoint.models.exchange.candidates import RoundStart, create_candidates, solve_equal_gain
+from flashpoint.models.exchange.candidates import GROUPS, RoundStart, create_candidates
 from flashpoint.models.exchange.externalities import KINDS, externalities
 from flashpoint.models.exchange.replay import key, replay
 from flashpoint.models.exchange.round import is_valid, run_round
 from flashpoint.models.exchange.runner import run_rounds
+from flashpoint.models.exchange.solve import solve_equal_gain
 from flashpoint.report.exchange import trade_text
 
 from .conftest import DATA
@@ -74,35 +75,36 @@ def test_round_one_candidates_match_the_reference(name):
     scenario, arrays, start = dataset(name)
     actors, issues = names(name)
     reference = rows(EXCHANGE / "equal_gain" / f"{name}.equal_gain.round1_candidates.csv")
-    candidates = create_candidates(start)
-    assert len(candidates) == len(reference)
+    table = create_candidates(start)
+    assert len(table) == len(reference)
+    everything = np.arange(len(table))
+    solve_equal_gain(table, everything)
+    validity = is_valid(table, everything, "keep")
     valid = 0
-    for candidate, row in zip(candidates, reference, strict=True):
-        solve_equal_gain(candidate, start)
-        outcome = is_valid(candidate, "keep")
-        a, b = candidate.a, candidate.b
+    for row, outcome, line in zip(everything, validity, reference, strict=True):
+        a, b = table.sides(row)
         assert (
-            issues[candidate.p], issues[candidate.q], candidate.group,
+            issues[table.p[row]], issues[table.q[row]], GROUPS[table.group[row]],
             actors[a.actor], issues[a.supply], actors[b.actor], issues[b.supply], outcome,
         ) == (
-            row["issue_p"], row["issue_q"], row["groups"],
-            row["i_actor"], row["i_supply_issue"], row["j_actor"], row["j_supply_issue"],
-            row["valid"] == "True",
-        ), row["creation_index"]  # fmt: skip
-        assert candidate.gain == pytest.approx(float(row["gain"]), abs=1e-9)
+            line["issue_p"], line["issue_q"], line["groups"],
+            line["i_actor"], line["i_supply_issue"], line["j_actor"], line["j_supply_issue"],
+            line["valid"] == "True",
+        ), line["creation_index"]  # fmt: skip
+        assert table.gain[row] == pytest.approx(float(line["gain"]), abs=1e-9)
         if not outcome:
             continue
         valid += 1
         for side, prefix in ((a, "i_"), (b, "j_")):
             issue = side.supply
             assert to_scale(arrays, issue, side.move, move=True) == pytest.approx(
-                float(row[prefix + "move"]), abs=1e-9
+                float(line[prefix + "move"]), abs=1e-9
             )
             assert to_scale(arrays, issue, side.outcome_before) == pytest.approx(
-                float(row[prefix + "nbs_before"]), abs=1e-9
+                float(line[prefix + "nbs_before"]), abs=1e-9
             )
         assert to_scale(arrays, a.supply, a.outcome_after) == pytest.approx(
-            float(row["i_nbs_after"]), abs=1e-9
+            float(line["i_nbs_after"]), abs=1e-9
         )
     assert valid == {"sample_data": 230, "copenhagen": 420, "cop21": 2051}[name]  # C5
 

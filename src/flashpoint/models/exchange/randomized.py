@@ -27,35 +27,39 @@ from __future__ import annotations
 
 import numpy as np
 
-from flashpoint.models.exchange.candidates import Candidate, RoundStart, solve_shifts
+from flashpoint.models.exchange.candidates import CandidateTable
+from flashpoint.models.exchange.solve import Batch, solve_shifts
 
 
 def perturb(
-    candidate: Candidate,
-    start: RoundStart,
-    current: list[float] | None,
+    table: CandidateTable,
+    rows: Batch,
+    current: np.ndarray | None,
     p: float,
     rng: np.random.Generator,
 ) -> None:
-    """Re-solve a candidate's moves for a randomly varied exchange rate (module docstring)."""
-    a, b = candidate.a, candidate.b
-    s = start.plain.salience
-    s_ap, s_aq = s[a.actor][candidate.p], s[a.actor][candidate.q]
-    s_bp, s_bq = s[b.actor][candidate.p], s[b.actor][candidate.q]
-    u, v, z = rng.random(3)
-    if min(s_ap, s_aq, s_bp, s_bq) <= 0 or candidate.gain <= 0:
+    """Re-solve the moves of the candidates ``rows`` (already solved for equal gain) for randomly
+    varied exchange rates (module docstring). Three numbers are drawn per candidate, in order."""
+    u, v, z = rng.random((len(rows), 3)).T
+    a, b = table.a, table.b
+    s_ap, s_aq = a.demand_salience[rows], a.supply_salience[rows]
+    s_bp, s_bq = b.supply_salience[rows], b.demand_salience[rows]
+    gain = table.gain[rows]
+    varied = (np.minimum(np.minimum(s_ap, s_aq), np.minimum(s_bp, s_bq)) > 0) & (gain > 0)
+    if not varied.any():
         return
-    w, total = start.plain.weight, start.plain.total
-    max_p = w[b.actor][candidate.p] * abs(b.target - b.position) / total[candidate.p]
-    max_q = w[a.actor][candidate.q] * abs(a.target - a.position) / total[candidate.q]
+    rows, u, v, z, gain = rows[varied], u[varied], v[varied], z[varied], gain[varied]
+    s_ap, s_aq, s_bp, s_bq = s_ap[varied], s_aq[varied], s_bp[varied], s_bq[varied]
+    max_p = b.weight[rows] * np.abs(b.target[rows] - b.position[rows]) / b.total[rows]
+    max_q = a.weight[rows] * np.abs(a.target[rows] - a.position[rows]) / a.total[rows]
     focal_a = u < 0.5
-    if focal_a:
-        best = min(max_p, max_q * s_bq / s_bp) * (s_ap - s_aq * s_bp / s_bq)
-    else:
-        best = min(max_q, max_p * s_ap / s_aq) * (s_bq - s_bp * s_aq / s_ap)
-    gain = candidate.gain
-    target = gain + p * z * (best - gain) if v < 0.5 else gain * (1.0 - p * z)
-    if focal_a:  # G_a = s_ap Δp - s_aq Δq
-        solve_shifts(candidate, start, current, -target / s_aq, s_ap / s_aq, a_first=True)
-    else:  # G_b = s_bq Δq - s_bp Δp
-        solve_shifts(candidate, start, current, target / s_bq, s_bp / s_bq, a_first=False)
+    best = np.where(
+        focal_a,
+        np.minimum(max_p, max_q * s_bq / s_bp) * (s_ap - s_aq * s_bp / s_bq),
+        np.minimum(max_q, max_p * s_ap / s_aq) * (s_bq - s_bp * s_aq / s_ap),
+    )
+    target = np.where(v < 0.5, gain + p * z * (best - gain), gain * (1.0 - p * z))
+    # G_a = s_ap Δp - s_aq Δq, and G_b = s_bq Δq - s_bp Δp, each set to the target.
+    offset = np.where(focal_a, -target / s_aq, target / s_bq)
+    rate = np.where(focal_a, s_ap / s_aq, s_bp / s_bq)
+    solve_shifts(table, rows, current, offset, rate, a_first=focal_a)

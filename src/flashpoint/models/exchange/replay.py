@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from flashpoint.models.exchange.candidates import Candidate
-from flashpoint.models.exchange.round import Chooser
+from flashpoint.models.exchange.candidates import CandidateTable, Side
+from flashpoint.models.exchange.round import Chooser, Executed
 
 # Gains within this of the best are ties the recorded sequence may settle.
 TIED = 1e-9
@@ -20,34 +20,35 @@ TIED = 1e-9
 Exchange = frozenset[tuple[int, int]]  # {(actor, supply issue), (actor, supply issue)}
 
 
-def key(candidate: Candidate) -> Exchange:
-    """Who supplies what in a candidate."""
-    return frozenset(
-        {(candidate.a.actor, candidate.a.supply), (candidate.b.actor, candidate.b.supply)}
-    )
+def key(executed: Executed) -> Exchange:
+    """Who supplies what in an executed exchange."""
+    return _supplies(executed.a, executed.b)
+
+
+def _supplies(a: Side, b: Side) -> Exchange:
+    return frozenset({(a.actor, a.supply), (b.actor, b.supply)})
 
 
 def replay(recorded: Sequence[Exchange]) -> Chooser:
     """A chooser for one round that follows ``recorded`` where the model cannot decide."""
     step = 0
 
-    def choose(ranked: list[Candidate]) -> tuple[Candidate | None, list[Candidate]]:
+    def choose(table: CandidateTable, ranked: list[int]) -> tuple[int | None, list[int]]:
         nonlocal step
         dropped = []
         wanted = recorded[step] if step < len(recorded) else None
-        for candidate in ranked:
-            if key(candidate) == wanted:
+        best = table.gain[ranked[0]] if ranked else 0.0
+        for row in ranked:
+            if _supplies(*table.sides(row)) == wanted:
                 step += 1
-                return candidate, dropped
-            if candidate.at_boundary:
-                dropped.append(
-                    candidate
-                )  # at the boundary, and not taken: the reference dropped it
+                return row, dropped
+            if table.at_boundary[row]:
+                dropped.append(row)  # at the boundary, and not taken: the reference dropped it
                 continue
-            if wanted is not None and abs(candidate.gain - ranked[0].gain) <= TIED:
+            if wanted is not None and abs(table.gain[row] - best) <= TIED:
                 continue  # tied with the best: the recorded exchange may be further down
             step += 1
-            return candidate, dropped  # the model's own choice (a divergence if one was recorded)
+            return row, dropped  # the model's own choice (a divergence if one was recorded)
         return None, dropped
 
     return choose

@@ -7,33 +7,38 @@ one of its demanders demands the same issue again sees the new position of the s
 "third-party update" in its outcome checks (the less-moved value wins, C4). Every other
 candidate is left as it was. Which candidate is executed is the largest gain (compared after
 rounding to 1e-12), then the one created first; a ``chooser`` may decide ties instead (C1).
+
+The candidates live in a :class:`~.candidates.CandidateTable`; the ones an exchange touches are
+found through maps from (actor, issue) to table rows and worked out again as one batch, and the
+best is the largest rounded gain (an argmax over the table).
 """
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 
 from flashpoint.models.exchange.candidates import (
-    NEGLIGIBLE,
-    Candidate,
+    CandidateTable,
     RoundStart,
     Side,
+    SideColumns,
     create_candidates,
-    solve_equal_gain,
 )
 from flashpoint.models.exchange.randomized import perturb
+from flashpoint.models.exchange.solve import Batch, solve_equal_gain
 
+# Moves and gains at or below this are no move and no gain (exchange.md §4.3).
+NEGLIGIBLE = 1e-10
 # Rounding allowed on the bounds of a position (0-100) and of a move history's sum.
 _SLACK = 1e-9
 
-# Given the valid candidates, best first, a chooser returns the one to execute (None: none) and
-# any to drop.
-Chooser = Callable[[list[Candidate]], tuple[Candidate | None, list[Candidate]]]
+# Given the table and its valid candidates' rows, best first, a chooser returns the row to
+# execute (None: none) and any rows to drop.
+Chooser = Callable[[CandidateTable, list[int]], tuple[int | None, list[int]]]
 Boundary = Literal["keep", "drop"]
 Policy = Literal["decide-parity", "full-recompute"]
 
@@ -61,59 +66,110 @@ class RoundResult:
     candidates: int
 
 
-def _executed(candidate: Candidate, sequence: int) -> Executed:
-    """A record of ``candidate`` as executed, ``sequence``-th in its round."""
-    sides = (replace(side, history=list(side.history)) for side in (candidate.a, candidate.b))
-    return Executed(sequence, candidate.gain, candidate.reported_gain, *sides)
+def is_valid(table: CandidateTable, rows: Batch, boundary: Boundary) -> np.ndarray:
+    """§4.3, for each candidate of ``rows``: a real gain; each move real, at most 100, inside
+    the scale; the supplier's moves in this candidate all one way and together at most 100
+    (C3); and at the outcome cap's boundary (C2), as ``boundary`` says: ``"keep"`` keeps its
+    full move (the cap reads "strictly between", and rounding counts as exact), ``"drop"``
+    drops it (no room left)."""
+    valid = ~(table.gain[rows] < NEGLIGIBLE)
+    if boundary == "drop":
+        valid &= ~table.at_boundary[rows]
+    for side in (table.a, table.b):
+        move = side.move[rows]
+        size, end = np.abs(move), side.position[rows] + move
+        valid &= (NEGLIGIBLE < size) & (size <= 100)
+        valid &= (-_SLACK <= end) & (end <= 100 + _SLACK)
+        valid &= (side.history_up[rows] & (move > 0)) | (side.history_down[rows] & (move < 0))
+        valid &= ~(side.history_sum[rows] + move > 100 + _SLACK)
+    return valid
 
 
-def _record(side: Side, append: bool) -> None:
-    """C3: a recomputation replaces the last move, or adds one after the supplier executed."""
-    if append or not side.history:
-        side.history.append(side.move)
-    else:
-        side.history[-1] = side.move
+def _commit_moves(side: SideColumns, rows: Batch) -> None:
+    """C3: the supplier executed, so the current move of these candidates' side becomes part of
+    their history, and the next one is added after it (instead of replacing it)."""
+    move = side.move[rows]
+    side.history_sum[rows] += move
+    side.history_up[rows] &= move > 0
+    side.history_down[rows] &= move < 0
 
 
-def is_valid(candidate: Candidate, boundary: Boundary) -> bool:
-    """§4.3: a real gain; each move real, at most 100, inside the scale; the supplier's moves in
-    this candidate all one way and together at most 100 (C3); and at the outcome cap's boundary
-    (C2), as ``boundary`` says: ``"keep"`` keeps its full move (the cap reads "strictly
-    between", and rounding counts as exact), ``"drop"`` drops it (no room left)."""
-    if candidate.gain < NEGLIGIBLE:
-        return False
-    if candidate.at_boundary and boundary == "drop":
-        return False
-    for side in (candidate.a, candidate.b):
-        if not NEGLIGIBLE < abs(side.move) <= 100:
-            return False
-        if not -_SLACK <= side.position + side.move <= 100 + _SLACK:
-            return False
-        history = side.history
-        if not (all(m > 0 for m in history) or all(m < 0 for m in history)):
-            return False
-        if sum(history) > 100 + _SLACK:
-            return False
-    return True
+def _forget_moves(side: SideColumns, rows: Batch) -> None:
+    """An empty move history (every candidate worked out afresh)."""
+    side.history_sum[rows] = 0.0
+    side.history_up[rows] = True
+    side.history_down[rows] = True
 
 
-def _ranked(pending: list[Candidate]) -> list[Candidate]:
-    """Best first: the largest gain after rounding to 1e-12, then the one created first (C1)."""
-    return sorted(pending, key=lambda c: (-round(c.gain, 12), c.index))
+class _Index:
+    """Maps from (actor, issue) to the rows in which that actor supplies, or demands, that
+    issue, with which side (0: ``a``, 1: ``b``) it is; rows in creation order."""
+
+    def __init__(self, table: CandidateTable, rows: Batch, issues: int):
+        self.supplies = self._group(table, rows, issues, "supply")
+        self.demands = self._group(table, rows, issues, "demand")
+
+    @staticmethod
+    def _group(table: CandidateTable, rows: Batch, issues: int, role: str):
+        if not len(rows):
+            return {}
+        keys = np.concatenate(
+            [side.actor[rows] * issues + getattr(side, role)[rows] for side in (table.a, table.b)]
+        )
+        found = np.concatenate([rows, rows])
+        which = np.repeat([0, 1], len(rows))
+        order = np.lexsort((found, keys))
+        keys, found, which = keys[order], found[order], which[order]
+        cuts = np.flatnonzero(np.diff(keys)) + 1
+        starts = np.concatenate([[0], cuts])
+        return {
+            divmod(int(keys[first]), issues): (rows_, sides)
+            for first, rows_, sides in zip(
+                starts, np.split(found, cuts), np.split(which, cuts), strict=True
+            )
+        }
 
 
-def _register(
-    candidate: Candidate, issue: int, actor: int, value: float, start: RoundStart
-) -> None:
-    """C4: a third party's new position; of two, the one that moved less from its start."""
-    updates = candidate.updates.setdefault(issue, {})
-    stored = updates.get(actor)
-    if stored is None:
-        updates[actor] = value
-    elif stored >= start.position[actor, issue]:
-        updates[actor] = min(stored, value)
-    else:
-        updates[actor] = max(stored, value)
+class _ThirdParties:
+    """§4.5 and C4: the new positions of third parties that each candidate's outcome checks use
+    instead of their round-start positions, kept per (row, side whose supply issue it is) in
+    the order they came, and summed into that side's ``seen_sum``."""
+
+    def __init__(self, table: CandidateTable, start: RoundStart):
+        self.table = table
+        self.start_position = start.position
+        self.weight = start.counted_weight
+        self.weighted_sum = start.weighted_sum
+        self.stored: dict[tuple[int, int], dict[int, float]] = {}
+
+    def register(self, rows: Batch, sides: Batch, actor: int, issue: int, value: float) -> None:
+        """``actor`` now votes ``value`` on ``issue``, the supply issue of side ``sides`` of the
+        candidates ``rows``. Of two updates for one actor the one that moved less from its
+        round-start position is kept (C4). The supplier's own position is no update: the
+        candidate follows it anyway."""
+        start = self.start_position[actor, issue]
+        weight = self.weight[actor, issue]
+        for number, side in enumerate((self.table.a, self.table.b)):
+            chosen = rows[(sides == number) & (side.actor[rows] != actor)]
+            first = []
+            for row in chosen.tolist():
+                updates = self.stored.setdefault((row, number), {})
+                stored = updates.get(actor)
+                if stored is None:
+                    updates[actor] = value
+                    first.append(row)
+                    continue
+                kept = min(stored, value) if stored >= start else max(stored, value)
+                if kept != stored:
+                    updates[actor] = kept
+                    self._sum_again(side, row, number, issue)
+            side.seen_sum[first] += weight * (value - start)
+
+    def _sum_again(self, side: SideColumns, row: int, number: int, issue: int) -> None:
+        total = self.weighted_sum[issue]
+        for actor, value in self.stored[(row, number)].items():
+            total += self.weight[actor, issue] * (value - self.start_position[actor, issue])
+        side.seen_sum[row] = total
 
 
 def run_round(
@@ -131,86 +187,95 @@ def run_round(
     from the current voting positions and outcomes. With ``p > 0`` every candidate's moves vary
     at random around equal gain each time it is worked out (:mod:`.randomized`), drawn from
     ``rng``.
-
-    Candidates are found through maps from (actor, issue) to the candidates in which that actor
-    supplies or demands that issue, so an exchange touches only the candidates it affects; the
-    best is kept on a heap (entries of recomputed or removed candidates are skipped).
     """
-
     draws = rng if rng is not None else np.random.default_rng(0)
+    table = create_candidates(start)
+    issues = start.position.shape[1]
 
-    def work_out(candidate: Candidate, current: list[float] | None = None) -> None:
-        solve_equal_gain(candidate, start, current)
+    def work_out(rows: Batch, current: np.ndarray | None = None) -> np.ndarray:
+        """Solve ``rows`` and return the valid ones."""
+        solve_equal_gain(table, rows, current)
         if p > 0:
-            perturb(candidate, start, current, p, draws)
+            perturb(table, rows, current, p, draws)
+        return rows[is_valid(table, rows, boundary)]
 
-    pending: dict[int, Candidate] = {}
-    for candidate in create_candidates(start):
-        work_out(candidate)
-        _record(candidate.a, False)
-        _record(candidate.b, False)
-        if is_valid(candidate, boundary):
-            pending[candidate.index] = candidate
-    counted = len(pending)
-    supplies: dict[tuple[int, int], list[tuple[Candidate, int]]] = {}
-    demands: dict[tuple[int, int], list[Candidate]] = {}
-    for candidate in pending.values():
-        for number, side in enumerate((candidate.a, candidate.b)):
-            supplies.setdefault((side.actor, side.supply), []).append((candidate, number))
-            demands.setdefault((side.actor, side.demand), []).append(candidate)
-    version = dict.fromkeys(pending, 0)
-    heap = [(-round(c.gain, 12), c.index, 0) for c in pending.values()]
-    heapq.heapify(heap)
+    valid = work_out(np.arange(len(table)))
+    # The rank of each valid candidate: its gain rounded to 1e-12 (C1); -inf once it is gone.
+    # The best is the largest rank, and of equal ranks the first row (created first).
+    rank = np.full(len(table), -np.inf)
+    rank[valid] = _rounded(table.gain[valid])
+    index = _Index(table, valid, issues)
+    third_parties = _ThirdParties(table, start)
     voting = start.position.copy()
     executed: list[Executed] = []
-    while pending:
+    nothing = (np.empty(0, dtype=np.intp), np.empty(0, dtype=np.intp))
+    while True:
         if choose:
-            chosen, dropped = choose(_ranked(list(pending.values())))
+            rows = np.flatnonzero(rank > -np.inf)
+            if not len(rows):
+                break
+            chosen, dropped = choose(table, rows[np.lexsort((rows, -rank[rows]))].tolist())
+            rank[dropped] = -np.inf
+            if chosen is None:
+                continue
         else:
-            chosen, dropped = None, []
-            while chosen is None:
-                _, index, stamp = heapq.heappop(heap)
-                if index in pending and version[index] == stamp:
-                    chosen = pending[index]
-        for candidate in dropped:
-            del pending[candidate.index]
-        if chosen is None:
-            continue
-        del pending[chosen.index]
-        executed.append(_executed(chosen, len(executed) + 1))
-        touched: dict[int, set[int]] = {}  # candidate -> its sides whose supplier executed
-        for side in (chosen.a, chosen.b):
+            chosen = int(np.argmax(rank)) if len(rank) else 0
+            if not len(rank) or rank[chosen] == -np.inf:
+                break
+        rank[chosen] = -np.inf
+        a, b = table.sides(chosen)
+        executed.append(
+            Executed(
+                len(executed) + 1,
+                float(table.gain[chosen]),
+                float(table.reported_gain[chosen]),
+                a,
+                b,
+            )
+        )
+        touched = []
+        for side in (a, b):
             voting[side.actor, side.supply] = side.position + side.move
-            for candidate, number in supplies.get((side.actor, side.supply), ()):
-                if candidate.index in pending:
-                    (candidate.a, candidate.b)[number].position = side.position + side.move
-                    touched.setdefault(candidate.index, set()).add(number)
-        for side, supplier in ((chosen.a, chosen.b), (chosen.b, chosen.a)):
-            for candidate in demands.get((side.actor, side.demand), ()):
-                if candidate.index in pending:
-                    position = supplier.position + supplier.move
-                    _register(candidate, side.demand, supplier.actor, position, start)
-                    touched.setdefault(candidate.index, set())
-        current = None
+            rows, sides = index.supplies.get((side.actor, side.supply), nothing)
+            live = rank[rows] > -np.inf
+            rows, sides = rows[live], sides[live]
+            for number, column in enumerate((table.a, table.b)):
+                moved = rows[sides == number]
+                column.position[moved] = side.position + side.move
+                _commit_moves(column, moved)
+            touched.append(rows)
         if policy == "full-recompute":
             # Every candidate afresh from the current voting positions, with no move history:
             # a supplier is held back only by its partner's position.
-            current = RoundStart(
-                voting, start.salience, start.weight, start.present
-            ).outcome.tolist()
-            touched = {index: set() for index in pending}
-            for candidate in pending.values():
-                for side in (candidate.a, candidate.b):
-                    side.position = float(voting[side.actor, side.supply])
-                    side.history.clear()
-        for index, appended in touched.items():
-            candidate = pending[index]
-            work_out(candidate, current)
-            _record(candidate.a, 0 in appended)
-            _record(candidate.b, 1 in appended)
-            if not is_valid(candidate, boundary):
-                del pending[index]
-                continue
-            version[index] += 1
-            heapq.heappush(heap, (-round(candidate.gain, 12), index, version[index]))
-    return RoundResult(voting, executed, counted)
+            current = RoundStart(voting, start.salience, start.weight, start.present).outcome
+            rows = np.flatnonzero(rank > -np.inf)
+            for column in (table.a, table.b):
+                column.position[rows] = voting[column.actor[rows], column.supply[rows]]
+                _forget_moves(column, rows)
+        else:
+            current = None
+            for side, supplier in ((a, b), (b, a)):
+                rows, sides = index.demands.get((side.actor, side.demand), nothing)
+                live = rank[rows] > -np.inf
+                rows, sides = rows[live], sides[live]
+                # The demander's partner in these candidates supplies ``side.demand``.
+                third_parties.register(
+                    rows, 1 - sides, supplier.actor, side.demand, supplier.position + supplier.move
+                )
+                touched.append(rows)
+            rows = _first_seen(np.concatenate(touched))
+        still = work_out(rows, current)
+        rank[rows] = -np.inf
+        rank[still] = _rounded(table.gain[still])
+    return RoundResult(voting, executed, int(len(valid)))
+
+
+def _rounded(gain: np.ndarray) -> list[float]:
+    """Gains rounded to 1e-12 (correctly rounded, as Python's ``round`` does)."""
+    return [round(value, 12) for value in gain.tolist()]
+
+
+def _first_seen(rows: np.ndarray) -> np.ndarray:
+    """``rows`` without repeats, in the order each first appears."""
+    _, first = np.unique(rows, return_index=True)
+    return rows[np.sort(first)]
