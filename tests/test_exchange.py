@@ -14,7 +14,7 @@ from flashpoint.engine.arrays import ScenarioArrays
 from flashpoint.models import MODELS
 from flashpoint.models.exchange.candidates import GROUPS, RoundStart, create_candidates
 from flashpoint.models.exchange.externalities import KINDS, externalities
-from flashpoint.models.exchange.replay import key, replay
+from flashpoint.models.exchange.replay import key
 from flashpoint.models.exchange.round import is_valid, run_round
 from flashpoint.models.exchange.runner import run_rounds
 from flashpoint.models.exchange.solve import solve_equal_gain
@@ -76,12 +76,11 @@ def test_round_one_candidates_match_the_reference(name):
     actors, issues = names(name)
     reference = rows(EXCHANGE / "equal_gain" / f"{name}.equal_gain.round1_candidates.csv")
     table = create_candidates(start)
-    assert len(table) == len(reference)
-    everything = np.arange(len(table))
-    solve_equal_gain(table, everything)
-    validity = is_valid(table, everything, "keep")
+    assert table.size == len(reference)
     valid = 0
-    for row, outcome, line in zip(everything, validity, reference, strict=True):
+    for row, line in enumerate(reference):
+        solve_equal_gain(*table, row, np.empty(0))
+        outcome = is_valid(table.values, table.flags, row, False)
         a, b = table.sides(row)
         assert (
             issues[table.p[row]], issues[table.q[row]], GROUPS[table.group[row]],
@@ -147,7 +146,7 @@ def test_with_choices_replayed_all_ten_rounds_match_the_reference(name):
     and voting outcomes, candidate and exchange counts, and the final preferences (1e-9)."""
     scenario, arrays, start = dataset(name)
     actors, issues = names(name)
-    history = run_rounds(start, 10, lambda number: replay(recorded(name)[number]), boundary="keep")
+    history = run_rounds(start, 10, recorded(name), boundary="keep")
     exchanges = defaultdict(list)
     for row in rows(EXCHANGE / "equal_gain" / f"{name}.equal_gain.exchanges.csv"):
         exchanges[int(row["round"])].append(row)
@@ -204,9 +203,7 @@ def test_externalities_match_the_reference_in_every_round(name):
     """§4.6 with the reference's choices replayed: every actor's own gain (as the reference
     credits it: before the outcome caps) and inner/outer, positive/negative effects (1e-9)."""
     actors, _ = names(name)
-    history = run_rounds(
-        dataset(name)[2], 10, lambda number: replay(recorded(name)[number]), boundary="keep"
-    )
+    history = run_rounds(dataset(name)[2], 10, recorded(name), boundary="keep")
     reference = rows(EXCHANGE / "equal_gain" / f"{name}.equal_gain.externalities.csv")
     assert len(reference) == 10 * len(actors)
     tables = {entry.number: externalities(entry.start, entry.result) for entry in history}

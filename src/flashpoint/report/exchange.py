@@ -1,7 +1,7 @@
 """An exchange model run, for people: the trades of each round in words, the round-by-round
 outcomes, the ``flashpoint run`` JSON document, and one actor's trades.
 
-Everything here reads the run's log (a list of :class:`~flashpoint.models.exchange.runner.
+Everything here reads the run's log (a list of :class:`~flashpoint.models.exchange.records.
 ExchangeRound` per draw); nothing is computed again except converting 0-100 back to each
 issue's own scale.
 """
@@ -14,9 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from flashpoint.analysis.forecast import Forecast, ModelResult
-from flashpoint.models.exchange.candidates import Side
-from flashpoint.models.exchange.round import Executed
-from flashpoint.models.exchange.runner import ExchangeRound
+from flashpoint.models.exchange.records import ExchangeRound, Executed, Side
 from flashpoint.report.run_document import run_header
 from flashpoint.report.terminal import precise
 from flashpoint.scenario.schema import Scenario

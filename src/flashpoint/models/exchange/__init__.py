@@ -33,7 +33,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from flashpoint.engine.arrays import ScenarioArrays
 from flashpoint.models.base import ModelSpec, Trajectory
 from flashpoint.models.exchange.candidates import RoundStart
-from flashpoint.models.exchange.runner import ExchangeRound, run_rounds
+from flashpoint.models.exchange.records import ExchangeRound
 
 
 class ExchangeOptions(BaseModel):
@@ -62,6 +62,8 @@ def run(arrays: ScenarioArrays, options: ExchangeOptions, rng: np.random.Generat
     voting outcome (round 0: the stated positions and their weighted mean); ``events`` holds,
     per draw, the list of :class:`ExchangeRound`. With ``p > 0`` the draws use ``rng`` in turn.
     """
+    from flashpoint.models.exchange.runner import run_rounds  # compiled code: numba loads here
+
     draws = arrays.n_draws
     lower, span = arrays.lower, arrays.upper - arrays.lower
     present = arrays.present

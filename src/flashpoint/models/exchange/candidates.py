@@ -22,8 +22,11 @@ References
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
+
+from flashpoint.models.exchange.records import Side
 
 # An outcome this close to a position counts as that position (§4.2 sides; §4.11 C2).
 BOUNDARY = 1e-9
@@ -72,82 +75,86 @@ class RoundStart:
         return self.position > self.outcome + BOUNDARY
 
 
-@dataclass(frozen=True)
-class Side:
-    """One actor of an executed exchange as supplier: it moved on ``supply`` from ``position``
-    by ``move`` towards ``target`` (its partner's round-start position there), to gain on
-    ``demand``; the outcome of ``supply`` went from ``outcome_before`` to ``outcome_after`` (as
-    the exchange saw it)."""
-
-    actor: int
-    supply: int
-    demand: int
-    position: float
-    target: float
-    move: float
-    outcome_before: float
-    outcome_after: float
-
-
-@dataclass
-class SideColumns:
-    """One side of every candidate, as arrays over the candidates: the supplier, what it
-    supplies and demands, the fixed numbers of its supply issue, and its working state."""
-
-    actor: np.ndarray
-    supply: np.ndarray
-    demand: np.ndarray
-    target: np.ndarray  # the partner's round-start position on the supply issue
-    start: np.ndarray  # the supplier's round-start position on the supply issue
-    supply_salience: np.ndarray
-    demand_salience: np.ndarray
-    weight: np.ndarray  # the supplier's weight on the supply issue
-    total: np.ndarray  # D of the supply issue
-    # Working state, changed as the round goes on:
-    position: np.ndarray  # the supplier's current voting position on the supply issue
-    seen_sum: np.ndarray  # Σ w x on the supply issue as this candidate sees it (§4.5 updates)
-    move: np.ndarray
-    outcome_before: np.ndarray
-    outcome_after: np.ndarray
-    # The move history of §4.11 C3, but for its last entry (which is ``move``):
-    history_sum: np.ndarray
-    history_up: np.ndarray  # every earlier entry > 0
-    history_down: np.ndarray  # every earlier entry < 0
-
-    def record(self, row: int) -> Side:
-        """This side of candidate ``row`` as it stands, as a record."""
-        return Side(
-            int(self.actor[row]),
-            int(self.supply[row]),
-            int(self.demand[row]),
-            float(self.position[row]),
-            float(self.target[row]),
-            float(self.move[row]),
-            float(self.outcome_before[row]),
-            float(self.outcome_after[row]),
-        )
+# The columns of a CandidateTable. Each side has its block: side ``a`` starts at column 0 and side
+# ``b`` at ``SIDE_NUMBERS`` of ``numbers``, ``SIDE_VALUES`` of ``values`` and ``SIDE_FLAGS`` of
+# ``flags``.
+# numbers (int64): the supplier, its supply issue and its demand issue; then p, q and the group.
+ACTOR, SUPPLY, DEMAND = 0, 1, 2
+SIDE_NUMBERS = 3
+P, Q, GROUP = 6, 7, 8
+# values (float64): fixed for the round ...
+TARGET = 0  # the partner's round-start position on the supply issue
+START = 1  # the supplier's round-start position on the supply issue
+SUPPLY_SALIENCE, DEMAND_SALIENCE = 2, 3
+WEIGHT = 4  # the supplier's weight on the supply issue
+TOTAL = 5  # D of the supply issue
+# ... and the working state:
+POSITION = 6  # the supplier's current voting position on the supply issue
+SEEN_SUM = 7  # Σ w x on the supply issue as this candidate sees it (§4.5 updates)
+MOVE = 8
+OUTCOME_BEFORE, OUTCOME_AFTER = 9, 10
+HISTORY_SUM = 11  # the sum of the move history (C3) before its last entry (which is MOVE)
+SIDE_VALUES = 12
+GAIN = 24
+REPORTED_GAIN = 25  # the gain before the outcome caps, as the reference credits it
+# flags (bool): every earlier entry of the move history > 0, < 0; then the boundary mark (C2).
+HISTORY_UP, HISTORY_DOWN = 0, 1
+SIDE_FLAGS = 2
+AT_BOUNDARY = 4
 
 
-@dataclass
-class CandidateTable:
-    """A round's candidates: ``a`` supplies ``q`` and demands ``p``, ``b`` supplies ``p`` and
-    demands ``q``. Rows are in creation order, which breaks ties (§4.4)."""
+class CandidateTable(NamedTuple):
+    """A round's candidates, one row each in creation order (which breaks ties, §4.4): ``a``
+    supplies ``q`` and demands ``p``, ``b`` supplies ``p`` and demands ``q``. Three arrays, with
+    the columns above, which compiled code reads and writes."""
 
-    p: np.ndarray
-    q: np.ndarray
-    group: np.ndarray  # index into GROUPS
-    a: SideColumns
-    b: SideColumns
-    gain: np.ndarray
-    reported_gain: np.ndarray  # the gain before the outcome caps, as the reference credits it
-    at_boundary: np.ndarray
+    numbers: np.ndarray
+    values: np.ndarray
+    flags: np.ndarray
 
-    def __len__(self) -> int:
-        return len(self.p)
+    @property
+    def size(self) -> int:
+        """The number of candidates."""
+        return len(self.numbers)
+
+    @property
+    def p(self) -> np.ndarray:
+        return self.numbers[:, P]
+
+    @property
+    def q(self) -> np.ndarray:
+        return self.numbers[:, Q]
+
+    @property
+    def group(self) -> np.ndarray:
+        """The index into ``GROUPS``."""
+        return self.numbers[:, GROUP]
+
+    @property
+    def gain(self) -> np.ndarray:
+        return self.values[:, GAIN]
+
+    @property
+    def reported_gain(self) -> np.ndarray:
+        return self.values[:, REPORTED_GAIN]
 
     def sides(self, row: int) -> tuple[Side, Side]:
-        """Both sides of candidate ``row`` as records."""
-        return self.a.record(row), self.b.record(row)
+        """Both sides of candidate ``row`` as they stand, as records."""
+        numbers, values = self.numbers[row].tolist(), self.values[row].tolist()
+
+        def side(number: int, value: int) -> Side:
+            return Side(
+                numbers[number + ACTOR],
+                numbers[number + SUPPLY],
+                numbers[number + DEMAND],
+                values[value + POSITION],
+                values[value + TARGET],
+                values[value + MOVE],
+                values[value + OUTCOME_BEFORE],
+                values[value + OUTCOME_AFTER],
+            )
+
+        return side(0, 0), side(SIDE_NUMBERS, SIDE_VALUES)
 
 
 def create_candidates(start: RoundStart) -> CandidateTable:
@@ -183,35 +190,23 @@ def _table(
     position, weight, salience = start.counted_position, start.counted_weight, start.salience
     total, weighted_sum = start.total, start.weighted_sum
     count = len(p)
-
-    def side(actor: np.ndarray, partner: np.ndarray, supply: np.ndarray, demand: np.ndarray):
-        return SideColumns(
-            actor=actor,
-            supply=supply,
-            demand=demand,
-            target=position[partner, supply],
-            start=position[actor, supply],
-            supply_salience=salience[actor, supply],
-            demand_salience=salience[actor, demand],
-            weight=weight[actor, supply],
-            total=total[supply],
-            position=position[actor, supply],
-            seen_sum=weighted_sum[supply],
-            move=np.zeros(count),
-            outcome_before=np.full(count, np.nan),
-            outcome_after=np.full(count, np.nan),
-            history_sum=np.zeros(count),
-            history_up=np.ones(count, dtype=bool),
-            history_down=np.ones(count, dtype=bool),
-        )
-
-    return CandidateTable(
-        p=p,
-        q=q,
-        group=group,
-        a=side(a, b, q, p),
-        b=side(b, a, p, q),
-        gain=np.zeros(count),
-        reported_gain=np.zeros(count),
-        at_boundary=np.zeros(count, dtype=bool),
-    )
+    numbers = np.empty((count, 9), dtype=np.int64)
+    values = np.zeros((count, 26))
+    flags = np.zeros((count, 5), dtype=bool)
+    numbers[:, P], numbers[:, Q], numbers[:, GROUP] = p, q, group
+    for base, actor, partner, supply, demand in ((0, a, b, q, p), (1, b, a, p, q)):
+        number, value, flag = base * SIDE_NUMBERS, base * SIDE_VALUES, base * SIDE_FLAGS
+        numbers[:, number + ACTOR] = actor
+        numbers[:, number + SUPPLY] = supply
+        numbers[:, number + DEMAND] = demand
+        values[:, value + TARGET] = position[partner, supply]
+        values[:, value + START] = values[:, value + POSITION] = position[actor, supply]
+        values[:, value + SUPPLY_SALIENCE] = salience[actor, supply]
+        values[:, value + DEMAND_SALIENCE] = salience[actor, demand]
+        values[:, value + WEIGHT] = weight[actor, supply]
+        values[:, value + TOTAL] = total[supply]
+        values[:, value + SEEN_SUM] = weighted_sum[supply]
+        values[:, value + OUTCOME_BEFORE] = values[:, value + OUTCOME_AFTER] = np.nan
+        flag_columns = [flag + HISTORY_UP, flag + HISTORY_DOWN]
+        flags[:, flag_columns] = True
+    return CandidateTable(numbers, values, flags)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from flashpoint.models.exchange.candidates import RoundStart
-from flashpoint.models.exchange.round import RoundResult
+from flashpoint.models.exchange.records import RoundResult
 
 KINDS = ("own", "inner_pos", "inner_neg", "outer_pos", "outer_neg")
 

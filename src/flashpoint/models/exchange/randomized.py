@@ -21,45 +21,55 @@ Three choices the reference leaves open (§4.11), made here:
 
 A candidate in which an actor has no salience on one of the two issues keeps its equal-gain
 solution (the formulas divide by it). ``p = 0`` is exactly equal gain, and draws nothing.
+
+Compiled with numba, like :mod:`.solve`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from flashpoint.models.exchange.candidates import CandidateTable
-from flashpoint.models.exchange.solve import Batch, solve_shifts
+from flashpoint.models.exchange.candidates import (
+    DEMAND_SALIENCE,
+    GAIN,
+    POSITION,
+    SUPPLY_SALIENCE,
+    TARGET,
+    TOTAL,
+    WEIGHT,
+)
+from flashpoint.models.exchange.solve import A, B, compiled, solve_shifts
 
 
+@compiled
 def perturb(
-    table: CandidateTable,
-    rows: Batch,
-    current: np.ndarray | None,
+    numbers: np.ndarray,
+    values: np.ndarray,
+    flags: np.ndarray,
+    row: int,
+    current: np.ndarray,
     p: float,
     rng: np.random.Generator,
 ) -> None:
-    """Re-solve the moves of the candidates ``rows`` (already solved for equal gain) for randomly
-    varied exchange rates (module docstring). Three numbers are drawn per candidate, in order."""
-    u, v, z = rng.random((len(rows), 3)).T
-    a, b = table.a, table.b
-    s_ap, s_aq = a.demand_salience[rows], a.supply_salience[rows]
-    s_bp, s_bq = b.supply_salience[rows], b.demand_salience[rows]
-    gain = table.gain[rows]
-    varied = (np.minimum(np.minimum(s_ap, s_aq), np.minimum(s_bp, s_bq)) > 0) & (gain > 0)
-    if not varied.any():
+    """Re-solve the moves of candidate ``row`` (already solved for equal gain) for a randomly
+    varied exchange rate (module docstring). Draws three numbers from ``rng``, always."""
+    u, v, z = rng.random(), rng.random(), rng.random()
+    x = values
+    s_ap, s_aq = x[row, A + DEMAND_SALIENCE], x[row, A + SUPPLY_SALIENCE]
+    s_bp, s_bq = x[row, B + SUPPLY_SALIENCE], x[row, B + DEMAND_SALIENCE]
+    gain = x[row, GAIN]
+    if min(s_ap, s_aq, s_bp, s_bq) <= 0 or gain <= 0:
         return
-    rows, u, v, z, gain = rows[varied], u[varied], v[varied], z[varied], gain[varied]
-    s_ap, s_aq, s_bp, s_bq = s_ap[varied], s_aq[varied], s_bp[varied], s_bq[varied]
-    max_p = b.weight[rows] * np.abs(b.target[rows] - b.position[rows]) / b.total[rows]
-    max_q = a.weight[rows] * np.abs(a.target[rows] - a.position[rows]) / a.total[rows]
+    max_p = x[row, B + WEIGHT] * abs(x[row, B + TARGET] - x[row, B + POSITION]) / x[row, B + TOTAL]
+    max_q = x[row, A + WEIGHT] * abs(x[row, A + TARGET] - x[row, A + POSITION]) / x[row, A + TOTAL]
     focal_a = u < 0.5
-    best = np.where(
-        focal_a,
-        np.minimum(max_p, max_q * s_bq / s_bp) * (s_ap - s_aq * s_bp / s_bq),
-        np.minimum(max_q, max_p * s_ap / s_aq) * (s_bq - s_bp * s_aq / s_ap),
-    )
-    target = np.where(v < 0.5, gain + p * z * (best - gain), gain * (1.0 - p * z))
-    # G_a = s_ap Δp - s_aq Δq, and G_b = s_bq Δq - s_bp Δp, each set to the target.
-    offset = np.where(focal_a, -target / s_aq, target / s_bq)
-    rate = np.where(focal_a, s_ap / s_aq, s_bp / s_bq)
-    solve_shifts(table, rows, current, offset, rate, a_first=focal_a)
+    if focal_a:
+        best = min(max_p, max_q * s_bq / s_bp) * (s_ap - s_aq * s_bp / s_bq)
+    else:
+        best = min(max_q, max_p * s_ap / s_aq) * (s_bq - s_bp * s_aq / s_ap)
+    target = gain + p * z * (best - gain) if v < 0.5 else gain * (1.0 - p * z)
+    if focal_a:  # G_a = s_ap Δp - s_aq Δq
+        offset, rate = -target / s_aq, s_ap / s_aq
+    else:  # G_b = s_bq Δq - s_bp Δp
+        offset, rate = target / s_bq, s_bp / s_bq
+    solve_shifts(numbers, values, flags, row, current, offset, rate, focal_a)

@@ -2,7 +2,7 @@
 
 The reference program computes in 28-digit decimals, so between mathematically equal gains, and
 at the outcome cap's boundary, its choice is decided by rounding noise that no float64 rule can
-reproduce. A replay chooser takes, at each step of a round, the reference's next exchange when it
+reproduce. Replaying a recorded round takes, at each step, the reference's next exchange when it
 is among the candidates tied for best, and drops the boundary candidates the reference dropped;
 everything else is decided by the model itself. A parity test can then follow a run to its end.
 """
@@ -11,8 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from flashpoint.models.exchange.candidates import CandidateTable, Side
-from flashpoint.models.exchange.round import Chooser, Executed
+import numpy as np
+
+from flashpoint.models.exchange.candidates import ACTOR, AT_BOUNDARY, GAIN, SIDE_NUMBERS, SUPPLY
+from flashpoint.models.exchange.records import Executed
+from flashpoint.models.exchange.solve import compiled
 
 # Gains within this of the best are ties the recorded sequence may settle.
 TIED = 1e-9
@@ -22,33 +25,53 @@ Exchange = frozenset[tuple[int, int]]  # {(actor, supply issue), (actor, supply 
 
 def key(executed: Executed) -> Exchange:
     """Who supplies what in an executed exchange."""
-    return _supplies(executed.a, executed.b)
+    return frozenset({(executed.a.actor, executed.a.supply), (executed.b.actor, executed.b.supply)})
 
 
-def _supplies(a: Side, b: Side) -> Exchange:
-    return frozenset({(a.actor, a.supply), (b.actor, b.supply)})
+def recording(sequence: Sequence[Exchange]) -> np.ndarray:
+    """A round's recorded exchanges as rows ``(actor, supply, actor, supply)``."""
+    table = np.empty((len(sequence), 4), dtype=np.int64)
+    for row, exchange in enumerate(sequence):
+        table[row] = [number for pair in sorted(exchange) for number in pair]
+    return table
 
 
-def replay(recorded: Sequence[Exchange]) -> Chooser:
-    """A chooser for one round that follows ``recorded`` where the model cannot decide."""
-    step = 0
+@compiled
+def _is(numbers: np.ndarray, row: int, recorded: np.ndarray) -> bool:
+    """Is candidate ``row`` the recorded exchange ``(actor, supply, actor, supply)``?"""
+    a = (numbers[row, ACTOR], numbers[row, SUPPLY])
+    b = (numbers[row, SIDE_NUMBERS + ACTOR], numbers[row, SIDE_NUMBERS + SUPPLY])
+    first, second = (recorded[0], recorded[1]), (recorded[2], recorded[3])
+    return (a == first and b == second) or (a == second and b == first)
 
-    def choose(table: CandidateTable, ranked: list[int]) -> tuple[int | None, list[int]]:
-        nonlocal step
-        dropped = []
-        wanted = recorded[step] if step < len(recorded) else None
-        best = table.gain[ranked[0]] if ranked else 0.0
-        for row in ranked:
-            if _supplies(*table.sides(row)) == wanted:
-                step += 1
-                return row, dropped
-            if table.at_boundary[row]:
-                dropped.append(row)  # at the boundary, and not taken: the reference dropped it
-                continue
-            if wanted is not None and abs(table.gain[row] - best) <= TIED:
-                continue  # tied with the best: the recorded exchange may be further down
-            step += 1
-            return row, dropped  # the model's own choice (a divergence if one was recorded)
-        return None, dropped
 
-    return choose
+@compiled
+def choose(
+    numbers: np.ndarray,
+    values: np.ndarray,
+    flags: np.ndarray,
+    rank: np.ndarray,
+    recorded: np.ndarray,
+    step: int,
+) -> tuple[int, int, bool]:
+    """The row to execute at ``step`` of a replayed round (-1: none), the next step, and whether
+    any candidate was dropped (its rank set to -inf). ``rank`` orders the valid candidates as
+    the round does (largest first, then the first row)."""
+    rows = np.nonzero(rank > -np.inf)[0]
+    if len(rows) == 0:
+        return -1, step, False
+    ranked = rows[np.argsort(-rank[rows], kind="mergesort")]
+    wanted = step < len(recorded)
+    best = values[ranked[0], GAIN]
+    dropped = False
+    for row in ranked:
+        if wanted and _is(numbers, row, recorded[step]):
+            return row, step + 1, dropped
+        if flags[row, AT_BOUNDARY]:
+            rank[row] = -np.inf  # at the boundary, and not taken: the reference dropped it
+            dropped = True
+            continue
+        if wanted and abs(values[row, GAIN] - best) <= TIED:
+            continue  # tied with the best: the recorded exchange may be further down
+        return row, step + 1, dropped  # the model's own choice (a divergence if one was recorded)
+    return -1, step, dropped

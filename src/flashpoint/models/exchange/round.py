@@ -8,173 +8,54 @@ one of its demanders demands the same issue again sees the new position of the s
 candidate is left as it was. Which candidate is executed is the largest gain (compared after
 rounding to 1e-12), then the one created first; a ``chooser`` may decide ties instead (C1).
 
-The candidates live in a :class:`~.candidates.CandidateTable`; the ones an exchange touches are
-found through maps from (actor, issue) to table rows and worked out again as one batch, and the
-best is the largest rounded gain (an argmax over the table).
+The candidates live in a :class:`~.candidates.CandidateTable`. The loop over exchanges is
+compiled with numba: the candidates an exchange touches are found through maps from (actor,
+issue) to table rows, and only they are worked out again; the best is the largest rounded gain.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Literal
 
 import numpy as np
 
 from flashpoint.models.exchange.candidates import (
-    CandidateTable,
+    ACTOR,
+    AT_BOUNDARY,
+    DEMAND,
+    GAIN,
+    HISTORY_DOWN,
+    HISTORY_SUM,
+    HISTORY_UP,
+    MOVE,
+    POSITION,
+    SEEN_SUM,
+    SIDE_FLAGS,
+    SIDE_NUMBERS,
+    SIDE_VALUES,
+    SUPPLY,
     RoundStart,
-    Side,
-    SideColumns,
     create_candidates,
 )
 from flashpoint.models.exchange.randomized import perturb
-from flashpoint.models.exchange.solve import Batch, solve_equal_gain
+from flashpoint.models.exchange.records import Executed, RoundResult
+from flashpoint.models.exchange.replay import Exchange, choose, recording
+from flashpoint.models.exchange.solve import compiled, solve_equal_gain
 
 # Moves and gains at or below this are no move and no gain (exchange.md §4.3).
 NEGLIGIBLE = 1e-10
 # Rounding allowed on the bounds of a position (0-100) and of a move history's sum.
 _SLACK = 1e-9
+GONE = -np.inf  # the rank of a candidate that is no longer valid
 
-# Given the table and its valid candidates' rows, best first, a chooser returns the row to
-# execute (None: none) and any rows to drop.
-Chooser = Callable[[CandidateTable, list[int]], tuple[int | None, list[int]]]
 Boundary = Literal["keep", "drop"]
 Policy = Literal["decide-parity", "full-recompute"]
 
 
-@dataclass(frozen=True)
-class Executed:
-    """An executed exchange: the candidate as it was when executed. ``gain`` ranked it;
-    ``reported_gain`` is what the reference credits each actor with (the gain before the outcome
-    caps, which differs when a cap binds)."""
-
-    sequence: int
-    gain: float
-    reported_gain: float
-    a: Side
-    b: Side
-
-
-@dataclass(frozen=True)
-class RoundResult:
-    """The round's voting positions ``[actor, issue]`` (0-100), its executed exchanges in order
-    and how many valid candidates it started with."""
-
-    voting: np.ndarray
-    executed: list[Executed]
-    candidates: int
-
-
-def is_valid(table: CandidateTable, rows: Batch, boundary: Boundary) -> np.ndarray:
-    """§4.3, for each candidate of ``rows``: a real gain; each move real, at most 100, inside
-    the scale; the supplier's moves in this candidate all one way and together at most 100
-    (C3); and at the outcome cap's boundary (C2), as ``boundary`` says: ``"keep"`` keeps its
-    full move (the cap reads "strictly between", and rounding counts as exact), ``"drop"``
-    drops it (no room left)."""
-    valid = ~(table.gain[rows] < NEGLIGIBLE)
-    if boundary == "drop":
-        valid &= ~table.at_boundary[rows]
-    for side in (table.a, table.b):
-        move = side.move[rows]
-        size, end = np.abs(move), side.position[rows] + move
-        valid &= (NEGLIGIBLE < size) & (size <= 100)
-        valid &= (-_SLACK <= end) & (end <= 100 + _SLACK)
-        valid &= (side.history_up[rows] & (move > 0)) | (side.history_down[rows] & (move < 0))
-        valid &= ~(side.history_sum[rows] + move > 100 + _SLACK)
-    return valid
-
-
-def _commit_moves(side: SideColumns, rows: Batch) -> None:
-    """C3: the supplier executed, so the current move of these candidates' side becomes part of
-    their history, and the next one is added after it (instead of replacing it)."""
-    move = side.move[rows]
-    side.history_sum[rows] += move
-    side.history_up[rows] &= move > 0
-    side.history_down[rows] &= move < 0
-
-
-def _forget_moves(side: SideColumns, rows: Batch) -> None:
-    """An empty move history (every candidate worked out afresh)."""
-    side.history_sum[rows] = 0.0
-    side.history_up[rows] = True
-    side.history_down[rows] = True
-
-
-class _Index:
-    """Maps from (actor, issue) to the rows in which that actor supplies, or demands, that
-    issue, with which side (0: ``a``, 1: ``b``) it is; rows in creation order."""
-
-    def __init__(self, table: CandidateTable, rows: Batch, issues: int):
-        self.supplies = self._group(table, rows, issues, "supply")
-        self.demands = self._group(table, rows, issues, "demand")
-
-    @staticmethod
-    def _group(table: CandidateTable, rows: Batch, issues: int, role: str):
-        if not len(rows):
-            return {}
-        keys = np.concatenate(
-            [side.actor[rows] * issues + getattr(side, role)[rows] for side in (table.a, table.b)]
-        )
-        found = np.concatenate([rows, rows])
-        which = np.repeat([0, 1], len(rows))
-        order = np.lexsort((found, keys))
-        keys, found, which = keys[order], found[order], which[order]
-        cuts = np.flatnonzero(np.diff(keys)) + 1
-        starts = np.concatenate([[0], cuts])
-        return {
-            divmod(int(keys[first]), issues): (rows_, sides)
-            for first, rows_, sides in zip(
-                starts, np.split(found, cuts), np.split(which, cuts), strict=True
-            )
-        }
-
-
-class _ThirdParties:
-    """§4.5 and C4: the new positions of third parties that each candidate's outcome checks use
-    instead of their round-start positions, kept per (row, side whose supply issue it is) in
-    the order they came, and summed into that side's ``seen_sum``."""
-
-    def __init__(self, table: CandidateTable, start: RoundStart):
-        self.table = table
-        self.start_position = start.position
-        self.weight = start.counted_weight
-        self.weighted_sum = start.weighted_sum
-        self.stored: dict[tuple[int, int], dict[int, float]] = {}
-
-    def register(self, rows: Batch, sides: Batch, actor: int, issue: int, value: float) -> None:
-        """``actor`` now votes ``value`` on ``issue``, the supply issue of side ``sides`` of the
-        candidates ``rows``. Of two updates for one actor the one that moved less from its
-        round-start position is kept (C4). The supplier's own position is no update: the
-        candidate follows it anyway."""
-        start = self.start_position[actor, issue]
-        weight = self.weight[actor, issue]
-        for number, side in enumerate((self.table.a, self.table.b)):
-            chosen = rows[(sides == number) & (side.actor[rows] != actor)]
-            first = []
-            for row in chosen.tolist():
-                updates = self.stored.setdefault((row, number), {})
-                stored = updates.get(actor)
-                if stored is None:
-                    updates[actor] = value
-                    first.append(row)
-                    continue
-                kept = min(stored, value) if stored >= start else max(stored, value)
-                if kept != stored:
-                    updates[actor] = kept
-                    self._sum_again(side, row, number, issue)
-            side.seen_sum[first] += weight * (value - start)
-
-    def _sum_again(self, side: SideColumns, row: int, number: int, issue: int) -> None:
-        total = self.weighted_sum[issue]
-        for actor, value in self.stored[(row, number)].items():
-            total += self.weight[actor, issue] * (value - self.start_position[actor, issue])
-        side.seen_sum[row] = total
-
-
 def run_round(
     start: RoundStart,
-    choose: Chooser | None = None,
+    recorded: Sequence[Exchange] | None = None,
     boundary: Boundary = "keep",
     policy: Policy = "decide-parity",
     p: float = 0.0,
@@ -184,98 +65,305 @@ def run_round(
 
     With ``policy="decide-parity"`` an exchange updates the candidates as the reference does
     (module docstring); with ``"full-recompute"`` every remaining candidate is worked out again
-    from the current voting positions and outcomes. With ``p > 0`` every candidate's moves vary
-    at random around equal gain each time it is worked out (:mod:`.randomized`), drawn from
-    ``rng``.
+    from the current voting positions and outcomes. ``boundary`` says what becomes of a
+    candidate at the outcome cap's boundary (:func:`is_valid`). With ``p > 0`` every
+    candidate's moves vary at random around equal gain each time it is worked out
+    (:mod:`.randomized`), drawn from ``rng``. ``recorded`` replays the reference's choices
+    (:mod:`.replay`).
     """
-    draws = rng if rng is not None else np.random.default_rng(0)
     table = create_candidates(start)
-    issues = start.position.shape[1]
-
-    def work_out(rows: Batch, current: np.ndarray | None = None) -> np.ndarray:
-        """Solve ``rows`` and return the valid ones."""
-        solve_equal_gain(table, rows, current)
-        if p > 0:
-            perturb(table, rows, current, p, draws)
-        return rows[is_valid(table, rows, boundary)]
-
-    valid = work_out(np.arange(len(table)))
-    # The rank of each valid candidate: its gain rounded to 1e-12 (C1); -inf once it is gone.
-    # The best is the largest rank, and of equal ranks the first row (created first).
-    rank = np.full(len(table), -np.inf)
-    rank[valid] = _rounded(table.gain[valid])
-    index = _Index(table, valid, issues)
-    third_parties = _ThirdParties(table, start)
     voting = start.position.copy()
-    executed: list[Executed] = []
-    nothing = (np.empty(0, dtype=np.intp), np.empty(0, dtype=np.intp))
-    while True:
-        if choose:
-            rows = np.flatnonzero(rank > -np.inf)
-            if not len(rows):
-                break
-            chosen, dropped = choose(table, rows[np.lexsort((rows, -rank[rows]))].tolist())
-            rank[dropped] = -np.inf
-            if chosen is None:
-                continue
-        else:
-            chosen = int(np.argmax(rank)) if len(rank) else 0
-            if not len(rank) or rank[chosen] == -np.inf:
-                break
-        rank[chosen] = -np.inf
-        a, b = table.sides(chosen)
-        executed.append(
-            Executed(
-                len(executed) + 1,
-                float(table.gain[chosen]),
-                float(table.reported_gain[chosen]),
-                a,
-                b,
-            )
+    order, counted = _run(
+        *table,
+        start.counted_weight,
+        start.present,
+        start.position,
+        start.weighted_sum,
+        start.total,
+        voting,
+        boundary == "drop",
+        policy == "full-recompute",
+        p,
+        rng if rng is not None else np.random.default_rng(0),
+        recording(recorded or ()),
+        recorded is not None,
+    )
+    executed = [
+        Executed(
+            number,
+            float(table.gain[row]),
+            float(table.reported_gain[row]),
+            *table.sides(row),
         )
-        touched = []
-        for side in (a, b):
-            voting[side.actor, side.supply] = side.position + side.move
-            rows, sides = index.supplies.get((side.actor, side.supply), nothing)
-            live = rank[rows] > -np.inf
-            rows, sides = rows[live], sides[live]
-            for number, column in enumerate((table.a, table.b)):
-                moved = rows[sides == number]
-                column.position[moved] = side.position + side.move
-                _commit_moves(column, moved)
-            touched.append(rows)
-        if policy == "full-recompute":
+        for number, row in enumerate(order.tolist(), start=1)
+    ]
+    return RoundResult(voting, executed, int(counted))
+
+
+@compiled
+def is_valid(values: np.ndarray, flags: np.ndarray, row: int, drop_boundary: bool) -> bool:
+    """§4.3: a real gain; each move real, at most 100, inside the scale; the supplier's moves in
+    this candidate all one way and together at most 100 (C3); and at the outcome cap's boundary
+    (C2) kept (``drop_boundary`` false: the cap reads "strictly between", and rounding counts as
+    exact) or dropped (no room left)."""
+    if values[row, GAIN] < NEGLIGIBLE:
+        return False
+    if drop_boundary and flags[row, AT_BOUNDARY]:
+        return False
+    return _side_valid(values, flags, row, np.int64(0)) and _side_valid(
+        values, flags, row, np.int64(1)
+    )
+
+
+@compiled
+def _side_valid(values: np.ndarray, flags: np.ndarray, row: int, side: int) -> bool:
+    v, f = side * SIDE_VALUES, side * SIDE_FLAGS
+    move = values[row, v + MOVE]
+    if not NEGLIGIBLE < abs(move) <= 100:
+        return False
+    if not -_SLACK <= values[row, v + POSITION] + move <= 100 + _SLACK:
+        return False
+    if not (
+        (flags[row, f + HISTORY_UP] and move > 0) or (flags[row, f + HISTORY_DOWN] and move < 0)
+    ):
+        return False
+    return not values[row, v + HISTORY_SUM] + move > 100 + _SLACK
+
+
+@compiled
+def _commit_move(values: np.ndarray, flags: np.ndarray, row: int, side: int) -> None:
+    """C3: the supplier executed, so the current move of this side becomes part of its history,
+    and the next one is added after it (instead of replacing it)."""
+    v, f = side * SIDE_VALUES, side * SIDE_FLAGS
+    move = values[row, v + MOVE]
+    values[row, v + HISTORY_SUM] += move
+    flags[row, f + HISTORY_UP] = flags[row, f + HISTORY_UP] and move > 0
+    flags[row, f + HISTORY_DOWN] = flags[row, f + HISTORY_DOWN] and move < 0
+
+
+@compiled
+def _group(numbers: np.ndarray, live: np.ndarray, issues: int, actors: int, role: int):
+    """A map from ``actor * issues + issue`` to the live rows in which that actor has that
+    issue as its ``role`` (``SUPPLY`` or ``DEMAND``), in row order, with the side (0: ``a``,
+    1: ``b``): offsets, rows, sides."""
+    count = np.zeros(actors * issues + 1, dtype=np.int64)
+    for row in range(len(live)):
+        if live[row]:
+            for side in range(2):
+                n = side * SIDE_NUMBERS
+                count[numbers[row, n + ACTOR] * issues + numbers[row, n + role] + 1] += 1
+    offsets = np.cumsum(count)
+    fill = offsets[:-1].copy()
+    rows = np.empty(offsets[-1], dtype=np.int64)
+    sides = np.empty(offsets[-1], dtype=np.int64)
+    for row in range(len(live)):
+        if live[row]:
+            for side in range(2):
+                n = side * SIDE_NUMBERS
+                key = numbers[row, n + ACTOR] * issues + numbers[row, n + role]
+                rows[fill[key]], sides[fill[key]] = row, side
+                fill[key] += 1
+    return offsets, rows, sides
+
+
+@compiled
+def _register(
+    values: np.ndarray,
+    row: int,
+    side: int,
+    actor: int,
+    issue: int,
+    value: float,
+    weight: np.ndarray,
+    start_position: np.ndarray,
+    weighted_sum: np.ndarray,
+    lists: tuple,
+):
+    """``actor`` now votes ``value`` on ``issue``, the supply issue of ``side`` in candidate
+    ``row``. Of two updates for one actor the one that moved less from its round-start position
+    is kept (C4); the outcome this side sees sums the updates in the order they came. Returns
+    ``lists`` (:func:`_run`), grown if it was full."""
+    head, tail, pool_actor, pool_value, pool_next, used = lists
+    slot, seen_sum = 2 * row + side, side * SIDE_VALUES + SEEN_SUM
+    node = head[slot]
+    while node != -1 and pool_actor[node] != actor:
+        node = pool_next[node]
+    start = start_position[actor, issue]
+    if node == -1:
+        if used == len(pool_actor):
+            pool_actor = np.concatenate((pool_actor, np.empty_like(pool_actor)))
+            pool_value = np.concatenate((pool_value, np.empty_like(pool_value)))
+            pool_next = np.concatenate((pool_next, np.empty_like(pool_next)))
+        pool_actor[used], pool_value[used], pool_next[used] = actor, value, -1
+        if tail[slot] == -1:
+            head[slot] = used
+        else:
+            pool_next[tail[slot]] = used
+        tail[slot] = used
+        used += 1
+        values[row, seen_sum] += weight[actor, issue] * (value - start)
+        return head, tail, pool_actor, pool_value, pool_next, used
+    stored = pool_value[node]
+    kept = min(stored, value) if stored >= start else max(stored, value)
+    if kept != stored:
+        pool_value[node] = kept
+        total = weighted_sum[issue]
+        node = head[slot]
+        while node != -1:
+            other = pool_actor[node]
+            total += weight[other, issue] * (pool_value[node] - start_position[other, issue])
+            node = pool_next[node]
+        values[row, seen_sum] = total
+    return head, tail, pool_actor, pool_value, pool_next, used
+
+
+@compiled
+def _work_out(
+    numbers: np.ndarray,
+    values: np.ndarray,
+    flags: np.ndarray,
+    row: int,
+    current: np.ndarray,
+    p: float,
+    rng: np.random.Generator,
+    drop_boundary: bool,
+) -> float:
+    """Solve candidate ``row`` and return its rank: its gain rounded to 1e-12 (C1), or
+    ``GONE`` if it is not valid."""
+    solve_equal_gain(numbers, values, flags, row, current)
+    if p > 0:
+        perturb(numbers, values, flags, row, current, p, rng)
+    if not is_valid(values, flags, row, drop_boundary):
+        return GONE
+    return round(values[row, GAIN], 12)
+
+
+@compiled
+def _run(
+    numbers: np.ndarray,
+    values: np.ndarray,
+    flags: np.ndarray,
+    weight: np.ndarray,
+    present: np.ndarray,
+    start_position: np.ndarray,
+    weighted_sum: np.ndarray,
+    total: np.ndarray,
+    voting: np.ndarray,
+    drop_boundary: bool,
+    full_recompute: bool,
+    p: float,
+    rng: np.random.Generator,
+    recorded: np.ndarray,
+    replaying: bool,
+):
+    """The round's loop (:func:`run_round`) on a table's three arrays; updates ``voting`` and
+    returns the executed rows in order and the number of valid candidates at the start.
+
+    The third-party updates of §4.5 (C4) are kept in linked lists, one per slot ``2 row + side``
+    (the side whose supply issue they are on), in ``lists``: the ``head`` and ``tail`` of each
+    slot, and a pool of ``actor``, ``value`` and ``next`` with the number of entries used.
+    """
+    count = len(numbers)
+    actors, issues = weight.shape
+    current, own_view = np.empty(issues), np.empty(0)  # see solve.outcome_seen
+    rank = np.empty(count)
+    for row in range(count):
+        rank[row] = _work_out(numbers, values, flags, row, own_view, p, rng, drop_boundary)
+    live = rank > GONE
+    supplies = _group(numbers, live, issues, actors, np.int64(SUPPLY))
+    demands = _group(numbers, live, issues, actors, np.int64(DEMAND))
+    lists = (
+        np.full(2 * count, -1, dtype=np.int64),
+        np.full(2 * count, -1, dtype=np.int64),
+        np.empty(1024, dtype=np.int64),
+        np.empty(1024),
+        np.empty(1024, dtype=np.int64),
+        np.int64(0),
+    )
+    order = np.empty(count, dtype=np.int64)
+    done = 0
+    seen = np.full(count, -1, dtype=np.int64)
+    touched = np.empty(count, dtype=np.int64)
+    step = np.int64(0)
+    while True:
+        if replaying:
+            chosen, step, dropped = choose(numbers, values, flags, rank, recorded, step)
+            if chosen == -1:
+                if dropped:
+                    continue
+                break
+        else:
+            if count == 0:
+                break
+            chosen = np.argmax(rank)
+            if rank[chosen] == GONE:
+                break
+        rank[chosen] = GONE
+        order[done] = chosen
+        done += 1
+        found = 0
+        offsets, rows, sides = supplies
+        for side in range(2):
+            n, v = side * SIDE_NUMBERS, side * SIDE_VALUES
+            actor, issue = numbers[chosen, n + ACTOR], numbers[chosen, n + SUPPLY]
+            new = values[chosen, v + POSITION] + values[chosen, v + MOVE]
+            voting[actor, issue] = new
+            key = actor * issues + issue
+            for entry in range(offsets[key], offsets[key + 1]):
+                row = rows[entry]
+                if rank[row] == GONE:
+                    continue
+                values[row, sides[entry] * SIDE_VALUES + POSITION] = new
+                _commit_move(values, flags, row, sides[entry])
+                if seen[row] != done:
+                    seen[row], touched[found] = done, row
+                    found += 1
+        if full_recompute:
             # Every candidate afresh from the current voting positions, with no move history:
             # a supplier is held back only by its partner's position.
-            current = RoundStart(voting, start.salience, start.weight, start.present).outcome
-            rows = np.flatnonzero(rank > -np.inf)
-            for column in (table.a, table.b):
-                column.position[rows] = voting[column.actor[rows], column.supply[rows]]
-                _forget_moves(column, rows)
-        else:
-            current = None
-            for side, supplier in ((a, b), (b, a)):
-                rows, sides = index.demands.get((side.actor, side.demand), nothing)
-                live = rank[rows] > -np.inf
-                rows, sides = rows[live], sides[live]
-                # The demander's partner in these candidates supplies ``side.demand``.
-                third_parties.register(
-                    rows, 1 - sides, supplier.actor, side.demand, supplier.position + supplier.move
-                )
-                touched.append(rows)
-            rows = _first_seen(np.concatenate(touched))
-        still = work_out(rows, current)
-        rank[rows] = -np.inf
-        rank[still] = _rounded(table.gain[still])
-    return RoundResult(voting, executed, int(len(valid)))
-
-
-def _rounded(gain: np.ndarray) -> list[float]:
-    """Gains rounded to 1e-12 (correctly rounded, as Python's ``round`` does)."""
-    return [round(value, 12) for value in gain.tolist()]
-
-
-def _first_seen(rows: np.ndarray) -> np.ndarray:
-    """``rows`` without repeats, in the order each first appears."""
-    _, first = np.unique(rows, return_index=True)
-    return rows[np.sort(first)]
+            for issue in range(issues):
+                weighted = 0.0
+                for actor in range(actors):
+                    position = voting[actor, issue] if present[actor, issue] else 0.0
+                    weighted += weight[actor, issue] * position
+                current[issue] = weighted / total[issue]
+            for row in range(count):
+                if rank[row] == GONE:
+                    continue
+                for side in range(2):
+                    n, v, f = side * SIDE_NUMBERS, side * SIDE_VALUES, side * SIDE_FLAGS
+                    actor, issue = numbers[row, n + ACTOR], numbers[row, n + SUPPLY]
+                    values[row, v + POSITION] = voting[actor, issue]
+                    values[row, v + HISTORY_SUM] = 0.0
+                    flags[row, f + HISTORY_UP] = flags[row, f + HISTORY_DOWN] = True
+                rank[row] = _work_out(numbers, values, flags, row, current, p, rng, drop_boundary)
+            continue
+        offsets, rows, sides = demands
+        for side in range(2):
+            # This side demanded ``issue``; its partner supplied it, moving to ``value``.
+            n, partner = side * SIDE_NUMBERS, (1 - side) * SIDE_NUMBERS
+            third, issue = numbers[chosen, partner + ACTOR], numbers[chosen, n + DEMAND]
+            partner_values = (1 - side) * SIDE_VALUES
+            value = (
+                values[chosen, partner_values + POSITION] + values[chosen, partner_values + MOVE]
+            )
+            key = numbers[chosen, n + ACTOR] * issues + issue
+            for entry in range(offsets[key], offsets[key + 1]):
+                row = rows[entry]
+                if rank[row] == GONE:
+                    continue
+                # The demander's partner in this candidate supplies ``issue``; its own position
+                # is no update (the candidate follows it anyway).
+                other = 1 - sides[entry]
+                if numbers[row, other * SIDE_NUMBERS + ACTOR] != third:
+                    lists = _register(
+                        values, row, other, third, issue, value,
+                        weight, start_position, weighted_sum, lists,
+                    )  # fmt: skip
+                if seen[row] != done:
+                    seen[row], touched[found] = done, row
+                    found += 1
+        for entry in range(found):
+            row = touched[entry]
+            rank[row] = _work_out(numbers, values, flags, row, own_view, p, rng, drop_boundary)
+    return order[:done], live.sum()

@@ -3,26 +3,14 @@ the preferences that carry into the next round (``exchange.md`` §4.7)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
 from flashpoint.models.exchange.candidates import RoundStart
-from flashpoint.models.exchange.round import Boundary, Chooser, Policy, RoundResult, run_round
-
-
-@dataclass(frozen=True)
-class ExchangeRound:
-    """One round: its start (preferences), its result, the outcomes before and after its
-    exchanges, and the preferences it leaves for the next round (all on 0-100)."""
-
-    number: int
-    start: RoundStart
-    result: RoundResult
-    start_outcome: np.ndarray
-    voting_outcome: np.ndarray
-    preferences_after: np.ndarray
+from flashpoint.models.exchange.records import ExchangeRound, RoundResult
+from flashpoint.models.exchange.replay import Exchange
+from flashpoint.models.exchange.round import Boundary, Policy, run_round
 
 
 def preference_update(start: RoundStart, result: RoundResult) -> np.ndarray:
@@ -40,18 +28,20 @@ def preference_update(start: RoundStart, result: RoundResult) -> np.ndarray:
 def run_rounds(
     first: RoundStart,
     rounds: int,
-    chooser: Callable[[int], Chooser | None] | None = None,
+    recorded: Mapping[int, Sequence[Exchange]] | None = None,
     boundary: Boundary = "keep",
     policy: Policy = "decide-parity",
     p: float = 0.0,
     rng: np.random.Generator | None = None,
 ) -> list[ExchangeRound]:
-    """``rounds`` rounds from ``first``; ``chooser(round)`` may settle ties in that round; ``p``
-    and ``rng`` vary the exchange rates at random (:mod:`.randomized`)."""
+    """``rounds`` rounds from ``first``; ``recorded[round]`` replays the reference's choices in
+    that round (:mod:`.replay`); ``p`` and ``rng`` vary the exchange rates at random
+    (:mod:`.randomized`)."""
     history = []
     start = first
     for number in range(1, rounds + 1):
-        result = run_round(start, chooser(number) if chooser else None, boundary, policy, p, rng)
+        replayed = recorded.get(number, ()) if recorded is not None else None
+        result = run_round(start, replayed, boundary, policy, p, rng)
         voted = RoundStart(result.voting, start.salience, start.weight, start.present)
         after = preference_update(start, result)
         history.append(ExchangeRound(number, start, result, start.outcome, voted.outcome, after))

@@ -1,5 +1,4 @@
-"""The equal-gain solution of candidate exchanges, for a batch of a round's candidates at once
-(``exchange.md`` §4.3).
+"""The equal-gain solution of a candidate exchange (``exchange.md`` §4.3), compiled.
 
 For a candidate in which ``a`` supplies ``q`` and ``b`` supplies ``p``, the outcome shifts
 ``Δp`` (towards ``a``) and ``Δq`` (towards ``b``) give both the same gain when::
@@ -8,9 +7,13 @@ For a candidate in which ``a`` supplies ``q`` and ``b`` supplies ``p``, the outc
     G = Δp (s_ap s_bq - s_aq s_bp) / (s_aq + s_bq)
 
 The exchange is as large as possible without a supplier passing its partner, then capped so that
-neither issue's outcome passes the demander's position. Every operation is elementwise and in
-the same order for every candidate, so a batch gives, bit for bit, what each candidate gives
-alone.
+neither issue's outcome passes the demander's position.
+
+The functions work on one row of a :class:`~.candidates.CandidateTable` (its three arrays,
+``numbers``, ``values`` and ``flags``; column names from :mod:`.candidates`) and are compiled
+with numba (no fast-math: every operation is IEEE float64 in the order written). ``current``
+holds every issue's outcome from the current voting positions (the full-recompute policy), or
+is empty (each candidate's own view, §4.5).
 
 References
 ----------
@@ -21,136 +24,166 @@ References
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
-from flashpoint.models.exchange.candidates import BOUNDARY, CandidateTable, SideColumns
+from flashpoint.models.exchange.candidates import (
+    AT_BOUNDARY,
+    BOUNDARY,
+    DEMAND_SALIENCE,
+    GAIN,
+    MOVE,
+    OUTCOME_AFTER,
+    OUTCOME_BEFORE,
+    POSITION,
+    REPORTED_GAIN,
+    SEEN_SUM,
+    SIDE_NUMBERS,
+    SIDE_VALUES,
+    START,
+    SUPPLY,
+    SUPPLY_SALIENCE,
+    TARGET,
+    TOTAL,
+    WEIGHT,
+)
 
-Batch = np.ndarray  # row numbers of a CandidateTable
+# Compiled functions; a constant argument is written np.int64(...) or np.bool_(...) so that numba
+# compiles the callee once, not once per constant.
+compiled = numba.njit(cache=True, nogil=True)
+A, B = 0, SIDE_VALUES  # where each side's values start
 
 
-def solve_equal_gain(table: CandidateTable, rows: Batch, current: np.ndarray | None = None) -> None:
-    """Sizes, gains and outcome checks of the candidates ``rows`` from their sides' current
-    positions (§4.3), with the outcomes of :func:`outcome_seen`.
+@compiled
+def solve_equal_gain(
+    numbers: np.ndarray,
+    values: np.ndarray,
+    flags: np.ndarray,
+    row: int,
+    current: np.ndarray,
+) -> None:
+    """Size, gain and outcome checks of candidate ``row`` from its sides' current positions,
+    with the outcomes of :func:`outcome_seen`.
 
-    Sets each side's ``move``, ``outcome_before`` and ``outcome_after`` and the candidates'
-    ``gain``, ``reported_gain`` (before the caps) and ``at_boundary``; validity is judged by
-    the caller.
+    Sets each side's ``MOVE``, ``OUTCOME_BEFORE`` and ``OUTCOME_AFTER`` and the candidate's
+    ``GAIN``, ``REPORTED_GAIN`` (the gain before the caps, which the reference credits) and
+    ``AT_BOUNDARY``; validity is judged by the caller.
     """
-    a, b = table.a, table.b
-    s_ap, s_aq = a.demand_salience[rows], a.supply_salience[rows]
-    s_bp, s_bq = b.supply_salience[rows], b.demand_salience[rows]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        kappa = (s_ap + s_bp) / (s_aq + s_bq)
-        factor = (s_ap * s_bq - s_aq * s_bp) / (s_aq + s_bq)
-        shift_p, uncapped = solve_shifts(table, rows, current, 0.0, kappa, a_first=False)
-        table.reported_gain[rows] = uncapped * factor
-        table.gain[rows] = shift_p * factor
-    # A supplier of no weight cannot move an outcome (and a zero salience sum gives no exchange
-    # rate): no exchange, where the reference divides by zero.
-    weightless = (
-        np.minimum(np.minimum(s_aq + s_bq, s_ap + s_bp), np.minimum(a.weight[rows], b.weight[rows]))
-        <= 0
+    x = values
+    s_ap, s_aq = x[row, A + DEMAND_SALIENCE], x[row, A + SUPPLY_SALIENCE]
+    s_bp, s_bq = x[row, B + SUPPLY_SALIENCE], x[row, B + DEMAND_SALIENCE]
+    if min(s_aq + s_bq, s_ap + s_bp, x[row, A + WEIGHT], x[row, B + WEIGHT]) <= 0:
+        # A supplier of no weight cannot move an outcome (and a zero salience sum gives no
+        # exchange rate): no exchange, where the reference divides by zero.
+        x[row, A + MOVE] = x[row, B + MOVE] = x[row, GAIN] = x[row, REPORTED_GAIN] = 0.0
+        flags[row, AT_BOUNDARY] = False
+        return
+    kappa = (s_ap + s_bp) / (s_aq + s_bq)
+    factor = (s_ap * s_bq - s_aq * s_bp) / (s_aq + s_bq)
+    shift_p, uncapped = solve_shifts(
+        numbers, values, flags, row, current, 0.0, kappa, np.bool_(False)
     )
-    if weightless.any():
-        none = rows[weightless]
-        for column in (a.move, b.move, table.gain, table.reported_gain):
-            column[none] = 0.0
-        table.at_boundary[none] = False
+    x[row, REPORTED_GAIN] = uncapped * factor
+    x[row, GAIN] = shift_p * factor
 
 
-def outcome_seen(side: SideColumns, rows: Batch, current: np.ndarray | None) -> np.ndarray:
-    """The outcome of each candidate's supply issue for ``side`` as the candidate sees it:
-    round-start positions with its third-party updates and the supplier's current position
-    (§4.5); or the ``current`` outcomes (every actor's current voting position)."""
-    if current is not None:
-        return current[side.supply[rows]]
-    weight = side.weight[rows]
-    return (side.seen_sum[rows] + weight * (side.position[rows] - side.start[rows])) / side.total[
-        rows
-    ]
+@compiled
+def outcome_seen(
+    numbers: np.ndarray,
+    values: np.ndarray,
+    row: int,
+    side: int,
+    current: np.ndarray,
+) -> float:
+    """The outcome of the supply issue of ``side`` (0: ``a``, 1: ``b``) as candidate ``row``
+    sees it: round-start positions with its third-party updates and the supplier's current
+    position (§4.5); or the ``current`` outcome, if given."""
+    if len(current):
+        return current[numbers[row, side * SIDE_NUMBERS + SUPPLY]]
+    x, v = values, side * SIDE_VALUES
+    return (
+        x[row, v + SEEN_SUM] + x[row, v + WEIGHT] * (x[row, v + POSITION] - x[row, v + START])
+    ) / x[row, v + TOTAL]
 
 
+@compiled
+def _sign(value: float) -> float:
+    return 1.0 if value > 0 else -1.0 if value < 0 else 0.0
+
+
+@compiled
 def solve_shifts(
-    table: CandidateTable,
-    rows: Batch,
-    current: np.ndarray | None,
-    offset: float | np.ndarray,
-    rate: float | np.ndarray,
-    a_first: bool | np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:
-    """The outcome shifts of the candidates ``rows`` linked by ``Δq = offset + rate Δp`` (§4.3:
-    equal gain is ``offset = 0, rate = κ``; §4.8 gives the others), as large as the partners'
+    numbers: np.ndarray,
+    values: np.ndarray,
+    flags: np.ndarray,
+    row: int,
+    current: np.ndarray,
+    offset: float,
+    rate: float,
+    a_first: bool,
+) -> tuple[float, float]:
+    """The outcome shifts of candidate ``row`` linked by ``Δq = offset + rate Δp`` (§4.3: equal
+    gain is ``offset = 0, rate = κ``; §4.8 gives the others), as large as the partners'
     positions allow, then capped at the demanders' positions; sets the moves and outcome checks
-    of both sides and ``at_boundary``.
+    of both sides and ``AT_BOUNDARY``.
 
-    One supplier moves all the way first (``a`` where ``a_first``, else ``b``); if the other
-    would then pass its partner, the other moves all the way instead. Returns ``Δp`` after and
-    before the caps.
+    One supplier moves all the way first (``a`` if ``a_first``, else ``b``); if the other would
+    then pass its partner, the other moves all the way instead. Returns ``Δp`` after and before
+    the caps.
     """
-    a, b = table.a, table.b
-    w_aq, w_bp = a.weight[rows], b.weight[rows]
-    total_q, total_p = a.total[rows], b.total[rows]
-    target_a, target_b = a.target[rows], b.target[rows]
-    room_a, room_b = target_a - a.position[rows], target_b - b.position[rows]
-    max_p, max_q = w_bp * np.abs(room_b) / total_p, w_aq * np.abs(room_a) / total_q
-
-    def moves(a_full, b_full, shift_p, shift_q):
-        """The two moves from the shifts; a side that moves all the way moves exactly its room."""
-        return (
-            np.where(a_full, room_a, np.sign(room_a) * shift_q * total_q / w_aq),
-            np.where(b_full, room_b, np.sign(room_b) * shift_p * total_p / w_bp),
-        )
-
-    # b moves all the way; if a would then pass b, a moves all the way instead.
-    shift_q = offset + rate * max_p
-    a_full = shift_q * total_q / w_aq > np.abs(room_a)
-    shift_p = np.where(a_full, (max_q - offset) / rate, max_p)
-    shift_q = np.where(a_full, max_q, shift_q)
-    if np.any(a_first):
-        # a moves all the way; if b would then pass a, b moves all the way instead.
-        first_p = (max_q - offset) / rate
-        b_full = first_p * total_p / w_bp > np.abs(room_b)
-        first_q = np.where(b_full, offset + rate * max_p, max_q)
-        first_p = np.where(b_full, max_p, first_p)
-        shift_p = np.where(a_first, first_p, shift_p)
-        shift_q = np.where(a_first, first_q, shift_q)
-        a_full = np.where(a_first, ~b_full, a_full)
-    move_a, move_b = moves(a_full, ~a_full, shift_p, shift_q)
+    x = values
+    w_aq, w_bp = x[row, A + WEIGHT], x[row, B + WEIGHT]
+    total_q, total_p = x[row, A + TOTAL], x[row, B + TOTAL]
+    room_a = x[row, A + TARGET] - x[row, A + POSITION]
+    room_b = x[row, B + TARGET] - x[row, B + POSITION]
+    max_p, max_q = w_bp * abs(room_b) / total_p, w_aq * abs(room_a) / total_q
+    if a_first:
+        shift_q, a_full = max_q, True
+        shift_p = (shift_q - offset) / rate
+        if shift_p * total_p / w_bp > abs(room_b):
+            shift_p, a_full = max_p, False
+            shift_q = offset + rate * shift_p
+    else:
+        shift_p, a_full = max_p, False
+        shift_q = offset + rate * shift_p
+        if shift_q * total_q / w_aq > abs(room_a):
+            shift_q, a_full = max_q, True
+            shift_p = (shift_q - offset) / rate
+    # A side that moves all the way moves exactly its room.
+    move_a = room_a if a_full else _sign(room_a) * shift_q * total_q / w_aq
+    move_b = _sign(room_b) * shift_p * total_p / w_bp if a_full else room_b
     uncapped = shift_p
 
     # The outcome caps: the outcome of a supply issue may not pass the demander's position.
     # C2: an outcome already at the demander's position (to rounding) is not "strictly
     # between", so the full move stands (the reference decides such a case by rounding noise);
-    # the candidate is marked, and the caller decides (``round.Boundary``).
-    before_a = outcome_seen(a, rows, current)
-    after_a = before_a + w_aq * move_a / total_q
-    at_a = np.abs(target_a - before_a) <= BOUNDARY
-    crossed = ~at_a & _strictly_between(target_a, before_a, after_a)
-    if crossed.any():
-        shift_q = np.where(crossed, np.abs(target_a - before_a), shift_q)
-        shift_p = np.where(crossed, (shift_q - offset) / rate, shift_p)
-        capped_a, capped_b = moves(False, False, shift_p, shift_q)
-        move_a = np.where(crossed, capped_a, move_a)
-        move_b = np.where(crossed, capped_b, move_b)
-        after_a = np.where(crossed, before_a + w_aq * move_a / total_q, after_a)
-    before_b = outcome_seen(b, rows, current)
-    after_b = before_b + w_bp * move_b / total_p
-    at_b = np.abs(target_b - before_b) <= BOUNDARY
-    crossed = ~at_b & _strictly_between(target_b, before_b, after_b)
-    if crossed.any():
-        shift_p = np.where(crossed, np.abs(target_b - before_b), shift_p)
-        shift_q = np.where(crossed, offset + rate * shift_p, shift_q)
-        capped_a, capped_b = moves(False, False, shift_p, shift_q)
-        move_a = np.where(crossed, capped_a, move_a)
-        move_b = np.where(crossed, capped_b, move_b)
+    # the candidate is marked, and the caller decides.
+    at_boundary = False
+    target = x[row, A + TARGET]
+    before = outcome_seen(numbers, values, row, np.int64(0), current)
+    after = before + w_aq * move_a / total_q
+    if abs(target - before) <= BOUNDARY:
+        at_boundary = True
+    elif min(before, after) < target < max(before, after):
+        shift_q = abs(target - before)
+        shift_p = (shift_q - offset) / rate
+        move_a = _sign(room_a) * shift_q * total_q / w_aq
+        move_b = _sign(room_b) * shift_p * total_p / w_bp
+        after = before + w_aq * move_a / total_q
+    x[row, A + OUTCOME_BEFORE], x[row, A + OUTCOME_AFTER] = before, after
+    target = x[row, B + TARGET]
+    before = outcome_seen(numbers, values, row, np.int64(1), current)
+    after = before + w_bp * move_b / total_p
+    if abs(target - before) <= BOUNDARY:
+        at_boundary = True
+    elif min(before, after) < target < max(before, after):
+        shift_p = abs(target - before)
+        shift_q = offset + rate * shift_p
+        move_a = _sign(room_a) * shift_q * total_q / w_aq
+        move_b = _sign(room_b) * shift_p * total_p / w_bp
         # a's outcome after its move is left as it was: the reference's is stale too (§4.10).
-        after_b = np.where(crossed, before_b + w_bp * move_b / total_p, after_b)
-    a.move[rows], b.move[rows] = move_a, move_b
-    a.outcome_before[rows], a.outcome_after[rows] = before_a, after_a
-    b.outcome_before[rows], b.outcome_after[rows] = before_b, after_b
-    table.at_boundary[rows] = at_a | at_b
+        after = before + w_bp * move_b / total_p
+    x[row, B + OUTCOME_BEFORE], x[row, B + OUTCOME_AFTER] = before, after
+    x[row, A + MOVE], x[row, B + MOVE] = move_a, move_b
+    flags[row, AT_BOUNDARY] = at_boundary
     return shift_p, uncapped
-
-
-def _strictly_between(value: np.ndarray, one: np.ndarray, other: np.ndarray) -> np.ndarray:
-    return (np.minimum(one, other) < value) & (value < np.maximum(one, other))
