@@ -320,7 +320,8 @@ def _run(
                     found += 1
         if full_recompute:
             # Every candidate afresh from the current voting positions, with no move history:
-            # a supplier is held back only by its partner's position.
+            # a supplier is held back only by its partner's position. The outcomes are those of
+            # RoundStart.outcome, summed in the same order, inside the compiled loop.
             for issue in range(issues):
                 weighted = 0.0
                 for actor in range(actors):
