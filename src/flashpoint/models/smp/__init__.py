@@ -1,0 +1,154 @@
+"""The spatial model of politics (SMP) of KTAB, the KAPSARC Toolkit for Behavioral Analysis.
+
+The issues form one space. Each turn (``ktab.md`` §4; the modules cite its sections):
+
+1. every actor's position gets a win probability in a probabilistic Condorcet election, and
+   from it each actor's risk attitude: the likelier its position, the more risk averse
+   (:mod:`.state`);
+2. every actor estimates, with its own beliefs about the others' risk attitudes, what
+   challenging each other actor would gain it, third parties joining the side they expect to
+   serve them, and proposes a bargain to the best target (:mod:`.turn`, :mod:`.kernels`);
+3. every actor holds an election over the bargains it is party to and keeping its position,
+   and moves to its side of the winner.
+
+The run stops when a turn moves the actors by less than 2% of the first turn's movement
+(:mod:`.runner`). The forecast of a state is the expected outcome of the election over the
+distinct positions: each position weighted by its win probability.
+
+How flashpoint scenarios map onto KTAB's conventions (``docs/models.md``): each issue is
+rescaled to [0, 1] (KTAB's 0-100 divided by 100) and back; an actor's saliences are divided by
+their total when that exceeds 1 (KTAB requires a total of at most 100 on its 0-100 scale); its
+capability is the mean of its capabilities on the issues it takes part in; where an actor is
+absent from an issue it has no salience there and its coordinate is the capability-weighted mean
+of the present actors' positions.
+
+References
+----------
+- KAPSARC. An Introduction to KTAB; Multidimensional Bargaining Using KTAB (methodology papers
+  of the KAPSARC Toolkit for Behavioral Analysis; ``ktab.md`` §6). The formulas here follow
+  ``ktab.md`` §4, written from KTAB's code and checked against its reference runs.
+- Efird, B., Lester, L. & Wise, B. (2016). *Journal of East Asian Studies* 16: 117-145 (China's
+  upstream oil and gas SOE reform; the SOE cases of the reference data).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from flashpoint.engine.arrays import ScenarioArrays
+from flashpoint.models.base import ModelSpec, Trajectory
+from flashpoint.models.smp import options as choices
+from flashpoint.models.smp.options import SMPOptions
+from flashpoint.models.smp.runner import SMPRun, accommodation_matrix, run_draw
+from flashpoint.models.smp.turn import TurnRules
+
+__all__ = ["SPEC", "SMPOptions", "SMPRun", "ktab_inputs", "run", "turn_rules"]
+
+
+def turn_rules(options: SMPOptions) -> TurnRules:
+    """The integer codes of the options, as the compiled loops take them."""
+    return TurnRules(
+        voting=choices.VOTING.index(options.voting_rule),
+        victory=choices.VICTORY.index(options.victory_probability),
+        pce=choices.PCE.index(options.pce),
+        adjust=choices.RISK_ADJUST.index(options.risk_adjust),
+        commit=choices.COMMIT.index(options.third_party_commit),
+        interpolation=choices.INTERPOLATION.index(options.bargain_interpolation),
+        bargain=choices.BARGAIN.index(options.bargain_model),
+        stochastic=options.transitions == "Stochastic",
+    )
+
+
+def ktab_inputs(arrays: ScenarioArrays, draw: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One draw's positions on [0, 1], saliences (at most 1 in total per actor) and
+    capabilities per actor, as the module docstring describes."""
+    present = arrays.present
+    span = arrays.upper - arrays.lower
+    capability = np.where(present, arrays.capability[draw], 0.0)
+    per_actor = capability.sum(axis=1) / np.maximum(present.sum(axis=1), 1)
+    salience = np.where(present, arrays.salience[draw], 0.0)
+    total = salience.sum(axis=1)
+    silent = [arrays.actors[a] for a in np.flatnonzero(total <= 0)]
+    if silent:
+        raise ValueError(
+            "the spatial model needs every actor to care about some issue; no salience: "
+            + ", ".join(silent)
+        )
+    salience = salience / np.maximum(total, 1.0)[:, None]
+    scaled = (arrays.position[draw] - arrays.lower) / span
+    weights = np.where(present, per_actor[:, None], 0.0)
+    weights = np.where(weights.sum(axis=0) > 0, weights, present.astype(float))
+    fill = (np.where(present, scaled, 0.0) * weights).sum(axis=0) / weights.sum(axis=0)
+    position = np.where(present, scaled, fill[None, :])
+    return position, salience, per_actor
+
+
+def run(arrays: ScenarioArrays, options: SMPOptions, rng: np.random.Generator) -> Trajectory:
+    """Run the spatial model on every draw.
+
+    The trajectory's positions are the states (state 0: the input); a draw that stops early
+    keeps its last state in the later rounds. Its outcome is each state's expected outcome
+    (the module docstring); ``events`` holds one :class:`SMPRun` per draw. Stochastic
+    transitions draw from ``rng``, draw after draw.
+    """
+    index = {actor: a for a, actor in enumerate(arrays.actors)}
+    unknown = sorted(
+        {name for pair in options.accommodation for name in (pair.actor, pair.towards)}
+        - set(index)
+    )
+    if unknown:
+        raise ValueError("accommodation names actors not in the scenario: " + ", ".join(unknown))
+    accommodation = accommodation_matrix(
+        arrays.n_actors,
+        [(index[pair.actor], index[pair.towards], pair.rate) for pair in options.accommodation],
+    )
+    rules = turn_rules(options)
+    risk_range = choices.RISK_RANGE.index(options.risk_range)
+    runs: list[SMPRun] = []
+    for d in range(arrays.n_draws):
+        position, salience, capability = ktab_inputs(arrays, d)
+        runs.append(
+            run_draw(
+                position,
+                salience,
+                capability,
+                rules,
+                risk_range,
+                options.max_turns,
+                accommodation,
+                rng,
+            )
+        )
+    states = max(r.turns for r in runs) + 1
+    span = arrays.upper - arrays.lower
+    positions = np.empty((states, *arrays.position.shape))
+    outcome = np.empty((states, arrays.n_draws, arrays.n_issues))
+    for d, r in enumerate(runs):
+        last = len(r.states) - 1
+        for s in range(states):
+            state = r.states[min(s, last)]
+            positions[s, d] = np.where(
+                arrays.present, arrays.lower + state.position * span, np.nan
+            )
+            outcome[s, d] = arrays.lower + state.outcome * span
+    return Trajectory(positions=positions, outcome=outcome, events=runs)
+
+
+SPEC = ModelSpec(
+    name="smp",
+    label="Spatial model (KTAB)",
+    summary=(
+        "KTAB's spatial model of politics: actors weigh all issues together, challenge the "
+        "actor they expect to gain most from and bargain; win probabilities from "
+        "probabilistic Condorcet elections."
+    ),
+    run=run,
+    options=SMPOptions,
+    iterative=True,
+    stochastic=True,
+    joint_issues=True,
+    references=(
+        "KAPSARC, An Introduction to KTAB and Multidimensional Bargaining Using KTAB "
+        "(KAPSARC Toolkit for Behavioral Analysis)",
+    ),
+)

@@ -1,0 +1,95 @@
+"""A run of the spatial model on one draw: turns until the positions settle (``ktab.md``
+§4.7-4.9), with everything reports need kept in an :class:`SMPRun`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from flashpoint.models.smp.state import Rules, State, evaluate_state
+from flashpoint.models.smp.turn import Turn, TurnRules, step
+
+STOP_FRACTION = 0.02  # ktab.md §4.9: stop when a turn moves less than 2% of the first turn
+MINIMUM_TURNS = 2
+FIRST_STEP_GUARD = 1e-4
+
+
+@dataclass(frozen=True, eq=False)
+class SMPRun:
+    """One draw's run: ``states[s]`` for s = 0 (the input) ... ``turns``, ``turns_log[t]`` the
+    turn from state ``t`` to ``t + 1``, and the fractional change after each turn (§4.9)."""
+
+    states: list[State]
+    turns_log: list[Turn]
+    fractional_change: np.ndarray
+
+    @property
+    def turns(self) -> int:
+        return len(self.turns_log)
+
+    @property
+    def positions(self) -> np.ndarray:
+        """``[state, actor, dimension]`` on the [0, 1] scale."""
+        return np.stack([state.position for state in self.states])
+
+    @property
+    def win_probability(self) -> np.ndarray:
+        """``[state, actor]``: the probability KTAB reports for each actor's position."""
+        return np.stack([state.win_probability for state in self.states])
+
+    @property
+    def risk(self) -> np.ndarray:
+        """``[state, actor]``: the risk attitudes inferred in each state."""
+        return np.stack([state.risk for state in self.states])
+
+
+def accommodation_matrix(n: int, pairs: list[tuple[int, int, float]]) -> np.ndarray | None:
+    """KTAB's accommodation matrix: the identity with the listed ``(actor, towards, rate)``
+    entries written over it (``ktab.md`` §4.1); None when it stays the identity."""
+    if not pairs:
+        return None
+    matrix = np.eye(n)
+    for actor, towards, rate in pairs:
+        matrix[actor, towards] = rate
+    return None if np.array_equal(matrix, np.eye(n)) else matrix
+
+
+def run_draw(
+    position: np.ndarray,
+    salience: np.ndarray,
+    capability: np.ndarray,
+    turn_rules: TurnRules,
+    risk_range: int,
+    max_turns: int,
+    accommodation: np.ndarray | None,
+    rng: np.random.Generator,
+) -> SMPRun:
+    """Turns from ``position`` (``[actor, dimension]`` on [0, 1]) until the stopping rule: at
+    least 2 turns, at most ``max_turns``, and stop once a turn moves the actors (the sum of
+    each actor's Euclidean move) by less than 2% of the first turn's movement (§4.9, C5).
+
+    Ideals follow ``accommodation`` after each turn: ``ξ ← A x + (1 - Σ_j A_ij) ξ`` (§4.1);
+    without it each ideal is the actor's position.
+    """
+    rules = Rules(turn_rules.voting, turn_rules.victory, turn_rules.pce, risk_range)
+    state = evaluate_state(position, position, salience, capability, rules)
+    states, turns, ratios = [state], [], []
+    first = 0.0
+    for t in range(1, max_turns + 1):
+        turn = step(state, salience, capability, turn_rules, rng)
+        moved = float(np.linalg.norm(turn.position - state.position, axis=1).sum())
+        if t == 1:
+            first = moved
+        ratios.append(moved / (first + FIRST_STEP_GUARD))
+        if accommodation is None:
+            ideal = turn.position
+        else:
+            kept = 1 - accommodation.sum(axis=1)
+            ideal = accommodation @ turn.position + kept[:, None] * state.ideal
+        state = evaluate_state(turn.position, ideal, salience, capability, rules)
+        states.append(state)
+        turns.append(turn)
+        if t >= MINIMUM_TURNS and ratios[-1] < STOP_FRACTION:
+            break
+    return SMPRun(states=states, turns_log=turns, fractional_change=np.array(ratios))

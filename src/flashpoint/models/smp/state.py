@@ -1,0 +1,128 @@
+"""A state of the spatial model: distances, risk attitudes and win probabilities
+(``ktab.md`` §4.1, §4.2, §4.5, §4.8 and corrections C1, C3).
+
+Positions and ideals are on KTAB's [0, 1] scale, ``[actor, dimension]``; saliences are per
+actor and dimension with at most 1 in total per actor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from flashpoint.models.smp.kernels import condorcet
+
+SAME_POSITION = 1e-3  # ktab.md §4.1: positions closer than this (Euclidean, [0, 1]) are one
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The option codes a state's elections use (see :mod:`.kernels`)."""
+
+    voting: int
+    victory: int
+    pce: int
+    risk_range: int
+
+
+def distances(ideal: np.ndarray, position: np.ndarray, salience: np.ndarray) -> np.ndarray:
+    """``d[a, b]``: the distance from ``a``'s ideal to ``b``'s position, weighted by ``a``'s
+    squared saliences and normalised to [0, 1] (``ktab.md`` §4.2)."""
+    squared = salience**2
+    gaps = (ideal[:, None, :] - position[None, :, :]) ** 2
+    return np.sqrt(np.einsum("ak,abk->ab", squared, gaps) / squared.sum(axis=1)[:, None])
+
+
+def risk_attitudes(probability: np.ndarray, risk_range: int) -> np.ndarray:
+    """Risk attitudes from the win probabilities of the actors' positions (BigRRange,
+    ``ktab.md`` §4.5 step 4): the most likely position's actor gets 1, the least likely 0
+    (Min), -1/2 (Mid) or -1 (Max). When every position is equally likely, everyone is risk
+    neutral (KTAB has no guard and divides by zero)."""
+    low, high = probability.min(), probability.max()
+    if high - low <= 1e-15 * high:
+        return np.zeros_like(probability)
+    spread = high - low
+    if risk_range == 0:
+        return (probability - low) / spread
+    if risk_range == 1:
+        return (3 * probability - high - 2 * low) / (2 * spread)
+    return (2 * probability - high - low) / spread
+
+
+def utilities(distance: np.ndarray, risk: np.ndarray) -> np.ndarray:
+    """``U[a, b] = u(d[a, b]; R_a)``, each actor's own utility of each position (§4.2)."""
+    return (1 - distance) * (1 + risk[:, None] * np.minimum(distance, 1.0))
+
+
+def unique_positions(position: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct positions, found greedily in actor order (the first of a group represents
+    it; ``ktab.md`` §4.1), and for each actor the **last** distinct position within
+    ``SAME_POSITION`` of it, whose probability KTAB reports for the actor (C1)."""
+    n = position.shape[0]
+    close = np.linalg.norm(position[:, None, :] - position[None, :, :], axis=2) < SAME_POSITION
+    representatives: list[int] = []
+    for a in range(n):
+        if not any(close[a, r] for r in representatives):
+            representatives.append(a)
+    chosen = np.array(representatives)
+    near = close[:, chosen]
+    reported = near.shape[1] - 1 - np.argmax(near[:, ::-1], axis=1)
+    return chosen, reported
+
+
+@dataclass(frozen=True, eq=False)
+class State:
+    """One state of a run (``ktab.md`` §4.5): ``distance[a, b]``, risk attitudes, each actor's
+    own utilities, and the reported win probability of each actor's position (§4.8)."""
+
+    position: np.ndarray
+    ideal: np.ndarray
+    distance: np.ndarray
+    risk: np.ndarray
+    own_utility: np.ndarray
+    options: np.ndarray
+    option_probability: np.ndarray
+    win_probability: np.ndarray
+
+    @property
+    def outcome(self) -> np.ndarray:
+        """The expected outcome of the election over the distinct positions, per dimension."""
+        return self.option_probability @ self.position[self.options]
+
+
+def evaluate_state(
+    position: np.ndarray,
+    ideal: np.ndarray,
+    salience: np.ndarray,
+    capability: np.ndarray,
+    rules: Rules,
+) -> State:
+    """Everything a turn needs to know about the current positions (§4.5, §4.8).
+
+    Risk attitudes come from an election over every actor's position (duplicates kept) with
+    risk-neutral utilities ``1 - d`` (C3); the reported probabilities from an election over the
+    distinct positions with the risk-aware utilities (C1). Both weigh voters by capability.
+    """
+    distance = distances(ideal, position, salience)
+    neutral, _ = condorcet(1 - distance, capability, rules.voting, rules.victory, rules.pce)
+    risk = risk_attitudes(neutral, rules.risk_range)
+    own = utilities(distance, risk)
+    options, reported = unique_positions(position)
+    shares, _ = condorcet(
+        np.ascontiguousarray(own[:, options]),
+        capability,
+        rules.voting,
+        rules.victory,
+        rules.pce,
+    )
+    return State(
+        position=position,
+        ideal=ideal,
+        distance=distance,
+        risk=risk,
+        own_utility=own,
+        options=options,
+        option_probability=shares,
+        win_probability=shares[reported],
+    )
