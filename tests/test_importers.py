@@ -178,7 +178,7 @@ def test_files_that_are_not_scenarios(tmp_path):
     other = tmp_path / "notes.docx"
     other.write_text("x")
     assert problems_of(other) == [
-        "notes.docx: unknown file type '.docx': flashpoint reads .yaml, .yml, .json, .xlsx, .csv, .tsv and .txt"
+        "notes.docx: unknown file type '.docx': flashpoint reads .yaml, .yml, .json, .xlsx, .csv, .tsv, .txt and .xml"
     ]
     broken = tmp_path / "broken.xlsx"
     broken.write_text("not a zip")
@@ -255,6 +255,236 @@ def test_broken_ktab_files(write, text, expected):
 def test_ktab_is_recognised_by_content(write):
     path = write("k.csv", "S,d,2,1\nActor,Description,Power,Pos,Sal\nA,a,1,10,50\nB,b,2,90,50\n")
     assert load_scenario(path).provenance == "Imported from the KTAB SMP file k.csv."
+
+
+# --- KTAB XML -------------------------------------------------------------------------------
+
+PARAMETERS = """
+  <ModelParameters>
+    <VictoryProbModel>Quartic</VictoryProbModel>
+    <PCEModel>MarkovUniform</PCEModel>
+    <StateTransitions>Stochastic</StateTransitions>
+    <VotingRule>{voting}</VotingRule>
+    <BigRAdjust>{adjust}</BigRAdjust>
+    <BigRRange>Max</BigRRange>
+    <ThirdPartyCommit>FullCommit</ThirdPartyCommit>
+    <InterVecBrgn>S2PMax</InterVecBrgn>
+    <BargnModel>PWCompInterp</BargnModel>
+  </ModelParameters>"""
+
+
+def ktab_xml(parameters: str = "", pairs: str = "", seed: str = "42") -> str:
+    """A small KTAB XML file: three actors on two dimensions (the first actor on line 8)."""
+    actors = "".join(
+        f"""
+    <Actor><name>{name}</name><description>{name} party</description><capability>{power}</capability>
+      <Position><dCoord>{x}</dCoord><dCoord>{y}</dCoord></Position>
+      <Salience><dSal>40</dSal><dSal>30</dSal></Salience></Actor>"""
+        for name, power, x, y in (("A", 10, 20, 30), ("B", 20, 50, 60), ("C", 30, 80, 10))
+    )
+    block = f"\n  <IdealAdjustment>{pairs}\n  </IdealAdjustment>" if pairs else ""
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<Scenario>
+  <name>Small talks</name>
+  <desc>d</desc>
+  <prngSeed>{seed}</prngSeed>
+  <Dimensions><dName>Tax</dName><dName>Spend</dName></Dimensions>
+  <Actors>{actors}
+  </Actors>{block}{parameters}
+</Scenario>
+"""
+
+
+def pair(actor: str, towards: str, rate: str) -> str:
+    return (
+        f"\n    <iaPair><adjustingIdeal>{actor}</adjustingIdeal>"
+        f"<referencePos>{towards}</referencePos><adjust>{rate}</adjust></iaPair>"
+    )
+
+
+def test_ktab_xml_reads_as_the_csv_with_seed_and_accommodation():
+    xml = load_scenario(KTAB / "dummyData_3Dim_withIA.xml")
+    csv = load_scenario(KTAB / "dummyData_3Dim.csv")
+    assert xml.actors == csv.actors
+    assert xml.issues == csv.issues
+    assert (xml.title, xml.description, xml.salience_scale) == (
+        csv.title,
+        csv.description,
+        csv.salience_scale,
+    )
+    assert xml.seed == 3707583219545544125  # written with a leading zero
+    assert xml.model_options == {
+        "smp": {"accommodation": [{"actor": "SActor-00", "towards": "SActor-00", "rate": 1.0}]}
+    }
+    assert xml.provenance == "Imported from the KTAB SMP file dummyData_3Dim_withIA.xml."
+
+
+def test_ktab_xml_without_ideal_adjustment_loads():
+    scenario = load_scenario(KTAB / "dummyData_3Dim.xml")  # starts with a byte-order mark
+    assert scenario.actors == load_scenario(KTAB / "dummyData_3Dim.csv").actors
+    assert scenario.seed == 3707583219545544125
+    assert scenario.model_options == {}
+
+
+def test_ktab_xml_model_parameters(write):
+    path = write("k.xml", ktab_xml(PARAMETERS.format(voting="Proportional", adjust="No")))
+    scenario = load_scenario(path)
+    assert scenario.model_options == {
+        "smp": {
+            "victory_probability": "Quartic",
+            "pce": "MarkovUniform",
+            "transitions": "Stochastic",
+            "voting_rule": "Prop",  # the schema's spelling of KTAB's Prop
+            "risk_adjust": "None",  # the schema's spelling of KTAB's None
+            "risk_range": "Max",
+            "third_party_commit": "FullCommit",
+            "bargain_interpolation": "S2PMax",
+            "bargain_model": "PWCompInterp",
+        }
+    }
+    assert [a.label for a in scenario.actors] == ["A party", "B party", "C party"]
+    assert [i.id for i in scenario.issues] == ["Tax", "Spend"]
+    assert scenario.seed == 42
+    same = write("k2.xml", ktab_xml(PARAMETERS.format(voting="Prop", adjust="None")))
+    assert load_scenario(same).model_options == scenario.model_options
+
+
+def test_ktab_xml_bad_and_missing_model_parameters(write):
+    text = ktab_xml(PARAMETERS.format(voting="Majority", adjust="Half"))
+    text = text.replace("    <BigRRange>Max</BigRRange>\n", "")
+    lines = text.splitlines()
+    voting = next(n for n, line in enumerate(lines, 1) if "<VotingRule>" in line)
+    block = next(n for n, line in enumerate(lines, 1) if "<ModelParameters>" in line)
+    assert problems_of(write("k.xml", text)) == [
+        f"k.xml, line {block}: <ModelParameters> has no <BigRRange>; all nine parameters are"
+        " needed when the block is present",
+        f"k.xml, line {voting}: <VotingRule> is 'Majority'; allowed: Binary, PropBin,"
+        " Prop (or Proportional), PropCbc, Cubic, ASymProsp",
+    ]
+
+
+def test_ktab_xml_example_with_an_empty_coordinate_names_its_line():
+    path = KTAB / "smpExample.xml"
+    line = next(
+        n
+        for n, text in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1)
+        if "<dCoord></dCoord>" in text
+    )
+    assert problems_of(path) == [
+        f"smpExample.xml, line {line}: actor 'Alice': the 1st dCoord is empty;"
+        " a position from 0 to 100 is needed"
+    ]
+
+
+def test_ktab_xml_that_is_not_well_formed(write):
+    path = write("k.xml", "<Scenario>\n  <name>x</name>\n  <desc>unclosed\n</Scenario>\n")
+    assert problems_of(path) == [
+        "k.xml, line 4: this is not well-formed XML: mismatched tag (column 3)"
+    ]
+    assert problems_of(write("other.xml", "<Model/>")) == [
+        "other.xml, line 1: the document is a <Model>; a KTAB SMP file holds a <Scenario>"
+    ]
+
+
+def test_ktab_xml_ideal_adjustment_problems(write):
+    pairs = (
+        pair("A", "Q", "0.5")  # line 19
+        + pair("B", "B", "1.5")  # 20
+        + pair("C", "C", "0.7")  # 21
+        + pair("C", "A", "0.4")  # 22
+        + pair("A", "B", "0.1")  # 23: A keeps 1 towards itself, so its row adds up to 1.1
+    )
+    assert problems_of(write("k.xml", ktab_xml(pairs=pairs))) == [
+        "k.xml, line 19: <referencePos> names unknown actor 'Q'",
+        "k.xml, line 20: the rate 1.5 is outside 0 to 1",
+        "k.xml, line 21: the adjust rates of actor 'C' add up to 1.1;"
+        " a row of the accommodation matrix may add up to at most 1",
+        "k.xml, line 23: the adjust rates of actor 'A' add up to 1.1, with 1 for its own pair,"
+        " which is not listed; a row of the accommodation matrix may add up to at most 1",
+    ]
+    good = load_scenario(
+        write("ok.xml", ktab_xml(pairs=pair("C", "C", "0.7") + pair("C", "A", "0.3")))
+    )
+    assert good.model_options["smp"]["accommodation"] == [
+        {"actor": "C", "towards": "C", "rate": 0.7},
+        {"actor": "C", "towards": "A", "rate": 0.3},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            "<prngSeed>42</prngSeed>",
+            "<prngSeed>18446744073709551616</prngSeed>",
+            "k.xml, line 5: <prngSeed> is '18446744073709551616'; it must be a whole number"
+            " from 0 to 18446744073709551615",
+        ),
+        (
+            "<capability>10</capability>",
+            "<capability>0</capability>",
+            "k.xml, line 8: the capability of actor 'A' is 0; KTAB needs it above 0",
+        ),
+        ("<dCoord>20</dCoord>", "<dCoord>x</dCoord>", "k.xml, line 9: 'x' is not a number"),
+        (
+            "<dCoord>20</dCoord>",
+            "<dCoord>120</dCoord>",
+            "k.xml, line 9: 120 is above the upper bound 100 of issue 'Tax' (scale 0 to 100)",
+        ),
+        (
+            "<dCoord>20</dCoord><dCoord>30</dCoord>",
+            "<dCoord>20</dCoord>",
+            "k.xml, line 9: <Position> of actor 'A' has 1 <dCoord>; the file has 2 dimensions",
+        ),
+        (
+            "<dSal>40</dSal>",
+            "<dSal>80</dSal>",
+            "k.xml, line 8: the saliences of actor 'A' add up to 110; KTAB allows at most 100",
+        ),
+        (
+            "<dSal>40</dSal>",
+            "<dSal></dSal>",
+            "k.xml, line 10: actor 'A': the 1st dSal is empty; a salience from 0 to 100 is needed",
+        ),
+        (
+            "<name>B</name>",
+            "<name>A</name>",
+            "k.xml, line 11: actor 'A' is listed twice (first at line 8)",
+        ),
+        (
+            "<Salience>",
+            "<Salinece>",
+            "k.xml, line 10: unknown element <Salinece> in <Actor> (did you mean <Salience>?)",
+        ),
+    ],
+)
+def test_broken_ktab_xml_files(write, old, new, expected):
+    text = ktab_xml()
+    assert old in text
+    text = text.replace(old, new, 1)
+    if new == "<Salinece>":
+        text = text.replace("</Salience></Actor>", "</Salinece></Actor>", 1)
+    assert expected in problems_of(write("k.xml", text))
+
+
+def test_ktab_xml_without_dimensions_numbers_them(write):
+    text = ktab_xml().replace(
+        "  <Dimensions><dName>Tax</dName><dName>Spend</dName></Dimensions>\n", ""
+    )
+    scenario = load_scenario(write("k.xml", text))
+    assert [(i.id, i.label) for i in scenario.issues] == [
+        ("dimension_1", "Dimension 1"),
+        ("dimension_2", "Dimension 2"),
+    ]
+    twice = ktab_xml().replace("<dName>Spend</dName>", "<dName>Tax</dName>")
+    assert problems_of(write("k2.xml", twice)) == [
+        "k2.xml, line 6: the dimension 'Tax' is named twice (first at line 6)"
+    ]
+
+
+def test_ktab_xml_is_read_by_extension_or_on_request(write):
+    path = write("k.txt", ktab_xml())
+    assert load_scenario(path, format="ktab-xml").title == "Small talks"
 
 
 # --- Decide ---------------------------------------------------------------------------------

@@ -23,6 +23,73 @@ def test_bundled_scenarios_survive_a_round_trip(tmp_path, name, suffix):
     assert load_scenario(path) == scenario
 
 
+RUN_SETTINGS = {
+    "seed": 3707583219545544125,
+    "model_options": {
+        "smp": {
+            "voting_rule": "Prop",
+            "risk_adjust": "None",
+            "accommodation": [
+                {"actor": "north_korea", "towards": "north_korea", "rate": 0.5},
+                {"actor": "north_korea", "towards": "china", "rate": 0.25},
+            ],
+        },
+        "eum": {"rounds": 3, "status_quo_probability": 0.5, "stop_at_repeat": False},
+        "other": {
+            "word": "yes",
+            "number_as_text": "1e5",
+            "small": 1e-05,
+            "empty": "",
+            "none": None,
+        },
+    },
+}
+
+
+@pytest.mark.parametrize("suffix", [".yaml", ".json", ".xlsx"])
+def test_seed_and_model_options_survive_a_round_trip(tmp_path, suffix):
+    scenario = load_scenario("korea-2018").model_copy(update=RUN_SETTINGS)
+    again = load_scenario(save_scenario(scenario, tmp_path / f"copy{suffix}"))
+    if suffix == ".json":  # YAML 1.1, which reads JSON here, takes 1e-05 (no dot) for text
+        again.model_options["other"]["small"] = float(again.model_options["other"]["small"])
+    assert again == scenario
+    assert again.seed == RUN_SETTINGS["seed"]
+    assert again.model_options == RUN_SETTINGS["model_options"]
+
+
+def test_seed_zero_is_kept_and_the_csv_drops_run_settings(tmp_path):
+    scenario = load_scenario("korea-2018").model_copy(update={"seed": 0})
+    assert load_scenario(save_scenario(scenario, tmp_path / "zero.yaml")).seed == 0
+    assert load_scenario(save_scenario(scenario, tmp_path / "zero.xlsx")).seed == 0
+    table = load_scenario(
+        save_scenario(scenario.model_copy(update=RUN_SETTINGS), tmp_path / "table.csv")
+    )
+    assert table.seed is None and table.model_options == {}
+
+
+def test_workbook_model_options_sheet_as_an_analyst_fills_it_in(tmp_path):
+    path = tmp_path / "case.xlsx"
+    save_scenario(load_scenario("eu-emissions-1985"), path)
+    book = load_workbook(path)
+    book["scenario"].append(["Seed", 7])
+    seed_row = book["scenario"].max_row
+    book["model_options"].append(["eum", "rounds", 4])
+    book["model_options"].append(["eum", "preset", "literal"])
+    book.save(path)
+    scenario = load_scenario(path)
+    assert scenario.seed == 7
+    assert scenario.model_options == {"eum": {"rounds": 4, "preset": "literal"}}
+    book["model_options"].append(["eum", "rounds", 5])
+    book["model_options"].append(["eum", "", 5])
+    book["scenario"][f"B{seed_row}"] = "many"
+    book.save(path)
+    assert problems_of(path) == [
+        "case.xlsx, sheet model_options, row 4: a second row for option 'rounds' of model 'eum'",
+        "case.xlsx, sheet model_options, row 5, column option: the option is missing",
+        f"case.xlsx, sheet scenario, row {seed_row}, column value: 'many' is not a whole number",
+    ]
+
+
 def test_yaml_writer_is_canonical(tmp_path):
     scenario = load_scenario("korea-2018")
     first = save_scenario(scenario, tmp_path / "a.yaml").read_text()
@@ -71,6 +138,7 @@ def test_template_is_a_workbook_to_fill_in(tmp_path):
         "uncertainty",
         "outcomes",
         "shocks",
+        "model_options",
     ]
     assert [c.value for c in book["positions"][1]] == [
         "actor",

@@ -7,6 +7,7 @@ into the documented JSON document (``docs/json-output.md``) with :meth:`Forecast
 
 from __future__ import annotations
 
+import operator
 import time
 import zlib
 from collections.abc import Mapping, Sequence
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from pydantic import BaseModel, ValidationError
+from pydantic import AliasChoices, BaseModel, ValidationError
 
 from flashpoint import __version__
 from flashpoint.analysis.outcomes import UNCLASSIFIED, classify
@@ -125,7 +126,7 @@ def forecast(
     *,
     shocks: Sequence[str] = (),
     options: Mapping[str, Mapping[str, Any]] | None = None,
-    seed: int = 0,
+    seed: int | None = None,
 ) -> Forecast:
     """Run models on a scenario and classify each prediction into the named futures.
 
@@ -138,10 +139,12 @@ def forecast(
     shocks:
         Names of the scenario's shocks to apply first, in order.
     options:
-        Per model, its options, e.g. ``{"eum": {"rounds": 10}}``.
+        Per model, its options, e.g. ``{"eum": {"rounds": 10}}``. They override, option by
+        option, the ones the scenario states for the model (``scenario.model_options``).
     seed:
         Root of every random stream; each model gets its own stream derived from the seed and
         its name, so the models run and their order do not change one another's numbers.
+        Default: the scenario's seed, else 0. :attr:`Forecast.seed` is the seed used.
     """
     source = scenario.id if isinstance(scenario, Scenario) else str(scenario)
     loaded = load_scenario(scenario)
@@ -150,12 +153,15 @@ def forecast(
     unknown = set(options or {}) - set(names)
     if unknown:
         raise KeyError(f"options given for models not being run: {', '.join(sorted(unknown))}")
+    seed = _seed(seed, loaded)
     shocked = apply_shocks(loaded, shocks)
     arrays = ScenarioArrays.from_scenario(shocked)
     results: dict[str, ModelResult] = {}
     timings: dict[str, float] = {}
     for spec in specs:
-        chosen = _options(spec, (options or {}).get(spec.name, {}))
+        chosen = _options(
+            spec, loaded.model_options.get(spec.name, {}), (options or {}).get(spec.name, {})
+        )
         started = time.perf_counter()
         trajectory = spec(arrays, chosen, model_rng(seed, spec.name))
         timings[spec.name] = time.perf_counter() - started
@@ -181,17 +187,66 @@ def forecast(
     )
 
 
-def _options(spec: ModelSpec, given: Mapping[str, Any]) -> BaseModel:
-    """A model's options from a mapping; a ValueError names each bad option in plain words."""
+def _seed(given: int | None, scenario: Scenario) -> int:
+    """The seed of a run: the one given, else the scenario's, else 0."""
+    if given is None:
+        return scenario.seed if scenario.seed is not None else 0
     try:
-        return spec.options.model_validate(dict(given))
+        seed = operator.index(given)
+    except TypeError:
+        seed = -1
+    if isinstance(given, bool) or seed < 0:
+        raise ValueError(f"the seed must be a whole number of 0 or more, not {given!r}")
+    return seed
+
+
+def _options(spec: ModelSpec, stated: Mapping[str, Any], given: Mapping[str, Any]) -> BaseModel:
+    """A model's options: those the scenario states, overridden one by one by those given.
+
+    An option may be named by any of its names (a field's aliases, e.g. the SMP model's KTAB
+    names), so a given option replaces a stated one whatever name either uses. A ValueError
+    names each bad option in plain words, and says which ones came from the scenario.
+    """
+    canonical = _option_names(spec.options)
+    written: dict[str, tuple[str, Any]] = {}  # option -> (the name it was given by, value)
+    for key, value in stated.items():
+        written[canonical.get(key, key)] = (key, value)
+    from_scenario = set(written)
+    for key, value in given.items():
+        written[canonical.get(key, key)] = (key, value)
+        from_scenario.discard(canonical.get(key, key))
+    merged = dict(written.values())
+    try:
+        return spec.options.model_validate(merged)
     except ValidationError as error:
         known = ", ".join(spec.options.model_fields) or "none"
         details = "; ".join(
             f"{'.'.join(str(part) for part in item['loc'])}: {item['msg']}"
+            + (
+                " (stated in the scenario's model_options)"
+                if item["loc"]
+                and canonical.get(str(item["loc"][0]), str(item["loc"][0])) in from_scenario
+                else ""
+            )
             for item in error.errors()
         )
         raise ValueError(f"options of model '{spec.name}' (it takes: {known}): {details}") from None
+
+
+def _option_names(options: type[BaseModel]) -> dict[str, str]:
+    """Every name an option answers to (its field name, alias and validation aliases) mapped
+    to its field name."""
+    names: dict[str, str] = {}
+    for option, info in options.model_fields.items():
+        names[option] = option
+        if info.alias:
+            names[info.alias] = option
+        alias = info.validation_alias
+        choices = alias.choices if isinstance(alias, AliasChoices) else [alias]
+        for choice in choices:
+            if isinstance(choice, str):
+                names[choice] = option
+    return names
 
 
 def model_rng(seed: int, model: str) -> np.random.Generator:

@@ -147,6 +147,19 @@ def scenario_overview(scenario: Scenario) -> list[Table | Text]:
     if scenario.provenance:
         head.append("\nProvenance: ", style="bold")
         head.append(scenario.provenance)
+    if scenario.seed is not None:
+        head.append("\nSeed: ", style="bold")
+        head.append(f"{scenario.seed} (used by a run that names no seed)")
+    for model, options in scenario.model_options.items():
+        head.append(f"\nOptions of {model}: ", style="bold")
+        head.append(
+            ", ".join(
+                f"{name} ({len(value)} entries)"
+                if isinstance(value, (list, dict))
+                else f"{name} {value}"
+                for name, value in options.items()
+            )
+        )
     parts: list[Table | Text] = [head, _issues_table(scenario), _stances_table(scenario)]
     if scenario.uncertainty:
         parts.append(_uncertainty_table(scenario))

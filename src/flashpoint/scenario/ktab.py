@@ -51,17 +51,11 @@ def read_ktab(text: str, *, file: str, name: str) -> tuple[dict[str, Any], Origi
             ]
         )
     first, header, body = rows[0], rows[1], rows[2:]
-    title = first.cells[0] or name
-    description = first.cells[1] if len(first.cells) > 1 else ""
     declared_actors = _count(first, 2, "number of actors", at, problems)
     declared_dims = _count(first, 3, "number of dimensions", at, problems)
-    data: dict[str, Any] = {
-        "id": slug(title),
-        "title": title,
-        "description": description,
-        "salience_scale": 100.0,
-        "provenance": f"Imported from the KTAB SMP file {file}.",
-    }
+    data = ktab_header(
+        first.cells[0], first.cells[1] if len(first.cells) > 1 else "", file=file, name=name
+    )
     if declared_dims is None:
         raise ScenarioError(problems)
     dims = header.cells[3::2][:declared_dims]
@@ -75,14 +69,8 @@ def read_ktab(text: str, *, file: str, name: str) -> tuple[dict[str, Any], Origi
         raise ScenarioError(problems)
     issues: dict[str, Declared] = {}
     for number, title_cell in enumerate(dims, start=1):
-        label = (
-            re.sub(r"\s+position$", "", title_cell, flags=re.IGNORECASE).strip()
-            or f"Dimension {number}"
-        )
-        key = issue_id(label)
-        issues[key] = Declared(
-            {"id": key, "label": label, "min": 0.0, "max": 100.0}, at(header, title_cell)
-        )
+        label = re.sub(r"\s+position$", "", title_cell, flags=re.IGNORECASE)
+        add_dimension(issues, label, number, at(header, title_cell))
 
     actors: dict[str, Declared] = {}
     entries: list[Entry] = []
@@ -112,25 +100,19 @@ def read_ktab(text: str, *, file: str, name: str) -> tuple[dict[str, Any], Origi
                 if 4 + 2 * number < len(header.cells)
                 else f"Sal{number + 1}"
             )
-            entry = Entry(actor, key, at(row))
-            entry.values["capability"] = capability
-            entry.places["capability"] = at(row, power_column)
-            for field, column, text in (
-                ("position", position_column, cells[3 + 2 * number]),
-                ("salience", salience_column, cells[4 + 2 * number]),
-            ):
-                entry.values[field] = number_or_text(text)
-                entry.places[field] = at(row, column)
-            salience = entry.values.get("salience")
-            total += salience if isinstance(salience, float) else 0.0
-            entries.append(entry)
-        if total > 100 + 1e-9:
-            problems.append(
-                Problem(
+            salience = number_or_text(cells[4 + 2 * number])
+            entries.append(
+                stance_entry(
+                    actor,
+                    key,
                     at(row),
-                    f"the saliences of actor '{actor}' add up to {total:g}; KTAB allows at most 100",
+                    capability=(capability, at(row, power_column)),
+                    position=(number_or_text(cells[3 + 2 * number]), at(row, position_column)),
+                    salience=(salience, at(row, salience_column)),
                 )
             )
+            total += salience if isinstance(salience, float) else 0.0
+        check_salience_total(actor, total, at(row), problems)
     if declared_actors is not None and declared_actors != len(actors):
         problems.append(
             Problem(
@@ -138,12 +120,66 @@ def read_ktab(text: str, *, file: str, name: str) -> tuple[dict[str, Any], Origi
                 f"line 1 declares {declared_actors} actors but the file lists {len(actors)}",
             )
         )
-    descriptions = [declared.data["description"] for declared in actors.values()]
+    label_by_descriptions(actors)
+    data.update(assemble(entries, issues, actors, origin, problems))
+    return data, origin, problems
+
+
+# --- shared with the XML reader (ktab_xml) ---------------------------------------------------
+
+
+def ktab_header(title: str, description: str, *, file: str, name: str) -> dict[str, Any]:
+    """The header of a scenario read from a KTAB file (the title falls back to ``name``)."""
+    title = title.strip() or name
+    return {
+        "id": slug(title),
+        "title": title,
+        "description": description.strip(),
+        "salience_scale": 100.0,
+        "provenance": f"Imported from the KTAB SMP file {file}.",
+    }
+
+
+def add_dimension(issues: dict[str, Declared], label: str, number: int, place: Location) -> str:
+    """Declare a KTAB dimension (the ``number``-th, counting from 1) as an issue on 0-100,
+    unless an issue of its id is declared already; return its id."""
+    label = label.strip() or f"Dimension {number}"
+    key = issue_id(label)
+    issues.setdefault(key, Declared({"id": key, "label": label, "min": 0.0, "max": 100.0}, place))
+    return key
+
+
+def stance_entry(
+    actor: str, issue: str, place: Location, **values: tuple[float | str, Location]
+) -> Entry:
+    """An actor's stance on a dimension: each value (a number, or text that validation reports
+    as not a number) with the place it was read from."""
+    entry = Entry(actor, issue, place)
+    for name, (value, where) in values.items():
+        entry.values[name] = value
+        entry.places[name] = where
+    return entry
+
+
+def check_salience_total(
+    actor: str, total: float, place: Location, problems: list[Problem]
+) -> None:
+    """KTAB's rule: an actor's saliences add up to at most 100."""
+    if total > 100 + 1e-9:
+        problems.append(
+            Problem(
+                place,
+                f"the saliences of actor '{actor}' add up to {total:g}; KTAB allows at most 100",
+            )
+        )
+
+
+def label_by_descriptions(actors: dict[str, Declared]) -> None:
+    """When every actor has its own, different description, the descriptions become labels."""
+    descriptions = [declared.data.get("description", "") for declared in actors.values()]
     if all(descriptions) and len(set(descriptions)) == len(descriptions):
         for declared in actors.values():
             declared.data["label"] = declared.data["description"]
-    data.update(assemble(entries, issues, actors, origin, problems))
-    return data, origin, problems
 
 
 def _count(row: Row, index: int, what: str, at: Any, problems: list[Problem]) -> int | None:

@@ -8,6 +8,7 @@ json      ``.json``                             read, write
 xlsx      ``.xlsx`` workbook or actor table     read, write
 csv       ``.csv``, ``.tsv``, ``.txt`` table    read, write (long actor table)
 ktab      KTAB SMP ``.csv``                     read
+ktab-xml  KTAB SMP ``.xml``                     read
 decide    Decide ``#A/#P/#M/#D`` file           read
 ========  ====================================  =====================
 
@@ -28,13 +29,14 @@ from flashpoint.scenario.cells import read_rows, slug, sniff_delimiter
 from flashpoint.scenario.decide import looks_like_decide, read_decide
 from flashpoint.scenario.errors import Location, Origin, Problem, ScenarioError
 from flashpoint.scenario.ktab import looks_like_ktab, read_ktab
+from flashpoint.scenario.ktab_xml import read_ktab_xml
 from flashpoint.scenario.native import read_native, write_json, write_yaml
 from flashpoint.scenario.schema import Scenario
 from flashpoint.scenario.tables import read_actor_table, write_table_csv
 from flashpoint.scenario.validate import build_scenario
 from flashpoint.scenario.workbook import read_workbook, write_workbook
 
-READ_FORMATS = ("yaml", "json", "xlsx", "csv", "ktab", "decide")
+READ_FORMATS = ("yaml", "json", "xlsx", "csv", "ktab", "ktab-xml", "decide")
 WRITE_FORMATS = ("yaml", "json", "xlsx", "csv")
 WRITE_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".xlsx": "xlsx", ".csv": "csv"}
 _EXTENSIONS = {
@@ -46,6 +48,7 @@ _EXTENSIONS = {
     ".csv": "text",
     ".tsv": "text",
     ".txt": "text",
+    ".xml": "ktab-xml",
 }
 DEFAULT_SCENARIO = "korea-2018"
 
@@ -103,7 +106,7 @@ def read_source(path: Path, *, format: str | None = None) -> tuple[Any, Origin, 
         if path.suffix.lower() == ".xls":
             message = "old .xls workbooks cannot be read: save the file as .xlsx"
         else:
-            message = f"unknown file type '{path.suffix}': flashpoint reads .yaml, .yml, .json, .xlsx, .csv, .tsv and .txt"
+            message = f"unknown file type '{path.suffix}': flashpoint reads .yaml, .yml, .json, .xlsx, .csv, .tsv, .txt and .xml"
         raise ScenarioError([Problem(Location(file=path.name), message)])
     if kind not in READ_FORMATS + ("text",):
         raise ScenarioError(
@@ -121,6 +124,8 @@ def read_source(path: Path, *, format: str | None = None) -> tuple[Any, Origin, 
             raise ScenarioError(
                 [Problem(Location(file=path.name), f"cannot read the workbook: {error}")]
             ) from None
+    if kind == "ktab-xml":
+        return read_ktab_xml(path.read_bytes(), file=path.name, name=path.stem)
     text = _read_text(path)
     if kind == "text":
         kind = "decide" if looks_like_decide(text) else "ktab" if looks_like_ktab(text) else "csv"

@@ -50,6 +50,8 @@ NonEmpty = Annotated[str, Field(min_length=1)]
 Id = Annotated[str, Field(pattern=ID_PATTERN)]
 Finite = Annotated[float, Field(allow_inf_nan=False)]
 NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+SEED_LIMIT = 2**64
+Seed = Annotated[int, Field(ge=0, lt=SEED_LIMIT)]
 
 
 class Source(_Record):
@@ -335,7 +337,12 @@ class Shock(_Labelled):
 
 class Scenario(_Record):
     """A negotiation as an analyst states it. Build it with :func:`flashpoint.load_scenario` or
-    :func:`flashpoint.scenario.validate.build_scenario`, which check it as a whole."""
+    :func:`flashpoint.scenario.validate.build_scenario`, which check it as a whole.
+
+    ``seed`` is the seed of a run's random streams when the caller gives none. ``model_options``
+    holds, per model name, option values that a run of that model starts from (the caller's
+    options override them one by one); they are checked when the model runs, not here.
+    """
 
     id: Id = "scenario"
     title: NonEmpty
@@ -344,11 +351,20 @@ class Scenario(_Record):
     sources: list[Source] = Field(default_factory=list)
     provenance: str = ""
     salience_scale: Annotated[float, Field(gt=0, allow_inf_nan=False)] = 100.0
+    seed: Seed | None = None
     issues: list[Issue] = Field(default_factory=list)
     actors: list[Actor] = Field(default_factory=list)
     uncertainty: list[Uncertainty] = Field(default_factory=list)
     outcomes: list[Outcome] = Field(default_factory=list)
     shocks: list[Shock] = Field(default_factory=list)
+    model_options: dict[NonEmpty, dict[NonEmpty, Any]] = Field(default_factory=dict)
+
+    @field_validator("seed", mode="before")
+    @classmethod
+    def _seed_is_a_number(cls, value: Any) -> Any:
+        if isinstance(value, bool):
+            raise ValueError(f"the seed must be a whole number, not {str(value).lower()}")
+        return value
 
     def issue(self, issue_id: str) -> Issue:
         for issue in self.issues:

@@ -586,6 +586,17 @@ def _message(item: Mapping[str, Any], model: type[BaseModel]) -> str:
     )
     if kind == "missing":
         return f"{name} is missing"
+    if kind == "dict_type" and item["loc"][:1] == ("model_options",):
+        if len(item["loc"]) == 1:
+            return "model_options must map model names to their options"
+        return (
+            f"the options of model '{item['loc'][1]}' must be a mapping of option names to values"
+        )
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        shown = f"'{value}'" if isinstance(value, str) else _num(value)
+        return f"{shown} is not a whole number"
+    if kind == "less_than":
+        return f"{_num(value)} is too large: it must be below {_num(ctx.get('lt'))}"
     if kind == "extra_forbidden":
         allowed = [f for f in _fields_at(model, item["loc"])] or []
         return _unknown_field(name, allowed)
@@ -626,6 +637,8 @@ def _message(item: Mapping[str, Any], model: type[BaseModel]) -> str:
 
 
 def _num(value: Any) -> str:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
     try:
         return f"{float(value):g}"
     except (TypeError, ValueError):

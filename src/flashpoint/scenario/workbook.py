@@ -2,22 +2,25 @@
 
 A *scenario workbook* has one sheet per part of a scenario (what ``flashpoint template`` writes):
 
-==============  ============================================================================
-``scenario``    two columns, ``field`` and ``value``: id, title, description, as_of,
-                salience_scale, provenance
-``sources``     id, citation, url
-``issues``      id, label, description, min, max
-``anchors``     issue, value, label (plain-words labels of points on an issue's scale)
-``actors``      id, label, description, capability, capability_note
-``positions``   actor, issue, position, salience, capability (only if it differs on this
-                issue), position_note, salience_note, capability_note
-``uncertainty`` actor, issue, field, distribution, low, high, mode, mean, sd, group,
-                correlation, note
-``outcomes``    id, label, description, when (e.g. ``denuclearization >= 70``,
-                ``all: [a >= 50, b <= 20]`` or ``otherwise``)
-``shocks``      shock, label, description, actor, issue, field, set, shift, drop (one row per
-                change; label and description on the shock's first row)
-==============  ============================================================================
+=================  =========================================================================
+``scenario``       two columns, ``field`` and ``value``: id, title, description, as_of,
+                   salience_scale, provenance, seed
+``sources``        id, citation, url
+``issues``         id, label, description, min, max
+``anchors``        issue, value, label (plain-words labels of points on an issue's scale)
+``actors``         id, label, description, capability, capability_note
+``positions``      actor, issue, position, salience, capability (only if it differs on this
+                   issue), position_note, salience_note, capability_note
+``uncertainty``    actor, issue, field, distribution, low, high, mode, mean, sd, group,
+                   correlation, note
+``outcomes``       id, label, description, when (e.g. ``denuclearization >= 70``,
+                   ``all: [a >= 50, b <= 20]`` or ``otherwise``)
+``shocks``         shock, label, description, actor, issue, field, set, shift, drop (one row per
+                   change; label and description on the shock's first row)
+``model_options``  model, option, value: option values a model starts from when it runs; the
+                   value in YAML's short form (``3``, ``Prop``, ``[{actor: a, towards: b,
+                   rate: 0.5}]``)
+=================  =========================================================================
 
 Any other workbook is read as an actor table from its first sheet (see
 :mod:`flashpoint.scenario.tables`). A ``README`` sheet, and any sheet whose name starts with
@@ -36,7 +39,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from flashpoint.scenario.cells import Row, slug
+from flashpoint.scenario.cells import Row, number_or_text, slug
 from flashpoint.scenario.errors import Location, Origin, Problem
 from flashpoint.scenario.native import rule_to_data
 from flashpoint.scenario.schema import Scenario
@@ -74,8 +77,10 @@ SHEETS: dict[str, tuple[str, ...]] = {
     ),
     "outcomes": ("id", "label", "description", "when"),
     "shocks": ("shock", "label", "description", "actor", "issue", "field", "set", "shift", "drop"),
+    "model_options": ("model", "option", "value"),
 }
-SCENARIO_FIELDS = ("id", "title", "description", "as_of", "salience_scale", "provenance")
+SCENARIO_FIELDS = ("id", "title", "description", "as_of", "salience_scale", "provenance", "seed")
+_EXACT_IN_EXCEL = 10**15  # whole numbers up to here survive Excel's 15 significant digits
 _SHOCK_HEAD = ("label", "description")
 
 GUIDE = [
@@ -88,7 +93,8 @@ GUIDE = [
     (
         "scenario",
         "title (required), description, as_of (date of the information), salience_scale "
-        "(100 if saliences run 0-100, 1 if 0-1), provenance (where the numbers come from).",
+        "(100 if saliences run 0-100, 1 if 0-1), provenance (where the numbers come from), seed "
+        "(optional: the seed of a run's random numbers when the run names none).",
     ),
     ("sources", "The sources the numbers rest on: an id to cite in notes, the citation, a URL."),
     (
@@ -127,6 +133,12 @@ GUIDE = [
         "shocks",
         "Optional. Named what-ifs: one row per change, with set (a new value), shift (an "
         "amount to add) or drop = yes (remove the actor).",
+    ),
+    (
+        "model_options",
+        "Optional. Option values a model starts from when it runs: the model (e.g. eum), the "
+        "option (e.g. rounds) and its value (a number, a word, or a list in YAML's short form). "
+        "Options given to a run override them.",
     ),
     (
         "Your own notes",
@@ -306,6 +318,9 @@ def _read_scenario_sheets(
                     )
                 )
     data["shocks"] = _shocks(records("shocks"), origin, problems)
+    options = _model_options(records("model_options"), origin, problems)
+    if options:
+        data["model_options"] = options
     return data, origin, problems
 
 
@@ -349,6 +364,50 @@ def _shocks(
             origin.places[change_path + (key,)] = where
         shock["changes"].append(values)
     return list(shocks.values())
+
+
+def _model_options(
+    records: list[tuple[dict[str, str], dict[str, Location], Location]],
+    origin: Origin,
+    problems: list[Problem],
+) -> dict[str, dict[str, Any]]:
+    """Per model, its options: one row per option, the value in YAML's short form."""
+    options: dict[str, dict[str, Any]] = {}
+    for values, places, place in records:
+        model, option, text = (values.get(key, "") for key in ("model", "option", "value"))
+        missing = next(
+            (
+                key
+                for key, given in (("model", model), ("option", option), ("value", text))
+                if not given
+            ),
+            None,
+        )
+        if missing:
+            problems.append(Problem(places[missing], f"the {missing} is missing"))
+            continue
+        if option in options.get(model, {}):
+            problems.append(
+                Problem(place, f"a second row for option '{option}' of model '{model}'")
+            )
+            continue
+        try:
+            value = _option_from_text(text)
+        except yaml.YAMLError:
+            problems.append(Problem(places["value"], f"cannot read the value '{text}'"))
+            continue
+        options.setdefault(model, {})[option] = value
+        origin.places[("model_options", model, option)] = places["value"]
+    return options
+
+
+def _option_from_text(text: str) -> Any:
+    """An option's value from its cell: YAML's short form, where an unquoted number that YAML
+    leaves as text (Excel writes 0.00001 as 1e-05) is a number."""
+    value = yaml.safe_load(text)
+    if isinstance(value, str) and value == text.strip():
+        return number_or_text(value)
+    return value
 
 
 def write_workbook(scenario: Scenario | None, path: Path) -> None:
@@ -412,6 +471,7 @@ def _template_rows() -> dict[str, list[dict[str, Any]]]:
             {"field": "as_of", "value": None},
             {"field": "salience_scale", "value": 100},
             {"field": "provenance", "value": None},
+            {"field": "seed", "value": None},
         ]
     }
 
@@ -420,7 +480,7 @@ def _scenario_rows(scenario: Scenario) -> dict[str, list[dict[str, Any]]]:
     head = scenario.model_dump(include=set(SCENARIO_FIELDS))
     rows: dict[str, list[dict[str, Any]]] = {
         "scenario": [
-            {"field": field, "value": head[field]}
+            {"field": field, "value": _cell_number(head[field])}
             for field in SCENARIO_FIELDS
             if head[field] not in (None, "")
         ],
@@ -452,8 +512,38 @@ def _scenario_rows(scenario: Scenario) -> dict[str, list[dict[str, Any]]]:
             for shock in scenario.shocks
             for number, change in enumerate(shock.changes)
         ],
+        "model_options": [
+            {"model": model, "option": option, "value": _cell_value(value)}
+            for model, options in scenario.model_options.items()
+            for option, value in options.items()
+        ],
     }
     return rows
+
+
+def _cell_number(value: Any) -> Any:
+    """A whole number too long for Excel's 15 significant digits as text (a 64-bit seed)."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= _EXACT_IN_EXCEL:
+        return str(value)
+    return value
+
+
+def _cell_value(value: Any) -> Any:
+    """An option's value as a cell: a number or a word as itself, anything else (and text that
+    YAML would read as something else, such as 'yes') in YAML's short form."""
+    if isinstance(value, (bool, int, float)):
+        return _cell_number(value)
+    if isinstance(value, str):
+        try:
+            if value and _option_from_text(value) == value:
+                return value
+        except yaml.YAMLError:
+            pass
+        return "'" + value.replace("'", "''") + "'"  # YAML's quoted text
+    text = yaml.safe_dump(
+        value, default_flow_style=True, allow_unicode=True, sort_keys=False, width=10_000
+    )
+    return text.removesuffix("\n...\n").strip()
 
 
 def _cell_rule(rule: Any) -> str:
