@@ -78,7 +78,7 @@ def test_forecast_of_a_file(tmp_path):
     [
         (
             ["forecast", "-m", "bdm"],
-            "unknown model 'bdm' (models: compromise, median, nash, eum, exchange)",
+            "unknown model 'bdm' (models: compromise, median, nash, eum, exchange, smp)",
         ),
         (
             ["forecast", "--shock", "invasion"],
@@ -214,3 +214,48 @@ def test_long_issue_names_wrap_and_every_model_keeps_its_numbers():
     for name in ("compromise", "median", "nash", "eum"):
         assert name in header
     assert "61.6" in result.output and "100.0" in result.output
+
+
+def test_the_seed_defaults_to_the_scenarios(tmp_path):
+    xml = str(DATA / "ktab" / "inputs" / "dummyData_3Dim_withIA.xml")
+    stated = json.loads(run("forecast", xml, "-m", "compromise", "--json").output)
+    assert stated["seed"] == 3707583219545544125
+    given = json.loads(run("forecast", xml, "-m", "compromise", "--json", "--seed", "4").output)
+    assert given["seed"] == 4
+    assert json.loads(run("forecast", "-m", "compromise", "--json").output)["seed"] == 0
+    path = tmp_path / "seeded.yaml"
+    assert run("convert", "korea-2018", str(path)).exit_code == 0
+    path.write_text(path.read_text() + "seed: 9\nmodel_options:\n  eum:\n    rounds: 2\n")
+    document = json.loads(run("run", "eum", str(path), "--json").output)
+    assert document["seed"] == 9 and document["options"]["rounds"] == 2
+    document = json.loads(run("run", "eum", str(path), "--json", "--rounds", "3").output)
+    assert document["options"]["rounds"] == 3
+    assert run("explain", str(path), "north_korea", "--seed", "1").exit_code == 0
+    negative = run("run", "eum", str(path), "--seed", "-1")
+    assert negative.exit_code == 2 and "--seed" in negative.output
+
+
+def test_a_bad_option_stated_by_the_scenario_is_reported(tmp_path):
+    path = tmp_path / "bad.yaml"
+    assert run("convert", "korea-2018", str(path)).exit_code == 0
+    path.write_text(path.read_text() + "model_options:\n  eum:\n    rounds: many\n")
+    result = run("forecast", str(path), "-m", "eum")
+    assert result.exit_code == 1
+    assert "stated in the scenario's model_options" in " ".join(result.output.split())
+
+
+def test_ktab_xml_validate_convert_and_the_csv_note(tmp_path):
+    xml = str(DATA / "ktab" / "inputs" / "dummyData_3Dim_withIA.xml")
+    checked = run("validate", xml)
+    assert checked.exit_code == 0 and "7 actors, 3 issues" in checked.output
+    broken = run("validate", str(DATA / "ktab" / "inputs" / "smpExample.xml"))
+    assert broken.exit_code == 1 and "dCoord is empty" in " ".join(broken.output.split())
+    assert run("convert", xml, str(tmp_path / "k.yaml")).exit_code == 0
+    assert "seed: 3707583219545544125" in (tmp_path / "k.yaml").read_text()
+    table = run("convert", xml, str(tmp_path / "k.csv"))
+    assert table.exit_code == 0
+    assert "the seed, model options." in " ".join(table.output.split())
+    copy = tmp_path / "k.data"
+    copy.write_bytes((DATA / "ktab" / "inputs" / "dummyData_3Dim_withIA.xml").read_bytes())
+    assert run("validate", str(copy), "--format", "ktab-xml").exit_code == 0
+    assert "ktab-xml" in " ".join(run("convert", "--help").output.split())

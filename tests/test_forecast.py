@@ -51,7 +51,7 @@ def test_first_matching_future_wins_and_unmatched_predictions_are_unclassified()
 
 def test_korea_default_forecast():
     result = flashpoint.forecast()
-    assert result.models == ["compromise", "median", "nash", "eum", "exchange"]
+    assert result.models == ["compromise", "median", "nash", "eum", "exchange", "smp"]
     assert result.scenario.id == "korea-2018"
     assert result["compromise"].outcome["denuclearization"] == pytest.approx(72.7, abs=0.05)
     assert result["compromise"].future == "muddle_through"
@@ -59,6 +59,8 @@ def test_korea_default_forecast():
     assert result["nash"].future == "muddle_through"
     assert result["eum"].future == "peace_regime"
     assert result["eum"].rounds == 11
+    assert result["smp"].future == "muddle_through"
+    assert result["smp"].rounds == 6  # the input and 5 turns
     assert "Incremental muddle-through" in repr(result)
 
 
@@ -105,7 +107,7 @@ def test_json_document_has_the_documented_shape():
     assert set(value) == {"value", "anchor"}
     assert value["anchor"] == "a written US guarantee, such as a non-aggression pact"
     assert compromise["future"] == {"id": "muddle_through", "label": "Incremental muddle-through"}
-    assert set(document["timings"]) == {"compromise", "median", "nash", "eum", "exchange"}
+    assert set(document["timings"]) == {"compromise", "median", "nash", "eum", "exchange", "smp"}
 
 
 def test_same_seed_same_document_except_timings():
@@ -135,3 +137,66 @@ def test_errors_for_unknown_models_and_options():
         flashpoint.forecast(models=["bdm"])
     with pytest.raises(KeyError, match="options given for models not being run: nash"):
         flashpoint.forecast(models=["compromise"], options={"nash": {}})
+
+
+# --- the seed and the options a scenario states ----------------------------------------------
+
+
+def korea_with(**fields):
+    return flashpoint.load_scenario("korea-2018").model_copy(update=fields)
+
+
+def test_the_seed_is_the_callers_else_the_scenarios_else_zero():
+    stated = korea_with(seed=2**64 - 1)
+    assert flashpoint.forecast(stated, ["compromise"]).seed == 2**64 - 1
+    assert flashpoint.forecast(stated, ["compromise"], seed=5).seed == 5
+    assert flashpoint.forecast(stated, ["compromise"], seed=0).seed == 0
+    assert flashpoint.forecast("korea-2018", ["compromise"]).seed == 0
+    document = flashpoint.forecast(stated, ["compromise"]).to_dict()
+    assert document["seed"] == 2**64 - 1
+    with pytest.raises(ValueError, match="the seed must be a whole number of 0 or more"):
+        flashpoint.forecast("korea-2018", ["compromise"], seed=-1)
+
+
+def test_the_scenarios_seed_drives_the_random_streams():
+    options = {"exchange": {"p": 0.5, "rounds": 2}}
+    stated = korea_with(seed=11)
+    from_scenario = flashpoint.forecast(stated, ["exchange"], options=options)
+    given = flashpoint.forecast("korea-2018", ["exchange"], options=options, seed=11)
+    assert from_scenario["exchange"].outcome == given["exchange"].outcome
+
+
+def test_scenario_model_options_are_defaults_the_caller_overrides():
+    stated = korea_with(model_options={"eum": {"rounds": 3, "preset": "literal"}})
+    result = flashpoint.forecast(stated, ["eum"])
+    assert result["eum"].options["rounds"] == 3 and result["eum"].options["preset"] == "literal"
+    result = flashpoint.forecast(stated, ["eum"], options={"eum": {"rounds": 2}})
+    assert result["eum"].options["rounds"] == 2 and result["eum"].options["preset"] == "literal"
+    # options for a model that is not run are not used
+    assert flashpoint.forecast(stated, ["compromise"])["compromise"].options == {}
+
+
+def test_a_bad_option_from_the_scenario_says_where_it_came_from():
+    stated = korea_with(model_options={"eum": {"rounds": "many"}})
+    with pytest.raises(ValueError, match=r"rounds: .*\(stated in the scenario's model_options\)"):
+        flashpoint.forecast(stated, ["eum"])
+    overridden = flashpoint.forecast(stated, ["eum"], options={"eum": {"rounds": 2}})
+    assert overridden["eum"].options["rounds"] == 2
+
+
+def test_a_given_option_replaces_a_stated_one_under_another_name():
+    from types import SimpleNamespace
+
+    from pydantic import AliasChoices, BaseModel, Field
+
+    from flashpoint.analysis.forecast import _options
+
+    class Toy(BaseModel):
+        voting_rule: str = Field("Prop", validation_alias=AliasChoices("voting_rule", "VotingRule"))
+        turns: int = 100
+
+    spec = SimpleNamespace(name="toy", options=Toy)
+    chosen = _options(spec, {"voting_rule": "Binary", "turns": 5}, {"VotingRule": "Cubic"})
+    assert chosen.model_dump() == {"voting_rule": "Cubic", "turns": 5}
+    chosen = _options(spec, {"VotingRule": "Binary"}, {"turns": 7})
+    assert chosen.model_dump() == {"voting_rule": "Binary", "turns": 7}

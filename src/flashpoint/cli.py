@@ -16,8 +16,8 @@ from rich.markup import escape
 
 from flashpoint import __version__
 from flashpoint.analysis.forecast import Forecast, forecast
-from flashpoint.models.registry import MODELS, model_names
-from flashpoint.report.rounds import PRESENTERS
+from flashpoint.models.registry import MODELS, get_model, model_names
+from flashpoint.report.rounds import PRESENTERS, explain
 from flashpoint.report.terminal import (
     anchors_table,
     forecast_table,
@@ -65,9 +65,15 @@ app = typer.Typer(
 ScenarioArg = Annotated[
     str,
     typer.Argument(
-        help="A scenario file (.yaml, .json, .xlsx, .csv; KTAB and Decide files too) or the name of a"
+        help="A scenario file (.yaml, .json, .xlsx, .csv; KTAB (.csv, .xml) and Decide files too) or the name of a"
         " bundled scenario (see 'flashpoint scenarios').",
         show_default=True,
+    ),
+]
+SeedArg = Annotated[
+    int | None,
+    typer.Option(
+        min=0, help="Seed of the run's random streams (default: the scenario's seed, else 0)."
     ),
 ]
 
@@ -122,9 +128,7 @@ def forecast_command(
             help="Apply a named shock of the scenario first (repeatable; applied in order).",
         ),
     ] = None,
-    seed: Annotated[
-        int, typer.Option(help="Seed of the run's random streams (recorded in the result).")
-    ] = 0,
+    seed: SeedArg = None,
     as_json: Annotated[
         bool,
         typer.Option("--json", help="Print the forecast as JSON (schema: docs/json-output.md)."),
@@ -143,6 +147,9 @@ def forecast_command(
         return
     except UnknownShockError as error:
         raise typer.BadParameter(str(error), param_hint="--shock") from None
+    except ValueError as error:  # options the scenario states for a model, checked as it runs
+        err.print(f"[red]{escape(str(error))}[/]")
+        raise typer.Exit(1) from None
     if as_json:
         typer.echo(json.dumps(result.to_dict(), indent=2))
         return
@@ -172,7 +179,8 @@ PresetArg = Annotated[
     typer.Option(help="The model's preset, e.g. for eum: scholz (default) or literal."),
 ]
 RoundsArg = Annotated[
-    int | None, typer.Option(help="The most rounds to run (a model of rounds; eum: 10).")
+    int | None,
+    typer.Option(help="The most rounds to run (a model of rounds; eum: 10, smp: 100 turns)."),
 ]
 PolicyArg = Annotated[
     str | None,
@@ -182,7 +190,6 @@ RateArg = Annotated[
     float | None,
     typer.Option("--p", help="exchange: random variation of exchange rates, 0 (default) to 1."),
 ]
-SeedArg = Annotated[int, typer.Option(help="Seed of the run's random streams.")]
 ShockArg = Annotated[
     list[str] | None,
     typer.Option(
@@ -204,7 +211,7 @@ def _run_one(
     named: dict[str, str | int | float | None],
     option: list[str] | None,
     shock: list[str] | None,
-    seed: int,
+    seed: int | None,
 ) -> Forecast:
     """Run one model with the options given on the command line (``named``: those with their
     own flags, None where not given); usage errors exit 2."""
@@ -227,8 +234,17 @@ def _run_one(
         raise typer.BadParameter(str(error), param_hint="the model's options") from None
 
 
-def _option_summary(options: dict[str, object]) -> str:
+def _option_summary(model: str, options: dict[str, object]) -> str:
     shown = [f"preset {options['preset']}"] if "preset" in options else []
+    if model == "smp":  # KTAB's nine parameters: those not at KTAB's defaults
+        defaults = get_model(model).options().model_dump(mode="json")
+        shown.extend(
+            f"{name} {value}"
+            for name, value in options.items()
+            if name not in ("rounds", "accommodation") and value != defaults[name]
+        )
+        if options.get("accommodation"):
+            shown.append(f"{len(options['accommodation'])} accommodation pairs")
     if "policy" in options:
         shown.append(f"policy {options['policy']}")
     if options.get("p"):
@@ -247,7 +263,9 @@ def _option_summary(options: dict[str, object]) -> str:
         "  flashpoint run eum korea-2018 --preset literal -o status_quo_probability=1\n\n"
         "  flashpoint run eum my-case.csv --rounds 30 --json > run.json\n\n"
         "  flashpoint run exchange korea-2018 --trace               who trades what with whom\n\n"
-        "  flashpoint run exchange copenhagen-2009 --policy full-recompute --p 0.5"
+        "  flashpoint run exchange copenhagen-2009 --policy full-recompute --p 0.5\n\n"
+        "  flashpoint run smp korea-2018 --trace                    challenges and bargains\n\n"
+        "  flashpoint run smp my-case.xml -o BigRAdjust=Half -o StateTransitions=Stochastic"
     ),
 )
 def run_command(
@@ -259,7 +277,7 @@ def run_command(
     p: RateArg = None,
     option: ModelOptionArg = None,
     shock: ShockArg = None,
-    seed: SeedArg = 0,
+    seed: SeedArg = None,
     trace: Annotated[bool, typer.Option("--trace", help="List every move of every round.")] = False,
     as_json: Annotated[
         bool,
@@ -279,7 +297,7 @@ def run_command(
     out.print(
         f"[bold]{escape(chosen.label)}[/] on {escape(result.scenario.title)}"
         + (f" with shocks {escape(', '.join(result.shocks))}" if result.shocks else "")
-        + escape(_option_summary(chosen.options))
+        + escape(_option_summary(model, chosen.options))
     )
     if presenter:
         for table in presenter.rounds_tables(result, model, trace):
@@ -298,7 +316,8 @@ def run_command(
         "  flashpoint explain eu-emissions-1985 belgium             every round, with its reasons\n\n"
         "  flashpoint explain korea-2018 'North Korea' --issue denuclearization\n\n"
         "  flashpoint explain korea-2018 north_korea --preset literal --rounds 5\n\n"
-        "  flashpoint explain korea-2018 'North Korea' --model exchange   its trades"
+        "  flashpoint explain korea-2018 'North Korea' --model exchange   its trades\n\n"
+        "  flashpoint explain korea-2018 'North Korea' --model smp   its challenges, turn by turn"
     ),
 )
 def explain_command(
@@ -317,7 +336,7 @@ def explain_command(
     p: RateArg = None,
     option: ModelOptionArg = None,
     shock: ShockArg = None,
-    seed: SeedArg = 0,
+    seed: SeedArg = None,
 ) -> None:
     """Say, round by round, what one actor did and why: the offer it took, from whom, and why."""
     _check_model(model)
@@ -355,8 +374,8 @@ def explain_command(
     if not taking_part:
         err.print(f"{escape(shown.actors[index].label)} takes no part in the issues asked for.")
         raise typer.Exit(1)
-    for k in taking_part:
-        out.print(presenter.explain_table(result, model, index, k))
+    for table in explain(result, model, index, taking_part):
+        out.print(table)
 
 
 @app.command(
@@ -468,6 +487,8 @@ def convert(
             ("uncertainty", bool(scenario.uncertainty)),
             ("futures", bool(scenario.outcomes)),
             ("shocks", bool(scenario.shocks)),
+            ("the seed", scenario.seed is not None),
+            ("model options", bool(scenario.model_options)),
         )
         if present
     ]

@@ -6,10 +6,17 @@ its module's ``SPEC`` to ``_SPECS``.
 
 from __future__ import annotations
 
-from flashpoint.models import compromise, eum, exchange, median, nash
+from flashpoint.models import compromise, eum, exchange, median, nash, smp
 from flashpoint.models.base import ModelSpec
 
-_SPECS: tuple[ModelSpec, ...] = (compromise.SPEC, median.SPEC, nash.SPEC, eum.SPEC, exchange.SPEC)
+_SPECS: tuple[ModelSpec, ...] = (
+    compromise.SPEC,
+    median.SPEC,
+    nash.SPEC,
+    eum.SPEC,
+    exchange.SPEC,
+    smp.SPEC,
+)
 MODELS: dict[str, ModelSpec] = {spec.name: spec for spec in _SPECS}
 
 

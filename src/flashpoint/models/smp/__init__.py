@@ -17,7 +17,8 @@ distinct positions: each position weighted by its win probability.
 
 How flashpoint scenarios map onto KTAB's conventions (``docs/models.md``): each issue is
 rescaled to [0, 1] (KTAB's 0-100 divided by 100) and back; an actor's saliences are divided by
-their total when that exceeds 1 (KTAB requires a total of at most 100 on its 0-100 scale); its
+their total when that exceeds 1 (KTAB requires a total of at most 100 on its 0-100 scale), and
+an actor that cares about no issue is indifferent to every position (KTAB refuses it); its
 capability is the mean of its capabilities on the issues it takes part in; where an actor is
 absent from an issue it has no salience there and its coordinate is the capability-weighted mean
 of the present actors' positions.
@@ -33,6 +34,8 @@ References
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from flashpoint.engine.arrays import ScenarioArrays
@@ -41,6 +44,8 @@ from flashpoint.models.smp import options as choices
 from flashpoint.models.smp.options import SMPOptions
 from flashpoint.models.smp.runner import SMPRun, accommodation_matrix, run_draw
 from flashpoint.models.smp.turn import TurnRules
+
+CAPABILITY_SCALE = 100.0  # the mean capability the model works with (KTAB's files: 50-130)
 
 __all__ = ["SPEC", "SMPOptions", "SMPRun", "ktab_inputs", "run", "turn_rules"]
 
@@ -66,19 +71,23 @@ def ktab_inputs(arrays: ScenarioArrays, draw: int) -> tuple[np.ndarray, np.ndarr
     span = arrays.upper - arrays.lower
     capability = np.where(present, arrays.capability[draw], 0.0)
     per_actor = capability.sum(axis=1) / np.maximum(present.sum(axis=1), 1)
+    mean = math.fsum(per_actor) / per_actor.size  # exact sums: the same in any actor order
+    if mean > 0:  # on a fixed scale, so that KTAB's absolute floors weigh the same in any unit
+        per_actor = per_actor * (CAPABILITY_SCALE / mean)
     salience = np.where(present, arrays.salience[draw], 0.0)
     total = salience.sum(axis=1)
-    silent = [arrays.actors[a] for a in np.flatnonzero(total <= 0)]
-    if silent:
-        raise ValueError(
-            "the spatial model needs every actor to care about some issue; no salience: "
-            + ", ".join(silent)
-        )
     salience = salience / np.maximum(total, 1.0)[:, None]
     scaled = (arrays.position[draw] - arrays.lower) / span
     weights = np.where(present, per_actor[:, None], 0.0)
     weights = np.where(weights.sum(axis=0) > 0, weights, present.astype(float))
-    fill = (np.where(present, scaled, 0.0) * weights).sum(axis=0) / weights.sum(axis=0)
+    fill = np.array(
+        [
+            math.fsum(column) / math.fsum(weight)
+            for column, weight in zip(
+                (np.where(present, scaled, 0.0) * weights).T, weights.T, strict=True
+            )
+        ]
+    )
     position = np.where(present, scaled, fill[None, :])
     return position, salience, per_actor
 
@@ -93,8 +102,7 @@ def run(arrays: ScenarioArrays, options: SMPOptions, rng: np.random.Generator) -
     """
     index = {actor: a for a, actor in enumerate(arrays.actors)}
     unknown = sorted(
-        {name for pair in options.accommodation for name in (pair.actor, pair.towards)}
-        - set(index)
+        {name for pair in options.accommodation for name in (pair.actor, pair.towards)} - set(index)
     )
     if unknown:
         raise ValueError("accommodation names actors not in the scenario: " + ", ".join(unknown))
@@ -114,7 +122,7 @@ def run(arrays: ScenarioArrays, options: SMPOptions, rng: np.random.Generator) -
                 capability,
                 rules,
                 risk_range,
-                options.max_turns,
+                options.rounds,
                 accommodation,
                 rng,
             )
@@ -127,9 +135,7 @@ def run(arrays: ScenarioArrays, options: SMPOptions, rng: np.random.Generator) -
         last = len(r.states) - 1
         for s in range(states):
             state = r.states[min(s, last)]
-            positions[s, d] = np.where(
-                arrays.present, arrays.lower + state.position * span, np.nan
-            )
+            positions[s, d] = np.where(arrays.present, arrays.lower + state.position * span, np.nan)
             outcome[s, d] = arrays.lower + state.outcome * span
     return Trajectory(positions=positions, outcome=outcome, events=runs)
 

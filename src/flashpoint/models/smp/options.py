@@ -1,5 +1,5 @@
 """Options of the spatial model of politics: KTAB's nine model parameters, with KTAB's defaults
-(``ktab.md`` §4.10), the turn limit, and the ideal-point accommodation pairs (§4.1).
+(``ktab.md`` §4.10), the turn limit (``rounds``, as for the other models), and the ideal-point accommodation pairs (§4.1).
 
 Each option also answers to its KTAB name (``VictoryProbModel``, ``BigRAdjust``, ...), so that
 ``-o BigRAdjust=Half`` and ``-o risk_adjust=Half`` mean the same. Values are KTAB's enum names.
@@ -97,9 +97,7 @@ class SMPOptions(BaseModel):
         "(InitOnlyInterp), both views offered (InitRcvrInterp), or their weighted compromise "
         "(PWCompInterp).",
     )
-    max_turns: int = Field(
-        100, ge=1, le=1000, description="Stop after this many turns at the latest (KTAB: 100)."
-    )
+    rounds: int = Field(100, ge=1, le=1000, description="Maximum number of turns (KTAB: 100).")
     accommodation: tuple[Accommodation, ...] = Field(
         (),
         description="Ideal-point accommodation pairs (KTAB XML IdealAdjustment); none: each "

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from flashpoint.models.smp.listing import canonical_order, listed_state, listed_turn
 from flashpoint.models.smp.state import Rules, State, evaluate_state
 from flashpoint.models.smp.turn import Turn, TurnRules, step
 
@@ -69,11 +70,17 @@ def run_draw(
     least 2 turns, at most ``max_turns``, and stop once a turn moves the actors (the sum of
     each actor's Euclidean move) by less than 2% of the first turn's movement (§4.9, C5).
 
+    The actors are run in a canonical order and reported in the listed one (:mod:`.listing`).
     Ideals follow ``accommodation`` after each turn: ``ξ ← A x + (1 - Σ_j A_ij) ξ`` (§4.1);
     without it each ideal is the actor's position.
     """
+    order = canonical_order(position, salience, capability)
+    listed = np.argsort(order)
+    position, salience, capability = position[order], salience[order], capability[order]
+    if accommodation is not None:
+        accommodation = accommodation[np.ix_(order, order)]
     rules = Rules(turn_rules.voting, turn_rules.victory, turn_rules.pce, risk_range)
-    state = evaluate_state(position, position, salience, capability, rules)
+    state = evaluate_state(position, position, salience, capability, rules, listed)
     states, turns, ratios = [state], [], []
     first = 0.0
     for t in range(1, max_turns + 1):
@@ -87,9 +94,13 @@ def run_draw(
         else:
             kept = 1 - accommodation.sum(axis=1)
             ideal = accommodation @ turn.position + kept[:, None] * state.ideal
-        state = evaluate_state(turn.position, ideal, salience, capability, rules)
+        state = evaluate_state(turn.position, ideal, salience, capability, rules, listed)
         states.append(state)
         turns.append(turn)
         if t >= MINIMUM_TURNS and ratios[-1] < STOP_FRACTION:
             break
-    return SMPRun(states=states, turns_log=turns, fractional_change=np.array(ratios))
+    return SMPRun(
+        states=[listed_state(state, listed) for state in states],
+        turns_log=[listed_turn(turn, order, listed) for turn in turns],
+        fractional_change=np.array(ratios),
+    )

@@ -31,7 +31,11 @@ def distances(ideal: np.ndarray, position: np.ndarray, salience: np.ndarray) -> 
     squared saliences and normalised to [0, 1] (``ktab.md`` §4.2)."""
     squared = salience**2
     gaps = (ideal[:, None, :] - position[None, :, :]) ** 2
-    return np.sqrt(np.einsum("ak,abk->ab", squared, gaps) / squared.sum(axis=1)[:, None])
+    total = squared.sum(axis=1)[:, None]
+    weighted = np.einsum("ak,abk->ab", squared, gaps)
+    # an actor that cares about nothing is indifferent: every position is at distance 0 (KTAB
+    # stops with an error instead)
+    return np.sqrt(np.divide(weighted, total, out=np.zeros_like(weighted), where=total > 0))
 
 
 def risk_attitudes(probability: np.ndarray, risk_range: int) -> np.ndarray:
@@ -71,24 +75,39 @@ def unique_positions(position: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return chosen, reported
 
 
+def merged_positions(position: np.ndarray, capability: np.ndarray) -> np.ndarray:
+    """The distinct positions for the forecast, independent of the order actors are listed in:
+    positions linked by steps shorter than ``SAME_POSITION`` form one group, placed at its
+    members' capability-weighted mean (the plain mean if none has capability)."""
+    n = position.shape[0]
+    close = np.linalg.norm(position[:, None, :] - position[None, :, :], axis=2) < SAME_POSITION
+    label = np.arange(n)
+    while True:  # each actor takes the lowest label among its neighbours, until none changes
+        lowest = np.where(close, label[None, :], n).min(axis=1)
+        if np.array_equal(lowest, label):
+            break
+        label = lowest
+    groups, member = np.unique(label, return_inverse=True)
+    total = np.bincount(member, weights=capability, minlength=groups.size)
+    weight = np.where(total[member] > 0, capability, 1.0)
+    summed = np.zeros((groups.size, position.shape[1]))
+    np.add.at(summed, member, weight[:, None] * position)
+    return summed / np.bincount(member, weights=weight, minlength=groups.size)[:, None]
+
+
 @dataclass(frozen=True, eq=False)
 class State:
     """One state of a run (``ktab.md`` §4.5): ``distance[a, b]``, risk attitudes, each actor's
-    own utilities, and the reported win probability of each actor's position (§4.8)."""
+    own utilities, the win probability KTAB reports for each actor's position (§4.8, C1) and
+    the forecast: the expected outcome of an election among the distinct positions."""
 
     position: np.ndarray
     ideal: np.ndarray
     distance: np.ndarray
     risk: np.ndarray
     own_utility: np.ndarray
-    options: np.ndarray
-    option_probability: np.ndarray
     win_probability: np.ndarray
-
-    @property
-    def outcome(self) -> np.ndarray:
-        """The expected outcome of the election over the distinct positions, per dimension."""
-        return self.option_probability @ self.position[self.options]
+    outcome: np.ndarray
 
 
 def evaluate_state(
@@ -97,32 +116,38 @@ def evaluate_state(
     salience: np.ndarray,
     capability: np.ndarray,
     rules: Rules,
+    listed: np.ndarray,
 ) -> State:
     """Everything a turn needs to know about the current positions (§4.5, §4.8).
 
     Risk attitudes come from an election over every actor's position (duplicates kept) with
     risk-neutral utilities ``1 - d`` (C3); the reported probabilities from an election over the
-    distinct positions with the risk-aware utilities (C1). Both weigh voters by capability.
+    distinct positions as KTAB finds them, greedily in the order actors are listed
+    (``listed[k]``: the row of the ``k``-th listed actor), with the risk-aware utilities (C1). The forecast comes from the same kind of election over the distinct
+    positions of :func:`merged_positions`, which does not depend on the actors' order. Every
+    election weighs voters by capability.
     """
     distance = distances(ideal, position, salience)
-    neutral, _ = condorcet(1 - distance, capability, rules.voting, rules.victory, rules.pce)
-    risk = risk_attitudes(neutral, rules.risk_range)
+
+    def election(utility: np.ndarray) -> np.ndarray:
+        shares, _ = condorcet(
+            np.ascontiguousarray(utility), capability, rules.voting, rules.victory, rules.pce
+        )
+        return shares
+
+    risk = risk_attitudes(election(1 - distance), rules.risk_range)
     own = utilities(distance, risk)
-    options, reported = unique_positions(position)
-    shares, _ = condorcet(
-        np.ascontiguousarray(own[:, options]),
-        capability,
-        rules.voting,
-        rules.victory,
-        rules.pce,
-    )
+    options, reported = unique_positions(position[listed])
+    win_probability = np.empty(position.shape[0])
+    win_probability[listed] = election(own[:, listed[options]])[reported]
+    merged = merged_positions(position, capability)
+    forecast = election(utilities(distances(ideal, merged, salience), risk))
     return State(
         position=position,
         ideal=ideal,
         distance=distance,
         risk=risk,
         own_utility=own,
-        options=options,
-        option_probability=shares,
-        win_probability=shares[reported],
+        win_probability=win_probability,
+        outcome=forecast @ merged,
     )

@@ -86,7 +86,8 @@ def interpolate(
     the initiator would win.
 
     S1P1/S2P2: the average weighted by ``(s p)^a`` and ``(s' (1-p))^a`` (``a`` = 1, 2), with
-    1e-6 added to each party's own weight and rounded to 4 decimals (C2). S2PMax: only the
+    1e-6 added to each party's own weight and rounded to 4 decimals (C2), within the parties'
+    positions. S2PMax: only the
     weaker side moves, in proportion to the other's squared salience; not rounded.
     """
     p = p[:, None]
@@ -101,7 +102,10 @@ def interpolate(
     w_i, w_j = (salience * p) ** power, (other_salience * (1 - p)) ** power
     mine = round4(((w_i + TIE_BREAK) * start + w_j * other) / (w_i + TIE_BREAK + w_j))
     theirs = round4((w_i * start + (w_j + TIE_BREAK) * other) / (w_i + w_j + TIE_BREAK))
-    return mine, theirs
+    # rounding must not carry a bargain outside the parties' positions (it cannot when they
+    # are on KTAB's grid of 1e-4, as in KTAB's files)
+    low, high = np.minimum(start, other), np.maximum(start, other)
+    return np.clip(mine, low, high), np.clip(theirs, low, high)
 
 
 def propose(
@@ -174,10 +178,7 @@ def bargain_values(state: State, bargains: Bargains, salience: np.ndarray) -> np
     after = utilities(distances(state.ideal, moved, salience), state.risk)
     size = bargains.size
     changed = (
-        after[:, :size]
-        + after[:, size:]
-        - own[:, bargains.initiator]
-        - own[:, bargains.receiver]
+        after[:, :size] + after[:, size:] - own[:, bargains.initiator] - own[:, bargains.receiver]
     )
     return np.concatenate([row[:, None], row[:, None] + changed], axis=1) / n
 
@@ -185,7 +186,7 @@ def bargain_values(state: State, bargains: Bargains, salience: np.ndarray) -> np
 def queues(n: int, bargains: Bargains) -> tuple[np.ndarray, np.ndarray]:
     """Each actor's options as ``(start, options)``: actor ``k``'s are
     ``options[start[k]:start[k + 1]]``, its status quo (0) first, then the bargains it is party
-    to (``1 + b``) in the order they were made."""
+    to (``1 + b``) in the order they were made (KTAB: as its threads happen to add them)."""
     columns = np.arange(1, bargains.size + 1)
     party = np.concatenate([np.arange(n), bargains.initiator, bargains.receiver])
     option = np.concatenate([np.zeros(n, dtype=np.int64), columns, columns])
@@ -246,7 +247,11 @@ def step(
     position = state.position.copy()
     for k in np.flatnonzero(chosen >= 0):
         b = chosen[k]
-        side = bargains.initiator_position if bargains.initiator[b] == k else bargains.receiver_position
+        side = (
+            bargains.initiator_position
+            if bargains.initiator[b] == k
+            else bargains.receiver_position
+        )
         position[k] = side[b]
     return Turn(
         target=target,
