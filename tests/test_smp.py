@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from flashpoint.engine.arrays import ScenarioArrays
 from flashpoint.models.smp import SMPOptions, SMPRun, ktab_inputs, run, turn_rules
 from flashpoint.models.smp.kernels import receiver_success
+from flashpoint.models.smp.state import distances
 from flashpoint.scenario import load_scenario
 from flashpoint.scenario.schema import Scenario
 
@@ -171,7 +172,7 @@ def test_receivers_estimates_of_the_challenge_match_the_log():
         mine = receiver_success(
             initiator,
             receiver,
-            state.distance,
+            distances(state.ideal, state.position, salience),
             state.risk,
             capability * total,
             total,

@@ -244,7 +244,7 @@ def _option_summary(model: str, options: dict[str, object]) -> str:
             if name not in ("rounds", "accommodation") and value != defaults[name]
         )
         if options.get("accommodation"):
-            shown.append(f"{len(options['accommodation'])} accommodation pairs")
+            shown.append(_count(len(options["accommodation"]), "accommodation pair"))
     if "policy" in options:
         shown.append(f"policy {options['policy']}")
     if options.get("p"):

@@ -216,9 +216,10 @@ def explain_tables(forecast: Forecast, model: str, actor: int, issues: list[int]
         title=Text(f"{labels[actor]} in the spatial model"),
         title_justify="left",
         caption=Text(
-            "Win probability: of its position in an election over all positions. Risk: 1 for"
-            " the likeliest position's actor (risk averse), lowest for the least likely"
-            f" (docs/models.md). The run ended after {stop_text(run, result.options['rounds'])}."
+            "Win probability: of its position in an election over all positions. Risk: from"
+            " a separate election with risk-neutral utilities, 1 for the likeliest position's"
+            " actor there (risk averse), lowest for the least likely (docs/models.md). The run"
+            f" ended after {stop_text(run, result.options['rounds'])}."
         ),
         caption_justify="left",
         show_lines=True,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-compiled = njit(cache=True, nogil=True)
+compiled = njit(cache=True, nogil=True, error_model="numpy")
 
 # VotingRule codes (options.VOTING)
 BINARY, PROP_BIN, PROP, PROP_CBC, CUBIC, ASYM_PROSP = range(6)
@@ -167,69 +167,88 @@ def condorcet(values: np.ndarray, weight: np.ndarray, rule: int, model: int, pce
 
 
 @compiled
-def challenge(
+def commit_weights(commit: int) -> tuple[float, float, float, float]:
+    """ThirdPartyCommit (``ktab.md`` §4.6) as the weights of a third party's utility of the
+    winner's position and of its own in the value of an outcome: a third party that is not
+    committed keeps its position (2 and 1), one that is moves to the winner's (3 and 0).
+    Returned for: siding with the winner, and siding with the loser."""
+    if commit == NO_COMMIT:
+        return 2.0, 1.0, 2.0, 1.0
+    if commit == SEMI_COMMIT:  # only the losing side's third parties are committed
+        return 2.0, 1.0, 3.0, 0.0
+    return 3.0, 0.0, 3.0, 0.0
+
+
+@compiled
+def challenges(
     i: int,
-    j: int,
-    k: int,
-    to_i: np.ndarray,
-    to_j: np.ndarray,
+    targets: np.ndarray,
+    to_initiator: np.ndarray,
+    to_target: np.ndarray,
     own: np.ndarray,
     weight: np.ndarray,
     total_salience: np.ndarray,
     rule: int,
     commit: int,
-) -> tuple[float, float]:
-    """One estimator's view of ``i`` challenging ``j`` (``ktab.md`` §4.6): the probability that
-    ``i`` wins and the expected gain to ``k``. ``to_i[a]``, ``to_j[a]`` and ``own[a]`` are, as
-    the estimator sees them, actor ``a``'s utility of ``i``'s position, of ``j``'s and of its own;
-    ``weight`` is capability x total salience."""
-    v = vote(weight[i], own[i], to_j[i], rule)
-    w = vote(weight[j], to_i[j], own[j], rule)
-    side_i = CHALLENGE_FLOOR + max(v, 0.0) + max(w, 0.0)
-    side_j = CHALLENGE_FLOOR + max(-v, 0.0) + max(-w, 0.0)
-    principals_i, principals_j = side_i, side_j
+) -> tuple[np.ndarray, np.ndarray]:
+    """One estimator's view of ``i`` challenging each of ``targets`` (``ktab.md`` §4.6): the
+    probability that ``i`` wins and the expected gain to ``i``.
+
+    As the estimator sees it, ``to_initiator[a]`` is actor ``a``'s utility of ``i``'s position,
+    ``to_target[a, c]`` of the position of ``targets[c]`` and ``own[a]`` of its own; ``weight``
+    is capability x total salience. Both sides start at 1e-10 plus the principals' votes; each
+    third party, independently of the others, judges the chance ``p`` that ``i`` wins from the
+    principals' strength and its own inclination, and adds its vote on the expected values of
+    joining either side. The loop runs over targets innermost, so that each target's sums are
+    taken in the same order as one by one.
+    """
+    count = targets.shape[0]
+    base_i, base_j = np.empty(count), np.empty(count)
+    for c in range(count):
+        j = targets[c]
+        v = vote(weight[i], own[i], to_target[i, c], rule)
+        w = vote(weight[j], to_initiator[j], own[j], rule)
+        base_i[c] = CHALLENGE_FLOOR + max(v, 0.0) + max(w, 0.0)
+        base_j[c] = CHALLENGE_FLOOR + max(-v, 0.0) + max(-w, 0.0)
+    side_i, side_j = base_i.copy(), base_j.copy()
+    winner, winner_own, loser, loser_own = commit_weights(commit)
     for t in range(weight.shape[0]):
-        if t == i or t == j:
+        if t == i:
             continue
-        u_i, u_j, u_t = to_i[t], to_j[t], own[t]
-        little = vote(weight[t], u_i, u_j, rule)
-        for_i = principals_i + max(little, 0.0)
-        p = for_i / (for_i + principals_j + max(-little, 0.0))
-        if commit == NO_COMMIT:
-            join_i_wins, join_i_loses = 2.0 * u_i + u_t, 2.0 * u_j + u_t
-            join_j_loses, join_j_wins = 2.0 * u_i + u_t, 2.0 * u_j + u_t
-        elif commit == SEMI_COMMIT:
-            join_i_wins, join_i_loses = 2.0 * u_i + u_t, 3.0 * u_j
-            join_j_loses, join_j_wins = 3.0 * u_i, 2.0 * u_j + u_t
-        else:
-            join_i_wins, join_i_loses = 3.0 * u_i, 3.0 * u_j
-            join_j_loses, join_j_wins = 3.0 * u_i, 3.0 * u_j
-        expect_i = p * join_i_wins + (1.0 - p) * join_i_loses
-        expect_j = p * join_j_loses + (1.0 - p) * join_j_wins
-        third = vote(weight[t], expect_i, expect_j, rule)
-        side_i += max(third, 0.0)
-        side_j += max(-third, 0.0)
+        u_i, u_t, w_t = to_initiator[t], own[t], weight[t]
+        joins_i_wins = winner * u_i + winner_own * u_t  # t joined i, i wins
+        joins_j_loses = loser * u_i + loser_own * u_t  # t joined the target, i wins
+        for c in range(count):
+            u_j = to_target[t, c]
+            little = vote(w_t, u_i, u_j, rule)
+            for_i = base_i[c] + max(little, 0.0)
+            p = for_i / (for_i + base_j[c] + max(-little, 0.0))
+            expect_i = p * joins_i_wins + (1.0 - p) * (loser * u_j + loser_own * u_t)
+            expect_j = p * joins_j_loses + (1.0 - p) * (winner * u_j + winner_own * u_t)
+            third = vote(w_t, expect_i, expect_j, rule)
+            counts = 0.0 if targets[c] == t else 1.0  # a principal is no third party
+            side_i[c] += counts * max(third, 0.0)
+            side_j[c] += counts * max(-third, 0.0)
     phi = side_i / (side_i + side_j)
-    # k's values: i wins (j moves to i), i loses (i moves to j), status quo
-    win, lose, status_quo = 2.0 * to_i[k], 2.0 * to_j[k], to_i[k] + to_j[k]
+    resist = total_salience[targets]  # a target resists with probability S_j
+    win, lose = 2.0 * own[i], 2.0 * to_target[i]  # i wins: j moves to i; i loses: i moves to j
     contest = phi * win + (1.0 - phi) * lose
-    resist = total_salience[j]  # the target resists with probability S_j
-    return phi, (1.0 - resist) * win + resist * contest - status_quo
+    return phi, (1.0 - resist) * win + resist * contest - (own[i] + to_target[i])
 
 
 @compiled
 def estimator_view(
     h: int, columns: np.ndarray, distance: np.ndarray, risk: np.ndarray, adjust: int
 ) -> np.ndarray:
-    """``view[c, a]``: actor ``a``'s utility of the position of actor ``columns[c]`` as ``h``
+    """``view[a, c]``: actor ``a``'s utility of the position of actor ``columns[c]`` as ``h``
     sees it (``h`` ascribes ``a`` the risk attitude of BigRAdjust); ``distance[a, b]`` is from
     ``a``'s ideal to ``b``'s position."""
     n = distance.shape[0]
-    view = np.empty((columns.shape[0], n))
+    view = np.empty((n, columns.shape[0]))
     for a in range(n):
         r = perceived_risk(h, a, risk, adjust)
         for c in range(columns.shape[0]):
-            view[c, a] = utility(distance[a, columns[c]], r)
+            view[a, c] = utility(distance[a, columns[c]], r)
     return view
 
 
@@ -251,21 +270,20 @@ def choose_targets(
     target = np.full(n, -1)
     success = np.full(n, np.nan)
     gain = np.full(n, np.nan)
-    everyone = np.arange(n)
     own = np.empty(n)
     for i in range(n):
-        view = estimator_view(i, everyone, distance, risk, adjust)
+        others = np.concatenate((np.arange(i), np.arange(i + 1, n)))
+        view = estimator_view(i, others, distance, risk, adjust)
         for a in range(n):
-            own[a] = view[a, a]
+            own[a] = utility(distance[a, a], perceived_risk(i, a, risk, adjust))
+        to_initiator = estimator_view(i, np.array([i]), distance, risk, adjust)[:, 0]
+        phi, delta = challenges(
+            i, others, to_initiator, view, own, weight, total_salience, rule, commit
+        )
         best = minimum_gain
-        for j in range(n):
-            if j == i:
-                continue
-            phi, delta = challenge(
-                i, j, i, view[i], view[j], own, weight, total_salience, rule, commit
-            )
-            if delta > best:
-                best, target[i], success[i], gain[i] = delta, j, phi, delta
+        for c in range(others.shape[0]):
+            if delta[c] > best:
+                best, target[i], success[i], gain[i] = delta[c], others[c], phi[c], delta[c]
     return target, success, gain
 
 
@@ -327,12 +345,80 @@ def receiver_success(
     n = distance.shape[0]
     phi = np.empty(initiator.shape[0])
     own = np.empty(n)
-    pair = np.empty(2, dtype=np.int64)
     for b in range(initiator.shape[0]):
         i, j = initiator[b], receiver[b]
-        pair[0], pair[1] = i, j
-        view = estimator_view(j, pair, distance, risk, adjust)
+        view = estimator_view(j, np.array([i, j]), distance, risk, adjust)
         for a in range(n):
             own[a] = utility(distance[a, a], perceived_risk(j, a, risk, adjust))
-        phi[b], _ = challenge(i, j, i, view[0], view[1], own, weight, total_salience, rule, commit)
+        estimate, _ = challenges(
+            i,
+            np.array([j]),
+            view[:, 0].copy(),
+            view[:, 1:].copy(),
+            own,
+            weight,
+            total_salience,
+            rule,
+            commit,
+        )
+        phi[b] = estimate[0]
     return phi
+
+
+@compiled
+def _apart(position: np.ndarray, a: int, b: int, tolerance: float) -> bool:
+    total = 0.0
+    for k in range(position.shape[1]):
+        gap = position[a, k] - position[b, k]
+        total += gap * gap
+    return np.sqrt(total) >= tolerance
+
+
+@compiled
+def greedy_distinct(position: np.ndarray, tolerance: float) -> tuple[np.ndarray, np.ndarray]:
+    """KTAB's distinct positions (``ktab.md`` §4.1, C1): in row order, a position closer than
+    ``tolerance`` to no earlier distinct one is distinct. Returns their rows and, per row, the
+    last distinct position (by its place in that list) within ``tolerance`` of it."""
+    n = position.shape[0]
+    distinct = np.empty(n, dtype=np.int64)
+    count = 0
+    for a in range(n):
+        alone = True
+        for r in range(count):
+            if not _apart(position, a, distinct[r], tolerance):
+                alone = False
+                break
+        if alone:
+            distinct[count] = a
+            count += 1
+    reported = np.empty(n, dtype=np.int64)
+    for a in range(n):
+        for r in range(count - 1, -1, -1):
+            if not _apart(position, a, distinct[r], tolerance):
+                reported[a] = r
+                break
+    return distinct[:count], reported
+
+
+@compiled
+def linked_groups(position: np.ndarray, tolerance: float) -> np.ndarray:
+    """Per row, its group: rows linked by steps shorter than ``tolerance`` form one, numbered
+    in the order of their first row."""
+    n = position.shape[0]
+    group = np.full(n, -1)
+    count = 0
+    stack = np.empty(n, dtype=np.int64)
+    for start in range(n):
+        if group[start] >= 0:
+            continue
+        group[start], stack[0], size = count, start, 1
+        while size:
+            size -= 1
+            a = stack[size]
+            for b in range(n):
+                if group[b] < 0 and not _apart(position, a, b, tolerance):
+                    group[b] = count
+                    stack[size] = b
+                    size += 1
+        count += 1
+    return group

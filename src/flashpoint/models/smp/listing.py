@@ -11,11 +11,9 @@ they are worked out in the listed order.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 
-from flashpoint.models.smp.state import State
+from flashpoint.models.smp.state import State, StateRecord
 from flashpoint.models.smp.turn import Bargains, Turn
 
 
@@ -26,17 +24,15 @@ def canonical_order(
     return np.lexsort((*position.T[::-1], *salience.T[::-1], capability))
 
 
-def listed_state(state: State, listed: np.ndarray) -> State:
-    """A state worked out in canonical order, with its actors back in the listed order
-    (``listed[k]``: the canonical row of the ``k``-th listed actor)."""
-    return replace(
-        state,
+def listed_state(state: State, listed: np.ndarray) -> StateRecord:
+    """What the log keeps of a state worked out in canonical order, with its actors back in the
+    listed order (``listed[k]``: the canonical row of the ``k``-th listed actor)."""
+    return StateRecord(
         position=state.position[listed],
         ideal=state.ideal[listed],
-        distance=state.distance[np.ix_(listed, listed)],
         risk=state.risk[listed],
-        own_utility=state.own_utility[np.ix_(listed, listed)],
         win_probability=state.win_probability[listed],
+        outcome=state.outcome,
     )
 
 

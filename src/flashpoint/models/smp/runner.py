@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from flashpoint.models.smp.listing import canonical_order, listed_state, listed_turn
-from flashpoint.models.smp.state import Rules, State, evaluate_state
+from flashpoint.models.smp.state import Rules, StateRecord, evaluate_state
 from flashpoint.models.smp.turn import Turn, TurnRules, step
 
 STOP_FRACTION = 0.02  # ktab.md §4.9: stop when a turn moves less than 2% of the first turn
@@ -21,7 +21,7 @@ class SMPRun:
     """One draw's run: ``states[s]`` for s = 0 (the input) ... ``turns``, ``turns_log[t]`` the
     turn from state ``t`` to ``t + 1``, and the fractional change after each turn (§4.9)."""
 
-    states: list[State]
+    states: list[StateRecord]
     turns_log: list[Turn]
     fractional_change: np.ndarray
 

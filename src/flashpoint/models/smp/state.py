@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from flashpoint.models.smp.kernels import condorcet
+from flashpoint.models.smp.kernels import condorcet, greedy_distinct, linked_groups
 
 SAME_POSITION = 1e-3  # ktab.md §4.1: positions closer than this (Euclidean, [0, 1]) are one
 
@@ -59,40 +59,29 @@ def utilities(distance: np.ndarray, risk: np.ndarray) -> np.ndarray:
     return (1 - distance) * (1 + risk[:, None] * np.minimum(distance, 1.0))
 
 
-def unique_positions(position: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct positions, found greedily in actor order (the first of a group represents
-    it; ``ktab.md`` §4.1), and for each actor the **last** distinct position within
-    ``SAME_POSITION`` of it, whose probability KTAB reports for the actor (C1)."""
-    n = position.shape[0]
-    close = np.linalg.norm(position[:, None, :] - position[None, :, :], axis=2) < SAME_POSITION
-    representatives: list[int] = []
-    for a in range(n):
-        if not any(close[a, r] for r in representatives):
-            representatives.append(a)
-    chosen = np.array(representatives)
-    near = close[:, chosen]
-    reported = near.shape[1] - 1 - np.argmax(near[:, ::-1], axis=1)
-    return chosen, reported
-
-
 def merged_positions(position: np.ndarray, capability: np.ndarray) -> np.ndarray:
     """The distinct positions for the forecast, independent of the order actors are listed in:
     positions linked by steps shorter than ``SAME_POSITION`` form one group, placed at its
     members' capability-weighted mean (the plain mean if none has capability)."""
-    n = position.shape[0]
-    close = np.linalg.norm(position[:, None, :] - position[None, :, :], axis=2) < SAME_POSITION
-    label = np.arange(n)
-    while True:  # each actor takes the lowest label among its neighbours, until none changes
-        lowest = np.where(close, label[None, :], n).min(axis=1)
-        if np.array_equal(lowest, label):
-            break
-        label = lowest
-    groups, member = np.unique(label, return_inverse=True)
-    total = np.bincount(member, weights=capability, minlength=groups.size)
+    member = linked_groups(position, SAME_POSITION)
+    groups = member.max() + 1
+    total = np.bincount(member, weights=capability, minlength=groups)
     weight = np.where(total[member] > 0, capability, 1.0)
-    summed = np.zeros((groups.size, position.shape[1]))
+    summed = np.zeros((groups, position.shape[1]))
     np.add.at(summed, member, weight[:, None] * position)
-    return summed / np.bincount(member, weights=weight, minlength=groups.size)[:, None]
+    return summed / np.bincount(member, weights=weight, minlength=groups)[:, None]
+
+
+@dataclass(frozen=True, eq=False)
+class StateRecord:
+    """What a run's log keeps of a state: positions and ideals ``[actor, dimension]``, risk
+    attitudes, KTAB's reported win probabilities and the forecast."""
+
+    position: np.ndarray
+    ideal: np.ndarray
+    risk: np.ndarray
+    win_probability: np.ndarray
+    outcome: np.ndarray
 
 
 @dataclass(frozen=True, eq=False)
@@ -137,7 +126,7 @@ def evaluate_state(
 
     risk = risk_attitudes(election(1 - distance), rules.risk_range)
     own = utilities(distance, risk)
-    options, reported = unique_positions(position[listed])
+    options, reported = greedy_distinct(position[listed], SAME_POSITION)
     win_probability = np.empty(position.shape[0])
     win_probability[listed] = election(own[:, listed[options]])[reported]
     merged = merged_positions(position, capability)
