@@ -4,7 +4,7 @@ memory of a 160-actor run, and the cost of the compiled code in a fresh process.
 
 Run on demand (not part of the test suite):  python bench/smp.py [--quick]
 Times are wall times, the best of a few repetitions after one untimed run (so that compiling
-is not counted), except for the largest generated inputs, which run once after the warm-up.
+is not counted), except for the generated inputs of 160 and more actors, which run once.
 """
 
 from __future__ import annotations
@@ -64,8 +64,14 @@ def generated(actors: int, dimensions: int, seed: int = 0) -> ScenarioArrays:
     )
 
 
+def timed(arrays: ScenarioArrays, repeat: int, warm_up: bool) -> tuple[float, int]:
+    """The best wall time of runs to convergence, and the number of turns."""
+    turns: list[int] = []
+    seconds = best_of(lambda: turns.append(MODELS["smp"](arrays).events[0].turns), repeat, warm_up)
+    return seconds, turns[-1]
+
+
 def main(quick: bool) -> None:
-    smp = MODELS["smp"]
     print("KTAB reference inputs, default options, to convergence:")
     for name in (
         "dummyData_3Dim",
@@ -76,8 +82,7 @@ def main(quick: bool) -> None:
         "dummyData-a160",
     ):
         arrays = ScenarioArrays.from_scenario(flashpoint.load_scenario(INPUTS / f"{name}.csv"))
-        turns = smp(arrays).events[0].turns
-        seconds = best_of(lambda a=arrays: smp(a), 3 if "a160" in name else 5, True)
+        seconds, turns = timed(arrays, 3 if "a160" in name else 5, True)
         print(
             f"  {name:<16} {arrays.n_actors:>4} actors {arrays.n_issues} dims {turns:>3} turns"
             f"  {seconds * 1000:8.1f} ms  ({seconds / turns * 1000:6.2f} ms a turn)"
@@ -89,10 +94,7 @@ def main(quick: bool) -> None:
     for actors in sizes:
         cells = []
         for d in dimensions:
-            arrays = generated(actors, d)
-            turns = smp(arrays).events[0].turns
-            repeat = 1 if actors >= 160 else 3
-            seconds = best_of(lambda a=arrays: smp(a), repeat, actors < 160)
+            seconds, turns = timed(generated(actors, d), 1 if actors >= 160 else 3, actors < 160)
             cells.append(f"{seconds * 1000:10.1f} ({turns:>3})")
         print(f"{actors:>6} " + "".join(f"{cell:>17}" for cell in cells))
     peak = subprocess.run(

@@ -259,3 +259,16 @@ def test_ktab_xml_validate_convert_and_the_csv_note(tmp_path):
     copy.write_bytes((DATA / "ktab" / "inputs" / "dummyData_3Dim_withIA.xml").read_bytes())
     assert run("validate", str(copy), "--format", "ktab-xml").exit_code == 0
     assert "ktab-xml" in " ".join(run("convert", "--help").output.split())
+
+
+def test_commands_that_run_no_compiled_model_do_not_load_numba():
+    """Importing the CLI (and so every command's module) leaves numba unloaded: only running
+    the exchange or the spatial model loads it (about 0.3 s of every command otherwise)."""
+    import subprocess
+    import sys
+
+    code = "import sys, flashpoint.cli; print('numba' in sys.modules)"
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert loaded.stdout.strip() == "False"

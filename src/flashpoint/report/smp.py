@@ -15,9 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from flashpoint.analysis.forecast import Forecast, ModelResult
-from flashpoint.models.smp import SMPRun
-from flashpoint.models.smp.runner import STOP_FRACTION
-from flashpoint.models.smp.turn import VIEWS, Turn
+from flashpoint.models.smp.records import STOP_FRACTION, VIEWS, SMPRun, Turn
 from flashpoint.report.run_document import run_header
 from flashpoint.report.terminal import precise
 from flashpoint.scenario.schema import Scenario

@@ -42,8 +42,7 @@ from flashpoint.engine.arrays import ScenarioArrays
 from flashpoint.models.base import ModelSpec, Trajectory
 from flashpoint.models.smp import options as choices
 from flashpoint.models.smp.options import SMPOptions
-from flashpoint.models.smp.runner import SMPRun, accommodation_matrix, run_draw
-from flashpoint.models.smp.turn import TurnRules
+from flashpoint.models.smp.records import SMPRun, TurnRules
 
 CAPABILITY_SCALE = 100.0  # the mean capability the model works with (KTAB's files: 50-130)
 
@@ -100,6 +99,8 @@ def run(arrays: ScenarioArrays, options: SMPOptions, rng: np.random.Generator) -
     (the module docstring); ``events`` holds one :class:`SMPRun` per draw. Stochastic
     transitions draw from ``rng``, draw after draw.
     """
+    from flashpoint.models.smp.runner import accommodation_matrix, run_draw  # numba loads here
+
     index = {actor: a for a, actor in enumerate(arrays.actors)}
     unknown = sorted(
         {name for pair in options.accommodation for name in (pair.actor, pair.towards)} - set(index)

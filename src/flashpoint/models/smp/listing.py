@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from flashpoint.models.smp.state import State, StateRecord
-from flashpoint.models.smp.turn import Bargains, Turn
+from flashpoint.models.smp.records import Bargains, StateRecord, Turn
+from flashpoint.models.smp.state import State
 
 
 def canonical_order(

@@ -3,46 +3,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from flashpoint.models.smp.listing import canonical_order, listed_state, listed_turn
-from flashpoint.models.smp.state import Rules, StateRecord, evaluate_state
-from flashpoint.models.smp.turn import Turn, TurnRules, step
+from flashpoint.models.smp.records import STOP_FRACTION, SMPRun, TurnRules
+from flashpoint.models.smp.state import Rules, evaluate_state
+from flashpoint.models.smp.turn import step
 
-STOP_FRACTION = 0.02  # ktab.md §4.9: stop when a turn moves less than 2% of the first turn
 MINIMUM_TURNS = 2
 FIRST_STEP_GUARD = 1e-4
-
-
-@dataclass(frozen=True, eq=False)
-class SMPRun:
-    """One draw's run: ``states[s]`` for s = 0 (the input) ... ``turns``, ``turns_log[t]`` the
-    turn from state ``t`` to ``t + 1``, and the fractional change after each turn (§4.9)."""
-
-    states: list[StateRecord]
-    turns_log: list[Turn]
-    fractional_change: np.ndarray
-
-    @property
-    def turns(self) -> int:
-        return len(self.turns_log)
-
-    @property
-    def positions(self) -> np.ndarray:
-        """``[state, actor, dimension]`` on the [0, 1] scale."""
-        return np.stack([state.position for state in self.states])
-
-    @property
-    def win_probability(self) -> np.ndarray:
-        """``[state, actor]``: the probability KTAB reports for each actor's position."""
-        return np.stack([state.win_probability for state in self.states])
-
-    @property
-    def risk(self) -> np.ndarray:
-        """``[state, actor]``: the risk attitudes inferred in each state."""
-        return np.stack([state.risk for state in self.states])
 
 
 def accommodation_matrix(n: int, pairs: list[tuple[int, int, float]]) -> np.ndarray | None:

@@ -73,18 +73,6 @@ def merged_positions(position: np.ndarray, capability: np.ndarray) -> np.ndarray
 
 
 @dataclass(frozen=True, eq=False)
-class StateRecord:
-    """What a run's log keeps of a state: positions and ideals ``[actor, dimension]``, risk
-    attitudes, KTAB's reported win probabilities and the forecast."""
-
-    position: np.ndarray
-    ideal: np.ndarray
-    risk: np.ndarray
-    win_probability: np.ndarray
-    outcome: np.ndarray
-
-
-@dataclass(frozen=True, eq=False)
 class State:
     """One state of a run (``ktab.md`` §4.5): ``distance[a, b]``, risk attitudes, each actor's
     own utilities, the win probability KTAB reports for each actor's position (§4.8, C1) and

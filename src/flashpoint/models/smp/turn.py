@@ -5,67 +5,19 @@ bargains it is party to and its status quo, and moves to its side of the winner.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from flashpoint.models.smp.kernels import choose_targets, receiver_success, resolve_bargains
+from flashpoint.models.smp.records import Bargains, Turn, TurnRules
 from flashpoint.models.smp.state import State, distances, utilities
 
 MINIMUM_GAIN = 1e-5  # ktab.md §4.7: a challenge must be expected to gain more than this
 TIE_BREAK = 1e-6  # §4.11 C2: added to each party's own weight in an S1P1/S2P2 bargain
 
-# BargnModel codes (options.BARGAIN) and the views a bargain can come from
+# BargnModel codes (options.BARGAIN); a bargain's view is an index into records.VIEWS
 INIT_ONLY, INIT_RECEIVER, COMPROMISE = range(3)
-VIEWS = ("initiator", "receiver", "compromise")
 # InterVecBrgn codes (options.INTERPOLATION)
 S1P1, S2P2, S2PMAX = range(3)
-
-
-@dataclass(frozen=True)
-class TurnRules:
-    """The option codes a turn uses (see :mod:`.kernels` and :mod:`.options`)."""
-
-    voting: int
-    victory: int
-    pce: int
-    adjust: int
-    commit: int
-    interpolation: int
-    bargain: int
-    stochastic: bool
-
-
-@dataclass(frozen=True, eq=False)
-class Bargains:
-    """The bargains proposed in a turn, in the order they were made: ``initiator`` and
-    ``receiver`` per bargain, the positions each would take (``[bargain, dimension]``) and
-    whose view of the challenge the bargain comes from (an index into ``VIEWS``)."""
-
-    initiator: np.ndarray
-    receiver: np.ndarray
-    initiator_position: np.ndarray
-    receiver_position: np.ndarray
-    view: np.ndarray
-
-    @property
-    def size(self) -> int:
-        return self.initiator.shape[0]
-
-
-@dataclass(frozen=True, eq=False)
-class Turn:
-    """What happened in a turn: per actor its target (-1: none), its estimate of the
-    probability of winning that challenge and of its gain; the bargains; per actor the bargain
-    it took (-1: it kept its position) and that option's probability in its election."""
-
-    target: np.ndarray
-    success: np.ndarray
-    gain: np.ndarray
-    bargains: Bargains
-    chosen: np.ndarray
-    chosen_probability: np.ndarray
-    position: np.ndarray
 
 
 def round4(values: np.ndarray) -> np.ndarray:
