@@ -1,0 +1,156 @@
+"""Monte Carlo draws of a scenario's uncertain inputs, as one :class:`ScenarioArrays` batch.
+
+Each ``uncertainty`` entry of the scenario (``docs/scenario-format.md``, Uncertainty) is drawn
+through a Gaussian copula: an input's standard normal score is
+``z = ρ Z_g + sqrt(1 - ρ²) ε``, with ``Z_g`` the common factor of its group (one per group and
+draw), ``ρ`` its correlation with it (1 by default; 0 without a group) and ``ε`` its own noise;
+the value is the distribution's quantile at ``Φ(z)``. So each input has exactly its stated
+distribution, and inputs of one group move together (two inputs' scores correlate as
+``ρ₁ ρ₂``). Quantiles:
+
+- uniform on ``[low, high]``: ``low + u (high - low)``;
+- triangular with mode ``c``: ``low + sqrt(u (high - low)(c - low))`` below ``F(c)``, else
+  ``high - sqrt((1 - u)(high - low)(high - c))``;
+- normal ``N(mean, sd)`` truncated to ``[low, high]``: ``mean + sd Φ⁻¹(Φ(a) + u (Φ(b) - Φ(a)))``
+  with ``a, b`` the standardised bounds;
+- beta on ``[low, high]`` with the given mean ``m`` and sd ``s`` (on ``[0, 1]`` after rescaling):
+  shape ``α = m k``, ``β = (1 - m) k`` with ``k = m (1 - m) / s² - 1``, and the regularised
+  incomplete beta function's inverse.
+
+An optional ``jitter`` spreads every input that has no entry of its own: a normal of standard
+deviation ``jitter`` x its range (a capability: x its value), truncated to the range.
+
+References: Nelsen, R. B. (2006). *An Introduction to Copulas*, 2nd ed., §3.3 (the Gaussian
+copula).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import special
+
+from flashpoint.engine.arrays import ScenarioArrays
+from flashpoint.scenario.schema import Scenario, Uncertainty
+from flashpoint.scenario.validate import bounds
+
+FIELDS = ("position", "salience", "capability")
+
+
+def sample_arrays(
+    scenario: Scenario, draws: int, rng: np.random.Generator, *, jitter: float = 0.0
+) -> ScenarioArrays:
+    """``draws`` draws of the scenario's inputs (see the module docstring); without
+    uncertainty entries and jitter every draw is the stated scenario.
+
+    The normal scores are drawn in a fixed order: the groups' factors (by group name), then
+    each entry's own noise (in the scenario's order), then the jitter, each ``[draws]`` or
+    ``[draws, actor, issue]`` at once; the same generator state gives the same batch.
+    """
+    if draws < 1:
+        raise ValueError(f"draws must be 1 or more, not {draws}")
+    if jitter < 0:
+        raise ValueError(f"jitter must be 0 or more, not {jitter}")
+    arrays = ScenarioArrays.from_scenario(scenario, draws)
+    values = {
+        "position": arrays.position,
+        "salience": arrays.salience,
+        "capability": arrays.capability,
+    }
+    groups = sorted({entry.group for entry in scenario.uncertainty if entry.group is not None})
+    factor = {group: rng.standard_normal(draws) for group in groups}
+    covered = np.zeros((len(FIELDS), arrays.n_actors, arrays.n_issues), dtype=bool)
+    for entry in scenario.uncertainty:
+        own = rng.standard_normal(draws)
+        rho = (
+            0.0
+            if entry.group is None
+            else (1.0 if entry.correlation is None else entry.correlation)
+        )
+        score = (
+            own if entry.group is None else rho * factor[entry.group] + np.sqrt(1 - rho**2) * own
+        )
+        a, cells = _cells(scenario, entry)
+        stated = values[entry.field][0, a, cells[0]]
+        drawn = _quantile(
+            entry, scenario, float(stated * _unit(entry.field, scenario)), special.ndtr(score)
+        )
+        values[entry.field][:, a, cells] = (drawn / _unit(entry.field, scenario))[:, None]
+        covered[FIELDS.index(entry.field), a, cells] = True
+    if jitter > 0:
+        _jitter(scenario, arrays, values, covered, jitter, rng)
+    return arrays
+
+
+def _unit(field: str, scenario: Scenario) -> float:
+    """What an input is stored in the arrays as, per unit of the scenario: saliences on 0-1."""
+    return scenario.salience_scale if field == "salience" else 1.0
+
+
+def _cells(scenario: Scenario, entry: Uncertainty) -> tuple[int, np.ndarray]:
+    """The actor's row and the issue columns an entry draws: its issue, or for an actor's own
+    capability every issue where the actor brings that capability."""
+    a = next(k for k, actor in enumerate(scenario.actors) if actor.id == entry.actor)
+    actor = scenario.actors[a]
+    issues = [issue.id for issue in scenario.issues]
+    if entry.issue is not None:
+        return a, np.array([issues.index(entry.issue)])
+    inherits = [
+        k
+        for k, issue in enumerate(issues)
+        if issue in actor.issues and actor.issues[issue].capability is None
+    ]
+    return a, np.array(inherits, dtype=int)
+
+
+def _quantile(entry: Uncertainty, scenario: Scenario, stated: float, u: np.ndarray) -> np.ndarray:
+    """The entry's distribution's quantiles at ``u`` (see the module docstring)."""
+    issue = next((i for i in scenario.issues if i.id == entry.issue), None)
+    low_bound, high_bound = bounds(entry.field, issue, scenario.salience_scale)
+    low = entry.low if entry.low is not None else low_bound
+    high = entry.high if entry.high is not None else high_bound
+    if entry.distribution == "uniform":
+        return low + u * (high - low)
+    if entry.distribution == "triangular":
+        mode = entry.mode if entry.mode is not None else stated
+        width = high - low
+        below = u < (mode - low) / width
+        return np.where(
+            below,
+            low + np.sqrt(u * width * (mode - low)),
+            high - np.sqrt((1 - u) * width * (high - mode)),
+        )
+    mean = entry.mean if entry.mean is not None else stated
+    assert entry.sd is not None  # the schema requires it for normal and beta
+    if entry.distribution == "normal":
+        a, b = special.ndtr((low - mean) / entry.sd), special.ndtr((high - mean) / entry.sd)
+        return np.clip(mean + entry.sd * special.ndtri(a + u * (b - a)), low, high)
+    m, s = (mean - low) / (high - low), entry.sd / (high - low)
+    k = m * (1 - m) / s**2 - 1
+    return low + (high - low) * special.betaincinv(m * k, (1 - m) * k, u)
+
+
+def _jitter(
+    scenario: Scenario,
+    arrays: ScenarioArrays,
+    values: dict[str, np.ndarray],
+    covered: np.ndarray,
+    jitter: float,
+    rng: np.random.Generator,
+) -> None:
+    """Spread every present input without an entry of its own (see the module docstring)."""
+    shape = arrays.position.shape
+    for f, field in enumerate(FIELDS):
+        score = rng.standard_normal(shape)
+        spread = np.broadcast_to(arrays.present & ~covered[f], shape)
+        stated = values[field]
+        if field == "position":
+            low, high = arrays.lower, arrays.upper
+            sd = jitter * (high - low)
+        elif field == "salience":
+            low, high = 0.0, 1.0
+            sd = jitter
+        else:
+            low, high = 0.0, np.inf
+            sd = jitter * stated
+        moved = np.clip(stated + sd * score, low, high)
+        values[field][...] = np.where(spread, moved, stated)
