@@ -1,0 +1,82 @@
+"""Summaries of Monte Carlo forecasts: each issue's outcome distribution, and each named
+future's probability with a Wilson score interval."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from flashpoint.analysis.outcomes import UNCLASSIFIED, classify
+from flashpoint.scenario.schema import Outcome
+
+Z_95 = 1.959963984540054  # the 97.5% quantile of the standard normal
+
+
+def wilson_interval(successes: int, trials: int, z: float = Z_95) -> tuple[float, float]:
+    """The Wilson score interval of a binomial proportion (Wilson 1927, eq. for the "score"
+    interval; Brown, Cai & DasGupta 2001, eq. 4): it stays inside [0, 1] and is honest near 0
+    and 1, where the normal approximation is not."""
+    if trials < 1:
+        raise ValueError("an interval needs at least one trial")
+    p = successes / trials
+    denominator = 1 + z**2 / trials
+    centre = (p + z**2 / (2 * trials)) / denominator
+    half = z * math.sqrt(p * (1 - p) / trials + z**2 / (4 * trials**2)) / denominator
+    low = 0.0 if successes == 0 else max(0.0, centre - half)
+    high = 1.0 if successes == trials else min(1.0, centre + half)
+    return low, high
+
+
+@dataclass(frozen=True)
+class IssueDistribution:
+    """The distribution of one issue's predicted outcome over the draws."""
+
+    median: float
+    interval_50: tuple[float, float]
+    interval_90: tuple[float, float]
+
+
+@dataclass(frozen=True)
+class FutureProbability:
+    """How often the prediction fell in one named future, with its 95% Wilson interval."""
+
+    probability: float
+    interval_95: tuple[float, float]
+    draws: int
+
+
+def issue_distributions(
+    forecasts: np.ndarray, issues: Sequence[str]
+) -> dict[str, IssueDistribution]:
+    """Per issue, the median and the central 50% and 90% intervals of ``forecasts[draw, issue]``."""
+    q = np.quantile(forecasts, [0.05, 0.25, 0.5, 0.75, 0.95], axis=0)
+    return {
+        issue: IssueDistribution(
+            median=float(q[2, i]),
+            interval_50=(float(q[1, i]), float(q[3, i])),
+            interval_90=(float(q[0, i]), float(q[4, i])),
+        )
+        for i, issue in enumerate(issues)
+    }
+
+
+def future_probabilities(
+    forecasts: np.ndarray, outcomes: Sequence[Outcome], issues: Sequence[str]
+) -> dict[str | None, FutureProbability]:
+    """Per named future (and ``None`` for draws that fall in none, if any), the share of draws
+    whose prediction falls in it. The futures are exclusive (the first that holds), so the
+    probabilities add up to 1."""
+    found = classify(outcomes, forecasts, issues)
+    trials = forecasts.shape[0]
+    result: dict[str | None, FutureProbability] = {}
+    for index, outcome in [*enumerate(outcomes), (UNCLASSIFIED, None)]:
+        count = int(np.count_nonzero(found == index))
+        if outcome is None and count == 0:
+            continue
+        result[None if outcome is None else outcome.id] = FutureProbability(
+            probability=count / trials, interval_95=wilson_interval(count, trials), draws=count
+        )
+    return result

@@ -1,0 +1,130 @@
+"""Monte Carlo runs of models over draws of a scenario's uncertain inputs, in blocks that give
+the same numbers whatever runs them.
+
+The draws are cut into blocks of ``block_size`` (the last may be shorter). Block ``k`` has its
+own random streams, ``SeedSequence(seed, spawn_key=(k, crc32(name)))`` for the inputs
+(``"inputs"``) and for each model (its name), so a block's draws and each model's results on
+them depend only on the seed, the block and the block size: not on which process or machine
+runs it, nor on how blocks are grouped into chunks. Results come back in block order. A short
+last block runs the first draws of a full block, so a run of more draws extends one of fewer
+(for models that, like every model here, draw their random numbers draw after draw).
+
+Executors: ``serial`` (this process) and ``process`` (a pool of worker processes, blocks sent in
+chunks).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import zlib
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+import numpy as np
+
+from flashpoint.engine.arrays import ScenarioArrays
+from flashpoint.engine.sampling import sample_arrays
+from flashpoint.models.registry import get_model
+from flashpoint.scenario.schema import Scenario
+
+BLOCK_SIZE = 250
+Executor = Literal["serial", "process"]
+
+
+def stream(seed: int, block: int, name: str) -> np.random.Generator:
+    """The random stream called ``name`` of one block of a run."""
+    key = zlib.crc32(name.encode("utf-8"))
+    return np.random.Generator(
+        np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(block, key)))
+    )
+
+
+@dataclass(frozen=True)
+class MonteCarlo:
+    """What every block of a run needs: the scenario, the models with their options, the seed,
+    the input jitter and the block size. It is sent as is to worker processes."""
+
+    scenario: Scenario
+    models: tuple[tuple[str, dict[str, Any]], ...]
+    seed: int = 0
+    jitter: float = 0.0
+    block_size: int = BLOCK_SIZE
+    issues: tuple[str, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        if self.block_size < 1:
+            raise ValueError(f"block_size must be 1 or more, not {self.block_size}")
+        object.__setattr__(self, "issues", tuple(issue.id for issue in self.scenario.issues))
+
+    def sizes(self, draws: int) -> list[int]:
+        """The number of draws in each block of a run of ``draws`` draws."""
+        if draws < 1:
+            raise ValueError(f"draws must be 1 or more, not {draws}")
+        full, rest = divmod(draws, self.block_size)
+        return [self.block_size] * full + ([rest] if rest else [])
+
+    def run_block(self, block: int, size: int) -> dict[str, np.ndarray]:
+        """Block ``block``'s draws and each model's forecast on them, ``[draw, issue]``."""
+        # a short last block takes the first draws of a full one, so more draws extend a run
+        full = sample_arrays(
+            self.scenario, self.block_size, stream(self.seed, block, "inputs"), jitter=self.jitter
+        )
+        arrays = full if size == self.block_size else _first(full, size)
+        return {
+            name: get_model(name)(arrays, options, stream(self.seed, block, name)).forecast
+            for name, options in self.models
+        }
+
+
+def _first(arrays: ScenarioArrays, size: int) -> ScenarioArrays:
+    return replace(
+        arrays,
+        position=arrays.position[:size],
+        salience=arrays.salience[:size],
+        capability=arrays.capability[:size],
+    )
+
+
+def _run_chunk(run: MonteCarlo, blocks: Sequence[tuple[int, int]]) -> list[dict[str, np.ndarray]]:
+    return [run.run_block(block, size) for block, size in blocks]
+
+
+def run_draws(
+    run: MonteCarlo,
+    draws: int,
+    *,
+    executor: Executor = "serial",
+    workers: int | None = None,
+    chunk_blocks: int | None = None,
+) -> dict[str, np.ndarray]:
+    """Each model's forecast on every draw, ``[draw, issue]`` in draw order.
+
+    ``process`` runs chunks of ``chunk_blocks`` blocks (default: about four chunks per worker)
+    on ``workers`` processes (default: one per core). The numbers do not depend on either.
+    """
+    blocks = list(enumerate(run.sizes(draws)))
+    if executor == "serial":
+        results = _run_chunk(run, blocks)
+    elif executor == "process":
+        workers = workers or _cores()
+        per_chunk = chunk_blocks or max(1, math.ceil(len(blocks) / (4 * workers)))
+        chunks = [blocks[k : k + per_chunk] for k in range(0, len(blocks), per_chunk)]
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            results = [
+                part
+                for chunk in pool.map(_run_chunk, [run] * len(chunks), chunks)
+                for part in chunk
+            ]
+    else:
+        raise ValueError(f"unknown executor '{executor}' (executors: serial, process)")
+    return {name: np.concatenate([part[name] for part in results]) for name, _ in run.models}
+
+
+def _cores() -> int:
+    """The cores this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1

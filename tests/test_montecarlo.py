@@ -1,0 +1,102 @@
+"""Monte Carlo runs in blocks (engine/montecarlo.py) and their summaries (analysis/uncertainty.py):
+the same seed gives the same numbers on every executor and chunking; summaries are right."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import flashpoint
+from flashpoint.analysis.uncertainty import (
+    future_probabilities,
+    issue_distributions,
+    wilson_interval,
+)
+from flashpoint.engine.montecarlo import MonteCarlo, run_draws
+
+MODELS = (
+    ("compromise", {}),
+    ("median", {}),
+    ("eum", {"rounds": 3}),
+    ("smp", {"transitions": "Stochastic", "rounds": 4}),
+)
+
+
+@pytest.fixture(scope="module")
+def korea():
+    return flashpoint.load_scenario("korea-2018")
+
+
+def same(first: dict[str, np.ndarray], second: dict[str, np.ndarray]) -> bool:
+    return first.keys() == second.keys() and all(np.array_equal(first[k], second[k]) for k in first)
+
+
+def test_the_same_seed_gives_the_same_draws_on_every_executor_and_chunking(korea):
+    run = MonteCarlo(korea, MODELS, seed=7, block_size=8)
+    serial = run_draws(run, 30)
+    assert {name: values.shape for name, values in serial.items()} == {
+        name: (30, 6) for name, _ in MODELS
+    }
+    assert same(serial, run_draws(run, 30, executor="process", workers=2))
+    assert same(serial, run_draws(run, 30, executor="process", workers=2, chunk_blocks=3))
+
+
+def test_more_draws_extend_a_run_and_different_seeds_differ(korea):
+    run = MonteCarlo(korea, MODELS[:2], seed=7, block_size=8)
+    short, long = run_draws(run, 20), run_draws(run, 30)
+    assert all(np.array_equal(short[name], long[name][:20]) for name in short)
+    other = run_draws(MonteCarlo(korea, MODELS[:2], seed=8, block_size=8), 20)
+    assert not same(short, other)
+
+
+def test_stochastic_models_draw_from_their_own_streams(korea):
+    """The inputs of a block do not depend on which models run, nor one model's on another's."""
+    alone = run_draws(MonteCarlo(korea, MODELS[3:], seed=1, block_size=8), 16)
+    together = run_draws(MonteCarlo(korea, MODELS, seed=1, block_size=8), 16)
+    assert np.array_equal(alone["smp"], together["smp"])
+
+
+def test_without_uncertainty_the_futures_are_certain(korea):
+    certain = korea.model_copy(update={"uncertainty": []})
+    issues = [issue.id for issue in korea.issues]
+    results = run_draws(MonteCarlo(certain, MODELS[:3], block_size=8), 20)
+    for values in results.values():
+        probabilities = future_probabilities(values, certain.outcomes, issues)
+        assert sorted(p.probability for p in probabilities.values()) == [0.0, 0.0, 1.0]
+
+
+def test_korea_futures_add_up_to_one_with_wilson_intervals(korea):
+    issues = [issue.id for issue in korea.issues]
+    values = run_draws(MonteCarlo(korea, MODELS[:1], seed=3), 400)["compromise"]
+    probabilities = future_probabilities(values, korea.outcomes, issues)
+    assert set(probabilities) <= {"peace_regime", "breakdown", "muddle_through", None}
+    assert sum(p.probability for p in probabilities.values()) == pytest.approx(1.0)
+    assert sum(p.draws for p in probabilities.values()) == 400
+    for p in probabilities.values():
+        assert p.interval_95[0] <= p.probability <= p.interval_95[1]
+    assert 0 < probabilities["muddle_through"].probability < 1  # the inputs' spread matters
+
+
+def test_wilson_interval_known_values():
+    assert wilson_interval(5, 10) == pytest.approx((0.2366, 0.7634), abs=1e-4)
+    assert wilson_interval(0, 10) == pytest.approx((0.0, 0.2775), abs=1e-4)
+    assert wilson_interval(10, 10) == pytest.approx((0.7225, 1.0), abs=1e-4)
+    with pytest.raises(ValueError):
+        wilson_interval(0, 0)
+
+
+def test_issue_distributions_are_quantiles():
+    values = np.linspace(0, 100, 101)[:, None]
+    summary = issue_distributions(values, ["x"])["x"]
+    assert summary.median == 50
+    assert summary.interval_50 == (25, 75)
+    assert summary.interval_90 == (5, 95)
+
+
+def test_bad_runs_are_refused(korea):
+    with pytest.raises(ValueError, match="block_size"):
+        MonteCarlo(korea, MODELS, block_size=0)
+    with pytest.raises(ValueError, match="draws"):
+        run_draws(MonteCarlo(korea, MODELS), 0)
+    with pytest.raises(ValueError, match="executor"):
+        run_draws(MonteCarlo(korea, MODELS[:1]), 4, executor="threads")
