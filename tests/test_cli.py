@@ -272,3 +272,22 @@ def test_commands_that_run_no_compiled_model_do_not_load_numba():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert loaded.stdout.strip() == "False"
+
+
+def test_forecast_with_draws_shows_how_likely_each_future_is():
+    result = run("forecast", "-m", "compromise", "-m", "median", "--draws", "300", "--seed", "2")
+    assert result.exit_code == 0, result.output
+    assert "Outcome over 300 draws: median (90% interval)" in result.output
+    assert "How likely each future is, over 300 draws" in result.output
+    assert "ensemble" in result.output
+    document = json.loads(
+        run("forecast", "-m", "compromise", "--draws", "300", "--seed", "2", "--json").output
+    )
+    shares = {f["id"]: f["probability"] for f in document["models"]["compromise"]["futures"]}
+    assert f"{shares['muddle_through']:.0%}" in result.output
+
+
+def test_forecast_refuses_an_unknown_executor_and_no_draws():
+    result = run("forecast", "--draws", "10", "--executor", "threads")
+    assert result.exit_code == 2 and "serial, process" in result.output
+    assert run("forecast", "--draws", "0").exit_code == 2

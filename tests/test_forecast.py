@@ -85,6 +85,9 @@ def test_json_document_has_the_documented_shape():
         "shocks",
         "seed",
         "models",
+        "draws",
+        "jitter",
+        "ensemble",
         "timings",
     ]
     assert document["schema"] == "flashpoint.forecast/1"
@@ -101,7 +104,16 @@ def test_json_document_has_the_documented_shape():
         "max": 100.0,
     }
     compromise = document["models"]["compromise"]
-    assert list(compromise) == ["label", "options", "rounds", "outcome", "future"]
+    assert list(compromise) == [
+        "label",
+        "options",
+        "rounds",
+        "outcome",
+        "future",
+        "distribution",
+        "futures",
+    ]
+    assert compromise["distribution"] is None and document["ensemble"] is None
     assert compromise["rounds"] == 1 and compromise["options"] == {}
     value = compromise["outcome"]["security_guarantee"]
     assert set(value) == {"value", "anchor"}
@@ -200,3 +212,31 @@ def test_a_given_option_replaces_a_stated_one_under_another_name():
     assert chosen.model_dump() == {"voting_rule": "Cubic", "turns": 5}
     chosen = _options(spec, {"VotingRule": "Binary"}, {"turns": 7})
     assert chosen.model_dump() == {"voting_rule": "Binary", "turns": 7}
+
+
+def test_monte_carlo_forecast_gives_probabilities_that_repeat_on_every_executor():
+    serial = flashpoint.forecast(models=["compromise", "eum"], draws=120, seed=4)
+    pooled = flashpoint.forecast(
+        models=["compromise", "eum"], draws=120, seed=4, executor="process", workers=2
+    )
+    first, second = serial.to_dict(), pooled.to_dict()
+    first.pop("timings"), second.pop("timings")
+    assert first == second
+    futures = first["models"]["compromise"]["futures"]
+    assert sum(f["draws"] for f in futures) == 120
+    assert first["ensemble"]["futures"][0]["draws"] == sum(
+        first["models"][m]["futures"][0]["draws"] for m in ("compromise", "eum")
+    )
+    other = flashpoint.forecast(models=["compromise"], draws=120, seed=5).to_dict()
+    assert (
+        other["models"]["compromise"]["distribution"]
+        != first["models"]["compromise"]["distribution"]
+    )
+
+
+def test_monte_carlo_keeps_the_stated_forecast_and_refuses_no_draws():
+    stated = flashpoint.forecast(models=["median"])
+    drawn = flashpoint.forecast(models=["median"], draws=50)
+    assert drawn["median"].outcome == stated["median"].outcome
+    with pytest.raises(ValueError, match="draws"):
+        flashpoint.forecast(models=["median"], draws=0)

@@ -17,6 +17,7 @@ from rich.markup import escape
 from flashpoint import __version__
 from flashpoint.analysis.forecast import Forecast, forecast
 from flashpoint.models.registry import MODELS, get_model, model_names
+from flashpoint.report.progress import draws_progress
 from flashpoint.report.rounds import PRESENTERS, explain
 from flashpoint.report.terminal import (
     anchors_table,
@@ -24,9 +25,11 @@ from flashpoint.report.terminal import (
     futures_table,
     models_table,
     notes_table,
+    probabilities_table,
     problems_table,
     scenario_overview,
     scenarios_table,
+    spread_table,
 )
 from flashpoint.scenario.cells import infer_salience_scale
 from flashpoint.scenario.errors import ScenarioError, UnknownShockError
@@ -107,7 +110,8 @@ def main_callback(
         "  flashpoint forecast                                  Korea 2018, every model\n\n"
         "  flashpoint forecast korea-2018 -m compromise -m nash  two models only\n\n"
         "  flashpoint forecast korea-2018 --shock us_maximum_pressure\n\n"
-        "  flashpoint forecast my-case.yaml --json > forecast.json"
+        "  flashpoint forecast my-case.yaml --json > forecast.json\n\n"
+        "  flashpoint forecast korea-2018 --draws 2000 --executor process   how likely each future is"
     ),
 )
 def forecast_command(
@@ -129,19 +133,64 @@ def forecast_command(
         ),
     ] = None,
     seed: SeedArg = None,
+    draws: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Monte Carlo draws of the scenario's uncertain inputs; above 1, each future's"
+            " probability and each issue's spread are shown too.",
+        ),
+    ] = 1,
+    jitter: Annotated[
+        float,
+        typer.Option(
+            min=0.0,
+            help="Also spread every input without an uncertainty entry, by this share of its range"
+            " (e.g. 0.05).",
+        ),
+    ] = 0.0,
+    executor: Annotated[
+        str,
+        typer.Option(
+            help="Where the draws run: serial, or process (a pool of worker processes). The"
+            " numbers are the same."
+        ),
+    ] = "serial",
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="Worker processes (default: one per core).")
+    ] = None,
     as_json: Annotated[
         bool,
         typer.Option("--json", help="Print the forecast as JSON (schema: docs/json-output.md)."),
     ] = False,
 ) -> None:
-    """Forecast a scenario: each model's predicted outcome per issue and the future it falls in."""
+    """Forecast a scenario: each model's predicted outcome per issue and the future it falls in;
+    with --draws, how likely each future is under the scenario's uncertainty."""
     for name in model or []:
         if name not in MODELS:
             raise typer.BadParameter(
                 f"unknown model '{name}' (models: {', '.join(model_names())})", param_hint="--model"
             )
+    if executor not in ("serial", "process"):
+        raise typer.BadParameter(
+            f"'{executor}' is not an executor (executors: serial, process)", param_hint="--executor"
+        )
     try:
-        result = forecast(scenario, model or None, shocks=shock or (), seed=seed)
+        with draws_progress(draws, err) as progress:
+            result = forecast(
+                scenario,
+                model or None,
+                shocks=shock or (),
+                seed=seed,
+                draws=draws,
+                jitter=jitter,
+                executor=executor,  # type: ignore[arg-type]
+                workers=workers,
+                progress=progress,
+            )
+    except KeyboardInterrupt:
+        err.print("Stopped: the forecast was interrupted; nothing was printed.")
+        raise typer.Exit(130) from None
     except ScenarioError as error:
         _fail(error, scenario)
         return
@@ -157,6 +206,10 @@ def forecast_command(
     out.print(forecast_table(result))
     if shown.outcomes:
         out.print(futures_table(result))
+    if result.draws > 1:
+        out.print(spread_table(result))
+        if shown.outcomes:
+            out.print(probabilities_table(result))
     if any(issue.anchors for issue in shown.issues):
         out.print(anchors_table(result, result.models[0]))
     dated = f"Information as of {shown.as_of.isoformat()}. " if shown.as_of else ""

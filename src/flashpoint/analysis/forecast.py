@@ -10,8 +10,8 @@ from __future__ import annotations
 import operator
 import time
 import zlib
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,9 @@ from pydantic import AliasChoices, BaseModel, ValidationError
 
 from flashpoint import __version__
 from flashpoint.analysis.outcomes import UNCLASSIFIED, classify
+from flashpoint.analysis.uncertainty import Spread, spread
 from flashpoint.engine.arrays import ScenarioArrays
+from flashpoint.engine.montecarlo import Executor, MonteCarlo, run_draws
 from flashpoint.models.base import ModelSpec, Trajectory
 from flashpoint.models.registry import get_model, model_names
 from flashpoint.scenario.load import DEFAULT_SCENARIO, load_scenario
@@ -40,6 +42,7 @@ class ModelResult:
     outcome: dict[str, float]
     future: str | None
     trajectory: Trajectory = field(repr=False)
+    spread: Spread | None = field(default=None, repr=False)
 
     @property
     def rounds(self) -> int:
@@ -56,6 +59,9 @@ class Forecast:
     seed: int
     results: dict[str, ModelResult]
     timings: dict[str, float]
+    draws: int = 1
+    jitter: float = 0.0
+    ensemble: Spread | None = None
 
     def __getitem__(self, model: str) -> ModelResult:
         return self.results[model]
@@ -103,10 +109,40 @@ class Forecast:
                     "future": None
                     if result.future is None
                     else {"id": result.future, "label": self.future_label(result.future)},
+                    **self._spread_dict(result.spread),
                 }
                 for name, result in self.results.items()
             },
+            "draws": self.draws,
+            "jitter": self.jitter,
+            "ensemble": None if self.ensemble is None else self._spread_dict(self.ensemble),
             "timings": dict(self.timings),
+        }
+
+    def _spread_dict(self, summary: Spread | None) -> dict[str, Any]:
+        """A Monte Carlo summary as JSON: each issue's median and 50% and 90% intervals, each
+        future's probability with its 95% Wilson interval (null without draws)."""
+        if summary is None:
+            return {"distribution": None, "futures": None}
+        return {
+            "distribution": {
+                issue: {
+                    "median": d.median,
+                    "interval_50": list(d.interval_50),
+                    "interval_90": list(d.interval_90),
+                }
+                for issue, d in summary.distribution.items()
+            },
+            "futures": [
+                {
+                    "id": future,
+                    "label": self.future_label(future),
+                    "probability": p.probability,
+                    "interval_95": list(p.interval_95),
+                    "draws": p.draws,
+                }
+                for future, p in summary.futures.items()
+            ],
         }
 
     def __repr__(self) -> str:
@@ -127,6 +163,11 @@ def forecast(
     shocks: Sequence[str] = (),
     options: Mapping[str, Mapping[str, Any]] | None = None,
     seed: int | None = None,
+    draws: int = 1,
+    jitter: float = 0.0,
+    executor: Executor = "serial",
+    workers: int | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> Forecast:
     """Run models on a scenario and classify each prediction into the named futures.
 
@@ -145,7 +186,20 @@ def forecast(
         Root of every random stream; each model gets its own stream derived from the seed and
         its name, so the models run and their order do not change one another's numbers.
         Default: the scenario's seed, else 0. :attr:`Forecast.seed` is the seed used.
+    draws:
+        With more than 1, the models also run on that many Monte Carlo draws of the scenario's
+        uncertain inputs (:mod:`flashpoint.engine.sampling`), and each result gets a
+        :class:`~flashpoint.analysis.uncertainty.Spread`: every issue's distribution and every
+        future's probability; :attr:`Forecast.ensemble` pools the models with equal weights.
+        The stated values' forecast stays each result's ``outcome`` and ``future``.
+    jitter:
+        Spread every input without an uncertainty entry of its own by this share of its range.
+    executor, workers, progress:
+        How the draws run (:func:`flashpoint.engine.montecarlo.run_draws`); the numbers are the
+        same on every executor.
     """
+    if draws < 1:
+        raise ValueError(f"draws must be 1 or more, not {draws}")
     source = scenario.id if isinstance(scenario, Scenario) else str(scenario)
     loaded = load_scenario(scenario)
     names = list(models) if models else model_names()
@@ -177,6 +231,20 @@ def forecast(
             future=None if future == UNCLASSIFIED else shocked.outcomes[future].id,
             trajectory=trajectory,
         )
+    ensemble = None
+    if draws > 1:
+        started = time.perf_counter()
+        run = MonteCarlo(
+            shocked, tuple((name, result.options) for name, result in results.items()), seed, jitter
+        )
+        values = run_draws(run, draws, executor=executor, workers=workers, progress=progress)
+        timings["monte_carlo"] = time.perf_counter() - started
+        outcomes, issues = shocked.outcomes, arrays.issues
+        results = {
+            name: replace(result, spread=spread(values[name], outcomes, issues))
+            for name, result in results.items()
+        }
+        ensemble = spread(np.concatenate(list(values.values())), outcomes, issues)
     return Forecast(
         scenario=shocked,
         source=source,
@@ -184,6 +252,9 @@ def forecast(
         seed=seed,
         results=results,
         timings=timings,
+        draws=draws,
+        jitter=jitter,
+        ensemble=ensemble,
     )
 
 

@@ -80,3 +80,21 @@ def future_probabilities(
             probability=count / trials, interval_95=wilson_interval(count, trials), draws=count
         )
     return result
+
+
+@dataclass(frozen=True)
+class Spread:
+    """A Monte Carlo forecast summarised: per issue its distribution, per future its
+    probability."""
+
+    distribution: dict[str, IssueDistribution]
+    futures: dict[str | None, FutureProbability]
+
+
+def spread(forecasts: np.ndarray, outcomes: Sequence[Outcome], issues: Sequence[str]) -> Spread:
+    """The summary of ``forecasts[draw, issue]`` (see :func:`issue_distributions` and
+    :func:`future_probabilities`)."""
+    return Spread(
+        distribution=issue_distributions(forecasts, issues),
+        futures=future_probabilities(forecasts, outcomes, issues),
+    )

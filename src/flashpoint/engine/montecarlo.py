@@ -18,8 +18,8 @@ from __future__ import annotations
 import math
 import os
 import zlib
-from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -99,27 +99,43 @@ def run_draws(
     executor: Executor = "serial",
     workers: int | None = None,
     chunk_blocks: int | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> dict[str, np.ndarray]:
     """Each model's forecast on every draw, ``[draw, issue]`` in draw order.
 
     ``process`` runs chunks of ``chunk_blocks`` blocks (default: about four chunks per worker)
     on ``workers`` processes (default: one per core). The numbers do not depend on either.
+    ``progress`` is called with the number of draws each finished chunk ran. On an interrupt
+    (Ctrl-C) the chunks not started are cancelled and the interrupt goes on.
     """
     blocks = list(enumerate(run.sizes(draws)))
-    if executor == "serial":
-        results = _run_chunk(run, blocks)
-    elif executor == "process":
-        workers = workers or _cores()
-        per_chunk = chunk_blocks or max(1, math.ceil(len(blocks) / (4 * workers)))
-        chunks = [blocks[k : k + per_chunk] for k in range(0, len(blocks), per_chunk)]
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            results = [
-                part
-                for chunk in pool.map(_run_chunk, [run] * len(chunks), chunks)
-                for part in chunk
-            ]
-    else:
+    if executor not in ("serial", "process"):
         raise ValueError(f"unknown executor '{executor}' (executors: serial, process)")
+    workers = workers or _cores()
+    if executor == "serial":
+        per_chunk = chunk_blocks or 1
+    else:
+        per_chunk = chunk_blocks or max(1, math.ceil(len(blocks) / (4 * workers)))
+    chunks = [blocks[k : k + per_chunk] for k in range(0, len(blocks), per_chunk)]
+    done: dict[int, list[dict[str, np.ndarray]]] = {}
+
+    def finished(number: int, results: list[dict[str, np.ndarray]]) -> None:
+        done[number] = results
+        if progress is not None:
+            progress(sum(size for _, size in chunks[number]))
+
+    if executor == "serial":
+        for number, chunk in enumerate(chunks):
+            finished(number, _run_chunk(run, chunk))
+    else:
+        pool = ProcessPoolExecutor(max_workers=workers)
+        try:
+            pending = {pool.submit(_run_chunk, run, chunk): n for n, chunk in enumerate(chunks)}
+            for future in as_completed(pending):
+                finished(pending[future], future.result())
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+    results = [part for number in range(len(chunks)) for part in done[number]]
     return {name: np.concatenate([part[name] for part in results]) for name, _ in run.models}
 
 

@@ -63,6 +63,59 @@ def futures_table(forecast: Forecast) -> Table:
     return table
 
 
+def spread_table(forecast: Forecast) -> Table:
+    """Over the Monte Carlo draws: each issue's median and 90% interval per model."""
+    table = Table(
+        title=Text(f"Outcome over {forecast.draws:,} draws: median (90% interval)"),
+        title_justify="left",
+    )
+    table.add_column("Issue", style="bold", ratio=1)
+    for name in forecast.results:
+        table.add_column(name, justify="right")
+    for issue in forecast.scenario.issues:
+        cells = []
+        for result in forecast.results.values():
+            assert result.spread is not None
+            d = result.spread.distribution[issue.id]
+            cells.append(
+                f"{number(d.median)} ({number(d.interval_90[0])}-{number(d.interval_90[1])})"
+            )
+        table.add_row(Text(issue.label), *cells)
+    return table
+
+
+def probabilities_table(forecast: Forecast) -> Table:
+    """Over the Monte Carlo draws: how likely each future is per model and for the ensemble,
+    with the 95% interval of the Monte Carlo estimate."""
+    assert forecast.ensemble is not None
+    futures = list(forecast.ensemble.futures)
+    table = Table(
+        title=Text(f"How likely each future is, over {forecast.draws:,} draws (95% interval)"),
+        title_justify="left",
+        caption=Text(
+            "ensemble: the models with equal weights. The intervals are those of the Monte"
+            " Carlo estimate (Wilson); more draws narrow them."
+        ),
+        caption_justify="left",
+    )
+    table.add_column("Model", style="bold")
+    for future in futures:
+        table.add_column(Text(forecast.future_label(future)), justify="right")
+    rows = [(name, result.spread) for name, result in forecast.results.items()]
+    for name, summary in [*rows, ("ensemble", forecast.ensemble)]:
+        assert summary is not None
+        cells = []
+        for future in futures:
+            p = summary.futures.get(future)
+            if p is None:
+                cells.append("0%")
+                continue
+            low, high = p.interval_95
+            cells.append(f"{p.probability:.0%} ({low:.0%}-{high:.0%})")
+        table.add_row(Text(name), *cells)
+    return table
+
+
 def _legend(forecast: Forecast) -> str:
     return "; ".join(f"{name}: {result.label}" for name, result in forecast.results.items())
 
