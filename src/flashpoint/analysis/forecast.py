@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import operator
 import time
-import zlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -23,6 +22,7 @@ from flashpoint.analysis.outcomes import UNCLASSIFIED, classify
 from flashpoint.analysis.uncertainty import Spread, spread
 from flashpoint.engine.arrays import ScenarioArrays
 from flashpoint.engine.montecarlo import Executor, MonteCarlo, run_draws
+from flashpoint.engine.seeding import named_stream
 from flashpoint.models.base import ModelSpec, Trajectory
 from flashpoint.models.registry import get_model, model_names
 from flashpoint.scenario.load import DEFAULT_SCENARIO, load_scenario
@@ -322,5 +322,4 @@ def _option_names(options: type[BaseModel]) -> dict[str, str]:
 
 def model_rng(seed: int, model: str) -> np.random.Generator:
     """The random stream of one model in a run: from the run's seed and the model's name."""
-    key = zlib.crc32(model.encode("utf-8"))
-    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(key,))))
+    return named_stream(seed, model)

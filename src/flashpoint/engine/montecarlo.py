@@ -2,8 +2,8 @@
 the same numbers whatever runs them.
 
 The draws are cut into blocks of ``block_size`` (the last may be shorter). Block ``k`` has its
-own random streams, ``SeedSequence(seed, spawn_key=(k, crc32(name)))`` for the inputs
-(``"inputs"``) and for each model (its name), so a block's draws and each model's results on
+own random streams (:func:`~flashpoint.engine.seeding.named_stream` with place ``k``) for the
+inputs (``"inputs"``) and for each model (its name), so a block's draws and each model's results on
 them depend only on the seed, the block and the block size: not on which process or machine
 runs it, nor on how blocks are grouped into chunks. Results come back in block order. A short
 last block runs the first draws of a full block, so a run of more draws extends one of fewer
@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import math
 import os
-import zlib
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
@@ -27,19 +26,12 @@ import numpy as np
 
 from flashpoint.engine.arrays import ScenarioArrays
 from flashpoint.engine.sampling import sample_arrays
+from flashpoint.engine.seeding import named_stream
 from flashpoint.models.registry import get_model
 from flashpoint.scenario.schema import Scenario
 
 BLOCK_SIZE = 250
 Executor = Literal["serial", "process"]
-
-
-def stream(seed: int, block: int, name: str) -> np.random.Generator:
-    """The random stream called ``name`` of one block of a run."""
-    key = zlib.crc32(name.encode("utf-8"))
-    return np.random.Generator(
-        np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(block, key)))
-    )
 
 
 @dataclass(frozen=True)
@@ -70,11 +62,14 @@ class MonteCarlo:
         """Block ``block``'s draws and each model's forecast on them, ``[draw, issue]``."""
         # a short last block takes the first draws of a full one, so more draws extend a run
         full = sample_arrays(
-            self.scenario, self.block_size, stream(self.seed, block, "inputs"), jitter=self.jitter
+            self.scenario,
+            self.block_size,
+            named_stream(self.seed, "inputs", block),
+            jitter=self.jitter,
         )
         arrays = full if size == self.block_size else _first(full, size)
         return {
-            name: get_model(name)(arrays, options, stream(self.seed, block, name)).forecast
+            name: get_model(name)(arrays, options, named_stream(self.seed, name, block)).forecast
             for name, options in self.models
         }
 
