@@ -450,3 +450,30 @@ def test_permuting_actors_changes_nothing(data, actors, dimensions):
     np.testing.assert_allclose(one.positions[:, order], two.positions, rtol=0, atol=1e-12)
     np.testing.assert_allclose(one.risk[:, order], two.risk, rtol=0, atol=1e-9)
     np.testing.assert_allclose(first.outcome, second.outcome, rtol=0, atol=1e-9)
+
+
+def test_subnormal_capabilities_keep_the_forecast_within_the_positions():
+    """Found by the hull property: a weighted mean over capabilities of about 1e-322 lost its
+    precision, and two actors both at 75 gave a forecast of 74.93."""
+    nan = np.nan
+    position = np.array([[[100, 75], [nan, 75], [0, nan], [nan, nan], [nan, nan]]])
+    present = ~np.isnan(position[0])
+    salience = np.zeros_like(position)
+    salience[0, 0] = 0.1
+    salience[0, 2, 0] = 1.0
+    capability = np.zeros_like(position)
+    capability[0, 0] = [1, 4]
+    capability[0, 1, 1] = 5e-324
+    capability[0, 2, 0] = 1
+    arrays = ScenarioArrays(
+        tuple(f"a{k}" for k in range(5)),
+        ("i0", "i1"),
+        position,
+        salience,
+        capability,
+        present,
+        np.zeros(2),
+        np.full(2, 100.0),
+    )
+    forecast = run(arrays, SMPOptions(), np.random.default_rng(0)).forecast
+    assert forecast[0, 1] == pytest.approx(75.0, abs=1e-9)

@@ -78,7 +78,9 @@ def ktab_inputs(arrays: ScenarioArrays, draw: int) -> tuple[np.ndarray, np.ndarr
     salience = salience / np.maximum(total, 1.0)[:, None]
     scaled = (arrays.position[draw] - arrays.lower) / span
     weights = np.where(present, per_actor[:, None], 0.0)
-    weights = np.where(weights.sum(axis=0) > 0, weights, present.astype(float))
+    largest = weights.max(axis=0)
+    # relative to the largest, so that tiny (even subnormal) capabilities keep precision
+    weights = np.where(largest > 0, weights / np.where(largest > 0, largest, 1.0), present)
     fill = np.array(
         [
             math.fsum(column) / math.fsum(weight)

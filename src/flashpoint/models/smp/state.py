@@ -65,8 +65,11 @@ def merged_positions(position: np.ndarray, capability: np.ndarray) -> np.ndarray
     members' capability-weighted mean (the plain mean if none has capability)."""
     member = linked_groups(position, SAME_POSITION)
     groups = member.max() + 1
-    total = np.bincount(member, weights=capability, minlength=groups)
-    weight = np.where(total[member] > 0, capability, 1.0)
+    largest = np.zeros(groups)
+    np.maximum.at(largest, member, capability)
+    # relative to the group's largest, so that tiny (even subnormal) capabilities keep precision
+    weight = np.ones_like(capability)
+    np.divide(capability, largest[member], out=weight, where=largest[member] > 0)
     summed = np.zeros((groups, position.shape[1]))
     np.add.at(summed, member, weight[:, None] * position)
     return summed / np.bincount(member, weights=weight, minlength=groups)[:, None]
