@@ -14,6 +14,14 @@ from flashpoint.engine.sampling import sample_arrays
 from flashpoint.scenario.validate import build_scenario
 
 DRAWS = 20_000
+UNIFORM_A_X = {
+    "actor": "a",
+    "issue": "x",
+    "field": "position",
+    "distribution": "uniform",
+    "low": 2,
+    "high": 6,
+}
 
 
 def scenario(uncertainty: list[dict]):
@@ -164,31 +172,13 @@ def test_a_group_moves_its_inputs_together_and_a_negative_correlation_against():
 
 
 def test_same_seed_same_draws_and_different_seeds_different_draws():
-    entry = [
-        {
-            "actor": "a",
-            "issue": "x",
-            "field": "position",
-            "distribution": "uniform",
-            "low": 2,
-            "high": 6,
-        }
-    ]
+    entry = [UNIFORM_A_X]
     np.testing.assert_array_equal(draw(entry, seed=5).position, draw(entry, seed=5).position)
     assert not np.array_equal(draw(entry, seed=5).position, draw(entry, seed=6).position)
 
 
 def test_jitter_spreads_the_inputs_without_entries_within_their_ranges():
-    entry = [
-        {
-            "actor": "a",
-            "issue": "x",
-            "field": "position",
-            "distribution": "uniform",
-            "low": 2,
-            "high": 6,
-        }
-    ]
+    entry = [UNIFORM_A_X]
     plain = draw(entry, seed=3)
     jittered = draw(entry, seed=3, jitter=0.05)
     np.testing.assert_array_equal(jittered.position[:, 0, 0], plain.position[:, 0, 0])
