@@ -253,11 +253,11 @@ def estimator_view(
 
 
 @compiled
-def own_positions(h: int, distance: np.ndarray, risk: np.ndarray, adjust: int) -> np.ndarray:
-    """``own[a]``: actor ``a``'s utility of its own position as ``h`` sees it."""
-    n = distance.shape[0]
-    own = np.empty(n)
-    for a in range(n):
+def own_positions(
+    h: int, distance: np.ndarray, risk: np.ndarray, adjust: int, own: np.ndarray
+) -> np.ndarray:
+    """Fills ``own[a]``: actor ``a``'s utility of its own position as ``h`` sees it."""
+    for a in range(distance.shape[0]):
         own[a] = utility(distance[a, a], perceived_risk(h, a, risk, adjust))
     return own
 
@@ -280,10 +280,11 @@ def choose_targets(
     target = np.full(n, -1)
     success = np.full(n, np.nan)
     gain = np.full(n, np.nan)
+    own = np.empty(n)
     for i in range(n):
         others = np.concatenate((np.arange(i), np.arange(i + 1, n)))
         view = estimator_view(i, others, distance, risk, adjust)
-        own = own_positions(i, distance, risk, adjust)
+        own_positions(i, distance, risk, adjust, own)
         to_initiator = estimator_view(i, np.array([i]), distance, risk, adjust)[:, 0]
         phi, delta = challenges(
             i, others, to_initiator, view, own, weight, total_salience, rule, commit
@@ -351,10 +352,11 @@ def receiver_success(
     (``ktab.md`` §4.7 step 2, the "j-view"; KTAB itself passes the receiver's estimate of the
     expected gain here, see ``docs/models.md``)."""
     phi = np.empty(initiator.shape[0])
+    own = np.empty(distance.shape[0])
     for b in range(initiator.shape[0]):
         i, j = initiator[b], receiver[b]
         view = estimator_view(j, np.array([i, j]), distance, risk, adjust)
-        own = own_positions(j, distance, risk, adjust)
+        own_positions(j, distance, risk, adjust, own)
         estimate, _ = challenges(
             i,
             np.array([j]),
