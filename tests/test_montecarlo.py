@@ -33,33 +33,33 @@ def same(first: dict[str, np.ndarray], second: dict[str, np.ndarray]) -> bool:
 
 def test_the_same_seed_gives_the_same_draws_on_every_executor_and_chunking(korea):
     run = MonteCarlo(korea, MODELS, seed=7, block_size=8)
-    serial = run_draws(run, 30)
+    serial = run_draws(run, 30)[0]
     assert {name: values.shape for name, values in serial.items()} == {
         name: (30, 6) for name, _ in MODELS
     }
-    assert same(serial, run_draws(run, 30, executor="process", workers=2))
-    assert same(serial, run_draws(run, 30, executor="process", workers=2, chunk_blocks=3))
+    assert same(serial, run_draws(run, 30, executor="process", workers=2)[0])
+    assert same(serial, run_draws(run, 30, executor="process", workers=2, chunk_blocks=3)[0])
 
 
 def test_more_draws_extend_a_run_and_different_seeds_differ(korea):
     run = MonteCarlo(korea, MODELS[:2], seed=7, block_size=8)
-    short, long = run_draws(run, 20), run_draws(run, 30)
+    short, long = run_draws(run, 20)[0], run_draws(run, 30)[0]
     assert all(np.array_equal(short[name], long[name][:20]) for name in short)
-    other = run_draws(MonteCarlo(korea, MODELS[:2], seed=8, block_size=8), 20)
+    other = run_draws(MonteCarlo(korea, MODELS[:2], seed=8, block_size=8), 20)[0]
     assert not same(short, other)
 
 
 def test_stochastic_models_draw_from_their_own_streams(korea):
     """The inputs of a block do not depend on which models run, nor one model's on another's."""
-    alone = run_draws(MonteCarlo(korea, MODELS[3:], seed=1, block_size=8), 16)
-    together = run_draws(MonteCarlo(korea, MODELS, seed=1, block_size=8), 16)
+    alone = run_draws(MonteCarlo(korea, MODELS[3:], seed=1, block_size=8), 16)[0]
+    together = run_draws(MonteCarlo(korea, MODELS, seed=1, block_size=8), 16)[0]
     assert np.array_equal(alone["smp"], together["smp"])
 
 
 def test_without_uncertainty_the_futures_are_certain(korea):
     certain = korea.model_copy(update={"uncertainty": []})
     issues = [issue.id for issue in korea.issues]
-    results = run_draws(MonteCarlo(certain, MODELS[:3], block_size=8), 20)
+    results = run_draws(MonteCarlo(certain, MODELS[:3], block_size=8), 20)[0]
     for values in results.values():
         probabilities = future_probabilities(values, certain.outcomes, issues)
         assert sorted(p.probability for p in probabilities.values()) == [0.0, 0.0, 1.0]
@@ -67,7 +67,7 @@ def test_without_uncertainty_the_futures_are_certain(korea):
 
 def test_korea_futures_add_up_to_one_with_wilson_intervals(korea):
     issues = [issue.id for issue in korea.issues]
-    values = run_draws(MonteCarlo(korea, MODELS[:1], seed=3), 400)["compromise"]
+    values = run_draws(MonteCarlo(korea, MODELS[:1], seed=3), 400)[0]["compromise"]
     probabilities = future_probabilities(values, korea.outcomes, issues)
     assert set(probabilities) <= {"peace_regime", "breakdown", "muddle_through", None}
     assert sum(p.probability for p in probabilities.values()) == pytest.approx(1.0)
@@ -100,3 +100,29 @@ def test_bad_runs_are_refused(korea):
         run_draws(MonteCarlo(korea, MODELS), 0)
     with pytest.raises(ValueError, match="executor"):
         run_draws(MonteCarlo(korea, MODELS[:1]), 4, executor="threads")
+
+
+def test_a_dask_local_cluster_gives_the_same_numbers(korea):
+    pytest.importorskip("dask.distributed")
+    run = MonteCarlo(korea, MODELS, seed=7, block_size=8)
+    serial = run_draws(run, 30)[0]
+    assert same(serial, run_draws(run, 30, executor="dask", workers=2)[0])
+    assert same(serial, run_draws(run, 30, executor="dask", workers=2, chunk_blocks=1)[0])
+
+
+def test_variants_share_their_random_numbers(korea):
+    """Common random numbers: a shock that changes nothing changes no number, and a shock's
+    variant is the shocked scenario's forecast on the baseline's draws."""
+    noop = flashpoint.Shock(
+        id="noop",
+        changes=[{"actor": "china", "issue": "peace_treaty", "field": "position", "shift": 0.0}],
+    )
+    extended = korea.model_copy(update={"shocks": [*korea.shocks, noop]})
+    run = MonteCarlo(
+        extended, MODELS, seed=5, block_size=8, shocks=((), ("noop",), ("us_maximum_pressure",))
+    )
+    baseline, unchanged, pressure = run_draws(run, 20)
+    assert same(baseline, unchanged)
+    assert not same(baseline, pressure)
+    alone = MonteCarlo(extended, MODELS, seed=5, block_size=8, shocks=(("us_maximum_pressure",),))
+    assert same(pressure, run_draws(alone, 20)[0])

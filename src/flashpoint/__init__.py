@@ -18,6 +18,7 @@ from flashpoint.models.registry import MODELS, get_model, model_names  # noqa: E
 from flashpoint.scenario import (  # noqa: E402
     Scenario,
     ScenarioError,
+    Shock,
     apply_shocks,
     bundled_names,
     load_scenario,
@@ -31,6 +32,7 @@ __all__ = [
     "Scenario",
     "ScenarioArrays",
     "ScenarioError",
+    "Shock",
     "__version__",
     "apply_shocks",
     "bundled_names",

@@ -21,7 +21,8 @@ from flashpoint import __version__
 from flashpoint.analysis.outcomes import UNCLASSIFIED, classify
 from flashpoint.analysis.uncertainty import Spread, spread
 from flashpoint.engine.arrays import ScenarioArrays
-from flashpoint.engine.montecarlo import Executor, MonteCarlo, run_draws
+from flashpoint.engine.executors import Executor
+from flashpoint.engine.montecarlo import MonteCarlo, run_draws
 from flashpoint.engine.seeding import named_stream
 from flashpoint.models.base import ModelSpec, Trajectory
 from flashpoint.models.registry import get_model, model_names
@@ -167,6 +168,7 @@ def forecast(
     jitter: float = 0.0,
     executor: Executor = "serial",
     workers: int | None = None,
+    scheduler: str | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> Forecast:
     """Run models on a scenario and classify each prediction into the named futures.
@@ -194,9 +196,10 @@ def forecast(
         The stated values' forecast stays each result's ``outcome`` and ``future``.
     jitter:
         Spread every input without an uncertainty entry of its own by this share of its range.
-    executor, workers, progress:
-        How the draws run (:func:`flashpoint.engine.montecarlo.run_draws`); the numbers are the
-        same on every executor.
+    executor, workers, scheduler, progress:
+        How the draws run (:func:`flashpoint.engine.executors.run_blocks`); the numbers are the
+        same on every executor. The draws are those of the scenario before the shocks, so a
+        shocked forecast and :func:`flashpoint.compare` see the same random numbers.
     """
     if draws < 1:
         raise ValueError(f"draws must be 1 or more, not {draws}")
@@ -235,9 +238,20 @@ def forecast(
     if draws > 1:
         started = time.perf_counter()
         run = MonteCarlo(
-            shocked, tuple((name, result.options) for name, result in results.items()), seed, jitter
+            loaded,
+            tuple((name, result.options) for name, result in results.items()),
+            seed,
+            jitter,
+            shocks=(tuple(shocks),),
         )
-        values = run_draws(run, draws, executor=executor, workers=workers, progress=progress)
+        (values,) = run_draws(
+            run,
+            draws,
+            executor=executor,
+            workers=workers,
+            scheduler=scheduler,
+            progress=progress,
+        )
         timings["monte_carlo"] = time.perf_counter() - started
         outcomes, issues = shocked.outcomes, arrays.issues
         results = {

@@ -26,6 +26,8 @@ copula).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from scipy import special
 
@@ -40,34 +42,85 @@ def sample_arrays(
     scenario: Scenario, draws: int, rng: np.random.Generator, *, jitter: float = 0.0
 ) -> ScenarioArrays:
     """``draws`` draws of the scenario's inputs (see the module docstring); without
-    uncertainty entries and jitter every draw is the stated scenario.
+    uncertainty entries and jitter every draw is the stated scenario."""
+    return place_scores(scenario, draw_scores(scenario, draws, rng, jitter=jitter))
 
-    The normal scores are drawn in a fixed order: the groups' factors (by group name), then
-    each entry's own noise (in the scenario's order), then the jitter, each ``[draws]`` or
-    ``[draws, actor, issue]`` at once; the same generator state gives the same batch.
+
+@dataclass(frozen=True, eq=False)
+class Scores:
+    """The standard normal scores behind a batch of draws: each group's common factor
+    ``[draw]``, each uncertainty entry's own noise ``[draw]`` (by the input it draws, its
+    ``target``), and the jitter ``[field, draw, actor, issue]`` (by actor and issue id).
+
+    Drawn once for a scenario, they can be placed on it or on any scenario a shock made of it
+    (:func:`place_scores`): inputs the shock leaves uncertain keep their scores, so the
+    baseline and the shocked scenario see the same random numbers (common random numbers).
     """
+
+    draws: int
+    factor: dict[str, np.ndarray]
+    own: dict[tuple[str, str | None, str], np.ndarray]
+    jitter: float
+    jitter_scores: np.ndarray | None
+    actors: tuple[str, ...]
+    issues: tuple[str, ...]
+
+
+def draw_scores(
+    scenario: Scenario, draws: int, rng: np.random.Generator, *, jitter: float = 0.0
+) -> Scores:
+    """Draw the normal scores of ``draws`` draws of the scenario, in a fixed order: the
+    groups' factors (by group name), then each entry's own noise (in the scenario's order),
+    then the jitter, each ``[draws]`` or ``[draws, actor, issue]`` at once; the same generator
+    state gives the same scores."""
     if draws < 1:
         raise ValueError(f"draws must be 1 or more, not {draws}")
     if jitter < 0:
         raise ValueError(f"jitter must be 0 or more, not {jitter}")
-    arrays = ScenarioArrays.from_scenario(scenario, draws)
+    groups = sorted({entry.group for entry in scenario.uncertainty if entry.group is not None})
+    factor = {group: rng.standard_normal(draws) for group in groups}
+    own = {entry.target: rng.standard_normal(draws) for entry in scenario.uncertainty}
+    shape = (draws, len(scenario.actors), len(scenario.issues))
+    jitter_scores = np.stack([rng.standard_normal(shape) for _ in FIELDS]) if jitter > 0 else None
+    return Scores(
+        draws=draws,
+        factor=factor,
+        own=own,
+        jitter=jitter,
+        jitter_scores=jitter_scores,
+        actors=tuple(actor.id for actor in scenario.actors),
+        issues=tuple(issue.id for issue in scenario.issues),
+    )
+
+
+def place_scores(scenario: Scenario, scores: Scores) -> ScenarioArrays:
+    """The draws that ``scores`` give on ``scenario``: the scenario the scores were drawn for,
+    or one that shocks made of it (its inputs are a subset of the original's)."""
+    arrays = ScenarioArrays.from_scenario(scenario, scores.draws)
     values = {
         "position": arrays.position,
         "salience": arrays.salience,
         "capability": arrays.capability,
     }
-    groups = sorted({entry.group for entry in scenario.uncertainty if entry.group is not None})
-    factor = {group: rng.standard_normal(draws) for group in groups}
     covered = np.zeros((len(FIELDS), arrays.n_actors, arrays.n_issues), dtype=bool)
     for entry in scenario.uncertainty:
-        own = rng.standard_normal(draws)
+        if entry.target not in scores.own or (
+            entry.group is not None and entry.group not in scores.factor
+        ):
+            raise ValueError(
+                f"the scores were not drawn for the uncertainty of {entry.target} "
+                "(draw them for this scenario, or for the scenario it was shocked from)"
+            )
+        own = scores.own[entry.target]
         rho = (
             0.0
             if entry.group is None
             else (1.0 if entry.correlation is None else entry.correlation)
         )
         score = (
-            own if entry.group is None else rho * factor[entry.group] + np.sqrt(1 - rho**2) * own
+            own
+            if entry.group is None
+            else rho * scores.factor[entry.group] + np.sqrt(1 - rho**2) * own
         )
         a, cells = _cells(scenario, entry)
         stated = values[entry.field][0, a, cells[0]]
@@ -76,8 +129,11 @@ def sample_arrays(
         )
         values[entry.field][:, a, cells] = (drawn / _unit(entry.field, scenario))[:, None]
         covered[FIELDS.index(entry.field), a, cells] = True
-    if jitter > 0:
-        _jitter(scenario, arrays, values, covered, jitter, rng)
+    if scores.jitter_scores is not None:
+        rows = [scores.actors.index(actor) for actor in arrays.actors]
+        columns = [scores.issues.index(issue) for issue in arrays.issues]
+        own_cells = scores.jitter_scores[:, :, rows][:, :, :, columns]
+        _jitter(arrays, values, covered, scores.jitter, own_cells)
     return arrays
 
 
@@ -130,17 +186,15 @@ def _quantile(entry: Uncertainty, scenario: Scenario, stated: float, u: np.ndarr
 
 
 def _jitter(
-    scenario: Scenario,
     arrays: ScenarioArrays,
     values: dict[str, np.ndarray],
     covered: np.ndarray,
     jitter: float,
-    rng: np.random.Generator,
+    scores: np.ndarray,
 ) -> None:
     """Spread every present input without an entry of its own (see the module docstring)."""
     shape = arrays.position.shape
     for f, field in enumerate(FIELDS):
-        score = rng.standard_normal(shape)
         spread = np.broadcast_to(arrays.present & ~covered[f], shape)
         stated = values[field]
         if field == "position":
@@ -152,5 +206,5 @@ def _jitter(
         else:
             low, high = 0.0, np.inf
             sd = jitter * stated
-        moved = np.clip(stated + sd * score, low, high)
+        moved = np.clip(stated + sd * scores[f], low, high)
         values[field][...] = np.where(spread, moved, stated)

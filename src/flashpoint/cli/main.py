@@ -11,13 +11,28 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 
 from flashpoint import __version__
 from flashpoint.analysis.forecast import Forecast, forecast
+from flashpoint.cli.common import (
+    ExecutorArg,
+    JitterArg,
+    ModelsArg,
+    ScenarioArg,
+    SchedulerArg,
+    SeedArg,
+    WorkersArg,
+    app,
+    check_executor,
+    check_models,
+    count,
+    err,
+    fail,
+    out,
+    running,
+)
 from flashpoint.models.registry import MODELS, get_model, model_names
-from flashpoint.report.progress import draws_progress
 from flashpoint.report.rounds import PRESENTERS, explain
 from flashpoint.report.terminal import (
     anchors_table,
@@ -26,7 +41,6 @@ from flashpoint.report.terminal import (
     models_table,
     notes_table,
     probabilities_table,
-    problems_table,
     scenario_overview,
     scenarios_table,
     spread_table,
@@ -43,52 +57,6 @@ from flashpoint.scenario.load import (
     save_scenario,
 )
 from flashpoint.scenario.workbook import write_workbook
-
-out = Console()
-err = Console(stderr=True)
-
-app = typer.Typer(
-    name="flashpoint",
-    help=(
-        "Model and forecast multi-party negotiations at geopolitical flashpoints.\n\n"
-        "Run without a command, flashpoint forecasts the bundled Korea 2018 scenario with every model."
-    ),
-    epilog=(
-        "Examples:\n\n"
-        "  flashpoint                              forecast the Korea 2018 scenario\n\n"
-        "  flashpoint forecast my-case.xlsx        forecast your own scenario\n\n"
-        "  flashpoint validate my-case.csv         list every problem in an input file\n\n"
-        "  flashpoint template my-case.xlsx        start a new scenario in Excel"
-    ),
-    rich_markup_mode="rich",
-    add_completion=False,
-    no_args_is_help=False,
-)
-
-ScenarioArg = Annotated[
-    str,
-    typer.Argument(
-        help="A scenario file (.yaml, .json, .xlsx, .csv; KTAB (.csv, .xml) and Decide files too) or the name of a"
-        " bundled scenario (see 'flashpoint scenarios').",
-        show_default=True,
-    ),
-]
-SeedArg = Annotated[
-    int | None,
-    typer.Option(
-        min=0, help="Seed of the run's random streams (default: the scenario's seed, else 0)."
-    ),
-]
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
-
-
-def _fail(error: ScenarioError, what: str) -> None:
-    err.print(f"[bold red]{_count(len(error.problems), 'problem')}[/] in {escape(what)}:")
-    err.print(problems_table(error.problems))
-    raise typer.Exit(1)
 
 
 @app.callback(invoke_without_command=True)
@@ -116,14 +84,7 @@ def main_callback(
 )
 def forecast_command(
     scenario: ScenarioArg = DEFAULT_SCENARIO,
-    model: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--model",
-            "-m",
-            help=f"A model to run (repeatable). Default: all of {', '.join(model_names())}.",
-        ),
-    ] = None,
+    model: ModelsArg = None,
     shock: Annotated[
         list[str] | None,
         typer.Option(
@@ -141,24 +102,10 @@ def forecast_command(
             " probability and each issue's spread are shown too.",
         ),
     ] = 1,
-    jitter: Annotated[
-        float,
-        typer.Option(
-            min=0.0,
-            help="Also spread every input without an uncertainty entry, by this share of its range"
-            " (e.g. 0.05).",
-        ),
-    ] = 0.0,
-    executor: Annotated[
-        str,
-        typer.Option(
-            help="Where the draws run: serial, or process (a pool of worker processes). The"
-            " numbers are the same."
-        ),
-    ] = "serial",
-    workers: Annotated[
-        int | None, typer.Option(min=1, help="Worker processes (default: one per core).")
-    ] = None,
+    jitter: JitterArg = 0.0,
+    executor: ExecutorArg = "serial",
+    workers: WorkersArg = None,
+    scheduler: SchedulerArg = None,
     as_json: Annotated[
         bool,
         typer.Option("--json", help="Print the forecast as JSON (schema: docs/json-output.md)."),
@@ -166,39 +113,21 @@ def forecast_command(
 ) -> None:
     """Forecast a scenario: each model's predicted outcome per issue and the future it falls in;
     with --draws, how likely each future is under the scenario's uncertainty."""
-    for name in model or []:
-        if name not in MODELS:
-            raise typer.BadParameter(
-                f"unknown model '{name}' (models: {', '.join(model_names())})", param_hint="--model"
-            )
-    if executor not in ("serial", "process"):
-        raise typer.BadParameter(
-            f"'{executor}' is not an executor (executors: serial, process)", param_hint="--executor"
+    check_models(model)
+    check_executor(executor, scheduler)
+    with running("forecast", scenario, draws) as progress:
+        result = forecast(
+            scenario,
+            model or None,
+            shocks=shock or (),
+            seed=seed,
+            draws=draws,
+            jitter=jitter,
+            executor=executor,  # type: ignore[arg-type]
+            workers=workers,
+            scheduler=scheduler,
+            progress=progress,
         )
-    try:
-        with draws_progress(draws, err) as progress:
-            result = forecast(
-                scenario,
-                model or None,
-                shocks=shock or (),
-                seed=seed,
-                draws=draws,
-                jitter=jitter,
-                executor=executor,  # type: ignore[arg-type]
-                workers=workers,
-                progress=progress,
-            )
-    except KeyboardInterrupt:
-        err.print("Stopped: the forecast was interrupted; nothing was printed.")
-        raise typer.Exit(130) from None
-    except ScenarioError as error:
-        _fail(error, scenario)
-        return
-    except UnknownShockError as error:
-        raise typer.BadParameter(str(error), param_hint="--shock") from None
-    except ValueError as error:  # options the scenario states for a model, checked as it runs
-        err.print(f"[red]{escape(str(error))}[/]")
-        raise typer.Exit(1) from None
     if as_json:
         typer.echo(json.dumps(result.to_dict(), indent=2))
         return
@@ -279,7 +208,7 @@ def _run_one(
     try:
         return forecast(scenario, [model], shocks=shock or (), options={model: given}, seed=seed)
     except ScenarioError as error:
-        _fail(error, scenario)
+        fail(error, scenario)
         raise  # not reached: _fail exits
     except UnknownShockError as error:
         raise typer.BadParameter(str(error), param_hint="--shock") from None
@@ -297,7 +226,7 @@ def _option_summary(model: str, options: dict[str, object]) -> str:
             if name not in ("rounds", "accommodation") and value != defaults[name]
         )
         if options.get("accommodation"):
-            shown.append(_count(len(options["accommodation"]), "accommodation pair"))
+            shown.append(count(len(options["accommodation"]), "accommodation pair"))
     if "policy" in options:
         shown.append(f"policy {options['policy']}")
     if options.get("p"):
@@ -462,10 +391,10 @@ def validate(
     try:
         scenario = load_scenario(file, format=format)
     except ScenarioError as error:
-        _fail(error, file)
+        fail(error, file)
         return
     counts = ", ".join(
-        _count(len(items), noun)
+        count(len(items), noun)
         for items, noun in (
             (scenario.actors, "actor"),
             (scenario.issues, "issue"),
@@ -514,7 +443,7 @@ def convert(
     try:
         scenario = load_scenario(source, format=from_format)
     except ScenarioError as error:
-        _fail(error, source)
+        fail(error, source)
         return
     save_scenario(scenario, target)
     out.print(f"wrote {escape(str(target))}")
@@ -571,7 +500,7 @@ def show(
     try:
         loaded = load_scenario(scenario)
     except ScenarioError as error:
-        _fail(error, scenario)
+        fail(error, scenario)
         return
     for part in scenario_overview(loaded):
         out.print(part)

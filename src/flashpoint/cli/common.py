@@ -1,0 +1,144 @@
+"""What the ``flashpoint`` commands share: the application, the consoles, the common arguments
+and options, and how usage and input errors are reported."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from flashpoint.engine.executors import EXECUTORS
+from flashpoint.extras import MissingExtra
+from flashpoint.models.registry import MODELS, model_names
+from flashpoint.report.progress import draws_progress
+from flashpoint.report.terminal import problems_table
+from flashpoint.scenario.errors import ScenarioError, UnknownShockError
+
+out = Console()
+err = Console(stderr=True)
+
+app = typer.Typer(
+    name="flashpoint",
+    help=(
+        "Model and forecast multi-party negotiations at geopolitical flashpoints.\n\n"
+        "Run without a command, flashpoint forecasts the bundled Korea 2018 scenario with every model."
+    ),
+    epilog=(
+        "Examples:\n\n"
+        "  flashpoint                              forecast the Korea 2018 scenario\n\n"
+        "  flashpoint forecast my-case.xlsx        forecast your own scenario\n\n"
+        "  flashpoint validate my-case.csv         list every problem in an input file\n\n"
+        "  flashpoint template my-case.xlsx        start a new scenario in Excel"
+    ),
+    rich_markup_mode="rich",
+    add_completion=False,
+    no_args_is_help=False,
+)
+
+ScenarioArg = Annotated[
+    str,
+    typer.Argument(
+        help="A scenario file (.yaml, .json, .xlsx, .csv; KTAB (.csv, .xml) and Decide files too) or the name of a"
+        " bundled scenario (see 'flashpoint scenarios').",
+        show_default=True,
+    ),
+]
+SeedArg = Annotated[
+    int | None,
+    typer.Option(
+        min=0, help="Seed of the run's random streams (default: the scenario's seed, else 0)."
+    ),
+]
+
+
+def count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def fail(error: ScenarioError, what: str) -> None:
+    err.print(f"[bold red]{count(len(error.problems), 'problem')}[/] in {escape(what)}:")
+    err.print(problems_table(error.problems))
+    raise typer.Exit(1)
+
+
+ModelsArg = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--model",
+        "-m",
+        help=f"A model to run (repeatable). Default: all of {', '.join(model_names())}.",
+    ),
+]
+JitterArg = Annotated[
+    float,
+    typer.Option(
+        min=0.0,
+        help="Also spread every input without an uncertainty entry, by this share of its range"
+        " (e.g. 0.05).",
+    ),
+]
+ExecutorArg = Annotated[
+    str,
+    typer.Option(
+        help="Where the draws run: serial, process (a pool of worker processes) or dask (a Dask"
+        " cluster: --scheduler, else a local one). The numbers are the same on each."
+    ),
+]
+WorkersArg = Annotated[
+    int | None,
+    typer.Option(min=1, help="Worker processes (default: one per core)."),
+]
+SchedulerArg = Annotated[
+    str | None,
+    typer.Option(
+        help="The Dask scheduler to send the draws to, e.g. tcp://10.0.0.5:8786 (with"
+        " --executor dask; default: a local cluster of --workers processes)."
+    ),
+]
+
+
+def check_models(names: list[str] | None) -> None:
+    """A usage error (exit 2) for a model that is not registered, listing the models."""
+    for name in names or []:
+        if name not in MODELS:
+            raise typer.BadParameter(
+                f"unknown model '{name}' (models: {', '.join(model_names())})", param_hint="--model"
+            )
+
+
+def check_executor(executor: str, scheduler: str | None) -> None:
+    """A usage error (exit 2) for an unknown executor, or a scheduler without Dask."""
+    if executor not in EXECUTORS:
+        raise typer.BadParameter(
+            f"'{executor}' is not an executor (executors: {', '.join(EXECUTORS)})",
+            param_hint="--executor",
+        )
+    if scheduler is not None and executor != "dask":
+        raise typer.BadParameter(
+            "a scheduler is for the dask executor: add --executor dask", param_hint="--scheduler"
+        )
+
+
+@contextmanager
+def running(what: str, scenario: str, draws: int) -> Iterator[Callable[[int], None]]:
+    """Run library work with a progress bar over ``draws`` draws, and turn what can go wrong
+    into messages: Ctrl-C (exit 130), problems in the scenario (exit 1, every problem listed),
+    an unknown shock (usage error), bad model options (exit 1), and a missing optional
+    dependency (exit 1, with the install command)."""
+    try:
+        with draws_progress(draws, err) as progress:
+            yield progress
+    except KeyboardInterrupt:
+        err.print(f"Stopped: the {what} was interrupted; nothing was printed.")
+        raise typer.Exit(130) from None
+    except ScenarioError as error:
+        fail(error, scenario)
+    except UnknownShockError as error:
+        raise typer.BadParameter(str(error), param_hint="--shock") from None
+    except (ValueError, MissingExtra) as error:
+        err.print(f"[red]{escape(str(error))}[/]")
+        raise typer.Exit(1) from None

@@ -1,0 +1,129 @@
+"""Where blocks of draws run: in this process, on a pool of worker processes, or on a Dask
+cluster.
+
+A *task* is any picklable object with ``run_block(block, size)``; its result for a block must
+depend only on the block's number and size (each block seeds its own random streams), so the
+results do not depend on the executor, the number of workers or how blocks are grouped into
+chunks. Results come back in block order.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from typing import Any, Literal, Protocol
+
+from flashpoint.extras import require
+
+Executor = Literal["serial", "process", "dask"]
+EXECUTORS: tuple[str, ...] = ("serial", "process", "dask")
+
+
+class BlockTask(Protocol):
+    def run_block(self, block: int, size: int) -> Any: ...
+
+
+def run_blocks(
+    task: BlockTask,
+    sizes: Sequence[int],
+    *,
+    executor: Executor = "serial",
+    workers: int | None = None,
+    chunk_blocks: int | None = None,
+    scheduler: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> list[Any]:
+    """``task.run_block(k, sizes[k])`` for every block ``k``, in block order.
+
+    ``serial`` runs one block at a time here. ``process`` sends chunks of ``chunk_blocks``
+    blocks (default: about four chunks per worker) to ``workers`` processes (default: one per
+    core). ``dask`` sends the same chunks to the Dask cluster at ``scheduler``
+    (``tcp://host:port``), or without one to a local cluster of ``workers`` single-threaded
+    worker processes started for the run. ``progress`` is called with the number of draws of
+    each finished chunk. On an interrupt (Ctrl-C) the chunks not yet run are cancelled and the
+    interrupt goes on.
+    """
+    if executor not in EXECUTORS:
+        raise ValueError(f"unknown executor '{executor}' (executors: {', '.join(EXECUTORS)})")
+    if scheduler is not None and executor != "dask":
+        raise ValueError("a scheduler address is for the dask executor (--executor dask)")
+    blocks = list(enumerate(sizes))
+    workers = workers or cores()
+    if workers < 1:
+        raise ValueError(f"workers must be 1 or more, not {workers}")
+    if executor == "serial":
+        per_chunk = chunk_blocks or 1
+    else:
+        per_chunk = chunk_blocks or max(1, math.ceil(len(blocks) / (4 * workers)))
+    chunks = [blocks[k : k + per_chunk] for k in range(0, len(blocks), per_chunk)]
+    done: dict[int, list[Any]] = {}
+
+    def finished(number: int, results: list[Any]) -> None:
+        done[number] = results
+        if progress is not None:
+            progress(sum(size for _, size in chunks[number]))
+
+    if executor == "serial":
+        for number, chunk in enumerate(chunks):
+            finished(number, run_chunk(task, chunk))
+    elif executor == "process":
+        pool = ProcessPoolExecutor(max_workers=workers)
+        try:
+            pending = {pool.submit(run_chunk, task, chunk): n for n, chunk in enumerate(chunks)}
+            for future in as_completed(pending):
+                finished(pending[future], future.result())
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+    else:
+        _run_on_dask(task, chunks, workers, scheduler, finished)
+    return [result for number in range(len(chunks)) for result in done[number]]
+
+
+def run_chunk(task: BlockTask, blocks: Sequence[tuple[int, int]]) -> list[Any]:
+    """Run a chunk of ``(block, size)`` pairs in turn."""
+    return [task.run_block(block, size) for block, size in blocks]
+
+
+def _run_on_dask(
+    task: BlockTask,
+    chunks: list[list[tuple[int, int]]],
+    workers: int,
+    scheduler: str | None,
+    finished: Callable[[int, list[Any]], None],
+) -> None:
+    """Run the chunks on a Dask cluster: the task is scattered to every worker once, and each
+    chunk is one Dask task (not cached: ``pure=False``)."""
+    distributed = require("dask.distributed", "distributed", "the dask executor")
+    Client, LocalCluster = distributed.Client, distributed.LocalCluster
+    cluster = None
+    if scheduler is None:
+        cluster = LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=True,
+        )
+    try:
+        with Client(cluster if cluster is not None else scheduler) as client:
+            shared = client.scatter(task, broadcast=True)
+            futures = [client.submit(run_chunk, shared, chunk, pure=False) for chunk in chunks]
+            number = {future.key: n for n, future in enumerate(futures)}
+            try:
+                for future, results in distributed.as_completed(futures, with_results=True):
+                    finished(number[future.key], results)
+            except BaseException:
+                client.cancel(futures)
+                raise
+    finally:
+        if cluster is not None:
+            cluster.close()
+
+
+def cores() -> int:
+    """The cores this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
