@@ -19,7 +19,7 @@ from pydantic import AliasChoices, BaseModel, ValidationError
 
 from flashpoint import __version__
 from flashpoint.analysis.outcomes import UNCLASSIFIED, classify
-from flashpoint.analysis.uncertainty import Spread, spread
+from flashpoint.analysis.uncertainty import Spread, spread, spread_dict
 from flashpoint.engine.arrays import ScenarioArrays
 from flashpoint.engine.executors import Executor
 from flashpoint.engine.montecarlo import MonteCarlo, run_draws
@@ -110,40 +110,16 @@ class Forecast:
                     "future": None
                     if result.future is None
                     else {"id": result.future, "label": self.future_label(result.future)},
-                    **self._spread_dict(result.spread),
+                    **spread_dict(result.spread, self.future_label),
                 }
                 for name, result in self.results.items()
             },
             "draws": self.draws,
             "jitter": self.jitter,
-            "ensemble": None if self.ensemble is None else self._spread_dict(self.ensemble),
+            "ensemble": None
+            if self.ensemble is None
+            else spread_dict(self.ensemble, self.future_label),
             "timings": dict(self.timings),
-        }
-
-    def _spread_dict(self, summary: Spread | None) -> dict[str, Any]:
-        """A Monte Carlo summary as JSON: each issue's median and 50% and 90% intervals, each
-        future's probability with its 95% Wilson interval (null without draws)."""
-        if summary is None:
-            return {"distribution": None, "futures": None}
-        return {
-            "distribution": {
-                issue: {
-                    "median": d.median,
-                    "interval_50": list(d.interval_50),
-                    "interval_90": list(d.interval_90),
-                }
-                for issue, d in summary.distribution.items()
-            },
-            "futures": [
-                {
-                    "id": future,
-                    "label": self.future_label(future),
-                    "probability": p.probability,
-                    "interval_95": list(p.interval_95),
-                    "draws": p.draws,
-                }
-                for future, p in summary.futures.items()
-            ],
         }
 
     def __repr__(self) -> str:
@@ -203,22 +179,16 @@ def forecast(
     """
     if draws < 1:
         raise ValueError(f"draws must be 1 or more, not {draws}")
-    source = scenario.id if isinstance(scenario, Scenario) else str(scenario)
+    source = source_name(scenario)
     loaded = load_scenario(scenario)
-    names = list(models) if models else model_names()
-    specs = [get_model(name) for name in names]
-    unknown = set(options or {}) - set(names)
-    if unknown:
-        raise KeyError(f"options given for models not being run: {', '.join(sorted(unknown))}")
-    seed = _seed(seed, loaded)
+    chosen_options = resolve_options(loaded, models, options)
+    seed = resolve_seed(seed, loaded)
     shocked = apply_shocks(loaded, shocks)
     arrays = ScenarioArrays.from_scenario(shocked)
     results: dict[str, ModelResult] = {}
     timings: dict[str, float] = {}
-    for spec in specs:
-        chosen = _options(
-            spec, loaded.model_options.get(spec.name, {}), (options or {}).get(spec.name, {})
-        )
+    for name, chosen in chosen_options.items():
+        spec = get_model(name)
         started = time.perf_counter()
         trajectory = spec(arrays, chosen, model_rng(seed, spec.name))
         timings[spec.name] = time.perf_counter() - started
@@ -272,7 +242,32 @@ def forecast(
     )
 
 
-def _seed(given: int | None, scenario: Scenario) -> int:
+def source_name(scenario: Scenario | str | Path) -> str:
+    """How a run names where its scenario came from: the file or bundled name, or the id."""
+    return scenario.id if isinstance(scenario, Scenario) else str(scenario)
+
+
+def resolve_options(
+    scenario: Scenario,
+    models: Sequence[str] | None,
+    options: Mapping[str, Mapping[str, Any]] | None,
+) -> dict[str, BaseModel]:
+    """The models of a run (default: every registered one) with their checked options: the
+    scenario's, overridden one by one by those given (see :func:`forecast`)."""
+    names = list(models) if models else model_names()
+    specs = [get_model(name) for name in names]
+    unknown = set(options or {}) - set(names)
+    if unknown:
+        raise KeyError(f"options given for models not being run: {', '.join(sorted(unknown))}")
+    return {
+        spec.name: _options(
+            spec, scenario.model_options.get(spec.name, {}), (options or {}).get(spec.name, {})
+        )
+        for spec in specs
+    }
+
+
+def resolve_seed(given: int | None, scenario: Scenario) -> int:
     """The seed of a run: the one given, else the scenario's, else 0."""
     if given is None:
         return scenario.seed if scenario.seed is not None else 0

@@ -4,8 +4,9 @@ future's probability with a Wilson score interval."""
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -28,6 +29,37 @@ def wilson_interval(successes: int, trials: int, z: float = Z_95) -> tuple[float
     low = 0.0 if successes == 0 else max(0.0, centre - half)
     high = 1.0 if successes == trials else min(1.0, centre + half)
     return low, high
+
+
+def paired_difference_interval(
+    both: int, only_first: int, only_second: int, neither: int, z: float = Z_95
+) -> tuple[float, float]:
+    """The 95% interval of ``p₂ - p₁``, the change of a proportion between two paired samples
+    (the same draws before and after a shock), from the counts of draws in the event in both,
+    only the first, only the second and neither.
+
+    Newcombe's method 10 (Newcombe 1998, "Improved confidence intervals for the difference
+    between binomial proportions based on paired data", *Statistics in Medicine* 17:
+    2635-2650): the Wilson intervals ``(l₁, u₁)``, ``(l₂, u₂)`` of the two proportions are
+    combined with the correlation ``φ`` of the pairs,
+    ``δ = sqrt((p₂ - l₂)² - 2φ(p₂ - l₂)(u₁ - p₁) + (u₁ - p₁)²)`` below and likewise above
+    (``φ = 0`` when a margin is empty). It stays in [-1, 1] and keeps its coverage near 0
+    and 1, where the normal approximation does not.
+    """
+    n = both + only_first + only_second + neither
+    first, second = both + only_first, both + only_second
+    p1, p2 = first / n, second / n
+    l1, u1 = wilson_interval(first, n, z)
+    l2, u2 = wilson_interval(second, n, z)
+    margins = first * (n - first) * second * (n - second)
+    phi = (both * neither - only_first * only_second) / math.sqrt(margins) if margins else 0.0
+    difference = p2 - p1
+    below = (p2 - l2) ** 2 - 2 * phi * (p2 - l2) * (u1 - p1) + (u1 - p1) ** 2
+    above = (u2 - p2) ** 2 - 2 * phi * (u2 - p2) * (p1 - l1) + (p1 - l1) ** 2
+    return (
+        max(-1.0, difference - math.sqrt(max(below, 0.0))),
+        min(1.0, difference + math.sqrt(max(above, 0.0))),
+    )
 
 
 @dataclass(frozen=True)
@@ -98,3 +130,31 @@ def spread(forecasts: np.ndarray, outcomes: Sequence[Outcome], issues: Sequence[
         distribution=issue_distributions(forecasts, issues),
         futures=future_probabilities(forecasts, outcomes, issues),
     )
+
+
+def spread_dict(summary: Spread | None, label: Callable[[str | None], str]) -> dict[str, Any]:
+    """A summary as JSON (``docs/json-output.md``): each issue's median and 50% and 90%
+    intervals, each future's probability with its 95% Wilson interval (``label`` names a
+    future); nulls without draws."""
+    if summary is None:
+        return {"distribution": None, "futures": None}
+    return {
+        "distribution": {
+            issue: {
+                "median": d.median,
+                "interval_50": list(d.interval_50),
+                "interval_90": list(d.interval_90),
+            }
+            for issue, d in summary.distribution.items()
+        },
+        "futures": [
+            {
+                "id": future,
+                "label": label(future),
+                "probability": p.probability,
+                "interval_95": list(p.interval_95),
+                "draws": p.draws,
+            }
+            for future, p in summary.futures.items()
+        ],
+    }

@@ -2,6 +2,7 @@
 (:data:`flashpoint.cli.common.app`); this package only parses arguments and presents results,
 all computing happens in the library."""
 
+from flashpoint.cli import compare as _compare  # noqa: F401  (registers its command)
 from flashpoint.cli import main as _commands  # noqa: F401  (registers the commands)
 from flashpoint.cli.common import app
 from flashpoint.cli.main import main

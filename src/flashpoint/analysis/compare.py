@@ -1,0 +1,333 @@
+"""Compare a scenario with shocked versions of it, on common random numbers.
+
+``compare()`` runs the models on the same Monte Carlo draws of the scenario's uncertain inputs
+once as stated (the baseline) and once under each shock (or composition of shocks), with the
+same random streams (:mod:`flashpoint.engine.montecarlo`, variants). Each shock's effect is
+then measured draw by draw: the change in each future's probability with Newcombe's interval
+for paired proportions, and the mean change of each issue's predicted outcome with its normal
+interval. A shock that changes nothing changes no draw, so its differences are exactly zero.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from flashpoint import __version__
+from flashpoint.analysis.forecast import (
+    resolve_options,
+    resolve_seed,
+    source_name,
+)
+from flashpoint.analysis.outcomes import UNCLASSIFIED, classify
+from flashpoint.analysis.uncertainty import (
+    Z_95,
+    Spread,
+    paired_difference_interval,
+    spread,
+    spread_dict,
+)
+from flashpoint.engine.executors import Executor
+from flashpoint.engine.montecarlo import MonteCarlo, run_draws
+from flashpoint.scenario.load import DEFAULT_SCENARIO, load_scenario
+from flashpoint.scenario.schema import Scenario, Shock
+
+if TYPE_CHECKING:
+    import pandas
+
+SCHEMA = "flashpoint.compare/1"
+BASELINE = "baseline"
+ENSEMBLE = "ensemble"
+
+
+@dataclass(frozen=True)
+class Difference:
+    """A shock's effect on one quantity: the change from the baseline and its 95% interval."""
+
+    value: float
+    interval_95: tuple[float, float]
+
+
+@dataclass(frozen=True)
+class Effect:
+    """A shock's effect on one model's (or the ensemble's) forecast: the change in each
+    future's probability, and the mean change in each issue's predicted outcome."""
+
+    futures: dict[str | None, Difference]
+    issues: dict[str, Difference]
+
+
+@dataclass(frozen=True)
+class Variant:
+    """The scenario under one list of shocks (none for the baseline): each model's and the
+    ensemble's forecast summary, and for a shock its effect against the baseline."""
+
+    name: str
+    shocks: tuple[str, ...]
+    label: str
+    spreads: dict[str, Spread]
+    effects: dict[str, Effect] | None
+
+    def summary(self, model: str = ENSEMBLE) -> Spread:
+        return self.spreads[model]
+
+
+@dataclass(frozen=True, eq=False)
+class Comparison:
+    """The baseline and each shock side by side (see the module docstring)."""
+
+    scenario: Scenario
+    source: str
+    seed: int
+    draws: int
+    jitter: float
+    options: dict[str, dict[str, Any]]
+    variants: list[Variant]
+    timings: dict[str, float]
+
+    @property
+    def models(self) -> list[str]:
+        return list(self.options)
+
+    @property
+    def baseline(self) -> Variant:
+        return self.variants[0]
+
+    @property
+    def shocked(self) -> list[Variant]:
+        return self.variants[1:]
+
+    def __getitem__(self, name: str) -> Variant:
+        for variant in self.variants:
+            if variant.name == name:
+                return variant
+        raise KeyError(
+            f"no variant '{name}' (variants: {', '.join(v.name for v in self.variants)})"
+        )
+
+    def future_label(self, future: str | None) -> str:
+        if future is None:
+            return "none of the named futures"
+        return next(o.label for o in self.scenario.outcomes if o.id == future)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The comparison as JSON (``docs/json-output.md``, the compare document)."""
+        return {
+            "schema": SCHEMA,
+            "flashpoint_version": __version__,
+            "scenario": {
+                "id": self.scenario.id,
+                "title": self.scenario.title,
+                "source": self.source,
+            },
+            "seed": self.seed,
+            "draws": self.draws,
+            "jitter": self.jitter,
+            "models": {name: {"options": options} for name, options in self.options.items()},
+            "variants": [
+                {
+                    "name": variant.name,
+                    "label": variant.label,
+                    "shocks": list(variant.shocks),
+                    "forecasts": {
+                        model: spread_dict(summary, self.future_label)
+                        for model, summary in variant.spreads.items()
+                    },
+                    "effects": None
+                    if variant.effects is None
+                    else {model: _effect_dict(effect) for model, effect in variant.effects.items()},
+                }
+                for variant in self.variants
+            ],
+            "timings": dict(self.timings),
+        }
+
+    def to_frame(self) -> pandas.DataFrame:
+        """One row per variant, model (and ``ensemble``) and quantity: each future's probability
+        and each issue's median outcome, with the change from the baseline and its interval
+        (empty for the baseline)."""
+        import pandas
+
+        rows = []
+        for variant in self.variants:
+            for model, summary in variant.spreads.items():
+                effect = variant.effects[model] if variant.effects is not None else None
+                for future, p in summary.futures.items():
+                    change = effect.futures.get(future) if effect is not None else None
+                    rows.append(
+                        _row(variant, model, "future", future, p.probability, p.interval_95, change)
+                    )
+                for issue, d in summary.distribution.items():
+                    change = effect.issues[issue] if effect is not None else None
+                    rows.append(
+                        _row(variant, model, "issue", issue, d.median, d.interval_90, change)
+                    )
+        return pandas.DataFrame(rows)
+
+    def __repr__(self) -> str:
+        lines = [f"Comparison of '{self.scenario.title}' over {self.draws} draws (ensemble)"]
+        for variant in self.shocked:
+            changes = ", ".join(
+                f"{self.future_label(future)} {d.value:+.3f}"
+                for future, d in variant.effects[ENSEMBLE].futures.items()  # type: ignore[index]
+            )
+            lines.append(f"  {variant.name}: {changes}")
+        return "\n".join(lines)
+
+
+def _row(
+    variant: Variant,
+    model: str,
+    kind: str,
+    name: str | None,
+    value: float,
+    interval: tuple[float, float],
+    change: Difference | None,
+) -> dict[str, Any]:
+    return {
+        "variant": variant.name,
+        "model": model,
+        "kind": kind,
+        "name": name,
+        "value": value,
+        "low": interval[0],
+        "high": interval[1],
+        "change": None if change is None else change.value,
+        "change_low": None if change is None else change.interval_95[0],
+        "change_high": None if change is None else change.interval_95[1],
+    }
+
+
+def _effect_dict(effect: Effect) -> dict[str, Any]:
+    return {
+        "futures": [
+            {"id": future, "change": d.value, "interval_95": list(d.interval_95)}
+            for future, d in effect.futures.items()
+        ],
+        "issues": {
+            issue: {"mean_change": d.value, "interval_95": list(d.interval_95)}
+            for issue, d in effect.issues.items()
+        },
+    }
+
+
+def compare(
+    scenario: Scenario | str | Path = DEFAULT_SCENARIO,
+    shocks: Sequence[str | Shock | Sequence[str | Shock]] | None = None,
+    models: Sequence[str] | None = None,
+    *,
+    options: Mapping[str, Mapping[str, Any]] | None = None,
+    seed: int | None = None,
+    draws: int = 1000,
+    jitter: float = 0.0,
+    executor: Executor = "serial",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Comparison:
+    """The baseline against each shock, on common random numbers.
+
+    ``shocks`` lists what to compare: each item a shock (its id, or a :class:`Shock`) or a
+    list of shocks applied together in order. Default: each of the scenario's shocks alone.
+    ``models``, ``options``, ``seed``, ``jitter`` and the executor are as for
+    :func:`flashpoint.forecast`; ``draws`` (2 or more) is the number of Monte Carlo draws every
+    variant runs on. ``progress`` counts the draws of all variants.
+    """
+    if draws < 2:
+        raise ValueError(f"a comparison needs 2 draws or more, not {draws}")
+    source = source_name(scenario)
+    loaded = load_scenario(scenario)
+    chosen = resolve_options(loaded, models, options)
+    seed = resolve_seed(seed, loaded)
+    given = list(loaded.shocks) if shocks is None else list(shocks)
+    if not given:
+        raise ValueError(
+            f"'{loaded.title}' names no shocks: give shocks to compare (see docs/scenario-format.md)"
+        )
+    lists = [(item,) if isinstance(item, str | Shock) else tuple(item) for item in given]
+    shocked = [
+        tuple(loaded.shock(s) if isinstance(s, str) else s for s in items) for items in lists
+    ]
+    run = MonteCarlo(
+        loaded,
+        tuple((name, option.model_dump(mode="json")) for name, option in chosen.items()),
+        seed,
+        jitter,
+        shocks=((), *shocked),
+    )
+    started = time.perf_counter()
+    counted = None if progress is None else (lambda done: progress(done * len(run.variants)))
+    values = run_draws(
+        run, draws, executor=executor, workers=workers, scheduler=scheduler, progress=counted
+    )
+    timings = {"monte_carlo": time.perf_counter() - started}
+    outcomes, issues = loaded.outcomes, tuple(issue.id for issue in loaded.issues)
+    pooled = [{**v, ENSEMBLE: np.concatenate(list(v.values()))} for v in values]
+    base = pooled[0]
+    variants = [
+        Variant(
+            name=BASELINE,
+            shocks=(),
+            label="As stated",
+            spreads={m: spread(base[m], outcomes, issues) for m in base},
+            effects=None,
+        )
+    ]
+    for items, results in zip(shocked, pooled[1:], strict=True):
+        variants.append(
+            Variant(
+                name="+".join(s.id for s in items),
+                shocks=tuple(s.id for s in items),
+                label=" + ".join(s.label or s.id for s in items),
+                spreads={m: spread(results[m], outcomes, issues) for m in results},
+                effects={m: effect(base[m], results[m], outcomes, issues) for m in results},
+            )
+        )
+    return Comparison(
+        scenario=loaded,
+        source=source,
+        seed=seed,
+        draws=draws,
+        jitter=jitter,
+        options={name: option.model_dump(mode="json") for name, option in chosen.items()},
+        variants=variants,
+        timings=timings,
+    )
+
+
+def effect(
+    baseline: np.ndarray, shocked: np.ndarray, outcomes: Sequence[Any], issues: Sequence[str]
+) -> Effect:
+    """A shock's effect, draw by draw: ``baseline`` and ``shocked`` are the forecasts
+    ``[draw, issue]`` on the same draws."""
+    before = classify(outcomes, baseline, issues)
+    after = classify(outcomes, shocked, issues)
+    futures: dict[str | None, Difference] = {}
+    for index, outcome in [*enumerate(outcomes), (UNCLASSIFIED, None)]:
+        was, is_ = before == index, after == index
+        if outcome is None and not (was.any() or is_.any()):
+            continue
+        both = int(np.count_nonzero(was & is_))
+        lost = int(np.count_nonzero(was & ~is_))
+        gained = int(np.count_nonzero(~was & is_))
+        neither = len(was) - both - lost - gained
+        futures[None if outcome is None else outcome.id] = Difference(
+            value=(gained - lost) / len(was),
+            interval_95=paired_difference_interval(both, lost, gained, neither),
+        )
+    change = shocked - baseline
+    mean = change.mean(axis=0)
+    half = Z_95 * change.std(axis=0, ddof=1) / math.sqrt(change.shape[0])
+    return Effect(
+        futures=futures,
+        issues={
+            issue: Difference(float(mean[i]), (float(mean[i] - half[i]), float(mean[i] + half[i])))
+            for i, issue in enumerate(issues)
+        },
+    )
