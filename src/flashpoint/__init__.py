@@ -8,10 +8,14 @@ The Python API::
     result = flashpoint.forecast(scenario, models=["compromise", "nash"])
     result["compromise"].outcome["denuclearization"]
     result.to_dict()                                      # the documented JSON document
+    result = flashpoint.forecast("korea-2018", draws=2000)  # probabilities of the futures
+    result.to_frame()                                     # a pandas table
+    flashpoint.compare("korea-2018", ["us_maximum_pressure"])    # a shock's effect
 """
 
 __version__ = "0.1.0"
 
+from flashpoint.analysis.compare import Comparison, compare  # noqa: E402
 from flashpoint.analysis.forecast import Forecast, ModelResult, forecast  # noqa: E402
 from flashpoint.engine.arrays import ScenarioArrays  # noqa: E402
 from flashpoint.models.registry import MODELS, get_model, model_names  # noqa: E402
@@ -27,6 +31,7 @@ from flashpoint.scenario import (  # noqa: E402
 
 __all__ = [
     "MODELS",
+    "Comparison",
     "Forecast",
     "ModelResult",
     "Scenario",
@@ -36,6 +41,7 @@ __all__ = [
     "__version__",
     "apply_shocks",
     "bundled_names",
+    "compare",
     "forecast",
     "get_model",
     "load_scenario",

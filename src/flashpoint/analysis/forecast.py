@@ -7,12 +7,13 @@ into the documented JSON document (``docs/json-output.md``) with :meth:`Forecast
 
 from __future__ import annotations
 
+import math
 import operator
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from pydantic import AliasChoices, BaseModel, ValidationError
@@ -29,6 +30,9 @@ from flashpoint.models.registry import get_model, model_names
 from flashpoint.scenario.load import DEFAULT_SCENARIO, load_scenario
 from flashpoint.scenario.schema import Scenario
 from flashpoint.scenario.shocks import apply_shocks
+
+if TYPE_CHECKING:
+    import pandas
 
 SCHEMA = "flashpoint.forecast/1"
 
@@ -122,6 +126,27 @@ class Forecast:
             "timings": dict(self.timings),
         }
 
+    def to_frame(self) -> pandas.DataFrame:
+        """The forecast as a table, one row per model (and ``ensemble``) and quantity:
+        ``kind`` is ``outcome`` (the prediction on the stated values, per issue), ``median``
+        (over the draws, per issue, ``low``-``high`` its 90% interval) or ``probability`` (of
+        each future over the draws, ``low``-``high`` its 95% Wilson interval)."""
+        import pandas
+
+        rows = []
+        for name, result in self.results.items():
+            for issue, value in result.outcome.items():
+                rows.append(_frame_row(name, "outcome", issue, value, (math.nan, math.nan)))
+        summaries = [(name, result.spread) for name, result in self.results.items()]
+        for name, summary in [*summaries, ("ensemble", self.ensemble)]:
+            if summary is None:
+                continue
+            for issue, d in summary.distribution.items():
+                rows.append(_frame_row(name, "median", issue, d.median, d.interval_90))
+            for future, p in summary.futures.items():
+                rows.append(_frame_row(name, "probability", future, p.probability, p.interval_95))
+        return pandas.DataFrame(rows, columns=["model", "kind", "name", "value", "low", "high"])
+
     def __repr__(self) -> str:
         lines = [
             f"Forecast of '{self.scenario.title}'"
@@ -131,6 +156,19 @@ class Forecast:
             values = ", ".join(f"{key} {value:.1f}" for key, value in result.outcome.items())
             lines.append(f"  {name}: {values} -> {self.future_label(result.future)}")
         return "\n".join(lines)
+
+
+def _frame_row(
+    model: str, kind: str, name: str | None, value: float, interval: tuple[float, float]
+) -> dict[str, Any]:
+    return {
+        "model": model,
+        "kind": kind,
+        "name": name,
+        "value": value,
+        "low": interval[0],
+        "high": interval[1],
+    }
 
 
 def forecast(
