@@ -11,12 +11,14 @@ The Python API::
     result = flashpoint.forecast("korea-2018", draws=2000)  # probabilities of the futures
     result.to_frame()                                     # a pandas table
     flashpoint.compare("korea-2018", ["us_maximum_pressure"])    # a shock's effect
+    flashpoint.sensitivity("korea-2018", "P(peace_regime)")      # what drives it
 """
 
 __version__ = "0.1.0"
 
 from flashpoint.analysis.compare import Comparison, compare  # noqa: E402
 from flashpoint.analysis.forecast import Forecast, ModelResult, forecast  # noqa: E402
+from flashpoint.analysis.sensitivity import Sensitivity, sensitivity  # noqa: E402
 from flashpoint.engine.arrays import ScenarioArrays  # noqa: E402
 from flashpoint.models.registry import MODELS, get_model, model_names  # noqa: E402
 from flashpoint.scenario import (  # noqa: E402
@@ -37,6 +39,7 @@ __all__ = [
     "Scenario",
     "ScenarioArrays",
     "ScenarioError",
+    "Sensitivity",
     "Shock",
     "__version__",
     "apply_shocks",
@@ -47,4 +50,5 @@ __all__ = [
     "load_scenario",
     "model_names",
     "save_scenario",
+    "sensitivity",
 ]

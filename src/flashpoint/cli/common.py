@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from flashpoint.analysis.targets import UnknownChoice
 from flashpoint.engine.executors import EXECUTORS
 from flashpoint.extras import MissingExtra
 from flashpoint.models.registry import MODELS, model_names
@@ -139,6 +140,8 @@ def running(what: str, scenario: str, draws: int) -> Iterator[Callable[[int], No
         fail(error, scenario)
     except UnknownShockError as error:
         raise typer.BadParameter(str(error), param_hint="--shock") from None
+    except UnknownChoice as error:
+        raise typer.BadParameter(str(error), param_hint=f"--{error.what}") from None
     except (ValueError, MissingExtra) as error:
         err.print(f"[red]{escape(str(error))}[/]")
         raise typer.Exit(1) from None

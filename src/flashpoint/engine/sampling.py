@@ -122,12 +122,8 @@ def place_scores(scenario: Scenario, scores: Scores) -> ScenarioArrays:
             if entry.group is None
             else rho * scores.factor[entry.group] + np.sqrt(1 - rho**2) * own
         )
+        _set(scenario, entry, values, special.ndtr(score))
         a, cells = _cells(scenario, entry)
-        stated = values[entry.field][0, a, cells[0]]
-        drawn = _quantile(
-            entry, scenario, float(stated * _unit(entry.field, scenario)), special.ndtr(score)
-        )
-        values[entry.field][:, a, cells] = (drawn / _unit(entry.field, scenario))[:, None]
         covered[FIELDS.index(entry.field), a, cells] = True
     if scores.jitter_scores is not None:
         rows = [scores.actors.index(actor) for actor in arrays.actors]
@@ -135,6 +131,62 @@ def place_scores(scenario: Scenario, scores: Scores) -> ScenarioArrays:
         own_cells = scores.jitter_scores[:, :, rows][:, :, :, columns]
         _jitter(arrays, values, covered, scores.jitter, own_cells)
     return arrays
+
+
+def place_levels(scenario: Scenario, levels: np.ndarray) -> ScenarioArrays:
+    """Draws at chosen points: ``levels[draw, k]`` in [0, 1] is the level of the scenario's
+    ``k``-th uncertainty entry within its range (:func:`entry_range`); inputs without an entry
+    keep their stated values. This is how designed experiments (Morris, Sobol) place inputs."""
+    entries = scenario.uncertainty
+    if levels.ndim != 2 or levels.shape[1] != len(entries):
+        raise ValueError(f"levels must be [draw, {len(entries)}], not {list(levels.shape)}")
+    arrays = ScenarioArrays.from_scenario(scenario, levels.shape[0])
+    values = {
+        "position": arrays.position,
+        "salience": arrays.salience,
+        "capability": arrays.capability,
+    }
+    for k, entry in enumerate(entries):
+        low, high = RANGE_LEVELS[entry.distribution]
+        _set(scenario, entry, values, low + levels[:, k] * (high - low))
+    return arrays
+
+
+# The range of an entry, as levels of its distribution: a uniform or triangular entry's range is
+# its support; a normal's or beta's, its central 90%.
+RANGE_LEVELS = {
+    "uniform": (0.0, 1.0),
+    "triangular": (0.0, 1.0),
+    "normal": (0.05, 0.95),
+    "beta": (0.05, 0.95),
+}
+
+
+def entry_range(scenario: Scenario, entry: Uncertainty) -> tuple[float, float]:
+    """The low and high end of an entry's range, in the scenario's units (see RANGE_LEVELS):
+    what a tornado sets the input to."""
+    stated = _stated(scenario, entry)
+    levels = np.array(RANGE_LEVELS[entry.distribution])
+    low, high = _quantile(entry, scenario, stated, levels)
+    return float(low), float(high)
+
+
+def _stated(scenario: Scenario, entry: Uncertainty) -> float:
+    """The stated value of the input an entry draws, in the scenario's units."""
+    actor = next(actor for actor in scenario.actors if actor.id == entry.actor)
+    if entry.field == "capability":
+        return actor.capability_on(entry.issue) if entry.issue is not None else actor.capability
+    return float(getattr(actor.issues[entry.issue], entry.field))
+
+
+def _set(
+    scenario: Scenario, entry: Uncertainty, values: dict[str, np.ndarray], u: np.ndarray
+) -> None:
+    """Set the input an entry draws to its distribution's quantiles at ``u`` ``[draw]``."""
+    a, cells = _cells(scenario, entry)
+    unit = _unit(entry.field, scenario)
+    drawn = _quantile(entry, scenario, _stated(scenario, entry), u)
+    values[entry.field][:, a, cells] = (drawn / unit)[:, None]
 
 
 def _unit(field: str, scenario: Scenario) -> float:

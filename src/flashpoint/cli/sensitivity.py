@@ -1,0 +1,122 @@
+"""``flashpoint sensitivity``: which inputs and model options drive a forecast."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+from flashpoint.analysis.sensitivity import METHODS, sensitivity
+from flashpoint.cli.common import (
+    ExecutorArg,
+    JitterArg,
+    ModelsArg,
+    ScenarioArg,
+    SchedulerArg,
+    SeedArg,
+    WorkersArg,
+    app,
+    check_executor,
+    check_models,
+    out,
+    running,
+)
+from flashpoint.report.sensitivity import factorial_tables, indices_table, tornado_table
+from flashpoint.scenario.load import DEFAULT_SCENARIO
+
+
+@app.command(
+    "sensitivity",
+    epilog=(
+        "Examples:\n\n"
+        '  flashpoint sensitivity --target "P(peace_regime)"          tornado for Korea 2018\n\n'
+        "  flashpoint sensitivity korea-2018 --target denuclearization --method morris\n\n"
+        "  flashpoint sensitivity --method sobol --samples 512 --executor process\n\n"
+        "  flashpoint sensitivity --method factorial -f eum.preset -f exchange.policy"
+    ),
+)
+def sensitivity_command(
+    scenario: ScenarioArg = DEFAULT_SCENARIO,
+    target: Annotated[
+        str | None,
+        typer.Option(
+            "--target",
+            "-t",
+            help='What to explain: "P(future)" (a future\'s probability) or an issue (its expected'
+            " outcome). Default: the first future's probability.",
+        ),
+    ] = None,
+    method: Annotated[
+        str,
+        typer.Option(
+            help="tornado (one input at a time), morris or sobol (indices via SALib), or"
+            " factorial (over categorical model options)."
+        ),
+    ] = "tornado",
+    factor: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--factor",
+            "-f",
+            help="factorial: a model option to vary, as MODEL.OPTION (repeatable; default"
+            " eum.preset and exchange.policy).",
+        ),
+    ] = None,
+    model: ModelsArg = None,
+    seed: SeedArg = None,
+    draws: Annotated[
+        int,
+        typer.Option(min=1, help="tornado, factorial: Monte Carlo draws of each setting."),
+    ] = 500,
+    samples: Annotated[
+        int | None,
+        typer.Option(
+            min=2,
+            help="morris: trajectories (default 20); sobol: base samples, a power of 2 (default"
+            " 256).",
+        ),
+    ] = None,
+    jitter: JitterArg = 0.0,
+    executor: ExecutorArg = "serial",
+    workers: WorkersArg = None,
+    scheduler: SchedulerArg = None,
+    as_json: Annotated[
+        bool,
+        typer.Option("--json", help="Print the analysis as JSON (schema: docs/json-output.md)."),
+    ] = False,
+) -> None:
+    """Which uncertain inputs (or model options) move a future's probability or an issue's
+    outcome, and by how much."""
+    check_models(model)
+    check_executor(executor, scheduler)
+    if method not in METHODS:
+        raise typer.BadParameter(
+            f"'{method}' is not a method (methods: {', '.join(METHODS)})", param_hint="--method"
+        )
+    with running("sensitivity analysis", scenario, 0) as progress:
+        result = sensitivity(
+            scenario,
+            target,
+            method,  # type: ignore[arg-type]
+            model or None,
+            factors=factor or None,
+            seed=seed,
+            draws=draws,
+            samples=samples,
+            jitter=jitter,
+            executor=executor,  # type: ignore[arg-type]
+            workers=workers,
+            scheduler=scheduler,
+            progress=progress,
+        )
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), indent=2))
+        return
+    if result.method == "tornado":
+        out.print(tornado_table(result))
+    elif result.method == "factorial":
+        for table in factorial_tables(result):
+            out.print(table)
+    else:
+        out.print(indices_table(result))
