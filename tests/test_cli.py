@@ -289,5 +289,23 @@ def test_forecast_with_draws_shows_how_likely_each_future_is():
 
 def test_forecast_refuses_an_unknown_executor_and_no_draws():
     result = run("forecast", "--draws", "10", "--executor", "threads")
-    assert result.exit_code == 2 and "serial, process" in result.output
+    assert result.exit_code == 2 and "serial, process, dask" in result.output
     assert run("forecast", "--draws", "0").exit_code == 2
+    lone = run("forecast", "--draws", "10", "--scheduler", "tcp://127.0.0.1:8786")
+    assert lone.exit_code == 2 and "--executor dask" in lone.output
+
+
+def test_forecast_on_a_dask_scheduler_that_is_not_there_says_so():
+    result = run(
+        "forecast",
+        "-m",
+        "compromise",
+        "--draws",
+        "10",
+        "--executor",
+        "dask",
+        "--scheduler",
+        "tcp://127.0.0.1:9",
+    )
+    assert result.exit_code == 1
+    assert "tcp://127.0.0.1:9" in result.output

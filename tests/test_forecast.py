@@ -240,3 +240,29 @@ def test_monte_carlo_keeps_the_stated_forecast_and_refuses_no_draws():
     assert drawn["median"].outcome == stated["median"].outcome
     with pytest.raises(ValueError, match="draws"):
         flashpoint.forecast(models=["median"], draws=0)
+
+
+def test_every_model_on_korea_gives_futures_that_add_up_to_one():
+    result = flashpoint.forecast("korea-2018", draws=40, jitter=0.05, seed=1)
+    for summary in [*(r.spread for r in result.results.values()), result.ensemble]:
+        assert summary is not None
+        assert sum(p.probability for p in summary.futures.values()) == pytest.approx(1.0)
+    assert sum(p.draws for p in result.ensemble.futures.values()) == 40 * len(result.models)
+
+
+def test_the_forecast_document_is_the_same_on_a_dask_cluster():
+    pytest.importorskip("dask.distributed")
+    serial = flashpoint.forecast(models=["compromise", "smp"], draws=30, seed=4).to_dict()
+    cluster = flashpoint.forecast(
+        models=["compromise", "smp"], draws=30, seed=4, executor="dask", workers=2
+    ).to_dict()
+    serial.pop("timings"), cluster.pop("timings")
+    assert serial == cluster
+
+
+def test_a_shocked_forecast_draws_the_baselines_random_numbers():
+    """forecast(shocks=...) runs on the unshocked scenario's draws, so it is the shock's column
+    of a comparison."""
+    shocked = flashpoint.forecast(models=["compromise"], shocks=["china_guarantee"], draws=60)
+    compared = flashpoint.compare(shocks=["china_guarantee"], models=["compromise"], draws=60)
+    assert shocked["compromise"].spread == compared["china_guarantee"].spreads["compromise"]

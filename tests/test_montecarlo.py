@@ -107,7 +107,12 @@ def test_a_dask_local_cluster_gives_the_same_numbers(korea):
     run = MonteCarlo(korea, MODELS, seed=7, block_size=8)
     serial = run_draws(run, 30)[0]
     assert same(serial, run_draws(run, 30, executor="dask", workers=2)[0])
-    assert same(serial, run_draws(run, 30, executor="dask", workers=2, chunk_blocks=1)[0])
+    from dask.distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster:
+        address = cluster.scheduler_address
+        on_cluster = run_draws(run, 30, executor="dask", scheduler=address, chunk_blocks=1)
+    assert same(serial, on_cluster[0])
 
 
 def test_variants_share_their_random_numbers(korea):

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from flashpoint.analysis.targets import UnknownChoice
-from flashpoint.engine.executors import EXECUTORS
+from flashpoint.engine.executors import EXECUTORS, SchedulerUnreachable
 from flashpoint.extras import MissingExtra
 from flashpoint.models.registry import MODELS, model_names
 from flashpoint.report.progress import draws_progress
@@ -142,6 +142,6 @@ def running(what: str, scenario: str, draws: int) -> Iterator[Callable[[int], No
         raise typer.BadParameter(str(error), param_hint="--shock") from None
     except UnknownChoice as error:
         raise typer.BadParameter(str(error), param_hint=f"--{error.what}") from None
-    except (ValueError, MissingExtra) as error:
+    except (ValueError, MissingExtra, SchedulerUnreachable) as error:
         err.print(f"[red]{escape(str(error))}[/]")
         raise typer.Exit(1) from None

@@ -21,6 +21,13 @@ Executor = Literal["serial", "process", "dask"]
 EXECUTORS: tuple[str, ...] = ("serial", "process", "dask")
 
 
+CONNECT_TIMEOUT = "10s"
+
+
+class SchedulerUnreachable(RuntimeError):
+    """The Dask scheduler given could not be reached."""
+
+
 class BlockTask(Protocol):
     def run_block(self, block: int, size: int) -> Any: ...
 
@@ -107,7 +114,8 @@ def _run_on_dask(
             silence_logs=True,
         )
     try:
-        with Client(cluster if cluster is not None else scheduler) as client:
+        client = _connect(Client, cluster if cluster is not None else scheduler)
+        with client:
             shared = client.scatter(task, broadcast=True)
             futures = [client.submit(run_chunk, shared, chunk, pure=False) for chunk in chunks]
             number = {future.key: n for n, future in enumerate(futures)}
@@ -120,6 +128,19 @@ def _run_on_dask(
     finally:
         if cluster is not None:
             cluster.close()
+
+
+def _connect(client: Any, target: Any) -> Any:
+    """A Dask client of a cluster or scheduler address; an address that does not answer in
+    ``CONNECT_TIMEOUT`` is a :class:`SchedulerUnreachable`."""
+    try:
+        return client(target, timeout=CONNECT_TIMEOUT)
+    except OSError as error:
+        raise SchedulerUnreachable(
+            f"could not reach the Dask scheduler at {target} ({error}); start one with"
+            " 'dask scheduler' and workers with 'dask worker ADDRESS', or leave out --scheduler"
+            " to start a local cluster"
+        ) from None
 
 
 def cores() -> int:
