@@ -125,13 +125,15 @@ def check_executor(executor: str, scheduler: str | None) -> None:
 
 
 @contextmanager
-def running(what: str, scenario: str, draws: int) -> Iterator[Callable[[int], None]]:
-    """Run library work with a progress bar over ``draws`` draws, and turn what can go wrong
+def running(
+    what: str, scenario: str, draws: int | None, label: str = "Monte Carlo draws"
+) -> Iterator[Callable[[int], None] | None]:
+    """Run library work with a progress bar over ``draws`` draws (None: not known ahead), and turn what can go wrong
     into messages: Ctrl-C (exit 130), problems in the scenario (exit 1, every problem listed),
     an unknown shock (usage error), bad model options (exit 1), and a missing optional
     dependency (exit 1, with the install command)."""
     try:
-        with draws_progress(draws, err) as progress:
+        with draws_progress(draws, err, label) as progress:
             yield progress
     except KeyboardInterrupt:
         err.print(f"Stopped: the {what} was interrupted; nothing was printed.")

@@ -94,7 +94,7 @@ def sensitivity_command(
         raise typer.BadParameter(
             f"'{method}' is not a method (methods: {', '.join(METHODS)})", param_hint="--method"
         )
-    with running("sensitivity analysis", scenario, 0) as progress:
+    with running("sensitivity analysis", scenario, None, "Model runs") as progress:
         result = sensitivity(
             scenario,
             target,

@@ -8,24 +8,36 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 SHOW_AFTER = 1.0  # seconds
 
 
 @contextmanager
-def draws_progress(draws: int, console: Console) -> Iterator[Callable[[int], None] | None]:
-    """A callback to report finished draws to (None for a run of one draw)."""
-    if draws <= 1:
+def draws_progress(
+    draws: int | None, console: Console, label: str = "Monte Carlo draws"
+) -> Iterator[Callable[[int], None] | None]:
+    """A callback to report finished draws to (None for a run of one draw). With ``draws``
+    None the total is not known in advance: the bar shows the count and the time taken."""
+    if draws is not None and draws <= 1:
         yield None
         return
     started = time.perf_counter()
     bar = Progress(
-        TextColumn("Monte Carlo draws"),
+        TextColumn(label),
         BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("time left"),
-        TimeRemainingColumn(),
+        *(
+            (MofNCompleteColumn(), TextColumn("time left"), TimeRemainingColumn())
+            if draws is not None
+            else (TextColumn("{task.completed:,.0f} done"), TimeElapsedColumn())
+        ),
         console=console,
         transient=True,
     )

@@ -8,7 +8,7 @@ from rich.text import Text
 
 from flashpoint.analysis.sensitivity import Index, Sensitivity, TornadoBar
 
-BAR_WIDTH = 16
+BAR_WIDTH = 12
 
 
 def _value(result: Sensitivity, value: float) -> str:
@@ -57,7 +57,7 @@ def tornado_table(result: Sensitivity) -> Table:
         ),
         caption_justify="left",
     )
-    table.add_column("Input", style="bold", ratio=1, min_width=24)
+    table.add_column("Input", style="bold", ratio=1, min_width=20)
     table.add_column("Low-high", justify="right")
     table.add_column("At low", justify="right")
     table.add_column("At high", justify="right")
