@@ -226,7 +226,7 @@ def compare(
     seed: int | None = None,
     draws: int = 1000,
     jitter: float = 0.0,
-    executor: Executor = "serial",
+    executor: Executor = "auto",
     workers: int | None = None,
     scheduler: str | None = None,
     progress: Callable[[int], None] | None = None,

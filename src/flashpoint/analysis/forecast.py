@@ -180,7 +180,7 @@ def forecast(
     seed: int | None = None,
     draws: int = 1,
     jitter: float = 0.0,
-    executor: Executor = "serial",
+    executor: Executor = "auto",
     workers: int | None = None,
     scheduler: str | None = None,
     progress: Callable[[int], None] | None = None,

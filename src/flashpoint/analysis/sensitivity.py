@@ -221,7 +221,7 @@ def sensitivity(
     draws: int = 500,
     samples: int | None = None,
     jitter: float = 0.0,
-    executor: Executor = "serial",
+    executor: Executor = "auto",
     workers: int | None = None,
     scheduler: str | None = None,
     progress: Callable[[int], None] | None = None,

@@ -85,8 +85,9 @@ JitterArg = Annotated[
 ExecutorArg = Annotated[
     str,
     typer.Option(
-        help="Where the draws run: serial, process (a pool of worker processes) or dask (a Dask"
-        " cluster: --scheduler, else a local one). The numbers are the same on each."
+        help="Where the draws run: serial, process (a pool of worker processes), dask (a Dask"
+        " cluster: --scheduler, else a local one), or auto: process from 1,000 draws on a"
+        " machine with several cores, else serial. The numbers are the same on each."
     ),
 ]
 WorkersArg = Annotated[

@@ -61,7 +61,7 @@ def compare_command(
         int, typer.Option(min=2, help="Monte Carlo draws; every variant runs on the same ones.")
     ] = 1000,
     jitter: JitterArg = 0.0,
-    executor: ExecutorArg = "serial",
+    executor: ExecutorArg = "auto",
     workers: WorkersArg = None,
     scheduler: SchedulerArg = None,
     as_json: Annotated[

@@ -103,7 +103,7 @@ def forecast_command(
         ),
     ] = 1,
     jitter: JitterArg = 0.0,
-    executor: ExecutorArg = "serial",
+    executor: ExecutorArg = "auto",
     workers: WorkersArg = None,
     scheduler: SchedulerArg = None,
     as_json: Annotated[

@@ -78,7 +78,7 @@ def sensitivity_command(
         ),
     ] = None,
     jitter: JitterArg = 0.0,
-    executor: ExecutorArg = "serial",
+    executor: ExecutorArg = "auto",
     workers: WorkersArg = None,
     scheduler: SchedulerArg = None,
     as_json: Annotated[

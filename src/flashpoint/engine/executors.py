@@ -17,8 +17,9 @@ from typing import Any, Literal, Protocol
 
 from flashpoint.extras import require
 
-Executor = Literal["serial", "process", "dask"]
-EXECUTORS: tuple[str, ...] = ("serial", "process", "dask")
+Executor = Literal["auto", "serial", "process", "dask"]
+EXECUTORS: tuple[str, ...] = ("auto", "serial", "process", "dask")
+AUTO_PROCESS_BLOCKS = 4  # "auto" runs this many blocks or more on a process pool
 
 
 CONNECT_TIMEOUT = "10s"
@@ -36,7 +37,7 @@ def run_blocks(
     task: BlockTask,
     sizes: Sequence[int],
     *,
-    executor: Executor = "serial",
+    executor: Executor = "auto",
     workers: int | None = None,
     chunk_blocks: int | None = None,
     scheduler: str | None = None,
@@ -44,7 +45,9 @@ def run_blocks(
 ) -> list[Any]:
     """``task.run_block(k, sizes[k])`` for every block ``k``, in block order.
 
-    ``serial`` runs one block at a time here. ``process`` sends chunks of ``chunk_blocks``
+    ``auto`` (the default) is ``process`` for runs of ``AUTO_PROCESS_BLOCKS`` blocks or more
+    on a machine with more than one core, else ``serial``. ``serial`` runs one block at a time
+    here. ``process`` sends chunks of ``chunk_blocks``
     blocks (default: about four chunks per worker) to ``workers`` processes (default: one per
     core). ``dask`` sends the same chunks to the Dask cluster at ``scheduler``
     (``tcp://host:port``), or without one to a local cluster of ``workers`` single-threaded
@@ -60,6 +63,9 @@ def run_blocks(
     workers = workers or cores()
     if workers < 1:
         raise ValueError(f"workers must be 1 or more, not {workers}")
+    if executor == "auto":
+        many = len(blocks) >= AUTO_PROCESS_BLOCKS and workers > 1
+        executor = "process" if many else "serial"
     if executor == "serial":
         per_chunk = chunk_blocks or 1
     else:

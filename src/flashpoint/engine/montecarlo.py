@@ -102,7 +102,7 @@ def run_draws(
     run: MonteCarlo,
     draws: int,
     *,
-    executor: Executor = "serial",
+    executor: Executor = "auto",
     workers: int | None = None,
     chunk_blocks: int | None = None,
     scheduler: str | None = None,
