@@ -21,6 +21,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from timing import best_of  # bench/ is on the path when this file is run
+
 import flashpoint
 from flashpoint.engine.montecarlo import MonteCarlo, run_draws
 
@@ -92,16 +94,8 @@ def sweep(draws: int, repeat: int) -> None:
     run = MonteCarlo(korea, SWEEP_MODELS, seed=0, jitter=0.05)
     run_draws(run, 500)  # warm up
 
-    def best(work: Callable[[], object]) -> float:
-        times = []
-        for _ in range(repeat):
-            started = time.perf_counter()
-            work()
-            times.append(time.perf_counter() - started)
-        return min(times)
-
-    serial = best(lambda: run_draws(run, draws))
-    process = best(lambda: run_draws(run, draws, executor="process", workers=2))
+    serial = best_of(lambda: run_draws(run, draws, executor="serial"), repeat)
+    process = best_of(lambda: run_draws(run, draws, executor="process", workers=2), repeat)
     started = time.perf_counter()
     with LocalCluster(
         n_workers=2, threads_per_worker=1, dashboard_address=None, silence_logs=logging.WARNING
@@ -109,8 +103,8 @@ def sweep(draws: int, repeat: int) -> None:
         startup = time.perf_counter() - started
         address = cluster.scheduler_address
         run_draws(run, 500, executor="dask", scheduler=address)  # the workers import flashpoint
-        dask = best(lambda: run_draws(run, draws, executor="dask", scheduler=address))
-    local = best(lambda: run_draws(run, draws, executor="dask", workers=2))
+        dask = best_of(lambda: run_draws(run, draws, executor="dask", scheduler=address), repeat)
+    local = best_of(lambda: run_draws(run, draws, executor="dask", workers=2), repeat)
     process_speedup, dask_speedup = serial / process, serial / dask
     print(f"sweep of {draws:,} draws of compromise, median and nash (best of {repeat}):")
     print(f"  serial: {serial:.1f} s")
