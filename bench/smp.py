@@ -1,6 +1,7 @@
 """Benchmark: the spatial model (KTAB SMP) on KTAB's reference inputs (default options, to
-convergence), a table of time against actors and dimensions on generated inputs, the peak
-memory of a 160-actor run, and the cost of the compiled code in a fresh process.
+convergence), Monte Carlo draws of korea-2018 (time per draw), a table of time against actors
+and dimensions on generated inputs, the peak memory of a 160-actor run, and the cost of the
+compiled code in a fresh process.
 
 Run on demand (not part of the test suite):  python bench/smp.py [--quick]
 Times are wall times, the best of a few repetitions after one untimed run (so that compiling
@@ -21,12 +22,14 @@ from timing import best_of  # bench/ is on the path when this file is run
 
 import flashpoint
 from flashpoint.engine.arrays import ScenarioArrays
+from flashpoint.engine.sampling import sample_arrays
 from flashpoint.models import MODELS
 
 INPUTS = Path(__file__).parent.parent / "tests" / "data" / "ktab" / "inputs"
 PEAK_MEMORY = """
 import re, flashpoint
 from flashpoint.engine.arrays import ScenarioArrays
+from flashpoint.engine.sampling import sample_arrays
 from flashpoint.models import MODELS
 def peak():  # VmHWM: this process's peak resident memory (ru_maxrss would include the parent's)
     status = open('/proc/self/status').read()
@@ -71,6 +74,16 @@ def timed(arrays: ScenarioArrays, repeat: int, warm_up: bool) -> tuple[float, in
     return seconds, turns[-1]
 
 
+def monte_carlo(draws: int, repeat: int) -> tuple[float, float]:
+    """The best wall time of ``draws`` korea-2018 draws (the inputs jittered by 5%, as the
+    Monte Carlo engine draws them) and their mean number of turns."""
+    scenario = flashpoint.load_scenario("korea-2018")
+    arrays = sample_arrays(scenario, draws, np.random.default_rng(1), jitter=0.05)
+    seconds = best_of(lambda: MODELS["smp"](arrays, None, np.random.default_rng(0)), repeat, True)
+    events = MODELS["smp"](arrays, None, np.random.default_rng(0)).events  # logs built on reading
+    return seconds, float(np.mean([run.turns for run in events]))
+
+
 def main(quick: bool) -> None:
     print("KTAB reference inputs, default options, to convergence:")
     for name in (
@@ -87,6 +100,12 @@ def main(quick: bool) -> None:
             f"  {name:<16} {arrays.n_actors:>4} actors {arrays.n_issues} dims {turns:>3} turns"
             f"  {seconds * 1000:8.1f} ms  ({seconds / turns * 1000:6.2f} ms a turn)"
         )
+    draws = 1000
+    seconds, turns = monte_carlo(draws, 5)
+    print(
+        f"korea-2018, {draws} Monte Carlo draws (jitter 5%, {turns:.1f} turns a draw on average):"
+        f" {seconds:.2f} s, {seconds / draws * 1000:.3f} ms a draw"
+    )
     sizes = (10, 20, 40, 80) if quick else (10, 20, 40, 80, 160, 320)
     dimensions = (1, 2, 4, 8)
     print("generated inputs, to convergence: milliseconds (turns)")

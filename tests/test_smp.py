@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import re
+from dataclasses import replace
 from functools import cache
 
 import numpy as np
@@ -13,10 +14,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from flashpoint.engine.arrays import ScenarioArrays
+from flashpoint.engine.sampling import sample_arrays
 from flashpoint.models.smp import SMPOptions, SMPRun, ktab_inputs, run, turn_rules
 from flashpoint.models.smp.kernels import receiver_success
 from flashpoint.models.smp.state import distances
-from flashpoint.scenario import load_scenario
+from flashpoint.scenario import bundled_names, load_scenario
 from flashpoint.scenario.schema import Scenario
 
 from .conftest import DATA
@@ -345,6 +347,88 @@ def test_accommodation_with_unknown_actors_is_refused():
     pairs = [{"actor": "nobody", "towards": "nobody", "rate": 1.0}]
     with pytest.raises(ValueError, match="nobody"):
         run(arrays_of("dummyData_3Dim"), SMPOptions(accommodation=pairs), np.random.default_rng(0))
+
+
+# --- batches of draws ------------------------------------------------------------------------
+
+
+def one_draw(arrays: ScenarioArrays, d: int) -> ScenarioArrays:
+    return replace(
+        arrays,
+        position=arrays.position[d : d + 1],
+        salience=arrays.salience[d : d + 1],
+        capability=arrays.capability[d : d + 1],
+    )
+
+
+def same_log(one: SMPRun, other: SMPRun) -> bool:
+    """Every number of two runs' logs, state by state and turn by turn."""
+    if one.turns != other.turns or not np.array_equal(
+        one.fractional_change, other.fractional_change
+    ):
+        return False
+    for a, b in zip(one.states, other.states, strict=True):
+        for field in ("position", "ideal", "risk", "win_probability", "outcome"):
+            if not np.array_equal(getattr(a, field), getattr(b, field)):
+                return False
+    for a, b in zip(one.turns_log, other.turns_log, strict=True):
+        for field in ("target", "success", "gain", "chosen", "chosen_probability", "position"):
+            if not np.array_equal(getattr(a, field), getattr(b, field), equal_nan=True):
+                return False
+        for field in ("initiator", "receiver", "initiator_position", "receiver_position", "view"):
+            if not np.array_equal(getattr(a.bargains, field), getattr(b.bargains, field)):
+                return False
+    return True
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{}, {"bargain_model": "InitRcvrInterp", "pce": "MarkovUniform", "risk_range": "Max"}],
+)
+def test_a_batch_of_draws_runs_each_draw_as_alone(options):
+    """The compiled loop over draws carries nothing from one draw to the next: draw by draw,
+    the trajectory and the log of a batch are those of the draw run alone."""
+    arrays = sample_arrays(load_scenario("korea-2018"), 6, np.random.default_rng(1), jitter=0.05)
+    batch = run(arrays, SMPOptions(**options), np.random.default_rng(0))
+    assert len(batch.events) == arrays.n_draws
+    turns = {run_.turns for run_ in batch.events}
+    assert len(turns) > 1  # draws that stop after different numbers of turns
+    for d in range(arrays.n_draws):
+        alone = run(one_draw(arrays, d), SMPOptions(**options), np.random.default_rng(0))
+        rounds = alone.positions.shape[0]
+        np.testing.assert_array_equal(batch.positions[:rounds, d], alone.positions[:, 0])
+        np.testing.assert_array_equal(batch.outcome[:rounds, d], alone.outcome[:, 0])
+        # a draw that stopped early keeps its last state in the later rounds
+        np.testing.assert_array_equal(
+            batch.positions[rounds:, d],
+            np.broadcast_to(alone.positions[-1, 0], batch.positions[rounds:, d].shape),
+        )
+        assert same_log(batch.events[d], alone.events[0])
+
+
+def test_the_log_is_built_per_draw_when_read():
+    arrays = sample_arrays(load_scenario("korea-2018"), 3, np.random.default_rng(1), jitter=0.05)
+    events = run(arrays, SMPOptions(), np.random.default_rng(0)).events
+    assert len(events) == 3 and events[-1] is events[2] and events[1:] == [events[1], events[2]]
+    with pytest.raises(IndexError):
+        events[3]
+
+
+@pytest.mark.parametrize("name", bundled_names())
+def test_the_trajectory_is_the_log_on_each_issues_scale(name):
+    arrays = ScenarioArrays.from_scenario(load_scenario(name))
+    result = run(arrays, SMPOptions(), np.random.default_rng(0))
+    log = result.events[0]
+    span = arrays.upper - arrays.lower
+    assert result.positions.shape[0] == log.turns + 1
+    for s, state in enumerate(log.states):
+        np.testing.assert_array_equal(
+            result.positions[s, 0],
+            np.where(arrays.present, arrays.lower + state.position * span, np.nan),
+        )
+        np.testing.assert_array_equal(result.outcome[s, 0], arrays.lower + state.outcome * span)
+        if s:
+            np.testing.assert_array_equal(log.turns_log[s - 1].position, state.position)
 
 
 # --- flashpoint scenarios ------------------------------------------------------------------------

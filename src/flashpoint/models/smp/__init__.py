@@ -41,6 +41,8 @@ import numpy as np
 from flashpoint.engine.arrays import ScenarioArrays
 from flashpoint.models.base import ModelSpec, Trajectory
 from flashpoint.models.smp import options as choices
+from flashpoint.models.smp.listing import canonical_order
+from flashpoint.models.smp.log import Recording, SMPRuns
 from flashpoint.models.smp.options import SMPOptions
 from flashpoint.models.smp.records import SMPRun, TurnRules
 
@@ -63,33 +65,44 @@ def turn_rules(options: SMPOptions) -> TurnRules:
     )
 
 
-def ktab_inputs(arrays: ScenarioArrays, draw: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """One draw's positions on [0, 1], saliences (at most 1 in total per actor) and
-    capabilities per actor, as the module docstring describes."""
+def ktab_inputs(
+    arrays: ScenarioArrays, draw: int | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Positions on [0, 1], saliences (at most 1 in total per actor) and capabilities per
+    actor, as the module docstring describes: ``[draw, actor, ...]``, or one draw's."""
+    if draw is not None:
+        position, salience, capability = ktab_inputs(arrays)
+        return position[draw], salience[draw], capability[draw]
     present = arrays.present
     span = arrays.upper - arrays.lower
-    capability = np.where(present, arrays.capability[draw], 0.0)
-    per_actor = capability.sum(axis=1) / np.maximum(present.sum(axis=1), 1)
-    mean = math.fsum(per_actor) / per_actor.size  # exact sums: the same in any actor order
-    if mean > 0:  # on a fixed scale, so that KTAB's absolute floors weigh the same in any unit
-        per_actor = per_actor * (CAPABILITY_SCALE / mean)
-    salience = np.where(present, arrays.salience[draw], 0.0)
-    total = salience.sum(axis=1)
-    salience = salience / np.maximum(total, 1.0)[:, None]
-    scaled = (arrays.position[draw] - arrays.lower) / span
-    weights = np.where(present, per_actor[:, None], 0.0)
-    largest = weights.max(axis=0)
+    capability = np.where(present, arrays.capability, 0.0)
+    per_actor = capability.sum(axis=2) / np.maximum(present.sum(axis=1), 1)
+    # exact sums: the same in any actor order
+    mean = np.array([math.fsum(row) / len(row) for row in per_actor.tolist()])
+    # on a fixed scale, so that KTAB's absolute floors weigh the same in any unit
+    scale = np.ones_like(mean)
+    np.divide(CAPABILITY_SCALE, mean, out=scale, where=mean > 0)
+    per_actor = per_actor * scale[:, None]
+    salience = np.where(present, arrays.salience, 0.0)
+    total = salience.sum(axis=2)
+    salience = salience / np.maximum(total, 1.0)[:, :, None]
+    scaled = (arrays.position - arrays.lower) / span
+    weights = np.where(present, per_actor[:, :, None], 0.0)
+    largest = weights.max(axis=1, keepdims=True)
     # relative to the largest, so that tiny (even subnormal) capabilities keep precision
     weights = np.where(largest > 0, weights / np.where(largest > 0, largest, 1.0), present)
+    weighted = np.where(present, scaled, 0.0) * weights
     fill = np.array(
         [
-            math.fsum(column) / math.fsum(weight)
-            for column, weight in zip(
-                (np.where(present, scaled, 0.0) * weights).T, weights.T, strict=True
+            [math.fsum(column) / math.fsum(weight) for column, weight in zip(*one, strict=True)]
+            for one in zip(
+                np.swapaxes(weighted, 1, 2).tolist(),
+                np.swapaxes(weights, 1, 2).tolist(),
+                strict=True,
             )
         ]
-    )
-    position = np.where(present, scaled, fill[None, :])
+    ).reshape(arrays.n_draws, arrays.n_issues)
+    position = np.where(present, scaled, fill[:, None, :])
     return position, salience, per_actor
 
 
@@ -98,10 +111,10 @@ def run(arrays: ScenarioArrays, options: SMPOptions, rng: np.random.Generator) -
 
     The trajectory's positions are the states (state 0: the input); a draw that stops early
     keeps its last state in the later rounds. Its outcome is each state's expected outcome
-    (the module docstring); ``events`` holds one :class:`SMPRun` per draw. Stochastic
-    transitions draw from ``rng``, draw after draw.
+    (the module docstring); ``events`` holds one :class:`SMPRun` per draw, built when read.
+    Stochastic transitions draw from ``rng``, draw after draw.
     """
-    from flashpoint.models.smp.runner import accommodation_matrix, run_draw  # numba loads here
+    from flashpoint.models.smp.runner import accommodation_matrix, run_draws  # numba loads here
 
     index = {actor: a for a, actor in enumerate(arrays.actors)}
     unknown = sorted(
@@ -113,34 +126,44 @@ def run(arrays: ScenarioArrays, options: SMPOptions, rng: np.random.Generator) -
         arrays.n_actors,
         [(index[pair.actor], index[pair.towards], pair.rate) for pair in options.accommodation],
     )
+    position, salience, capability = ktab_inputs(arrays)
+    # the actors in canonical order (listing.py); listed[d, k]: the row of the k-th listed
+    order = canonical_order(position, salience, capability)
+    listed = np.argsort(order, axis=1)
     rules = turn_rules(options)
-    risk_range = choices.RISK_RANGE.index(options.risk_range)
-    runs: list[SMPRun] = []
-    for d in range(arrays.n_draws):
-        position, salience, capability = ktab_inputs(arrays, d)
-        runs.append(
-            run_draw(
-                position,
-                salience,
-                capability,
-                rules,
-                risk_range,
-                options.rounds,
-                accommodation,
-                rng,
-            )
+    recording = Recording(
+        *run_draws(
+            np.take_along_axis(position, order[:, :, None], axis=1),
+            np.take_along_axis(salience, order[:, :, None], axis=1),
+            np.take_along_axis(capability, order, axis=1),
+            listed,
+            np.empty((0, 0)) if accommodation is None else accommodation,
+            (
+                rules.voting,
+                rules.victory,
+                rules.pce,
+                rules.adjust,
+                rules.commit,
+                rules.interpolation,
+                rules.bargain,
+                int(rules.stochastic),
+                choices.RISK_RANGE.index(options.risk_range),
+            ),
+            options.rounds,
+            rng,
         )
-    states = max(r.turns for r in runs) + 1
+    )
+    expected = recording.expected_outcomes()
+    turns = recording.turns
+    # state s of each draw, a draw that stopped keeping its last
+    state = recording.state_start[:-1] + np.minimum(np.arange(turns.max() + 1)[:, None], turns)
     span = arrays.upper - arrays.lower
-    positions = np.empty((states, *arrays.position.shape))
-    outcome = np.empty((states, arrays.n_draws, arrays.n_issues))
-    for d, r in enumerate(runs):
-        last = len(r.states) - 1
-        for s in range(states):
-            state = r.states[min(s, last)]
-            positions[s, d] = np.where(arrays.present, arrays.lower + state.position * span, np.nan)
-            outcome[s, d] = arrays.lower + state.outcome * span
-    return Trajectory(positions=positions, outcome=outcome, events=runs)
+    unit = recording.position[state[:, :, None], listed[None, :, :]]
+    return Trajectory(
+        positions=np.where(arrays.present, arrays.lower + unit * span, np.nan),
+        outcome=arrays.lower + expected[state] * span,
+        events=SMPRuns(recording, expected, listed),
+    )
 
 
 SPEC = ModelSpec(

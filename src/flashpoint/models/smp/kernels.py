@@ -229,11 +229,15 @@ def challenges(
             counts = 0.0 if targets[c] == t else 1.0  # a principal is no third party
             side_i[c] += counts * max(third, 0.0)
             side_j[c] += counts * max(-third, 0.0)
-    phi = side_i / (side_i + side_j)
-    resist = total_salience[targets]  # a target resists with probability S_j
-    win, lose = 2.0 * own[i], 2.0 * to_target[i]  # i wins: j moves to i; i loses: i moves to j
-    contest = phi * win + (1.0 - phi) * lose
-    return phi, (1.0 - resist) * win + resist * contest - (own[i] + to_target[i])
+    phi, gain = np.empty(count), np.empty(count)
+    win = 2.0 * own[i]  # i wins: j moves to i
+    for c in range(count):
+        phi[c] = side_i[c] / (side_i[c] + side_j[c])
+        resist = total_salience[targets[c]]  # a target resists with probability S_j
+        lose = 2.0 * to_target[i, c]  # i loses: i moves to j
+        contest = phi[c] * win + (1.0 - phi[c]) * lose
+        gain[c] = (1.0 - resist) * win + resist * contest - (own[i] + to_target[i, c])
+    return phi, gain
 
 
 @compiled
@@ -263,6 +267,16 @@ def own_positions(
 
 
 @compiled
+def position_view(
+    h: int, b: int, distance: np.ndarray, risk: np.ndarray, adjust: int, view: np.ndarray
+) -> np.ndarray:
+    """Fills ``view[a]``: actor ``a``'s utility of ``b``'s position as ``h`` sees it."""
+    for a in range(distance.shape[0]):
+        view[a] = utility(distance[a, b], perceived_risk(h, a, risk, adjust))
+    return view
+
+
+@compiled
 def choose_targets(
     distance: np.ndarray,
     risk: np.ndarray,
@@ -280,12 +294,14 @@ def choose_targets(
     target = np.full(n, -1)
     success = np.full(n, np.nan)
     gain = np.full(n, np.nan)
-    own = np.empty(n)
+    own, to_initiator = np.empty(n), np.empty(n)
+    others = np.empty(n - 1, dtype=np.int64)
     for i in range(n):
-        others = np.concatenate((np.arange(i), np.arange(i + 1, n)))
+        for c in range(n - 1):
+            others[c] = c if c < i else c + 1
         view = estimator_view(i, others, distance, risk, adjust)
         own_positions(i, distance, risk, adjust, own)
-        to_initiator = estimator_view(i, np.array([i]), distance, risk, adjust)[:, 0]
+        position_view(i, i, distance, risk, adjust, to_initiator)
         phi, delta = challenges(
             i, others, to_initiator, view, own, weight, total_salience, rule, commit
         )
@@ -321,8 +337,13 @@ def resolve_bargains(
     for k in range(n):
         start, stop = queue_start[k], queue_start[k + 1]
         options = queue[start:stop]
-        shares, _ = condorcet(values[:, options], weight, rule, model, pce)
-        probability[start:stop] = shares
+        columns = np.empty((values.shape[0], options.shape[0]))
+        for a in range(values.shape[0]):
+            for q in range(options.shape[0]):
+                columns[a, q] = values[a, options[q]]
+        shares, _ = condorcet(columns, weight, rule, model, pce)
+        for q in range(options.shape[0]):
+            probability[start + q] = shares[q]
         if stochastic:
             pick, running = options.shape[0] - 1, 0.0
             for q in range(options.shape[0]):
@@ -351,17 +372,22 @@ def receiver_success(
     """For each challenge, the receiver's estimate of the probability that the initiator wins
     (``ktab.md`` §4.7 step 2, the "j-view"; KTAB itself passes the receiver's estimate of the
     expected gain here, see ``docs/models.md``)."""
+    n = distance.shape[0]
     phi = np.empty(initiator.shape[0])
-    own = np.empty(distance.shape[0])
+    own, to_initiator, to_target = np.empty(n), np.empty(n), np.empty((n, 1))
+    targets = np.empty(1, dtype=np.int64)
     for b in range(initiator.shape[0]):
         i, j = initiator[b], receiver[b]
-        view = estimator_view(j, np.array([i, j]), distance, risk, adjust)
+        targets[0] = j
+        position_view(j, i, distance, risk, adjust, to_initiator)
+        for a in range(n):
+            to_target[a, 0] = utility(distance[a, j], perceived_risk(j, a, risk, adjust))
         own_positions(j, distance, risk, adjust, own)
         estimate, _ = challenges(
             i,
-            np.array([j]),
-            view[:, 0].copy(),
-            view[:, 1:].copy(),
+            targets,
+            to_initiator,
+            to_target,
             own,
             weight,
             total_salience,

@@ -14,19 +14,20 @@ from __future__ import annotations
 import numpy as np
 
 from flashpoint.models.smp.records import Bargains, StateRecord, Turn
-from flashpoint.models.smp.state import State
 
 
 def canonical_order(
     position: np.ndarray, salience: np.ndarray, capability: np.ndarray
 ) -> np.ndarray:
-    """``order[c]``: the listed actor run as the ``c``-th."""
-    return np.lexsort((*position.T[::-1], *salience.T[::-1], capability))
+    """``order[..., c]``: the listed actor run as the ``c``-th, per draw (positions and
+    saliences ``[..., actor, dimension]``, capabilities ``[..., actor]``)."""
+    position, salience = np.moveaxis(position, -1, 0), np.moveaxis(salience, -1, 0)
+    return np.lexsort((*position[::-1], *salience[::-1], capability), axis=-1)
 
 
-def listed_state(state: State, listed: np.ndarray) -> StateRecord:
-    """What the log keeps of a state worked out in canonical order, with its actors back in the
-    listed order (``listed[k]``: the canonical row of the ``k``-th listed actor)."""
+def listed_state(state: StateRecord, listed: np.ndarray) -> StateRecord:
+    """A state worked out in canonical order, with its actors back in the listed order
+    (``listed[k]``: the canonical row of the ``k``-th listed actor)."""
     return StateRecord(
         position=state.position[listed],
         ideal=state.ideal[listed],

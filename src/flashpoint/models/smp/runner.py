@@ -1,13 +1,17 @@
-"""A run of the spatial model on one draw: turns until the positions settle (``ktab.md``
-§4.7-4.9), with everything reports need kept in an :class:`SMPRun`."""
+"""Runs of the spatial model, draw after draw, compiled with numba: turns until the positions
+settle (``ktab.md`` §4.7-4.9), with everything the log needs recorded into arrays
+(:class:`.log.Recording`).
+"""
 
 from __future__ import annotations
 
 import numpy as np
+from numba import njit, objmode
 
-from flashpoint.models.smp.listing import canonical_order, listed_state, listed_turn
-from flashpoint.models.smp.records import STOP_FRACTION, SMPRun, TurnRules
-from flashpoint.models.smp.state import Rules, evaluate_state
+from flashpoint.models.smp.kernels import compiled
+from flashpoint.models.smp.records import STOP_FRACTION
+from flashpoint.models.smp.state import evaluate_state
+from flashpoint.models.smp.summation import pairwise_sum
 from flashpoint.models.smp.turn import step
 
 MINIMUM_TURNS = 2
@@ -25,51 +29,184 @@ def accommodation_matrix(n: int, pairs: list[tuple[int, int, float]]) -> np.ndar
     return None if np.array_equal(matrix, np.eye(n)) else matrix
 
 
-def run_draw(
+@njit(cache=True, error_model="numpy")  # holds the GIL: it calls numpy
+def product(matrix: np.ndarray, position: np.ndarray) -> np.ndarray:
+    """``matrix @ position``, as numpy (its BLAS) takes it, so that runs with accommodation keep
+    their numbers."""
+    with objmode(result="float64[:, ::1]"):
+        result = matrix @ position
+    return result
+
+
+@compiled
+def follow(accommodation: np.ndarray, position: np.ndarray, ideal: np.ndarray) -> np.ndarray:
+    """The ideals after a turn: ``ξ ← A x + (1 - Σ_j A_ij) ξ`` (``ktab.md`` §4.1)."""
+    moved = product(accommodation, position)
+    for a in range(ideal.shape[0]):
+        kept = 1.0 - pairwise_sum(accommodation[a])
+        for k in range(ideal.shape[1]):
+            moved[a, k] += kept * ideal[a, k]
+    return moved
+
+
+@compiled
+def movement(before: np.ndarray, after: np.ndarray) -> float:
+    """How far a turn moved the actors: the sum of each actor's Euclidean move (§4.9, C5)."""
+    n = before.shape[0]
+    each = np.empty(n)
+    squares = np.empty(before.shape[1])
+    for a in range(n):
+        for k in range(before.shape[1]):
+            gap = after[a, k] - before[a, k]
+            squares[k] = gap * gap
+        each[a] = np.sqrt(pairwise_sum(squares))
+    return pairwise_sum(each)
+
+
+@compiled
+def grown(table: np.ndarray, rows: int) -> np.ndarray:
+    """``table`` (``[row, column]``) if it has ``rows`` rows, else a copy of it with room for
+    twice as many."""
+    if table.shape[0] >= rows:
+        return table
+    larger = np.empty((max(rows, 2 * table.shape[0]), table.shape[1]), table.dtype)
+    for r in range(table.shape[0]):
+        for c in range(table.shape[1]):
+            larger[r, c] = table[r, c]
+    return larger
+
+
+@compiled
+def put(table: np.ndarray, row: int, column: int, values: np.ndarray) -> None:
+    """Writes ``values`` into ``table[row]`` from ``column`` on."""
+    for c in range(values.shape[0]):
+        table[row, column + c] = values[c]
+
+
+@compiled
+def run_draws(
     position: np.ndarray,
     salience: np.ndarray,
     capability: np.ndarray,
-    turn_rules: TurnRules,
-    risk_range: int,
+    listed: np.ndarray,
+    accommodation: np.ndarray,
+    codes: tuple,
     max_turns: int,
-    accommodation: np.ndarray | None,
     rng: np.random.Generator,
-) -> SMPRun:
-    """Turns from ``position`` (``[actor, dimension]`` on [0, 1]) until the stopping rule: at
-    least 2 turns, at most ``max_turns``, and stop once a turn moves the actors (the sum of
-    each actor's Euclidean move) by less than 2% of the first turn's movement (§4.9, C5).
+):
+    """Every draw from ``position`` (``[draw, actor, dimension]`` on [0, 1], actors in the
+    canonical order of :mod:`.listing`; ``listed[d, k]``: the row of draw ``d``'s ``k``-th
+    listed actor) turn after turn until the stopping rule: at least 2 turns, at most
+    ``max_turns``, and stop once a turn moves the actors by less than 2% of the first turn's
+    movement (§4.9, C5).
 
-    The actors are run in a canonical order and reported in the listed one (:mod:`.listing`).
-    Ideals follow ``accommodation`` after each turn: ``ξ ← A x + (1 - Σ_j A_ij) ξ`` (§4.1);
-    without it each ideal is the actor's position.
+    Ideals follow ``accommodation`` (``[actor, actor]`` as listed; empty: none) after each
+    turn (:func:`follow`); without it each ideal is the actor's position. ``codes``: voting,
+    victory, pce, adjust, commit, interpolation, bargain, stochastic, risk range. Returns the
+    fields of :class:`.log.Recording`, in its order, with a row per state, group, turn or
+    bargain (the values of each flattened).
     """
-    order = canonical_order(position, salience, capability)
-    listed = np.argsort(order)
-    position, salience, capability = position[order], salience[order], capability[order]
-    if accommodation is not None:
-        accommodation = accommodation[np.ix_(order, order)]
-    rules = Rules(turn_rules.voting, turn_rules.victory, turn_rules.pce, risk_range)
-    state = evaluate_state(position, position, salience, capability, rules, listed)
-    states, turns, ratios = [state], [], []
-    first = 0.0
-    for t in range(1, max_turns + 1):
-        turn = step(state, salience, capability, turn_rules, rng)
-        moved = float(np.linalg.norm(turn.position - state.position, axis=1).sum())
-        if t == 1:
-            first = moved
-        ratios.append(moved / (first + FIRST_STEP_GUARD))
-        if accommodation is None:
-            ideal = turn.position
-        else:
-            kept = 1 - accommodation.sum(axis=1)
-            ideal = accommodation @ turn.position + kept[:, None] * state.ideal
-        state = evaluate_state(turn.position, ideal, salience, capability, rules, listed)
-        states.append(state)
-        turns.append(turn)
-        if t >= MINIMUM_TURNS and ratios[-1] < STOP_FRACTION:
-            break
-    return SMPRun(
-        states=[listed_state(state, listed) for state in states],
-        turns_log=[listed_turn(turn, order, listed) for turn in turns],
-        fractional_change=np.array(ratios),
+    voting, victory, pce, _, _, _, _, _, risk_range = codes
+    draws, n, dimensions = position.shape
+    capacity = 16 * draws
+    state_start = np.zeros((draws + 1, 1), dtype=np.int64)
+    group_start = np.zeros((capacity, 1), dtype=np.int64)
+    bargain_start = np.zeros((capacity, 1), dtype=np.int64)
+    state_position = np.empty((capacity, n * dimensions))
+    state_ideal = np.empty((capacity, n * dimensions))
+    state_risk = np.empty((capacity, n))
+    state_win = np.empty((capacity, n))
+    group_position = np.empty((capacity, dimensions))
+    group_probability = np.empty((capacity, 1))
+    turn_target = np.empty((capacity, n), dtype=np.int64)
+    turn_chosen = np.empty((capacity, n), dtype=np.int64)
+    turn_estimate = np.empty((capacity, 3 * n))
+    turn_fraction = np.empty((capacity, 1))
+    bargain_parties = np.empty((capacity, 3), dtype=np.int64)
+    bargain_position = np.empty((capacity, 2 * dimensions))
+    states, groups, turns, bargains = 0, 0, 0, 0
+    for d in range(draws):
+        x, s, c = position[d].copy(), salience[d], capability[d]
+        ideal = x
+        total_salience, weight = np.empty(n), np.empty(n)
+        for a in range(n):
+            total_salience[a] = pairwise_sum(s[a])
+            weight[a] = c[a] * total_salience[a]
+        matrix = np.empty((0, 0))
+        if accommodation.shape[0]:  # in canonical order
+            matrix = np.empty((n, n))
+            for a in range(n):
+                for b in range(n):
+                    matrix[listed[d, a], listed[d, b]] = accommodation[a, b]
+        first, ratio = 0.0, 1.0
+        for t in range(max_turns + 1):
+            distance, risk, own, win, merged, forecast = evaluate_state(
+                x, ideal, s, c, listed[d], voting, victory, pce, risk_range
+            )
+            state_position, state_ideal = (
+                grown(state_position, states + 1),
+                grown(state_ideal, states + 1),
+            )
+            state_risk, state_win = grown(state_risk, states + 1), grown(state_win, states + 1)
+            group_start = grown(group_start, states + 2)
+            for a in range(n):
+                put(state_position, states, a * dimensions, x[a])
+                put(state_ideal, states, a * dimensions, ideal[a])
+            put(state_risk, states, 0, risk)
+            put(state_win, states, 0, win)
+            group_position = grown(group_position, groups + merged.shape[0])
+            group_probability = grown(group_probability, groups + merged.shape[0])
+            for g in range(merged.shape[0]):
+                put(group_position, groups, 0, merged[g])
+                group_probability[groups, 0] = forecast[g]
+                groups += 1
+            states += 1
+            group_start[states, 0] = groups
+            if t > 0 and (t == max_turns or (t >= MINIMUM_TURNS and ratio < STOP_FRACTION)):
+                break
+            target, success, gain, parties, moved, chosen, probability, after = step(
+                x, ideal, distance, risk, own, s, c, weight, total_salience, codes, rng
+            )
+            moving = movement(x, after)
+            if t == 0:
+                first = moving
+            ratio = moving / (first + FIRST_STEP_GUARD)
+            turn_target, turn_chosen = grown(turn_target, turns + 1), grown(turn_chosen, turns + 1)
+            turn_estimate = grown(turn_estimate, turns + 1)
+            turn_fraction = grown(turn_fraction, turns + 1)
+            bargain_start = grown(bargain_start, turns + 2)
+            put(turn_target, turns, 0, target)
+            put(turn_chosen, turns, 0, chosen)
+            put(turn_estimate, turns, 0, success)
+            put(turn_estimate, turns, n, gain)
+            put(turn_estimate, turns, 2 * n, probability)
+            turn_fraction[turns, 0] = ratio
+            bargain_parties = grown(bargain_parties, bargains + parties.shape[0])
+            bargain_position = grown(bargain_position, bargains + parties.shape[0])
+            for b in range(parties.shape[0]):
+                put(bargain_parties, bargains, 0, parties[b])
+                put(bargain_position, bargains, 0, moved[0, b])
+                put(bargain_position, bargains, dimensions, moved[1, b])
+                bargains += 1
+            turns += 1
+            bargain_start[turns, 0] = bargains
+            ideal = after if not accommodation.shape[0] else follow(matrix, after, ideal)
+            x = after
+        state_start[d + 1, 0] = states
+    return (
+        state_start[:, 0],
+        state_position[:states].reshape(states, n, dimensions),
+        state_ideal[:states].reshape(states, n, dimensions),
+        state_risk[:states],
+        state_win[:states],
+        group_start[: states + 1, 0],
+        group_position[:groups],
+        group_probability[:groups, 0],
+        turn_target[:turns],
+        turn_chosen[:turns],
+        turn_estimate[:turns].reshape(turns, 3, n),
+        turn_fraction[:turns, 0],
+        bargain_start[: turns + 1, 0],
+        bargain_parties[:bargains],
+        bargain_position[:bargains].reshape(bargains, 2, dimensions),
     )

@@ -1,5 +1,5 @@
 """A state of the spatial model: distances, risk attitudes and win probabilities
-(``ktab.md`` §4.1, §4.2, §4.5, §4.8 and corrections C1, C3).
+(``ktab.md`` §4.1, §4.2, §4.5, §4.8 and corrections C1, C3), compiled with numba.
 
 Positions and ideals are on KTAB's [0, 1] scale, ``[actor, dimension]``; saliences are per
 actor and dimension with at most 1 in total per actor.
@@ -7,58 +7,70 @@ actor and dimension with at most 1 in total per actor.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
-from flashpoint.models.smp.kernels import condorcet, greedy_distinct, linked_groups
+from flashpoint.models.smp.kernels import (
+    compiled,
+    condorcet,
+    greedy_distinct,
+    linked_groups,
+    utility,
+)
+from flashpoint.models.smp.summation import pairwise_sum, weighted_squared_gap
 
 SAME_POSITION = 1e-3  # ktab.md §4.1: positions closer than this (Euclidean, [0, 1]) are one
 
 
-@dataclass(frozen=True)
-class Rules:
-    """The option codes a state's elections use (see :mod:`.kernels`)."""
-
-    voting: int
-    victory: int
-    pce: int
-    risk_range: int
-
-
+@compiled
 def distances(ideal: np.ndarray, position: np.ndarray, salience: np.ndarray) -> np.ndarray:
     """``d[a, b]``: the distance from ``a``'s ideal to ``b``'s position, weighted by ``a``'s
     squared saliences and normalised to [0, 1] (``ktab.md`` §4.2)."""
-    squared = salience**2
-    gaps = (ideal[:, None, :] - position[None, :, :]) ** 2
-    total = squared.sum(axis=1)[:, None]
-    weighted = np.einsum("ak,abk->ab", squared, gaps)
-    # an actor that cares about nothing is indifferent: every position is at distance 0 (KTAB
-    # stops with an error instead)
-    return np.sqrt(np.divide(weighted, total, out=np.zeros_like(weighted), where=total > 0))
+    squared = salience * salience
+    distance = np.zeros((ideal.shape[0], position.shape[0]))
+    for a in range(ideal.shape[0]):
+        total = pairwise_sum(squared[a])
+        # an actor that cares about nothing is indifferent: every position is at distance 0
+        # (KTAB stops with an error instead)
+        if total > 0:
+            for b in range(position.shape[0]):
+                gap = weighted_squared_gap(squared[a], ideal[a], position[b])
+                distance[a, b] = np.sqrt(gap / total)
+    return distance
 
 
+@compiled
+def utilities(distance: np.ndarray, risk: np.ndarray) -> np.ndarray:
+    """``U[a, b] = u(d[a, b]; R_a)``, each actor's own utility of each position (§4.2)."""
+    result = np.empty(distance.shape)
+    for a in range(distance.shape[0]):
+        for b in range(distance.shape[1]):
+            result[a, b] = utility(distance[a, b], risk[a])
+    return result
+
+
+@compiled
 def risk_attitudes(probability: np.ndarray, risk_range: int) -> np.ndarray:
     """Risk attitudes from the win probabilities of the actors' positions (BigRRange,
     ``ktab.md`` §4.5 step 4): the most likely position's actor gets 1, the least likely 0
     (Min), -1/2 (Mid) or -1 (Max). When every position is equally likely, everyone is risk
     neutral (KTAB has no guard and divides by zero)."""
     low, high = probability.min(), probability.max()
+    risk = np.zeros(probability.shape[0])
     if high - low <= 1e-15 * high:
-        return np.zeros_like(probability)
+        return risk
     spread = high - low
-    if risk_range == 0:
-        return (probability - low) / spread
-    if risk_range == 1:
-        return (3 * probability - high - 2 * low) / (2 * spread)
-    return (2 * probability - high - low) / spread
+    for a in range(probability.shape[0]):
+        p = probability[a]
+        if risk_range == 0:
+            risk[a] = (p - low) / spread
+        elif risk_range == 1:
+            risk[a] = (3.0 * p - high - 2.0 * low) / (2.0 * spread)
+        else:
+            risk[a] = (2.0 * p - high - low) / spread
+    return risk
 
 
-def utilities(distance: np.ndarray, risk: np.ndarray) -> np.ndarray:
-    """``U[a, b] = u(d[a, b]; R_a)``, each actor's own utility of each position (§4.2)."""
-    return (1 - distance) * (1 + risk[:, None] * np.minimum(distance, 1.0))
-
-
+@compiled
 def merged_positions(position: np.ndarray, capability: np.ndarray) -> np.ndarray:
     """The distinct positions for the forecast, independent of the order actors are listed in:
     positions linked by steps shorter than ``SAME_POSITION`` form one group, placed at its
@@ -66,68 +78,73 @@ def merged_positions(position: np.ndarray, capability: np.ndarray) -> np.ndarray
     member = linked_groups(position, SAME_POSITION)
     groups = member.max() + 1
     largest = np.zeros(groups)
-    np.maximum.at(largest, member, capability)
-    # relative to the group's largest, so that tiny (even subnormal) capabilities keep precision
-    weight = np.ones_like(capability)
-    np.divide(capability, largest[member], out=weight, where=largest[member] > 0)
+    for a in range(member.shape[0]):
+        largest[member[a]] = max(largest[member[a]], capability[a])
     summed = np.zeros((groups, position.shape[1]))
-    np.add.at(summed, member, weight[:, None] * position)
-    return summed / np.bincount(member, weights=weight, minlength=groups)[:, None]
+    total = np.zeros(groups)
+    for a in range(member.shape[0]):
+        g = member[a]
+        # relative to the group's largest, so that tiny (even subnormal) capabilities keep
+        # their precision
+        weight = capability[a] / largest[g] if largest[g] > 0 else 1.0
+        for k in range(position.shape[1]):
+            summed[g, k] += weight * position[a, k]
+        total[g] += weight
+    for g in range(groups):
+        for k in range(position.shape[1]):
+            summed[g, k] /= total[g]
+    return summed
 
 
-@dataclass(frozen=True, eq=False)
-class State:
-    """One state of a run (``ktab.md`` §4.5): ``distance[a, b]``, risk attitudes, each actor's
-    own utilities, the win probability KTAB reports for each actor's position (§4.8, C1) and
-    the forecast: the expected outcome of an election among the distinct positions."""
-
-    position: np.ndarray
-    ideal: np.ndarray
-    distance: np.ndarray
-    risk: np.ndarray
-    own_utility: np.ndarray
-    win_probability: np.ndarray
-    outcome: np.ndarray
-
-
+@compiled
 def evaluate_state(
     position: np.ndarray,
     ideal: np.ndarray,
     salience: np.ndarray,
     capability: np.ndarray,
-    rules: Rules,
     listed: np.ndarray,
-) -> State:
-    """Everything a turn needs to know about the current positions (§4.5, §4.8).
+    voting: int,
+    victory: int,
+    pce: int,
+    risk_range: int,
+):
+    """Everything a turn needs to know about the current positions (§4.5, §4.8): the
+    distances ``d[a, b]``, the risk attitudes, each actor's own utilities, the win probability
+    KTAB reports for each actor's position (§4.8, C1), and the forecast's distinct positions
+    with their probabilities (the forecast, the expected outcome, is their weighted mean).
 
     Risk attitudes come from an election over every actor's position (duplicates kept) with
     risk-neutral utilities ``1 - d`` (C3); the reported probabilities from an election over the
     distinct positions as KTAB finds them, greedily in the order actors are listed
-    (``listed[k]``: the row of the ``k``-th listed actor), with the risk-aware utilities (C1). The forecast comes from the same kind of election over the distinct
-    positions of :func:`merged_positions`, which does not depend on the actors' order. Every
-    election weighs voters by capability.
+    (``listed[k]``: the row of the ``k``-th listed actor), with the risk-aware utilities (C1).
+    The forecast comes from the same kind of election over the distinct positions of
+    :func:`merged_positions`, which does not depend on the actors' order. Every election weighs
+    voters by capability.
     """
     distance = distances(ideal, position, salience)
-
-    def election(utility: np.ndarray) -> np.ndarray:
-        shares, _ = condorcet(
-            np.ascontiguousarray(utility), capability, rules.voting, rules.victory, rules.pce
-        )
-        return shares
-
-    risk = risk_attitudes(election(1 - distance), rules.risk_range)
+    neutral_utility = np.empty(distance.shape)
+    for a in range(distance.shape[0]):
+        for b in range(distance.shape[1]):
+            neutral_utility[a, b] = 1.0 - distance[a, b]
+    neutral, _ = condorcet(neutral_utility, capability, voting, victory, pce)
+    risk = risk_attitudes(neutral, risk_range)
     own = utilities(distance, risk)
-    options, reported = greedy_distinct(position[listed], SAME_POSITION)
-    win_probability = np.empty(position.shape[0])
-    win_probability[listed] = election(own[:, listed[options]])[reported]
+    n = position.shape[0]
+    as_listed = np.empty(position.shape)
+    for k in range(n):
+        for dimension in range(position.shape[1]):
+            as_listed[k, dimension] = position[listed[k], dimension]
+    options, reported = greedy_distinct(as_listed, SAME_POSITION)
+    columns = np.empty((n, options.shape[0]))
+    for a in range(n):
+        for q in range(options.shape[0]):
+            columns[a, q] = own[a, listed[options[q]]]
+    shares, _ = condorcet(columns, capability, voting, victory, pce)
+    win_probability = np.empty(n)
+    for k in range(n):
+        win_probability[listed[k]] = shares[reported[k]]
     merged = merged_positions(position, capability)
-    forecast = election(utilities(distances(ideal, merged, salience), risk))
-    return State(
-        position=position,
-        ideal=ideal,
-        distance=distance,
-        risk=risk,
-        own_utility=own,
-        win_probability=win_probability,
-        outcome=forecast @ merged,
+    forecast, _ = condorcet(
+        utilities(distances(ideal, merged, salience), risk), capability, voting, victory, pce
     )
+    return distance, risk, own, win_probability, merged, forecast
