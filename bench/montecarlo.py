@@ -98,7 +98,11 @@ def sweep(draws: int, repeat: int) -> None:
     process = best_of(lambda: run_draws(run, draws, executor="process", workers=2), repeat)
     started = time.perf_counter()
     with LocalCluster(
-        n_workers=2, threads_per_worker=1, dashboard_address=None, silence_logs=logging.WARNING
+        n_workers=2,
+        threads_per_worker=1,
+        dashboard_address=None,
+        scheduler_kwargs={"dashboard": False},
+        silence_logs=logging.ERROR,
     ) as cluster:
         startup = time.perf_counter() - started
         address = cluster.scheduler_address

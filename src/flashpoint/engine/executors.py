@@ -9,6 +9,7 @@ chunks. Results come back in block order.
 
 from __future__ import annotations
 
+import logging
 import math
 import os
 from collections.abc import Callable, Sequence
@@ -117,7 +118,8 @@ def _run_on_dask(
             threads_per_worker=1,
             processes=True,
             dashboard_address=None,
-            silence_logs=True,
+            scheduler_kwargs={"dashboard": False},
+            silence_logs=logging.ERROR,
         )
     try:
         client = _connect(Client, cluster if cluster is not None else scheduler)
