@@ -1,6 +1,7 @@
 """Benchmark: the exchange model on the reference data sets (10 rounds), one round of the
-synthetic inputs (actors x issues), the Korea default, and the cost of the compiled code in a
-fresh process (compiling it, or loading it from numba's cache).
+synthetic inputs (actors x issues), the Korea default, Monte Carlo draws of Korea (per draw, as
+the Monte Carlo engine runs them: 1,000 jittered draws at once), and the cost of the compiled
+code in a fresh process (compiling it, or loading it from numba's cache).
 
 Run on demand (not part of the test suite):  python bench/exchange.py [--quick]
 Prints one line per measurement: wall time, the best of a few repetitions (after one untimed
@@ -16,10 +17,12 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
 from timing import best_of  # bench/ is on the path when this file is run
 
 import flashpoint
 from flashpoint.engine.arrays import ScenarioArrays
+from flashpoint.engine.sampling import sample_arrays
 from flashpoint.models import MODELS
 
 DATA = Path(__file__).parent.parent / "tests" / "data" / "exchange"
@@ -58,6 +61,14 @@ def main(quick: bool) -> None:
         print(f"{actors:>6} " + "".join(f"{seconds * 1000:9.1f}" for seconds in cells))
     korea = ScenarioArrays.from_scenario(flashpoint.load_scenario("korea-2018"))
     print(f"korea-2018, 10 rounds  {best_of(lambda: exchange(korea), 5, True) * 1000:8.1f} ms")
+    draws = sample_arrays(
+        flashpoint.load_scenario("korea-2018"), 1000, np.random.default_rng(1), jitter=0.05
+    )
+    for options in ({}, {"p": 0.3}, {"policy": "full-recompute"}):
+        seconds = best_of(lambda o=options: exchange(draws, o), 5, True)
+        label = ", ".join(f"{key} {value}" for key, value in options.items()) or "default"
+        per_draw = seconds / draws.n_draws * 1000
+        print(f"korea-2018, 1,000 draws, {label:<22} {per_draw:8.3f} ms per draw")
     with tempfile.TemporaryDirectory() as cache:
         print(f"fresh process, compiling      {fresh_process(cache):6.1f} s")
         print(f"fresh process, cache loaded   {min(fresh_process(cache) for _ in range(3)):6.1f} s")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from collections import defaultdict
+from dataclasses import replace
 from functools import cache
 
 import numpy as np
@@ -11,6 +12,7 @@ import pytest
 
 import flashpoint
 from flashpoint.engine.arrays import ScenarioArrays
+from flashpoint.engine.sampling import sample_arrays
 from flashpoint.models import MODELS
 from flashpoint.models.exchange.candidates import GROUPS, RoundStart, create_candidates
 from flashpoint.models.exchange.externalities import KINDS, externalities
@@ -275,3 +277,48 @@ def test_randomized_rates_agree_with_the_reference_by_distribution(name, p):
             theirs.std(ddof=1), mine.std(ddof=1), 0.005 * (arrays.upper[d] - arrays.lower[d])
         )
         assert abs(mine.mean() - theirs.mean()) <= 3 * spread, issue
+
+
+def _draws(arrays: ScenarioArrays, which: slice) -> ScenarioArrays:
+    return replace(
+        arrays,
+        position=arrays.position[which],
+        salience=arrays.salience[which],
+        capability=arrays.capability[which],
+    )
+
+
+def _trades(rounds) -> list[tuple]:
+    return [
+        (entry.number, e.sequence, e.a.actor, e.a.supply, e.b.actor, e.b.supply, e.gain, e.a.move)
+        for entry in rounds
+        for e in entry.result.executed
+    ]
+
+
+@pytest.mark.parametrize("policy", ["decide-parity", "full-recompute"])
+def test_a_batch_of_draws_gives_each_draw_what_it_gives_alone(policy):
+    """The compiled loop over draws: with p = 0 every draw of a batch has the outcomes, positions
+    and trades it has when run alone. With p > 0 the draws take the random numbers in turn, so
+    the batch equals running the draws one after another on one generator, and its first draws
+    equal a shorter batch's."""
+    arrays = sample_arrays(
+        flashpoint.load_scenario("korea-2018"), 30, np.random.default_rng(3), jitter=0.05
+    )
+    spec = MODELS["exchange"]
+    plain = {"policy": policy, "rounds": 4}
+    varied = {**plain, "p": 0.5}
+    batch = spec(arrays, plain)
+    random_batch = spec(arrays, varied, np.random.default_rng(11))
+    in_turn = np.random.default_rng(11)
+    for d in range(arrays.n_draws):
+        alone = spec(_draws(arrays, slice(d, d + 1)), plain)
+        np.testing.assert_array_equal(alone.outcome[:, 0], batch.outcome[:, d])
+        np.testing.assert_array_equal(alone.positions[:, 0], batch.positions[:, d])
+        assert _trades(alone.events[0]) == _trades(batch.events[d])
+        one = spec(_draws(arrays, slice(d, d + 1)), varied, in_turn)
+        np.testing.assert_array_equal(one.outcome[:, 0], random_batch.outcome[:, d])
+        assert _trades(one.events[0]) == _trades(random_batch.events[d])
+    shorter = spec(_draws(arrays, slice(0, 12)), varied, np.random.default_rng(11))
+    np.testing.assert_array_equal(shorter.forecast, random_batch.forecast[:12])
+    assert not np.array_equal(random_batch.forecast, batch.forecast)

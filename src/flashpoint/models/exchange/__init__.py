@@ -9,9 +9,12 @@ and so on until none is left; the round's forecast is the weighted mean of the v
 positions. Actors then move part of the way from their preferences to their voting positions,
 and the next round starts (``exchange.md`` §4; the modules cite their sections).
 
-- :mod:`.candidates`: the candidates of a round and their equal-gain solution (§4.1-4.3);
+- :mod:`.candidates`: the candidates of a round, in a table (§4.1-4.2);
+- :mod:`.table`: a round's outcome, sides and candidates, worked out (§4.1-4.2);
+- :mod:`.solve`: the equal-gain solution of a candidate (§4.3);
 - :mod:`.round`: executing them with the reference's bookkeeping (§4.4-4.5, C1-C5);
-- :mod:`.runner`: rounds and preference updates (§4.7);
+- :mod:`.runner`: rounds and preference updates, for every draw of a batch (§4.7);
+- :mod:`.log`: what a run leaves behind, and its records (:mod:`.records`);
 - :mod:`.randomized`: random variation of the exchange rates (§4.8);
 - :mod:`.externalities`: what the exchanges do to the other actors (§4.6);
 - :mod:`.replay`: settling the reference's undecidable choices in parity tests (C1, C2).
@@ -32,8 +35,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from flashpoint.engine.arrays import ScenarioArrays
 from flashpoint.models.base import ModelSpec, Trajectory
-from flashpoint.models.exchange.candidates import RoundStart
-from flashpoint.models.exchange.records import ExchangeRound
 
 
 class ExchangeOptions(BaseModel):
@@ -59,34 +60,28 @@ def run(arrays: ScenarioArrays, options: ExchangeOptions, rng: np.random.Generat
     """Run the exchange model on every draw; issues are rescaled to 0-100 and back (§2).
 
     The trajectory's positions are each round's voting positions and its outcome each round's
-    voting outcome (round 0: the stated positions and their weighted mean); ``events`` holds,
-    per draw, the list of :class:`ExchangeRound`. With ``p > 0`` the draws use ``rng`` in turn.
+    voting outcome (round 0: the stated positions and their weighted mean); ``events`` is the
+    run's :class:`~.log.RunLog`, whose item ``d`` is draw ``d``'s list of
+    :class:`~.records.ExchangeRound`. With ``p > 0`` the draws use ``rng`` in turn.
     """
-    from flashpoint.models.exchange.runner import run_rounds  # compiled code: numba loads here
+    from flashpoint.models.exchange.runner import simulate  # compiled code: numba loads here
 
-    draws = arrays.n_draws
     lower, span = arrays.lower, arrays.upper - arrays.lower
     present = arrays.present
-    positions = np.full((options.rounds + 1, *arrays.position.shape), np.nan)
-    outcome = np.empty((options.rounds + 1, draws, arrays.n_issues))
-    log: list[list[ExchangeRound]] = []
-
-    def back(values: np.ndarray) -> np.ndarray:
-        return lower + values * span / 100
-
-    for d in range(draws):
-        scaled = np.where(present, (arrays.position[d] - lower) / span * 100, 0.0)
-        first = RoundStart(scaled, arrays.salience[d], arrays.weight[d], present)
-        boundary = "keep" if options.policy == "decide-parity" else "drop"
-        history = run_rounds(
-            first, options.rounds, boundary=boundary, policy=options.policy, p=options.p, rng=rng
-        )
-        positions[0, d] = arrays.position[d]
-        outcome[0, d] = back(first.outcome)
-        for entry in history:
-            positions[entry.number, d] = np.where(present, back(entry.result.voting), np.nan)
-            outcome[entry.number, d] = back(entry.voting_outcome)
-        log.append(history)
+    log = simulate(
+        np.where(present, (arrays.position - lower) / span * 100, 0.0),
+        arrays.salience,
+        arrays.weight,
+        present,
+        options.rounds,
+        boundary="keep" if options.policy == "decide-parity" else "drop",
+        policy=options.policy,
+        p=options.p,
+        rng=rng,
+    )
+    positions = np.where(present, lower + log.voting * span / 100, np.nan)
+    positions[0] = arrays.position
+    outcome = lower + log.voting_outcome * span / 100
     return Trajectory(positions=positions, outcome=outcome, events=log)
 
 

@@ -10,7 +10,9 @@ supplies ``q``: it moves its own (voting) position on ``q`` towards ``b``'s, and
 ``p`` towards ``a``'s. :mod:`.solve` sizes the moves.
 
 A round's candidates live in a :class:`CandidateTable`: one row per candidate, in the
-reference's creation order, so that a round can work out any batch of them at once.
+reference's creation order, so that a round can work out any batch of them at once. Compiled
+code fills it (:mod:`.table`); this module holds none, so that importing the model does not load
+numba.
 
 References
 ----------
@@ -36,7 +38,8 @@ GROUPS = ("ad", "bc")
 
 @dataclass(frozen=True)
 class RoundStart:
-    """One issue-space at the start of a round: ``[actor, issue]`` arrays on 0-100."""
+    """One issue-space at the start of a round: ``[actor, issue]`` arrays on 0-100. Its outcome
+    and sides are worked out by the compiled code that runs the rounds (:mod:`.table`)."""
 
     position: np.ndarray
     salience: np.ndarray
@@ -44,35 +47,18 @@ class RoundStart:
     present: np.ndarray
 
     @property
-    def counted_weight(self) -> np.ndarray:
-        """``[actor, issue]``: the weights, 0 where an actor is absent."""
-        return np.where(self.present, self.weight, 0.0)
-
-    @property
-    def counted_position(self) -> np.ndarray:
-        """``[actor, issue]``: the positions, 0 where an actor is absent."""
-        return np.where(self.present, self.position, 0.0)
-
-    @property
-    def total(self) -> np.ndarray:
-        """``D_d``: the total weight on each issue."""
-        return self.counted_weight.sum(axis=0)
-
-    @property
-    def weighted_sum(self) -> np.ndarray:
-        """``Σ_k w_kd x_kd`` on each issue."""
-        return (self.counted_weight * self.counted_position).sum(axis=0)
-
-    @property
     def outcome(self) -> np.ndarray:
         """``O_d``: the weighted mean of the positions (§4.1)."""
-        return self.weighted_sum / self.total
+        from flashpoint.models.exchange.table import outcome  # compiled: numba loads here
+
+        return outcome(self.position, self.weight, self.present)
 
     @property
     def right(self) -> np.ndarray:
-        """``[actor, issue]``: right of the outcome (a tie counts as left, §4.2; positions within
-        rounding, ``BOUNDARY``, of the outcome are ties)."""
-        return self.position > self.outcome + BOUNDARY
+        """``[actor, issue]``: right of the outcome (§4.2; :func:`.table.right_of`)."""
+        from flashpoint.models.exchange.table import right_of
+
+        return right_of(self.position, self.outcome)
 
 
 # The columns of a CandidateTable. Each side has its block: side ``a`` starts at column 0 and side
@@ -158,55 +144,11 @@ class CandidateTable(NamedTuple):
 
 
 def create_candidates(start: RoundStart) -> CandidateTable:
-    """Every candidate exchange at the start of a round, in the reference's creation order:
-    issue pairs in file order; for each, right/right with left/left actors ("ad"), then
-    left/right with right/left ("bc"), actors in file order (§4.2). Nothing is solved yet."""
-    right, present = start.right, start.present
-    issues = start.position.shape[1]
-    first_issue, second_issue = np.triu_indices(issues, 1)  # (0, 1), (0, 2), ..., (1, 2), ...
-    both = (present[:, first_issue] & present[:, second_issue]).T  # [pair, actor]
-    on_p, on_q = right[:, first_issue].T, right[:, second_issue].T
-    first = np.stack([both & on_p & on_q, both & ~on_p & on_q], axis=1)  # [pair, group, actor]
-    second = np.stack([both & ~on_p & ~on_q, both & on_p & ~on_q], axis=1)
-    pair, group, one, other = np.nonzero(first[..., :, None] & second[..., None, :])
-    p, q = first_issue[pair], second_issue[pair]
-    salience = start.salience
-    larger = _larger_ratio(
-        salience[other, p] * salience[one, q], salience[one, p] * salience[other, q]
+    """Every candidate exchange at the start of a round, in the reference's creation order
+    (:func:`.table.create`); nothing is solved yet."""
+    from flashpoint.models.exchange.table import create, weighted_sums
+
+    weighted_sum, total = weighted_sums(start.position, start.weight, start.present)
+    return CandidateTable(
+        *create(start.position, start.salience, start.weight, start.present, weighted_sum, total)
     )
-    a, b = np.where(larger, other, one), np.where(larger, one, other)
-    return _table(start, p, q, group, a, b)
-
-
-def _larger_ratio(left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    """Is one actor's ``s_p / s_q`` larger than another's beyond rounding, given the two
-    cross-products? (Saliences may be 0; ratios equal to 1e-12 are equal, as in decimals.)"""
-    return left - right > 1e-12 * np.maximum(np.abs(left), np.abs(right))
-
-
-def _table(
-    start: RoundStart, p: np.ndarray, q: np.ndarray, group: np.ndarray, a: np.ndarray, b: np.ndarray
-) -> CandidateTable:
-    position, weight, salience = start.counted_position, start.counted_weight, start.salience
-    total, weighted_sum = start.total, start.weighted_sum
-    count = len(p)
-    numbers = np.empty((count, 9), dtype=np.int64)
-    values = np.zeros((count, 26))
-    flags = np.zeros((count, 5), dtype=bool)
-    numbers[:, P], numbers[:, Q], numbers[:, GROUP] = p, q, group
-    for base, actor, partner, supply, demand in ((0, a, b, q, p), (1, b, a, p, q)):
-        number, value, flag = base * SIDE_NUMBERS, base * SIDE_VALUES, base * SIDE_FLAGS
-        numbers[:, number + ACTOR] = actor
-        numbers[:, number + SUPPLY] = supply
-        numbers[:, number + DEMAND] = demand
-        values[:, value + TARGET] = position[partner, supply]
-        values[:, value + START] = values[:, value + POSITION] = position[actor, supply]
-        values[:, value + SUPPLY_SALIENCE] = salience[actor, supply]
-        values[:, value + DEMAND_SALIENCE] = salience[actor, demand]
-        values[:, value + WEIGHT] = weight[actor, supply]
-        values[:, value + TOTAL] = total[supply]
-        values[:, value + SEEN_SUM] = weighted_sum[supply]
-        values[:, value + OUTCOME_BEFORE] = values[:, value + OUTCOME_AFTER] = np.nan
-        flag_columns = [flag + HISTORY_UP, flag + HISTORY_DOWN]
-        flags[:, flag_columns] = True
-    return CandidateTable(numbers, values, flags)

@@ -38,10 +38,10 @@ from flashpoint.models.exchange.candidates import (
     TOTAL,
     WEIGHT,
 )
-from flashpoint.models.exchange.solve import A, B, compiled, solve_shifts
+from flashpoint.models.exchange.solve import A, B, inlined, solve_shifts
 
 
-@compiled
+@inlined
 def perturb(
     numbers: np.ndarray,
     values: np.ndarray,

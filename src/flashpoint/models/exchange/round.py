@@ -6,17 +6,20 @@ continues from that supplier's new position (its move history grows, C3); a cand
 one of its demanders demands the same issue again sees the new position of the supplier as a
 "third-party update" in its outcome checks (the less-moved value wins, C4). Every other
 candidate is left as it was. Which candidate is executed is the largest gain (compared after
-rounding to 1e-12), then the one created first; a ``chooser`` may decide ties instead (C1).
+rounding to 1e-12), then the one created first; a recorded sequence may decide ties instead
+(C1, :mod:`.replay`).
 
-The candidates live in a :class:`~.candidates.CandidateTable`. The loop over exchanges is
-compiled with numba: the candidates an exchange touches are found through maps from (actor,
-issue) to table rows, and only they are worked out again; the best is the largest rounded gain.
+The round is compiled with numba (:func:`play_round`): its candidates are created in a
+:class:`~.candidates.CandidateTable` (:mod:`.table`), the candidates an exchange touches are
+found through maps from (actor, issue) to table rows, and only they are worked out again
+(:func:`work_out`). An executed candidate is not touched again, so the table keeps it as it
+stood when executed, for the records (:mod:`.log`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
@@ -36,12 +39,14 @@ from flashpoint.models.exchange.candidates import (
     SIDE_VALUES,
     SUPPLY,
     RoundStart,
-    create_candidates,
 )
 from flashpoint.models.exchange.randomized import perturb
-from flashpoint.models.exchange.records import Executed, RoundResult
-from flashpoint.models.exchange.replay import Exchange, choose, recording
-from flashpoint.models.exchange.solve import compiled, solve_equal_gain
+from flashpoint.models.exchange.replay import Exchange, choose
+from flashpoint.models.exchange.solve import compiled, inlined, solve_equal_gain
+from flashpoint.models.exchange.table import create, outcome, weighted_sums
+
+if TYPE_CHECKING:
+    from flashpoint.models.exchange.records import RoundResult
 
 # Moves and gains at or below this are no move and no gain (exchange.md §4.3).
 NEGLIGIBLE = 1e-10
@@ -61,7 +66,8 @@ def run_round(
     p: float = 0.0,
     rng: np.random.Generator | None = None,
 ) -> RoundResult:
-    """Execute exchanges until no valid candidate remains.
+    """Execute exchanges until no valid candidate remains: :func:`play_round` on ``start``,
+    through :func:`.runner.run_rounds` with one round.
 
     With ``policy="decide-parity"`` an exchange updates the candidates as the reference does
     (module docstring); with ``"full-recompute"`` every remaining candidate is worked out again
@@ -71,36 +77,13 @@ def run_round(
     (:mod:`.randomized`), drawn from ``rng``. ``recorded`` replays the reference's choices
     (:mod:`.replay`).
     """
-    table = create_candidates(start)
-    voting = start.position.copy()
-    order, counted = _run(
-        *table,
-        start.counted_weight,
-        start.present,
-        start.position,
-        start.weighted_sum,
-        start.total,
-        voting,
-        boundary == "drop",
-        policy == "full-recompute",
-        p,
-        rng if rng is not None else np.random.default_rng(0),
-        recording(recorded or ()),
-        recorded is not None,
-    )
-    executed = [
-        Executed(
-            number,
-            float(table.gain[row]),
-            float(table.reported_gain[row]),
-            *table.sides(row),
-        )
-        for number, row in enumerate(order.tolist(), start=1)
-    ]
-    return RoundResult(voting, executed, int(counted))
+    from flashpoint.models.exchange.runner import run_rounds  # it imports this module
+
+    replayed = None if recorded is None else {1: recorded}
+    return run_rounds(start, 1, replayed, boundary, policy, p, rng)[0].result
 
 
-@compiled
+@inlined
 def is_valid(values: np.ndarray, flags: np.ndarray, row: int, drop_boundary: bool) -> bool:
     """§4.3: a real gain; each move real, at most 100, inside the scale; the supplier's moves in
     this candidate all one way and together at most 100 (C3); and at the outcome cap's boundary
@@ -115,7 +98,7 @@ def is_valid(values: np.ndarray, flags: np.ndarray, row: int, drop_boundary: boo
     )
 
 
-@compiled
+@inlined
 def _side_valid(values: np.ndarray, flags: np.ndarray, row: int, side: int) -> bool:
     v, f = side * SIDE_VALUES, side * SIDE_FLAGS
     move = values[row, v + MOVE]
@@ -130,7 +113,7 @@ def _side_valid(values: np.ndarray, flags: np.ndarray, row: int, side: int) -> b
     return not values[row, v + HISTORY_SUM] + move > 100 + _SLACK
 
 
-@compiled
+@inlined
 def _commit_move(values: np.ndarray, flags: np.ndarray, row: int, side: int) -> None:
     """C3: the supplier executed, so the current move of this side becomes part of its history,
     and the next one is added after it (instead of replacing it)."""
@@ -142,31 +125,29 @@ def _commit_move(values: np.ndarray, flags: np.ndarray, row: int, side: int) -> 
 
 
 @compiled
-def _group(numbers: np.ndarray, live: np.ndarray, issues: int, actors: int, role: int):
-    """A map from ``actor * issues + issue`` to the live rows in which that actor has that
-    issue as its ``role`` (``SUPPLY`` or ``DEMAND``), in row order, with the side (0: ``a``,
-    1: ``b``): offsets, rows, sides."""
+def _group(numbers: np.ndarray, issues: int, actors: int, role: int):
+    """A map from ``actor * issues + issue`` to the rows in which that actor has that issue as
+    its ``role`` (``SUPPLY`` or ``DEMAND``), in row order, with the side (0: ``a``, 1: ``b``):
+    offsets, rows, sides."""
     count = np.zeros(actors * issues + 1, dtype=np.int64)
-    for row in range(len(live)):
-        if live[row]:
-            for side in range(2):
-                n = side * SIDE_NUMBERS
-                count[numbers[row, n + ACTOR] * issues + numbers[row, n + role] + 1] += 1
+    for row in range(len(numbers)):
+        for side in range(2):
+            n = side * SIDE_NUMBERS
+            count[numbers[row, n + ACTOR] * issues + numbers[row, n + role] + 1] += 1
     offsets = np.cumsum(count)
     fill = offsets[:-1].copy()
     rows = np.empty(offsets[-1], dtype=np.int64)
     sides = np.empty(offsets[-1], dtype=np.int64)
-    for row in range(len(live)):
-        if live[row]:
-            for side in range(2):
-                n = side * SIDE_NUMBERS
-                key = numbers[row, n + ACTOR] * issues + numbers[row, n + role]
-                rows[fill[key]], sides[fill[key]] = row, side
-                fill[key] += 1
+    for row in range(len(numbers)):
+        for side in range(2):
+            n = side * SIDE_NUMBERS
+            key = numbers[row, n + ACTOR] * issues + numbers[row, n + role]
+            rows[fill[key]], sides[fill[key]] = row, side
+            fill[key] += 1
     return offsets, rows, sides
 
 
-@compiled
+@inlined
 def _register(
     values: np.ndarray,
     row: int,
@@ -177,32 +158,31 @@ def _register(
     weight: np.ndarray,
     start_position: np.ndarray,
     weighted_sum: np.ndarray,
-    lists: tuple,
-):
+    head: np.ndarray,
+    tail: np.ndarray,
+    pool_actor: np.ndarray,
+    pool_value: np.ndarray,
+    pool_next: np.ndarray,
+    used: int,
+) -> int:
     """``actor`` now votes ``value`` on ``issue``, the supply issue of ``side`` in candidate
     ``row``. Of two updates for one actor the one that moved less from its round-start position
-    is kept (C4); the outcome this side sees sums the updates in the order they came. Returns
-    ``lists`` (:func:`_run`), grown if it was full."""
-    head, tail, pool_actor, pool_value, pool_next, used = lists
+    is kept (C4); the outcome this side sees sums the updates in the order they came. The
+    updates are kept in linked lists (:func:`play_round`); returns the pool's entries used."""
     slot, seen_sum = 2 * row + side, side * SIDE_VALUES + SEEN_SUM
     node = head[slot]
     while node != -1 and pool_actor[node] != actor:
         node = pool_next[node]
     start = start_position[actor, issue]
     if node == -1:
-        if used == len(pool_actor):
-            pool_actor = np.concatenate((pool_actor, np.empty_like(pool_actor)))
-            pool_value = np.concatenate((pool_value, np.empty_like(pool_value)))
-            pool_next = np.concatenate((pool_next, np.empty_like(pool_next)))
         pool_actor[used], pool_value[used], pool_next[used] = actor, value, -1
         if tail[slot] == -1:
             head[slot] = used
         else:
             pool_next[tail[slot]] = used
         tail[slot] = used
-        used += 1
         values[row, seen_sum] += weight[actor, issue] * (value - start)
-        return head, tail, pool_actor, pool_value, pool_next, used
+        return used + 1
     stored = pool_value[node]
     kept = min(stored, value) if stored >= start else max(stored, value)
     if kept != stored:
@@ -214,11 +194,11 @@ def _register(
             total += weight[other, issue] * (pool_value[node] - start_position[other, issue])
             node = pool_next[node]
         values[row, seen_sum] = total
-    return head, tail, pool_actor, pool_value, pool_next, used
+    return used
 
 
-@compiled
-def _work_out(
+@inlined
+def work_out(
     numbers: np.ndarray,
     values: np.ndarray,
     flags: np.ndarray,
@@ -239,57 +219,77 @@ def _work_out(
 
 
 @compiled
-def _run(
-    numbers: np.ndarray,
-    values: np.ndarray,
-    flags: np.ndarray,
+def play_round(
+    position: np.ndarray,
+    salience: np.ndarray,
     weight: np.ndarray,
     present: np.ndarray,
-    start_position: np.ndarray,
-    weighted_sum: np.ndarray,
-    total: np.ndarray,
-    voting: np.ndarray,
     drop_boundary: bool,
     full_recompute: bool,
     p: float,
     rng: np.random.Generator,
-    recorded: np.ndarray,
-    replaying: bool,
+    recorded: np.ndarray | None,
+    voting: np.ndarray,
+    supplied: np.ndarray,
 ):
-    """The round's loop (:func:`run_round`) on a table's three arrays; updates ``voting`` and
-    returns the executed rows in order and the number of valid candidates at the start.
+    """One round from the preferences ``position`` (``[actor, issue]``, with ``salience``,
+    ``weight`` and ``present``): creates its candidates and executes them until none is valid.
+
+    ``drop_boundary``, ``full_recompute``, ``p`` and ``rng`` are the choices of
+    :func:`run_round`; ``recorded`` (rows ``(actor, supply, actor, supply)``), if given,
+    settles choices as the reference made them (:mod:`.replay`; numba compiles the round
+    without that code when it is ``None``). Writes the round's voting positions into ``voting``
+    and marks in ``supplied`` every (actor, issue) that supplied. Returns the candidate table
+    (``numbers``, ``values``, ``flags``; an executed row stays as it was executed), the rows
+    executed in order and the number of valid candidates at the start (C5).
 
     The third-party updates of §4.5 (C4) are kept in linked lists, one per slot ``2 row + side``
-    (the side whose supply issue they are on), in ``lists``: the ``head`` and ``tail`` of each
-    slot, and a pool of ``actor``, ``value`` and ``next`` with the number of entries used.
+    (the side whose supply issue they are on): the ``head`` and ``tail`` of each slot, and a
+    pool of ``actor``, ``value`` and ``next`` entries (at most one per actor and slot).
     """
+    weighted_sum, total = weighted_sums(position, weight, present)
+    numbers, values, flags = create(position, salience, weight, present, weighted_sum, total)
+    actors, issues = position.shape
+    for k in range(actors):
+        for d in range(issues):
+            voting[k, d] = position[k, d]
+            supplied[k, d] = False
     count = len(numbers)
-    actors, issues = weight.shape
-    current, own_view = np.empty(issues), np.empty(0)  # see solve.outcome_seen
     rank = np.empty(count)
-    for row in range(count):
-        rank[row] = _work_out(numbers, values, flags, row, own_view, p, rng, drop_boundary)
-    live = rank > GONE
-    supplies = _group(numbers, live, issues, actors, np.int64(SUPPLY))
-    demands = _group(numbers, live, issues, actors, np.int64(DEMAND))
-    lists = (
-        np.full(2 * count, -1, dtype=np.int64),
-        np.full(2 * count, -1, dtype=np.int64),
-        np.empty(1024, dtype=np.int64),
-        np.empty(1024),
-        np.empty(1024, dtype=np.int64),
-        np.int64(0),
-    )
     order = np.empty(count, dtype=np.int64)
     done = 0
+    # The rows to work out (again), in order, and the outcomes they see (solve.outcome_seen):
+    # at first every row, each with its own view.
+    touched = np.arange(count)
+    found = count
+    own_view = np.empty(0)
+    view = own_view
     seen = np.full(count, -1, dtype=np.int64)
-    touched = np.empty(count, dtype=np.int64)
-    step = np.int64(0)
+    # Who plays which role where. A candidate no longer valid is skipped wherever it is found,
+    # so that the maps may list every candidate, valid at the start or not.
+    supply_offsets, supply_rows, supply_sides = _group(numbers, issues, actors, np.int64(SUPPLY))
+    demand_offsets, demand_rows, demand_sides = _group(numbers, issues, actors, np.int64(DEMAND))
+    head = np.full(2 * count, -1, dtype=np.int64)
+    tail = np.full(2 * count, -1, dtype=np.int64)
+    pool_actor = np.empty(2 * count * actors, dtype=np.int64)
+    pool_value = np.empty(2 * count * actors)
+    pool_next = np.empty(2 * count * actors, dtype=np.int64)
+    used = 0
+    valid = -1
+    step = 0
     while True:
-        if replaying:
+        for entry in range(found):
+            row = touched[entry]
+            rank[row] = work_out(numbers, values, flags, row, view, p, rng, drop_boundary)
+        if valid == -1:  # the start of the round (C5)
+            valid = 0
+            for row in range(count):
+                valid += rank[row] > GONE
+        if recorded is not None:
             chosen, step, dropped = choose(numbers, values, flags, rank, recorded, step)
             if chosen == -1:
                 if dropped:
+                    found = 0
                     continue
                 break
         else:
@@ -302,32 +302,27 @@ def _run(
         order[done] = chosen
         done += 1
         found = 0
-        offsets, rows, sides = supplies
         for side in range(2):
             n, v = side * SIDE_NUMBERS, side * SIDE_VALUES
             actor, issue = numbers[chosen, n + ACTOR], numbers[chosen, n + SUPPLY]
             new = values[chosen, v + POSITION] + values[chosen, v + MOVE]
             voting[actor, issue] = new
+            supplied[actor, issue] = True
             key = actor * issues + issue
-            for entry in range(offsets[key], offsets[key + 1]):
-                row = rows[entry]
+            for entry in range(supply_offsets[key], supply_offsets[key + 1]):
+                row = supply_rows[entry]
                 if rank[row] == GONE:
                     continue
-                values[row, sides[entry] * SIDE_VALUES + POSITION] = new
-                _commit_move(values, flags, row, sides[entry])
+                values[row, supply_sides[entry] * SIDE_VALUES + POSITION] = new
+                _commit_move(values, flags, row, supply_sides[entry])
                 if seen[row] != done:
                     seen[row], touched[found] = done, row
                     found += 1
         if full_recompute:
             # Every candidate afresh from the current voting positions, with no move history:
-            # a supplier is held back only by its partner's position. The outcomes are those of
-            # RoundStart.outcome, summed in the same order, inside the compiled loop.
-            for issue in range(issues):
-                weighted = 0.0
-                for actor in range(actors):
-                    position = voting[actor, issue] if present[actor, issue] else 0.0
-                    weighted += weight[actor, issue] * position
-                current[issue] = weighted / total[issue]
+            # a supplier is held back only by its partner's position.
+            view = outcome(voting, weight, present)
+            found = 0
             for row in range(count):
                 if rank[row] == GONE:
                     continue
@@ -337,9 +332,9 @@ def _run(
                     values[row, v + POSITION] = voting[actor, issue]
                     values[row, v + HISTORY_SUM] = 0.0
                     flags[row, f + HISTORY_UP] = flags[row, f + HISTORY_DOWN] = True
-                rank[row] = _work_out(numbers, values, flags, row, current, p, rng, drop_boundary)
+                touched[found] = row
+                found += 1
             continue
-        offsets, rows, sides = demands
         for side in range(2):
             # This side demanded ``issue``; its partner supplied it, moving to ``value``.
             n, partner = side * SIDE_NUMBERS, (1 - side) * SIDE_NUMBERS
@@ -349,22 +344,19 @@ def _run(
                 values[chosen, partner_values + POSITION] + values[chosen, partner_values + MOVE]
             )
             key = numbers[chosen, n + ACTOR] * issues + issue
-            for entry in range(offsets[key], offsets[key + 1]):
-                row = rows[entry]
+            for entry in range(demand_offsets[key], demand_offsets[key + 1]):
+                row = demand_rows[entry]
                 if rank[row] == GONE:
                     continue
                 # The demander's partner in this candidate supplies ``issue``; its own position
                 # is no update (the candidate follows it anyway).
-                other = 1 - sides[entry]
+                other = 1 - demand_sides[entry]
                 if numbers[row, other * SIDE_NUMBERS + ACTOR] != third:
-                    lists = _register(
-                        values, row, other, third, issue, value,
-                        weight, start_position, weighted_sum, lists,
+                    used = _register(
+                        values, row, other, third, issue, value, weight, position, weighted_sum,
+                        head, tail, pool_actor, pool_value, pool_next, used,
                     )  # fmt: skip
                 if seen[row] != done:
                     seen[row], touched[found] = done, row
                     found += 1
-        for entry in range(found):
-            row = touched[entry]
-            rank[row] = _work_out(numbers, values, flags, row, own_view, p, rng, drop_boundary)
-    return order[:done], live.sum()
+    return numbers, values, flags, order[:done], valid

@@ -10,8 +10,9 @@ The exchange is as large as possible without a supplier passing its partner, the
 neither issue's outcome passes the demander's position.
 
 The functions work on one row of a :class:`~.candidates.CandidateTable` (its three arrays,
-``numbers``, ``values`` and ``flags``; column names from :mod:`.candidates`) and are compiled
-with numba (no fast-math: every operation is IEEE float64 in the order written). ``current``
+``numbers``, ``values`` and ``flags``; column names from :mod:`.candidates`), with the
+arithmetic of the sizes on plain numbers (:func:`shifts`), and are compiled with numba (no
+fast-math: every operation is IEEE float64 in the order written). ``current``
 holds every issue's outcome from the current voting positions (the full-recompute policy), or
 is empty (each candidate's own view, §4.5).
 
@@ -51,10 +52,15 @@ from flashpoint.models.exchange.candidates import (
 # Compiled functions; a constant argument is written np.int64(...) or np.bool_(...) so that numba
 # compiles the callee once, not once per constant.
 compiled = numba.njit(cache=True, nogil=True)
+# Steps of the round's inner loops, written into their caller by numba: an array handed to a
+# compiled function has its reference count changed on the way in and out, atomically, which
+# costs more than these steps. Only for functions with one or two call sites: each copy
+# lengthens the first compile.
+inlined = numba.njit(cache=True, nogil=True, inline="always")
 A, B = 0, SIDE_VALUES  # where each side's values start
 
 
-@compiled
+@inlined
 def solve_equal_gain(
     numbers: np.ndarray,
     values: np.ndarray,
@@ -87,7 +93,7 @@ def solve_equal_gain(
     x[row, GAIN] = shift_p * factor
 
 
-@compiled
+@inlined
 def outcome_seen(
     numbers: np.ndarray,
     values: np.ndarray,
@@ -111,7 +117,7 @@ def _sign(value: float) -> float:
     return 1.0 if value > 0 else -1.0 if value < 0 else 0.0
 
 
-@compiled
+@inlined
 def solve_shifts(
     numbers: np.ndarray,
     values: np.ndarray,
@@ -124,18 +130,59 @@ def solve_shifts(
 ) -> tuple[float, float]:
     """The outcome shifts of candidate ``row`` linked by ``Δq = offset + rate Δp`` (§4.3: equal
     gain is ``offset = 0, rate = κ``; §4.8 gives the others), as large as the partners'
-    positions allow, then capped at the demanders' positions; sets the moves and outcome checks
-    of both sides and ``AT_BOUNDARY``.
+    positions allow, then capped at the demanders' positions (:func:`shifts`); sets the moves
+    and outcome checks of both sides and ``AT_BOUNDARY``. Returns ``Δp`` after and before the
+    caps."""
+    x = values
+    before_a = outcome_seen(numbers, values, row, np.int64(0), current)
+    before_b = outcome_seen(numbers, values, row, np.int64(1), current)
+    move_a, move_b, after_a, after_b, at_boundary, shift_p, uncapped = shifts(
+        x[row, A + TARGET] - x[row, A + POSITION],
+        x[row, B + TARGET] - x[row, B + POSITION],
+        x[row, A + WEIGHT],
+        x[row, B + WEIGHT],
+        x[row, A + TOTAL],
+        x[row, B + TOTAL],
+        x[row, A + TARGET],
+        x[row, B + TARGET],
+        before_a,
+        before_b,
+        offset,
+        rate,
+        a_first,
+    )
+    x[row, A + OUTCOME_BEFORE], x[row, A + OUTCOME_AFTER] = before_a, after_a
+    x[row, B + OUTCOME_BEFORE], x[row, B + OUTCOME_AFTER] = before_b, after_b
+    x[row, A + MOVE], x[row, B + MOVE] = move_a, move_b
+    flags[row, AT_BOUNDARY] = at_boundary
+    return shift_p, uncapped
+
+
+@compiled
+def shifts(
+    room_a: float,
+    room_b: float,
+    w_aq: float,
+    w_bp: float,
+    total_q: float,
+    total_p: float,
+    target_a: float,
+    target_b: float,
+    before_a: float,
+    before_b: float,
+    offset: float,
+    rate: float,
+    a_first: bool,
+) -> tuple[float, float, float, float, bool, float, float]:
+    """:func:`solve_shifts` in numbers: ``room`` is how far each supplier is from its partner,
+    ``w`` its weight on its supply issue, ``total`` that issue's total weight, ``target`` the
+    partner's position there and ``before`` the outcome there before the move.
 
     One supplier moves all the way first (``a`` if ``a_first``, else ``b``); if the other would
-    then pass its partner, the other moves all the way instead. Returns ``Δp`` after and before
-    the caps.
+    then pass its partner, the other moves all the way instead. Returns both moves, the outcome
+    of each supply issue after the move, whether an outcome sat at the boundary (C2), and ``Δp``
+    after and before the caps.
     """
-    x = values
-    w_aq, w_bp = x[row, A + WEIGHT], x[row, B + WEIGHT]
-    total_q, total_p = x[row, A + TOTAL], x[row, B + TOTAL]
-    room_a = x[row, A + TARGET] - x[row, A + POSITION]
-    room_b = x[row, B + TARGET] - x[row, B + POSITION]
     max_p, max_q = w_bp * abs(room_b) / total_p, w_aq * abs(room_a) / total_q
     if a_first:
         shift_q, a_full = max_q, True
@@ -159,31 +206,25 @@ def solve_shifts(
     # between", so the full move stands (the reference decides such a case by rounding noise);
     # the candidate is marked, and the caller decides.
     at_boundary = False
-    target = x[row, A + TARGET]
-    before = outcome_seen(numbers, values, row, np.int64(0), current)
-    after = before + w_aq * move_a / total_q
-    if abs(target - before) <= BOUNDARY:
+    before = before_a
+    after_a = before + w_aq * move_a / total_q
+    if abs(target_a - before) <= BOUNDARY:
         at_boundary = True
-    elif min(before, after) < target < max(before, after):
-        shift_q = abs(target - before)
+    elif min(before, after_a) < target_a < max(before, after_a):
+        shift_q = abs(target_a - before)
         shift_p = (shift_q - offset) / rate
         move_a = _sign(room_a) * shift_q * total_q / w_aq
         move_b = _sign(room_b) * shift_p * total_p / w_bp
-        after = before + w_aq * move_a / total_q
-    x[row, A + OUTCOME_BEFORE], x[row, A + OUTCOME_AFTER] = before, after
-    target = x[row, B + TARGET]
-    before = outcome_seen(numbers, values, row, np.int64(1), current)
-    after = before + w_bp * move_b / total_p
-    if abs(target - before) <= BOUNDARY:
+        after_a = before + w_aq * move_a / total_q
+    before = before_b
+    after_b = before + w_bp * move_b / total_p
+    if abs(target_b - before) <= BOUNDARY:
         at_boundary = True
-    elif min(before, after) < target < max(before, after):
-        shift_p = abs(target - before)
+    elif min(before, after_b) < target_b < max(before, after_b):
+        shift_p = abs(target_b - before)
         shift_q = offset + rate * shift_p
         move_a = _sign(room_a) * shift_q * total_q / w_aq
         move_b = _sign(room_b) * shift_p * total_p / w_bp
         # a's outcome after its move is left as it was: the reference's is stale too (§4.10).
-        after = before + w_bp * move_b / total_p
-    x[row, B + OUTCOME_BEFORE], x[row, B + OUTCOME_AFTER] = before, after
-    x[row, A + MOVE], x[row, B + MOVE] = move_a, move_b
-    flags[row, AT_BOUNDARY] = at_boundary
-    return shift_p, uncapped
+        after_b = before + w_bp * move_b / total_p
+    return move_a, move_b, after_a, after_b, at_boundary, shift_p, uncapped
