@@ -37,7 +37,7 @@ from flashpoint.analysis.forecast import resolve_options, resolve_seed, source_n
 from flashpoint.analysis.targets import Target, UnknownChoice, parse_target
 from flashpoint.engine.executors import Executor, run_blocks
 from flashpoint.engine.montecarlo import BLOCK_SIZE, MonteCarlo, run_draws
-from flashpoint.engine.sampling import entry_range, place_levels
+from flashpoint.engine.sampling import entry_range, place_levels, stated_value
 from flashpoint.engine.seeding import named_stream
 from flashpoint.extras import require
 from flashpoint.models.registry import get_model
@@ -190,18 +190,13 @@ def inputs(scenario: Scenario) -> list[Input]:
         actor = actors[entry.actor]
         low, high = entry_range(scenario, entry)
         where = f" on {issues[entry.issue].label}" if entry.issue is not None else ""
-        stated = (
-            (actor.capability_on(entry.issue) if entry.issue else actor.capability)
-            if entry.field == "capability"
-            else getattr(actor.issues[entry.issue], entry.field)  # type: ignore[index]
-        )
         found.append(
             Input(
                 name=f"{actor.label}: {entry.field}{where}",
                 actor=entry.actor,
                 issue=entry.issue,
                 field=entry.field,
-                stated=float(stated),
+                stated=stated_value(scenario, entry),
                 low=low,
                 high=high,
             )

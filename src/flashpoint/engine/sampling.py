@@ -165,13 +165,13 @@ RANGE_LEVELS = {
 def entry_range(scenario: Scenario, entry: Uncertainty) -> tuple[float, float]:
     """The low and high end of an entry's range, in the scenario's units (see RANGE_LEVELS):
     what a tornado sets the input to."""
-    stated = _stated(scenario, entry)
+    stated = stated_value(scenario, entry)
     levels = np.array(RANGE_LEVELS[entry.distribution])
     low, high = _quantile(entry, scenario, stated, levels)
     return float(low), float(high)
 
 
-def _stated(scenario: Scenario, entry: Uncertainty) -> float:
+def stated_value(scenario: Scenario, entry: Uncertainty) -> float:
     """The stated value of the input an entry draws, in the scenario's units."""
     actor = next(actor for actor in scenario.actors if actor.id == entry.actor)
     if entry.field == "capability":
@@ -185,7 +185,7 @@ def _set(
     """Set the input an entry draws to its distribution's quantiles at ``u`` ``[draw]``."""
     a, cells = _cells(scenario, entry)
     unit = _unit(entry.field, scenario)
-    drawn = _quantile(entry, scenario, _stated(scenario, entry), u)
+    drawn = _quantile(entry, scenario, stated_value(scenario, entry), u)
     values[entry.field][:, a, cells] = (drawn / unit)[:, None]
 
 
