@@ -365,6 +365,46 @@ def test_a_batch_gives_exactly_what_each_draw_gives_alone(arrays, preset, stop):
         assert np.isnan(together.positions[:, d][:, ~arrays.present]).all()
 
 
+def listed_in(arrays: ScenarioArrays, order) -> ScenarioArrays:
+    """The same scenario with the actors listed in ``order``."""
+    return ScenarioArrays(
+        tuple(arrays.actors[k] for k in order), arrays.issues, arrays.position[:, order],
+        arrays.salience[:, order], arrays.capability[:, order], arrays.present[order],
+        arrays.lower, arrays.upper,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("preset", ["scholz", "literal"])
+@pytest.mark.parametrize("order", [[0, 1, 4, 2, 3], [3, 2, 4, 0, 1], [4, 3, 2, 1, 0]])
+def test_listing_the_actors_in_another_order_changes_nothing_not_even_the_rounding(preset, order):
+    """Found by hypothesis (test_properties.py). a0 compromises towards a1 and a2 at 0 with
+    steps |α|/β close to 1, until it is 1e-13 away, where its risk exponent of 0.5 makes its votes
+    square roots of distances. Sums in listed order differed by 1e-16 in round 1 and the forecast
+    by 1.1e-7 after 10 rounds. Actors are run in a canonical order: the same numbers, bit for bit,
+    in every round, reported in the listed order."""
+    x, s, c = [25.0, 0.0, 0.0, 0.0, 75.0], [0.25, 1.0, 0.75, 0.0, 1.0], [31.0, 2.0, 0.0, 0.0, 3.0]
+    present = np.array([[True], [True], [True], [False], [True]])
+    arrays = ScenarioArrays(
+        tuple(f"a{k}" for k in range(5)), ("x",),
+        np.where(present, np.array(x)[None, :, None], np.nan),
+        np.array(s)[None, :, None], np.array(c)[None, :, None], present,
+        np.array([0.0]), np.array([100.0]),
+    )  # fmt: skip
+    before = run(arrays, preset=preset)
+    after = run(listed_in(arrays, order), preset=preset)
+    np.testing.assert_array_equal(after.forecast, before.forecast)
+    np.testing.assert_array_equal(after.outcome, before.outcome)
+    np.testing.assert_array_equal(after.positions, before.positions[:, :, order])
+    for name in ("risk", "move", "alpha", "beta", "offers", "mean"):
+        table = getattr(before.events, name)
+        expected = table if name == "mean" else table[:, :, order]
+        np.testing.assert_array_equal(getattr(after.events, name), expected, err_msg=name)
+    partner = after.events.partner
+    np.testing.assert_array_equal(
+        np.where(partner >= 0, np.array(order)[partner], -1), before.events.partner[:, :, order]
+    )
+
+
 @pytest.mark.parametrize("preset", ["scholz", "literal"])
 def test_an_actor_absent_from_the_issue_is_as_good_as_not_there(preset):
     """Argentina with an extra actor who takes no part: the same run (to rounding)."""

@@ -39,7 +39,8 @@ Notation (``eum.md`` §2): actor ``k`` has capability ``c_k``, salience ``s_k`` 
   ``0 < α < β``: ``i`` loses a confrontation and moves to ``x_j``; ``α < 0 < β`` and ``|α| > β``:
   ``i`` capitulates to ``x_j`` (when ``capitulation``); ``α < 0 < β`` and ``|α| < β``: compromise
   (``|α| = β``: nothing, as in the replication, where it decides one move in random_n20;
-  values equal to within 1e-12 of their size count as equal, whatever the rounding), to
+  values equal to within 1e-12 of their size, or to within 8.9e-16 however small they are,
+  count as equal, whatever the rounding), to
   ``x_i + (x_j - x_i)|α|/β`` (``"scaled_step"``) or ``(|α| x_i + |β| x_j)/(|α| + |β|)``
   (``"weighted_average"``). ``i`` takes a confrontation if it has one, else a compromise, else a
   capitulation; within a kind, the shortest move, or for compromises the offer with the lowest
@@ -47,6 +48,13 @@ Notation (``eum.md`` §2): actor ``k`` has capability ``c_k``, salience ``s_k`` 
   go to the lowest destination (``tie_break="lowest_position"``, so that the order in which
   actors are listed changes nothing) or, as in the reference programs, to the proposer listed
   first (``"first_listed"``). The two agree on every reference run but one variant.
+- **Listing** (``runner.canonical_order``): every draw and issue runs its actors sorted by what
+  they are (taking part, weight, salience, initial position) and reports them in the listed
+  order, so that the listing changes nothing, not even the rounding of a sum, which the model
+  can blow up (an actor closing in on a rival by compromises, ``|α|/β`` near 1, with votes that
+  are square roots of tiny distances). The reference programs add in listed order; where that
+  rounding alone decided between ``|α|`` and ``β`` in their runs, the 8.9e-16 above makes it a
+  tie, which keeps every reference run's moves.
 
 The two presets are option sets: ``scholz`` reproduces jmckib's replication of Scholz et al.
 (the paper's numbers; its capitulation test can never be true, so ``capitulation=False``), and

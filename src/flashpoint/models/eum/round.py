@@ -63,9 +63,10 @@ def vote_totals(state: State, exponent: np.ndarray | None) -> np.ndarray:
     """``N[b, l, m] = Σ_k max(0, v_k(x_l, x_m))``, the positive votes for ``l`` over ``m``, with
     distances raised to each voter's ``exponent`` (``None``: linear votes).
 
-    The votes are added voter by voter, in the order the actors are listed, whichever way the
-    work is split (all voters at once for small ``n``, one voter at a time with ``Θ(n²)`` memory
-    for large ``n``), so a batch gives exactly the numbers each of its members gives alone.
+    The votes are added voter by voter, in the order of the rows (the runner's canonical order,
+    not the listing), whichever way the work is split (all voters at once for small ``n``, one
+    voter at a time with ``Θ(n²)`` memory for large ``n``), so a batch gives exactly the numbers
+    each of its members gives alone.
     """
     batch, n = state.x.shape
     distance = state.distance
@@ -197,6 +198,14 @@ class Moves:
 
 # Relative difference below which two expected utilities are equal: a few units of rounding.
 _ROUNDING = 1e-12
+# Absolute difference below which they are equal however small they are: a unit in the last
+# place of 4 (8.9e-16). A utility is 2 - 4 (1/2 ± δ/2)**r, so it is rounded by up to half of
+# that, and near a rival α and β are tiny differences of such utilities. In the reference runs,
+# the |α| and β that running the actors in canonical order (runner.canonical_order) put on the
+# other side of each other were 6e-17 to 5e-16 apart; any floor from 6e-16 to 1.5e-15 keeps
+# every reference run's moves, 4.5e-16 or 2.5e-15 does not (random_n20 rounds 4-6, EU emissions
+# with the shortest-move compromise from round 6, where |α| and β are near 1e-14 or 1e-9).
+_ROUNDING_FLOOR = float(np.spacing(4.0))
 
 # Which kind of offer an actor takes first: confrontation, then compromise, then capitulation.
 _PRIORITY = np.array([0, 3, 2, 1])
@@ -208,8 +217,8 @@ def classify_offers(alpha: np.ndarray, beta: np.ndarray, options: EUMOptions) ->
     tolerance = options.zero_tolerance
     alpha_zero = np.abs(alpha) < tolerance
     # |α| and β closer than rounding noise count as equal (neither side's case is stronger), so
-    # that the order in which the actors' numbers were added up cannot decide an offer.
-    noise = _ROUNDING * np.maximum(np.abs(alpha), np.abs(beta))
+    # that the order in which the actors' numbers were added up does not decide an offer.
+    noise = np.maximum(_ROUNDING * np.maximum(np.abs(alpha), np.abs(beta)), _ROUNDING_FLOOR)
     challenged = (alpha < 0) & (beta > 0)
     kind = np.where(challenged & (beta > noise - alpha), COMPROMISE, NONE)
     if options.capitulation:
@@ -221,10 +230,16 @@ def classify_offers(alpha: np.ndarray, beta: np.ndarray, options: EUMOptions) ->
     return kind
 
 
-def choose_moves(state: State, risk: np.ndarray, options: EUMOptions) -> Moves:
+def choose_moves(
+    state: State, risk: np.ndarray, options: EUMOptions, listed: np.ndarray | None = None
+) -> Moves:
     """Every actor's offers and the one it takes (``eum.md`` §3.5-3.6, §5, §5b C1 and C4).
 
-    Rows are receivers ``i``, columns proposers ``j``.
+    Rows are receivers ``i``, columns proposers ``j``; ``listed[b, j]`` is where actor ``j`` is
+    listed in the scenario (``None``: the actors are in the listed order). The listing decides
+    only what the tie rule leaves to it (see :func:`~flashpoint.models.eum.runner.canonical_order`):
+    with ``"first_listed"``, which of equally good offers is taken; with ``"lowest_position"``,
+    which of the proposers at one position is named the partner of the same move.
     """
     x, salience = state.x, state.salience
     success = success_probability(state, risk if options.votes == "voter_risk" else None, options)
@@ -256,11 +271,13 @@ def choose_moves(state: State, risk: np.ndarray, options: EUMOptions) -> Moves:
     rank = _PRIORITY[kind]
     top = rank.max(axis=2)
     ranked = np.where(rank == top[:, :, None], key, np.inf)
-    if options.tie_break == "first_listed":
-        chosen = ranked.argmin(axis=2)
-    else:  # the listing order decides only between proposers at one position: the same move
-        tied = ranked == ranked.min(axis=2, keepdims=True)
-        chosen = np.where(tied, destination, np.inf).argmin(axis=2)
+    tied = ranked == ranked.min(axis=2, keepdims=True)
+    if options.tie_break == "lowest_position":
+        lowest = np.where(tied, destination, np.inf)
+        tied &= lowest == lowest.min(axis=2, keepdims=True)
+    n = x.shape[1]
+    listing = np.arange(n) if listed is None else listed[:, None, :]
+    chosen = np.where(tied, listing, n).argmin(axis=2)  # the tied proposer listed first
     moved = top > 0
     members, actors = np.indices(x.shape, sparse=True)
 

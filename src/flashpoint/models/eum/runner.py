@@ -1,9 +1,12 @@
 """Running the expected utility model: rounds until a limit or a repeat, for every draw and
-issue, in chunks of bounded memory, with a log of every round (:class:`EUMLog`)."""
+issue, in chunks of bounded memory, with a log of every round (:class:`EUMLog`).
+
+Every draw and issue is run with its actors in a canonical order (:func:`canonical_order`) and
+reported in the listed order, so that the listing changes nothing, not even the rounding."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 
@@ -74,12 +77,71 @@ class _Run:
             table[rounds + 1 :] = table[rounds]
         return self
 
+    def listed(self, order: np.ndarray) -> _Run:
+        """The run of actors in canonical order (``order[b, c]``: the listed actor run as the
+        ``c``-th) with its actors back in the listed order and partners named as listed."""
+        members = np.arange(len(order))[:, None]
+        rows = np.argsort(order, axis=1)  # rows[b, a]: the row of the a-th listed actor
+
+        def back(table: np.ndarray) -> np.ndarray:  # [round, member, row, ...] -> [..., actor, ...]
+            return table[:, members, rows]
+
+        log = self.log
+        partner = back(log.partner)
+        return _Run(
+            back(self.positions),
+            replace(
+                log,
+                risk=back(log.risk),
+                move=back(log.move),
+                partner=np.where(partner >= 0, order[members, partner], -1).astype(partner.dtype),
+                alpha=back(log.alpha),
+                beta=back(log.beta),
+                offers=back(log.offers),
+            ),
+        )
+
+
+def canonical_order(
+    x0: np.ndarray, salience: np.ndarray, weight: np.ndarray, present: np.ndarray
+) -> np.ndarray:
+    """``order[b, c]``: the listed actor run as the ``c``-th in batch member ``b`` (one draw of
+    one issue): the actors taking part first, then by weight, salience and initial position.
+
+    Why. A round adds up numbers over actors: the votes in ``P`` and its denominator ``Z``
+    (``eum.md`` §3.2), the dangers (§3.4), the mean. Added in the listed order, a sum's last bits
+    depend on the listing, and the model can make much of them: an actor compromising towards
+    others in steps ``|α|/β`` close to 1 moves by a difference of nearly equal numbers, and near
+    a rival's position its votes, with a risk exponent of 0.5 (§3.4), are square roots of
+    distances. One such run turned 1e-16 in round 1 into 1.1e-7 in the forecast. The reference
+    programs (§1) add in listed order, and in a few of their runs that rounding alone put ``|α|``
+    on one side of ``β`` or the other; such differences, below 8.9e-16, are ties
+    (:func:`~flashpoint.models.eum.round.classify_offers`), so every reference run still matches.
+
+    How. The model reads an actor only through its position, salience, weight and whether it
+    takes part, so sorting by these (as the SMP does, ``smp/listing.py``) runs the same problem
+    the same way however it is listed. Actors alike in all of these keep their listed order, and
+    swapping them changes no number either. The listing still decides what the tie rule leaves
+    to it (``eum.md`` §5b C4: ties go to the actor listed first), so
+    :func:`~flashpoint.models.eum.round.choose_moves` is told where each row is listed: with
+    ``tie_break="first_listed"``, which of equally good offers is taken; with
+    ``"lowest_position"`` (§3.1's recommendation), only which of the proposers at one position
+    is named the partner of the same move.
+    """
+    return np.lexsort((x0, salience, weight, ~present), axis=-1)
+
 
 def _run_chunk(
-    x0: np.ndarray, s: np.ndarray, w: np.ndarray, present: np.ndarray, options: EUMOptions
+    x0: np.ndarray,
+    s: np.ndarray,
+    w: np.ndarray,
+    present: np.ndarray,
+    listed: np.ndarray,
+    options: EUMOptions,
 ) -> tuple[_Run, int]:
-    """Run the rounds for a chunk of one-issue problems ``[member, actor]``; also return the
-    number of rounds run.
+    """Run the rounds for a chunk of one-issue problems ``[member, actor]``, the actors in
+    canonical order (``listed[b, c]``: where the ``c``-th is listed); also return the number of
+    rounds run.
 
     With ``stop_at_repeat`` a member whose positions repeat is frozen from then on, and the
     chunk stops when every member is frozen; so a member's numbers never depend on the others.
@@ -108,7 +170,7 @@ def _run_chunk(
         x, weight, here = run.positions[round_ - 1, live], w[live], present[live]
         state = State.of(x, s[live], weight, here, span[live], log.median[round_ - 1, live])
         risk = risk_exponents(state, options)
-        moves = choose_moves(state, risk, options)
+        moves = choose_moves(state, risk, options, listed[live])
         run.positions[round_, live] = moves.position
         log.median[round_, live] = lower_weighted_median(moves.position, weight, here)
         log.mean[round_, live] = weighted_mean(moves.position, weight, here)
@@ -123,7 +185,7 @@ def _run_chunk(
         first = (log.repeat_round[members] < 0) & same.any(axis=0)
         log.repeat_round[members[first]] = round_
         log.cycle_length[members[first]] = round_ - same.argmax(axis=0)[first]
-    return run.cut(last), last
+    return run.cut(last).listed(listed), last
 
 
 def _chunk_size(n: int, rounds: int) -> int:
@@ -147,13 +209,16 @@ def run(arrays: ScenarioArrays, options: EUMOptions, rng: np.random.Generator) -
     lowest = np.where(present, x0, np.inf).min(axis=1, keepdims=True)
     x0 = np.where(present, x0, lowest)
     s, w = flat(arrays.salience), flat(arrays.weight)
+    order = canonical_order(x0, s, w, present)
+    x0, s, w, present = (np.take_along_axis(t, order, axis=1) for t in (x0, s, w, present))
     size = _chunk_size(n, options.rounds)
     chunks = [
         _run_chunk(
-            x0[k : k + size], s[k : k + size], w[k : k + size], present[k : k + size], options
+            x0[k : k + size], s[k : k + size], w[k : k + size], present[k : k + size],
+            order[k : k + size], options,
         )
         for k in range(0, batch, size)
-    ]
+    ]  # fmt: skip
     rounds = max(last for _, last in chunks)
 
     def gather(parts: list[np.ndarray]) -> np.ndarray:
