@@ -14,7 +14,6 @@ Run on demand (not part of the test suite):  python bench/montecarlo.py [--quick
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import threading
 import time
@@ -24,6 +23,7 @@ from pathlib import Path
 from timing import best_of  # bench/ is on the path when this file is run
 
 import flashpoint
+from flashpoint.engine.executors import local_cluster
 from flashpoint.engine.montecarlo import MonteCarlo, run_draws
 
 SWEEP_MODELS = (("compromise", {}), ("median", {}), ("nash", {}))
@@ -88,8 +88,6 @@ def korea_every_model(draws: int) -> None:
 
 
 def sweep(draws: int, repeat: int) -> None:
-    from dask.distributed import LocalCluster
-
     korea = flashpoint.load_scenario("korea-2018")
     run = MonteCarlo(korea, SWEEP_MODELS, seed=0, jitter=0.05)
     run_draws(run, 500)  # warm up
@@ -97,13 +95,7 @@ def sweep(draws: int, repeat: int) -> None:
     serial = best_of(lambda: run_draws(run, draws, executor="serial"), repeat)
     process = best_of(lambda: run_draws(run, draws, executor="process", workers=2), repeat)
     started = time.perf_counter()
-    with LocalCluster(
-        n_workers=2,
-        threads_per_worker=1,
-        dashboard_address=None,
-        scheduler_kwargs={"dashboard": False},
-        silence_logs=logging.ERROR,
-    ) as cluster:
+    with local_cluster(2) as cluster:
         startup = time.perf_counter() - started
         address = cluster.scheduler_address
         run_draws(run, 500, executor="dask", scheduler=address)  # the workers import flashpoint

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import math
 import os
+import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any, Literal, Protocol
@@ -24,6 +25,14 @@ AUTO_PROCESS_BLOCKS = 4  # "auto" runs this many blocks or more on a process poo
 
 
 CONNECT_TIMEOUT = "10s"
+WORKER_SWITCH_INTERVAL = 0.05  # seconds; see local_cluster
+# What Dask sets in its workers' environment and a local cluster here leaves unset (local_cluster).
+_DASK_WORKER_ENVIRON = (
+    "MALLOC_TRIM_THRESHOLD_",
+    "OMP_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+)
 
 
 class SchedulerUnreachable(RuntimeError):
@@ -110,19 +119,11 @@ def _run_on_dask(
     """Run the chunks on a Dask cluster: the task is scattered to every worker once, and each
     chunk is one Dask task (not cached: ``pure=False``)."""
     distributed = require("dask.distributed", "distributed", "the dask executor")
-    Client, LocalCluster = distributed.Client, distributed.LocalCluster
     cluster = None
     if scheduler is None:
-        cluster = LocalCluster(
-            n_workers=workers,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            scheduler_kwargs={"dashboard": False},
-            silence_logs=logging.ERROR,
-        )
+        cluster = local_cluster(workers)
     try:
-        client = _connect(Client, cluster if cluster is not None else scheduler)
+        client = _connect(distributed.Client, cluster if cluster is not None else scheduler)
         with client:
             shared = client.scatter(task, broadcast=True)
             futures = [client.submit(run_chunk, shared, chunk, pure=False) for chunk in chunks]
@@ -136,6 +137,40 @@ def _run_on_dask(
     finally:
         if cluster is not None:
             cluster.close()
+
+
+def local_cluster(workers: int) -> Any:
+    """A local Dask cluster of ``workers`` single-threaded worker processes, without the
+    dashboard, set up for numpy work in Python:
+
+    - its workers start with the environment of a plain process: Dask sets
+      ``MALLOC_TRIM_THRESHOLD_`` for its workers, which also fixes glibc's mmap threshold, so
+      every array above 128 KiB is mapped and unmapped afresh (a block of draws ran about 1.7
+      times slower), and limits numpy's BLAS to one thread;
+    - the workers' statistical profiler, which interrupts the running task every 10 ms to
+      sample its stack, is off;
+    - a worker's thread switch interval is ``WORKER_SWITCH_INTERVAL`` (Python's is 5 ms): a
+      task shares the interpreter lock with the worker's event loop, and numpy releases it on
+      every large operation, so with short turns the task kept waiting to get it back.
+    """
+    dask = require("dask", "distributed", "the dask executor")
+    distributed = require("dask.distributed", "distributed", "the dask executor")
+    settings = {
+        **{f"distributed.nanny.pre-spawn-environ.{name}": None for name in _DASK_WORKER_ENVIRON},
+        "distributed.worker.profile.enabled": False,
+    }
+    with dask.config.set(settings):
+        cluster = distributed.LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            scheduler_kwargs={"dashboard": False},
+            silence_logs=logging.ERROR,
+        )
+    with distributed.Client(cluster) as client:
+        client.run(sys.setswitchinterval, WORKER_SWITCH_INTERVAL)
+    return cluster
 
 
 def _connect(client: Any, target: Any) -> Any:
