@@ -4,7 +4,8 @@ arrays of a :class:`~.candidates.CandidateTable` (column names from :mod:`.candi
 
 The outcome sums over actors in numpy's order for ``sum(axis=0)`` of an ``[actor, issue]`` array,
 so that every number is bit for bit what the earlier array code gave: one actor after another,
-except with a single issue, where numpy sums the column pairwise (:func:`_pairwise`).
+except with a single issue, where numpy sums the column pairwise
+(:func:`~flashpoint.models.pairwise.pairwise_sum`).
 """
 
 from __future__ import annotations
@@ -38,60 +39,7 @@ from flashpoint.models.exchange.candidates import (
     Q,
 )
 from flashpoint.models.exchange.solve import compiled, inlined
-
-# numpy's pairwise summation: blocks of this many numbers are summed with eight accumulators.
-_BLOCK = 128
-
-
-@inlined
-def _block(terms: np.ndarray, first: int, count: int) -> float:
-    """``terms[first:first + count]`` (at most a block) summed as numpy does: one by one below
-    eight numbers, else with eight accumulators."""
-    if count < 8:
-        total = 0.0
-        for i in range(first, first + count):
-            total += terms[i]
-        return total
-    r = terms[first : first + 8].copy()
-    i = 8
-    while i < count - count % 8:
-        for j in range(8):
-            r[j] += terms[first + i + j]
-        i += 8
-    total = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
-    for k in range(i, count):
-        total += terms[first + k]
-    return total
-
-
-@compiled
-def _pairwise(terms: np.ndarray) -> float:
-    """``terms`` summed as numpy sums a contiguous array (``pairwise_sum`` in its
-    ``loops_utils.h``): blocks (:func:`_block`), and above a block the sum of two halves (the
-    first a multiple of eight long). The halving is walked with stacks, not recursion, which
-    numba's cache does not take: ``work`` holds ``(first, count)`` to sum, or ``(-1, 0)`` to
-    add the last two of ``sums``."""
-    work = np.empty((128, 2), dtype=np.int64)
-    sums = np.empty(128)
-    work[0, 0], work[0, 1] = 0, len(terms)
-    pending, done = 1, 0
-    while pending:
-        pending -= 1
-        first, count = work[pending, 0], work[pending, 1]
-        if first == -1:
-            done -= 1
-            sums[done - 1] = sums[done - 1] + sums[done]
-        elif count <= _BLOCK:
-            sums[done] = _block(terms, first, count)
-            done += 1
-        else:
-            half = count // 2
-            half -= half % 8
-            work[pending, 0], work[pending, 1] = -1, 0  # last: add the halves
-            work[pending + 1, 0], work[pending + 1, 1] = first + half, count - half
-            work[pending + 2, 0], work[pending + 2, 1] = first, half  # first: the first half
-            pending += 3
-    return sums[0]
+from flashpoint.models.pairwise import pairwise_sum
 
 
 @compiled
@@ -106,7 +54,7 @@ def weighted_sums(
         for k in range(actors):
             if present[k, 0]:
                 terms[k], weights[k] = weight[k, 0] * position[k, 0], weight[k, 0]
-        weighted_sum[0], total[0] = _pairwise(terms), _pairwise(weights)
+        weighted_sum[0], total[0] = pairwise_sum(terms), pairwise_sum(weights)
         return weighted_sum, total
     for k in range(actors):
         for d in range(issues):

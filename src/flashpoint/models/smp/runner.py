@@ -8,10 +8,10 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, objmode
 
+from flashpoint.models.pairwise import pairwise_sum
 from flashpoint.models.smp.kernels import compiled
 from flashpoint.models.smp.records import STOP_FRACTION
 from flashpoint.models.smp.state import evaluate_state
-from flashpoint.models.smp.summation import pairwise_sum
 from flashpoint.models.smp.turn import step
 
 MINIMUM_TURNS = 2

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from flashpoint.models.pairwise import pairwise_sum
 from flashpoint.models.smp.kernels import (
     compiled,
     condorcet,
@@ -16,7 +17,7 @@ from flashpoint.models.smp.kernels import (
     linked_groups,
     utility,
 )
-from flashpoint.models.smp.summation import pairwise_sum, weighted_squared_gap
+from flashpoint.models.smp.summation import weighted_squared_gap
 
 SAME_POSITION = 1e-3  # ktab.md §4.1: positions closer than this (Euclidean, [0, 1]) are one
 

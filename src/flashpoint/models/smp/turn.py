@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from flashpoint.models.pairwise import pairwise_sum
 from flashpoint.models.smp.kernels import (
     choose_targets,
     compiled,
@@ -15,7 +16,6 @@ from flashpoint.models.smp.kernels import (
     resolve_bargains,
 )
 from flashpoint.models.smp.state import distances, utilities
-from flashpoint.models.smp.summation import pairwise_sum
 
 MINIMUM_GAIN = 1e-5  # ktab.md §4.7: a challenge must be expected to gain more than this
 TIE_BREAK = 1e-6  # §4.11 C2: added to each party's own weight in an S1P1/S2P2 bargain
