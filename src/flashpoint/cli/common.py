@@ -19,6 +19,11 @@ from flashpoint.report.progress import draws_progress
 from flashpoint.report.terminal import problems_table
 from flashpoint.scenario.errors import ScenarioError, UnknownShockError
 
+# The panels of `flashpoint --help`
+PANEL_FORECASTS = "Forecasts"
+PANEL_MODELS = "Models round by round"
+PANEL_SCENARIOS = "Scenarios"
+
 out = Console()
 err = Console(stderr=True)
 
@@ -32,6 +37,9 @@ app = typer.Typer(
         "Examples:\n\n"
         "  flashpoint                              forecast the Korea 2018 scenario\n\n"
         "  flashpoint forecast my-case.xlsx        forecast your own scenario\n\n"
+        "  flashpoint forecast --draws 2000        how likely each future is\n\n"
+        "  flashpoint compare                      what each shock of the scenario changes\n\n"
+        '  flashpoint sensitivity -t "P(peace_regime)"   which inputs drive it\n\n'
         "  flashpoint validate my-case.csv         list every problem in an input file\n\n"
         "  flashpoint template my-case.xlsx        start a new scenario in Excel"
     ),

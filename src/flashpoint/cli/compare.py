@@ -10,6 +10,7 @@ from rich.markup import escape
 
 from flashpoint.analysis.compare import ENSEMBLE, compare
 from flashpoint.cli.common import (
+    PANEL_FORECASTS,
     ExecutorArg,
     JitterArg,
     ModelsArg,
@@ -29,6 +30,7 @@ from flashpoint.scenario.load import DEFAULT_SCENARIO
 
 @app.command(
     "compare",
+    rich_help_panel=PANEL_FORECASTS,
     epilog=(
         "Examples:\n\n"
         "  flashpoint compare                                   Korea 2018: every shock\n\n"
@@ -69,8 +71,9 @@ def compare_command(
         typer.Option("--json", help="Print the comparison as JSON (schema: docs/json-output.md)."),
     ] = False,
 ) -> None:
-    """Compare the scenario as stated with each shock: how each future's probability and each
-    issue's outcome change, on the same Monte Carlo draws."""
+    """Compare the scenario as stated with each shock, on the same Monte Carlo draws.
+
+    How each future's probability and each issue's outcome change under each shock."""
     check_models(model)
     check_executor(executor, scheduler)
     shown = by_model or ENSEMBLE

@@ -16,6 +16,9 @@ from rich.markup import escape
 from flashpoint import __version__
 from flashpoint.analysis.forecast import Forecast, forecast
 from flashpoint.cli.common import (
+    PANEL_FORECASTS,
+    PANEL_MODELS,
+    PANEL_SCENARIOS,
     ExecutorArg,
     JitterArg,
     ModelsArg,
@@ -73,6 +76,7 @@ def main_callback(
 
 @app.command(
     "forecast",
+    rich_help_panel=PANEL_FORECASTS,
     epilog=(
         "Examples:\n\n"
         "  flashpoint forecast                                  Korea 2018, every model\n\n"
@@ -111,8 +115,9 @@ def forecast_command(
         typer.Option("--json", help="Print the forecast as JSON (schema: docs/json-output.md)."),
     ] = False,
 ) -> None:
-    """Forecast a scenario: each model's predicted outcome per issue and the future it falls in;
-    with --draws, how likely each future is under the scenario's uncertainty."""
+    """Forecast a scenario: each model's predicted outcome and the future it falls in.
+
+    With --draws, how likely each future is under the scenario's uncertainty."""
     check_models(model)
     check_executor(executor, scheduler)
     with running("forecast", scenario, draws) as progress:
@@ -238,6 +243,7 @@ def _option_summary(model: str, options: dict[str, object]) -> str:
 
 @app.command(
     "run",
+    rich_help_panel=PANEL_MODELS,
     epilog=(
         "Examples:\n\n"
         "  flashpoint run eum eu-emissions-1985                     the EUM, round by round\n\n"
@@ -293,6 +299,7 @@ def run_command(
 
 @app.command(
     "explain",
+    rich_help_panel=PANEL_MODELS,
     epilog=(
         "Examples:\n\n"
         "  flashpoint explain eu-emissions-1985 belgium             every round, with its reasons\n\n"
@@ -361,6 +368,7 @@ def explain_command(
 
 
 @app.command(
+    rich_help_panel=PANEL_SCENARIOS,
     epilog=(
         "Examples:\n\n"
         "  flashpoint validate my-case.xlsx\n\n"
@@ -407,6 +415,7 @@ def validate(
 
 
 @app.command(
+    rich_help_panel=PANEL_SCENARIOS,
     epilog=(
         "Examples:\n\n"
         "  flashpoint convert korea-2018 korea.xlsx             edit the default scenario in Excel\n\n"
@@ -484,6 +493,7 @@ def convert(
 
 
 @app.command(
+    rich_help_panel=PANEL_SCENARIOS,
     epilog=(
         "Examples:\n\n"
         "  flashpoint show korea-2018            issues, positions, futures and shocks\n\n"
@@ -509,7 +519,8 @@ def show(
 
 
 @app.command(
-    epilog="Example:\n\n  flashpoint scenarios   then, e.g.: flashpoint show copenhagen-2009"
+    rich_help_panel=PANEL_SCENARIOS,
+    epilog="Example:\n\n  flashpoint scenarios   then, e.g.: flashpoint show copenhagen-2009",
 )
 def scenarios() -> None:
     """List the scenarios that ship with flashpoint (usable by name anywhere a file is expected)."""
@@ -517,13 +528,17 @@ def scenarios() -> None:
     out.print(scenarios_table(loaded, DEFAULT_SCENARIO))
 
 
-@app.command(epilog="Example:\n\n  flashpoint models   then, e.g.: flashpoint forecast -m nash")
+@app.command(
+    rich_help_panel=PANEL_MODELS,
+    epilog="Example:\n\n  flashpoint models   then, e.g.: flashpoint forecast -m nash",
+)
 def models() -> None:
     """List the models flashpoint can run, with what they compute and their sources."""
     out.print(models_table(MODELS.values()))
 
 
 @app.command(
+    rich_help_panel=PANEL_SCENARIOS,
     epilog="Example:\n\n  flashpoint template my-case.xlsx   then fill it in and run: flashpoint validate my-case.xlsx",
 )
 def template(

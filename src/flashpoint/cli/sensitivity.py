@@ -9,6 +9,7 @@ import typer
 
 from flashpoint.analysis.sensitivity import METHODS, sensitivity
 from flashpoint.cli.common import (
+    PANEL_FORECASTS,
     ExecutorArg,
     JitterArg,
     ModelsArg,
@@ -28,6 +29,7 @@ from flashpoint.scenario.load import DEFAULT_SCENARIO
 
 @app.command(
     "sensitivity",
+    rich_help_panel=PANEL_FORECASTS,
     epilog=(
         "Examples:\n\n"
         '  flashpoint sensitivity --target "P(peace_regime)"          tornado for Korea 2018\n\n'
