@@ -25,7 +25,7 @@ from flashpoint.analysis.forecast import (
     resolve_seed,
     source_name,
 )
-from flashpoint.analysis.outcomes import UNCLASSIFIED, classify
+from flashpoint.analysis.outcomes import UNCLASSIFIED, classify, future_label
 from flashpoint.analysis.uncertainty import (
     Z_95,
     Spread,
@@ -112,9 +112,7 @@ class Comparison:
         )
 
     def future_label(self, future: str | None) -> str:
-        if future is None:
-            return "none of the named futures"
-        return next(o.label for o in self.scenario.outcomes if o.id == future)
+        return future_label(self.scenario.outcomes, future)
 
     def to_dict(self) -> dict[str, Any]:
         """The comparison as JSON (``docs/json-output.md``, the compare document)."""

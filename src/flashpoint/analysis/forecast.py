@@ -19,7 +19,7 @@ import numpy as np
 from pydantic import AliasChoices, BaseModel, ValidationError
 
 from flashpoint import __version__
-from flashpoint.analysis.outcomes import UNCLASSIFIED, classify
+from flashpoint.analysis.outcomes import UNCLASSIFIED, classify, future_label
 from flashpoint.analysis.uncertainty import Spread, spread, spread_dict
 from flashpoint.engine.arrays import ScenarioArrays
 from flashpoint.engine.executors import Executor
@@ -76,9 +76,7 @@ class Forecast:
         return list(self.results)
 
     def future_label(self, future: str | None) -> str:
-        if future is None:
-            return "none of the named futures"
-        return next(o.label for o in self.scenario.outcomes if o.id == future)
+        return future_label(self.scenario.outcomes, future)
 
     def to_dict(self) -> dict[str, Any]:
         """The forecast as the JSON document described in ``docs/json-output.md``."""

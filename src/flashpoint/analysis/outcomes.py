@@ -18,6 +18,14 @@ UNCLASSIFIED = -1
 _COMPARE = {">=": np.greater_equal, "<=": np.less_equal, ">": np.greater, "<": np.less}
 
 
+def future_label(outcomes: Sequence[Outcome], future: str | None) -> str:
+    """How a future is named for people: its label, or for ``None`` (a prediction in no named
+    future) "none of the named futures"."""
+    if future is None:
+        return "none of the named futures"
+    return next(o.label for o in outcomes if o.id == future)
+
+
 def holds(rule: Any, values: np.ndarray, issues: Sequence[str]) -> np.ndarray:
     """Whether ``rule`` holds for each row of ``values[draw, issue]``; boolean ``[draw]``."""
     if rule == "otherwise":

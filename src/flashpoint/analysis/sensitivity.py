@@ -169,7 +169,6 @@ class Sensitivity:
     def __repr__(self) -> str:
         lines = [f"Sensitivity ({self.method}) of {self.target.label} in '{self.scenario.title}'"]
         for row in self.rows[:10]:
-            data = self._row(row)
             if isinstance(row, TornadoBar):
                 lines.append(f"  {row.input.name}: {row.at_low:.3g} to {row.at_high:.3g}")
             elif isinstance(row, Index):
@@ -177,7 +176,7 @@ class Sensitivity:
                     f"  {row.input.name}: {', '.join(f'{k} {v:.3g}' for k, v in row.values.items())}"
                 )
             else:
-                lines.append(f"  {data}")
+                lines.append(f"  {self._row(row)}")
         return "\n".join(lines)
 
 

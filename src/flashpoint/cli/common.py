@@ -111,12 +111,13 @@ SchedulerArg = Annotated[
 ]
 
 
-def check_models(names: list[str] | None) -> None:
+def check_models(names: list[str] | None, param_hint: str = "--model") -> None:
     """A usage error (exit 2) for a model that is not registered, listing the models."""
     for name in names or []:
         if name not in MODELS:
             raise typer.BadParameter(
-                f"unknown model '{name}' (models: {', '.join(model_names())})", param_hint="--model"
+                f"unknown model '{name}' (models: {', '.join(model_names())})",
+                param_hint=param_hint,
             )
 
 

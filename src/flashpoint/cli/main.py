@@ -185,13 +185,6 @@ ShockArg = Annotated[
 ]
 
 
-def _check_model(name: str) -> None:
-    if name not in MODELS:
-        raise typer.BadParameter(
-            f"unknown model '{name}' (models: {', '.join(model_names())})", param_hint="MODEL"
-        )
-
-
 def _run_one(
     scenario: str,
     model: str,
@@ -273,7 +266,7 @@ def run_command(
     ] = False,
 ) -> None:
     """Run one model on a scenario and show it round by round: the median and mean, who moved."""
-    _check_model(model)
+    check_models([model], "MODEL")
     named = {"preset": preset, "rounds": rounds, "policy": policy, "p": p}
     result = _run_one(scenario, model, named, option, shock, seed)
     presenter = PRESENTERS.get(model)
@@ -328,7 +321,7 @@ def explain_command(
     seed: SeedArg = None,
 ) -> None:
     """Say, round by round, what one actor did and why: the offer it took, from whom, and why."""
-    _check_model(model)
+    check_models([model], "MODEL")
     presenter = PRESENTERS.get(model)
     if presenter is None:
         raise typer.BadParameter(
