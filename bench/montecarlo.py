@@ -7,20 +7,21 @@ Run on demand (not part of the test suite):  python bench/montecarlo.py [--quick
    workers, summed, sampled every 20 ms from /proc).
 2. A 1,000,000-draw sweep of the numpy models (compromise, median, Nash) with 5% jitter:
    serially, on a pool of 2 processes, and through Dask with 2 single-threaded workers (on a
-   running local cluster, and counting the cluster's start). The Dask speed-up is compared
-   with the process pool's, measured in the same run.
+   running local cluster, and counting the cluster's start), in rounds that run each of them
+   in turn. The Dask speed-up is compared with the process pool's of the same round.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from timing import best_of  # bench/ is on the path when this file is run
+from timing import wall_time  # bench/ is on the path when this file is run
 
 import flashpoint
 from flashpoint.engine.executors import local_cluster
@@ -87,41 +88,63 @@ def korea_every_model(draws: int) -> None:
         )
 
 
-def sweep(draws: int, repeat: int) -> None:
+def sweep(draws: int, rounds: int) -> None:
+    """The sweep, in ``rounds`` rounds of serial, process pool, Dask on a running cluster and
+    Dask starting its own cluster, one after another: the machine's speed drifts over minutes,
+    so the runs compared are run side by side and each round gives its own ratio."""
     korea = flashpoint.load_scenario("korea-2018")
     run = MonteCarlo(korea, SWEEP_MODELS, seed=0, jitter=0.05)
     run_draws(run, 500)  # warm up
-
-    serial = best_of(lambda: run_draws(run, draws, executor="serial"), repeat)
-    process = best_of(lambda: run_draws(run, draws, executor="process", workers=2), repeat)
-    started = time.perf_counter()
-    with local_cluster(2) as cluster:
-        startup = time.perf_counter() - started
-        address = cluster.scheduler_address
-        run_draws(run, 500, executor="dask", scheduler=address)  # the workers import flashpoint
-        dask = best_of(lambda: run_draws(run, draws, executor="dask", scheduler=address), repeat)
-    local = best_of(lambda: run_draws(run, draws, executor="dask", workers=2), repeat)
-    process_speedup, dask_speedup = serial / process, serial / dask
-    print(f"sweep of {draws:,} draws of compromise, median and nash (best of {repeat}):")
-    print(f"  serial: {serial:.1f} s")
-    print(f"  process pool, 2 workers: {process:.1f} s (speed-up {process_speedup:.2f}x)")
-    print(
-        f"  dask, 2 workers on a running cluster: {dask:.1f} s (speed-up {dask_speedup:.2f}x,"
-        f" {dask_speedup / process_speedup:.0%} of the process pool's)"
-    )
-    print(
-        f"  dask, starting a local cluster of 2 workers for the run: {local:.1f} s (speed-up"
-        f" {serial / local:.2f}x, {serial / local / process_speedup:.0%} of the process pool's;"
-        f" a cluster starts in about {startup:.1f} s)"
-    )
+    times: dict[str, list[float]] = {"serial": [], "process": [], "dask": [], "own": []}
+    startups = []
+    print(f"sweep of {draws:,} draws of compromise, median and nash, {rounds} rounds:")
+    for _ in range(rounds):
+        times["serial"].append(wall_time(lambda: run_draws(run, draws, executor="serial")))
+        times["process"].append(
+            wall_time(lambda: run_draws(run, draws, executor="process", workers=2))
+        )
+        started = time.perf_counter()
+        with local_cluster(2) as cluster:
+            startups.append(time.perf_counter() - started)
+            address = cluster.scheduler_address
+            run_draws(run, 500, executor="dask", scheduler=address)  # the workers import flashpoint
+            times["dask"].append(
+                wall_time(lambda a=address: run_draws(run, draws, executor="dask", scheduler=a))
+            )
+        times["own"].append(wall_time(lambda: run_draws(run, draws, executor="dask", workers=2)))
+        serial, process, dask, own = (
+            times[name][-1] for name in ("serial", "process", "dask", "own")
+        )
+        print(
+            f"  round: serial {serial:.1f} s, process pool {process:.1f} s ({serial / process:.2f}x),"
+            f" dask {dask:.1f} s ({serial / dask:.2f}x, {process / dask:.0%} of the pool's),"
+            f" dask with its own cluster {own:.1f} s ({process / own:.0%})"
+        )
+    best = {name: min(values) for name, values in times.items()}
+    pool_speedup = best["serial"] / best["process"]
+    print(f"  best: serial {best['serial']:.1f} s")
+    print(f"  process pool, 2 workers: {best['process']:.1f} s (speed-up {pool_speedup:.2f}x)")
+    for name, label in (
+        ("dask", "dask, 2 workers on a running cluster"),
+        ("own", "dask, starting a local cluster of 2 workers for the run"),
+    ):
+        shares = [
+            process / other for process, other in zip(times["process"], times[name], strict=True)
+        ]
+        print(
+            f"  {label}: {best[name]:.1f} s (speed-up {best['serial'] / best[name]:.2f}x,"
+            f" {best['process'] / best[name]:.0%} of the process pool's; by round, median"
+            f" {statistics.median(shares):.0%}, lowest {min(shares):.0%})"
+        )
+    print(f"  a local cluster starts in {statistics.median(startups):.1f} s (median)")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="a tenth of the draws, one repeat")
+    parser.add_argument("--quick", action="store_true", help="a tenth of the draws, one round")
     quick = parser.parse_args().quick
     korea_every_model(1_000 if quick else 10_000)
-    sweep(100_000 if quick else 1_000_000, 1 if quick else 3)
+    sweep(100_000 if quick else 1_000_000, 1 if quick else 5)
 
 
 if __name__ == "__main__":

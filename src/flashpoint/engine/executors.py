@@ -26,6 +26,12 @@ AUTO_PROCESS_BLOCKS = 4  # "auto" runs this many blocks or more on a process poo
 
 CONNECT_TIMEOUT = "10s"
 WORKER_SWITCH_INTERVAL = 0.05  # seconds; see local_cluster
+# How often a local cluster's scheduler and workers wake for housekeeping (local_cluster).
+_HOUSEKEEPING = {
+    "distributed.admin.tick.interval": "1s",
+    "distributed.admin.system-monitor.interval": "1s",
+    "distributed.worker.memory.monitor-interval": "500ms",
+}
 # What Dask sets in its workers' environment and a local cluster here leaves unset (local_cluster).
 _DASK_WORKER_ENVIRON = (
     "MALLOC_TRIM_THRESHOLD_",
@@ -149,6 +155,10 @@ def local_cluster(workers: int) -> Any:
       times slower), and limits numpy's BLAS to one thread;
     - the workers' statistical profiler, which interrupts the running task every 10 ms to
       sample its stack, is off;
+    - housekeeping wakes less often (``_HOUSEKEEPING``): the event-loop health tick every
+      second instead of every 20 ms, the system monitor every second, the memory monitor
+      every 500 ms. An idle cluster of two workers then uses 0.14 s of CPU in 10 s instead of
+      1.1 s, which on a small machine is taken from the workers while they run;
     - a worker's thread switch interval is ``WORKER_SWITCH_INTERVAL`` (Python's is 5 ms): a
       task shares the interpreter lock with the worker's event loop, and numpy releases it on
       every large operation, so with short turns the task kept waiting to get it back.
@@ -158,6 +168,7 @@ def local_cluster(workers: int) -> Any:
     settings = {
         **{f"distributed.nanny.pre-spawn-environ.{name}": None for name in _DASK_WORKER_ENVIRON},
         "distributed.worker.profile.enabled": False,
+        **_HOUSEKEEPING,
     }
     with dask.config.set(settings):
         cluster = distributed.LocalCluster(
