@@ -60,7 +60,7 @@ def test_forecast_json_is_the_documented_document():
         "--json",
     )
     assert result.exit_code == 0, result.output
-    document = json.loads(result.output)
+    document = json.loads(result.stdout)
     assert document["schema"] == "flashpoint.forecast/1"
     assert list(document["models"]) == ["compromise", "nash"]
     assert document["shocks"] == ["us_maximum_pressure"]
@@ -218,17 +218,17 @@ def test_long_issue_names_wrap_and_every_model_keeps_its_numbers():
 
 def test_the_seed_defaults_to_the_scenarios(tmp_path):
     xml = str(DATA / "ktab" / "inputs" / "dummyData_3Dim_withIA.xml")
-    stated = json.loads(run("forecast", xml, "-m", "compromise", "--json").output)
+    stated = json.loads(run("forecast", xml, "-m", "compromise", "--json").stdout)
     assert stated["seed"] == 3707583219545544125
-    given = json.loads(run("forecast", xml, "-m", "compromise", "--json", "--seed", "4").output)
+    given = json.loads(run("forecast", xml, "-m", "compromise", "--json", "--seed", "4").stdout)
     assert given["seed"] == 4
-    assert json.loads(run("forecast", "-m", "compromise", "--json").output)["seed"] == 0
+    assert json.loads(run("forecast", "-m", "compromise", "--json").stdout)["seed"] == 0
     path = tmp_path / "seeded.yaml"
     assert run("convert", "korea-2018", str(path)).exit_code == 0
     path.write_text(path.read_text() + "seed: 9\nmodel_options:\n  eum:\n    rounds: 2\n")
-    document = json.loads(run("run", "eum", str(path), "--json").output)
+    document = json.loads(run("run", "eum", str(path), "--json").stdout)
     assert document["seed"] == 9 and document["options"]["rounds"] == 2
-    document = json.loads(run("run", "eum", str(path), "--json", "--rounds", "3").output)
+    document = json.loads(run("run", "eum", str(path), "--json", "--rounds", "3").stdout)
     assert document["options"]["rounds"] == 3
     assert run("explain", str(path), "north_korea", "--seed", "1").exit_code == 0
     negative = run("run", "eum", str(path), "--seed", "-1")
@@ -281,7 +281,7 @@ def test_forecast_with_draws_shows_how_likely_each_future_is():
     assert "How likely each future is, over 300 draws" in result.output
     assert "ensemble" in result.output
     document = json.loads(
-        run("forecast", "-m", "compromise", "--draws", "300", "--seed", "2", "--json").output
+        run("forecast", "-m", "compromise", "--draws", "300", "--seed", "2", "--json").stdout
     )
     shares = {f["id"]: f["probability"] for f in document["models"]["compromise"]["futures"]}
     assert f"{shares['muddle_through']:.0%}" in result.output

@@ -34,7 +34,7 @@ def test_run_eum_trace_lists_every_move_with_its_partner():
 def test_run_eum_json_has_medians_means_and_every_actor_by_round():
     result = run("run", "eum", EU, "--json")
     assert result.exit_code == 0, result.output
-    document = json.loads(result.output)
+    document = json.loads(result.stdout)
     assert document["schema"] == "flashpoint.run/1"
     assert document["options"]["preset"] == "scholz" and document["rounds"] == 10
     issue = document["issues"]["emission_standards"]
@@ -54,7 +54,7 @@ def test_run_eum_json_has_medians_means_and_every_actor_by_round():
 
 def test_run_eum_reports_a_fixed_point_and_stops_there():
     result = run("run", "eum", EU, "--preset", "literal", "--json")
-    issue = json.loads(result.output)["issues"]["emission_standards"]
+    issue = json.loads(result.stdout)["issues"]["emission_standards"]
     assert issue["stop"] == {"kind": "fixed_point", "round": 5, "cycle_length": 1}
     assert len(issue["median"]) == 6 and issue["median"][-1] == 7.0
     text = run("run", "eum", EU, "--preset", "literal", "-o", "status_quo_probability=1")
@@ -66,7 +66,7 @@ def test_run_eum_on_a_cycle_and_a_file():
     data = DATA / "eum" / "honduras.input.csv"
     result = run("run", "eum", str(data), "-o", "forecast=cycle_mean", "--json")
     assert result.exit_code == 0, result.output
-    document = json.loads(result.output)
+    document = json.loads(result.stdout)
     (issue,) = document["issues"].values()
     assert issue["stop"] == {"kind": "cycle", "round": 2, "cycle_length": 2}
     assert document["options"]["forecast"] == "cycle_mean"
@@ -164,7 +164,7 @@ def test_run_exchange_lists_the_trades_in_words():
 def test_run_exchange_json_has_outcomes_by_round_and_every_exchange():
     result = run("run", "exchange", "copenhagen-2009", "--rounds", "1", "--json")
     assert result.exit_code == 0, result.output
-    document = json.loads(result.output)
+    document = json.loads(result.stdout)
     assert document["model"] == "exchange" and document["rounds"] == 1
     assert document["options"] == {"policy": "decide-parity", "p": 0.0, "rounds": 1}
     assert len(document["exchanges"]) == 48
@@ -178,7 +178,7 @@ def test_run_exchange_json_has_outcomes_by_round_and_every_exchange():
 
 
 def test_run_exchange_policy_and_p():
-    parity = json.loads(run("run", "exchange", "copenhagen-2009", "--rounds", "1", "--json").output)
+    parity = json.loads(run("run", "exchange", "copenhagen-2009", "--rounds", "1", "--json").stdout)
     clean = run(
         "run",
         "exchange",
@@ -189,9 +189,9 @@ def test_run_exchange_policy_and_p():
         "full-recompute",
         "--json",
     )
-    assert len(json.loads(clean.output)["exchanges"]) == 97 != len(parity["exchanges"])
+    assert len(json.loads(clean.stdout)["exchanges"]) == 97 != len(parity["exchanges"])
     varied = run("run", "exchange", "copenhagen-2009", "--rounds", "1", "--p", "1", "--json")
-    assert json.loads(varied.output)["options"]["p"] == 1.0
+    assert json.loads(varied.stdout)["options"]["p"] == 1.0
     bad = run("run", "exchange", "copenhagen-2009", "--policy", "nope")
     message = " ".join(bad.output.replace("│", " ").split())
     assert bad.exit_code == 2 and "'decide-parity' or 'full-recompute'" in message

@@ -37,7 +37,7 @@ def text_of(result) -> str:
 def run_json(*args: str) -> dict:
     result = run("run", "smp", *args, "--json")
     assert result.exit_code == 0, result.output
-    return json.loads(result.output)
+    return json.loads(result.stdout)
 
 
 def file_positions() -> dict[str, dict[str, float]]:

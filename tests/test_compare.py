@@ -133,7 +133,7 @@ def test_cli_compare(korea):
         ],
     )
     assert both.exit_code == 0, both.output
-    data = json.loads(both.output)
+    data = json.loads(both.stdout)
     assert data["schema"] == "flashpoint.compare/1"
     assert data["variants"][1]["shocks"] == ["china_guarantee", "economic_package"]
     unknown = runner.invoke(app, ["compare", "-s", "nosuch", "--draws", "5"])

@@ -194,7 +194,7 @@ def test_cli_sensitivity():
         ],
     )
     assert data.exit_code == 0, data.output
-    document = json.loads(data.output)
+    document = json.loads(data.stdout)
     assert document["schema"] == "flashpoint.sensitivity/1" and document["method"] == "morris"
     assert {"mu_star", "sigma", "actor", "issue"} <= set(document["rows"][0])
     assert runner.invoke(app, ["sensitivity", "--method", "fast"]).exit_code == 2

@@ -4,7 +4,7 @@ and options, and how usage and input errors are reported."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Annotated
 
 import typer
@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from flashpoint.analysis.targets import UnknownChoice
+from flashpoint.engine.compilation import on_compile
 from flashpoint.engine.executors import EXECUTORS, SchedulerUnreachable
 from flashpoint.extras import MissingExtra
 from flashpoint.models.registry import MODELS, model_names
@@ -134,6 +135,17 @@ def check_executor(executor: str, scheduler: str | None) -> None:
         )
 
 
+def compile_notice() -> AbstractContextManager[None]:
+    """Say so on the terminal when the models are being compiled (the first run on a machine;
+    :mod:`flashpoint.engine.compilation`), so that a long first run is not a surprise."""
+    return on_compile(
+        lambda: err.print(
+            "[dim]Compiling the models for this machine, once: this run takes about a minute"
+            " longer; later runs load them in a second.[/]"
+        )
+    )
+
+
 @contextmanager
 def running(
     what: str, scenario: str, draws: int | None, label: str = "Monte Carlo draws"
@@ -143,7 +155,7 @@ def running(
     an unknown shock (usage error), bad model options (exit 1), and a missing optional
     dependency (exit 1, with the install command)."""
     try:
-        with draws_progress(draws, err, label) as progress:
+        with compile_notice(), draws_progress(draws, err, label) as progress:
             yield progress
     except KeyboardInterrupt:
         err.print(f"Stopped: the {what} was interrupted; nothing was printed.")

@@ -29,6 +29,7 @@ from flashpoint.cli.common import (
     app,
     check_executor,
     check_models,
+    compile_notice,
     count,
     err,
     fail,
@@ -204,7 +205,10 @@ def _run_one(
             raise typer.BadParameter(f"'{pair}' is not NAME=VALUE", param_hint="--option")
         given[name.strip()] = value.strip()
     try:
-        return forecast(scenario, [model], shocks=shock or (), options={model: given}, seed=seed)
+        with compile_notice():
+            return forecast(
+                scenario, [model], shocks=shock or (), options={model: given}, seed=seed
+            )
     except ScenarioError as error:
         fail(error, scenario)
         raise  # not reached: _fail exits

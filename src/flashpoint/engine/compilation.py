@@ -1,0 +1,34 @@
+"""Noticing when numba compiles.
+
+The exchange and spatial models run in code compiled by numba. The first run on a machine
+compiles it (about a minute) and caches the result next to the source; later runs load it from
+the cache in about a second. numba announces each compilation, not a load from its cache, as a
+``numba:compile`` event (numba's event API), which :func:`on_compile` listens to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def on_compile(callback: Callable[[], None]) -> Iterator[None]:
+    """Call ``callback()`` once, when numba starts compiling a function in this process inside
+    the ``with`` block (not when it loads one from its cache)."""
+    from numba.core import event  # numba loads here, for the commands that run models
+
+    called = False
+
+    class Notice(event.Listener):
+        def on_start(self, _: event.Event) -> None:
+            nonlocal called
+            if not called:
+                called = True
+                callback()
+
+        def on_end(self, _: event.Event) -> None:
+            pass
+
+    with event.install_listener("numba:compile", Notice()):
+        yield
