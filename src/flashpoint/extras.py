@@ -16,5 +16,6 @@ def require(module: str, extra: str, purpose: str) -> ModuleType:
         return importlib.import_module(module)
     except ImportError:
         raise MissingExtra(
-            f"{purpose} needs the '{extra}' extra: pip install 'flashpoint[{extra}]'"
+            f"{purpose} needs the '{extra}' extra: in flashpoint's folder, run"
+            f' pip install ".[{extra}]" (or pip install ".[all]" for every extra)'
         ) from None

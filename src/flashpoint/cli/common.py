@@ -60,7 +60,9 @@ ScenarioArg = Annotated[
 SeedArg = Annotated[
     int | None,
     typer.Option(
-        min=0, help="Seed of the run's random streams (default: the scenario's seed, else 0)."
+        min=0,
+        help="Seed of the run's random streams (default: the scenario's seed, else 0).",
+        metavar="INTEGER",
     ),
 ]
 
@@ -81,6 +83,7 @@ ModelsArg = Annotated[
         "--model",
         "-m",
         help=f"A model to run (repeatable). Default: all of {', '.join(model_names())}.",
+        metavar="MODEL",
     ),
 ]
 JitterArg = Annotated[
@@ -89,6 +92,7 @@ JitterArg = Annotated[
         min=0.0,
         help="Also spread every input without an uncertainty entry, by this share of its range"
         " (e.g. 0.05).",
+        metavar="SHARE",
     ),
 ]
 ExecutorArg = Annotated[
@@ -96,18 +100,20 @@ ExecutorArg = Annotated[
     typer.Option(
         help="Where the draws run: serial, process (a pool of worker processes), dask (a Dask"
         " cluster: --scheduler, else a local one), or auto: process from 1,000 draws on a"
-        " machine with several cores, else serial. The numbers are the same on each."
+        " machine with several cores, else serial. The numbers are the same on each.",
+        metavar="EXECUTOR",
     ),
 ]
 WorkersArg = Annotated[
     int | None,
-    typer.Option(min=1, help="Worker processes (default: one per core)."),
+    typer.Option(min=1, help="Worker processes (default: one per core).", metavar="INTEGER"),
 ]
 SchedulerArg = Annotated[
     str | None,
     typer.Option(
         help="The Dask scheduler to send the draws to, e.g. tcp://10.0.0.5:8786 (with"
-        " --executor dask; default: a local cluster of --workers processes)."
+        " --executor dask; default: a local cluster of --workers processes).",
+        metavar="ADDRESS",
     ),
 ]
 

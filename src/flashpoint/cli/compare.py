@@ -48,6 +48,7 @@ def compare_command(
             "-s",
             help="A shock to compare with the baseline (repeatable: one column each; join shocks"
             " with + to apply them together). Default: each of the scenario's shocks.",
+            metavar="SHOCK",
         ),
     ] = None,
     model: ModelsArg = None,
@@ -56,11 +57,15 @@ def compare_command(
         typer.Option(
             "--by-model",
             help="Show one model's numbers instead of the ensemble's (--json has all).",
+            metavar="MODEL",
         ),
     ] = None,
     seed: SeedArg = None,
     draws: Annotated[
-        int, typer.Option(min=2, help="Monte Carlo draws; every variant runs on the same ones.")
+        int,
+        typer.Option(
+            min=2, help="Monte Carlo draws; every variant runs on the same ones.", metavar="INTEGER"
+        ),
     ] = 1000,
     jitter: JitterArg = 0.0,
     executor: ExecutorArg = "auto",
@@ -68,7 +73,9 @@ def compare_command(
     scheduler: SchedulerArg = None,
     as_json: Annotated[
         bool,
-        typer.Option("--json", help="Print the comparison as JSON (schema: docs/json-output.md)."),
+        typer.Option(
+            "--json", help="Print the comparison as JSON (schema: docs/json-output.md).", metavar=""
+        ),
     ] = False,
 ) -> None:
     """Compare the scenario as stated with each shock, on the same Monte Carlo draws.

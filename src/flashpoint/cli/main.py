@@ -66,7 +66,9 @@ from flashpoint.scenario.workbook import write_workbook
 @app.callback(invoke_without_command=True)
 def main_callback(
     ctx: typer.Context,
-    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", help="Print the version and exit.", metavar="")
+    ] = False,
 ) -> None:
     if version:
         out.print(f"flashpoint {__version__}")
@@ -96,6 +98,7 @@ def forecast_command(
             "--shock",
             "-s",
             help="Apply a named shock of the scenario first (repeatable; applied in order).",
+            metavar="SHOCK",
         ),
     ] = None,
     seed: SeedArg = None,
@@ -105,6 +108,7 @@ def forecast_command(
             min=1,
             help="Monte Carlo draws of the scenario's uncertain inputs; above 1, each future's"
             " probability and each issue's spread are shown too.",
+            metavar="INTEGER",
         ),
     ] = 1,
     jitter: JitterArg = 0.0,
@@ -113,7 +117,9 @@ def forecast_command(
     scheduler: SchedulerArg = None,
     as_json: Annotated[
         bool,
-        typer.Option("--json", help="Print the forecast as JSON (schema: docs/json-output.md)."),
+        typer.Option(
+            "--json", help="Print the forecast as JSON (schema: docs/json-output.md).", metavar=""
+        ),
     ] = False,
 ) -> None:
     """Forecast a scenario: each model's predicted outcome and the future it falls in.
@@ -160,28 +166,41 @@ ModelOptionArg = Annotated[
         "-o",
         help="A model option as NAME=VALUE (repeatable), e.g. -o status_quo_probability=1."
         " 'flashpoint models' and docs/models.md list each model's options.",
+        metavar="NAME=VALUE",
     ),
 ]
 PresetArg = Annotated[
     str | None,
-    typer.Option(help="The model's preset, e.g. for eum: scholz (default) or literal."),
+    typer.Option(
+        help="The model's preset, e.g. for eum: scholz (default) or literal.", metavar="PRESET"
+    ),
 ]
 RoundsArg = Annotated[
     int | None,
-    typer.Option(help="The most rounds to run (a model of rounds; eum: 10, smp: 100 turns)."),
+    typer.Option(
+        help="The most rounds to run (a model of rounds; eum: 10, smp: 100 turns).",
+        metavar="INTEGER",
+    ),
 ]
 PolicyArg = Annotated[
     str | None,
-    typer.Option(help="exchange: decide-parity (default) or full-recompute."),
+    typer.Option(help="exchange: decide-parity (default) or full-recompute.", metavar="POLICY"),
 ]
 RateArg = Annotated[
     float | None,
-    typer.Option("--p", help="exchange: random variation of exchange rates, 0 (default) to 1."),
+    typer.Option(
+        "--p",
+        help="exchange: random variation of exchange rates, 0 (default) to 1.",
+        metavar="NUMBER",
+    ),
 ]
 ShockArg = Annotated[
     list[str] | None,
     typer.Option(
-        "--shock", "-s", help="Apply a named shock of the scenario first (repeatable; in order)."
+        "--shock",
+        "-s",
+        help="Apply a named shock of the scenario first (repeatable; in order).",
+        metavar="SHOCK",
     ),
 ]
 
@@ -263,10 +282,14 @@ def run_command(
     option: ModelOptionArg = None,
     shock: ShockArg = None,
     seed: SeedArg = None,
-    trace: Annotated[bool, typer.Option("--trace", help="List every move of every round.")] = False,
+    trace: Annotated[
+        bool, typer.Option("--trace", help="List every move of every round.", metavar="")
+    ] = False,
     as_json: Annotated[
         bool,
-        typer.Option("--json", help="Print the run as JSON (schema: docs/json-output.md)."),
+        typer.Option(
+            "--json", help="Print the run as JSON (schema: docs/json-output.md).", metavar=""
+        ),
     ] = False,
 ) -> None:
     """Run one model on a scenario and show it round by round: the median and mean, who moved."""
@@ -310,11 +333,19 @@ def explain_command(
     scenario: Annotated[str, typer.Argument(help="A scenario file or a bundled scenario's name.")],
     actor: Annotated[str, typer.Argument(help="The actor, by id or by name.")],
     model: Annotated[
-        str, typer.Option("--model", "-m", help="A model that keeps a log of its rounds.")
+        str,
+        typer.Option(
+            "--model", "-m", help="A model that keeps a log of its rounds.", metavar="MODEL"
+        ),
     ] = "eum",
     issue: Annotated[
         list[str] | None,
-        typer.Option("--issue", "-i", help="Only this issue (repeatable). Default: every issue."),
+        typer.Option(
+            "--issue",
+            "-i",
+            help="Only this issue (repeatable). Default: every issue.",
+            metavar="ISSUE",
+        ),
     ] = None,
     preset: PresetArg = None,
     rounds: RoundsArg = None,
@@ -382,6 +413,7 @@ def validate(
             "--format",
             "-f",
             help=f"Read as this format instead of guessing: {', '.join(READ_FORMATS)}.",
+            metavar="FORMAT",
         ),
     ] = None,
 ) -> None:
@@ -431,10 +463,11 @@ def convert(
         ),
     ],
     from_format: Annotated[
-        str | None, typer.Option("--from", help=f"Read as: {', '.join(READ_FORMATS)}.")
+        str | None,
+        typer.Option("--from", help=f"Read as: {', '.join(READ_FORMATS)}.", metavar="FORMAT"),
     ] = None,
     force: Annotated[
-        bool, typer.Option("--force", help="Overwrite the target if it exists.")
+        bool, typer.Option("--force", help="Overwrite the target if it exists.", metavar="")
     ] = False,
 ) -> None:
     """Convert a scenario between formats (YAML, JSON, Excel workbook, CSV actor table)."""
@@ -500,7 +533,7 @@ def convert(
 def show(
     scenario: ScenarioArg = DEFAULT_SCENARIO,
     notes: Annotated[
-        bool, typer.Option("--notes", help="Also list every number with its note.")
+        bool, typer.Option("--notes", help="Also list every number with its note.", metavar="")
     ] = False,
 ) -> None:
     """Show what a scenario states: issues, positions and saliences, uncertainty, futures, shocks."""
@@ -541,7 +574,7 @@ def models() -> None:
 def template(
     target: Annotated[Path, typer.Argument(help="The workbook to write (.xlsx).")],
     force: Annotated[
-        bool, typer.Option("--force", help="Overwrite the file if it exists.")
+        bool, typer.Option("--force", help="Overwrite the file if it exists.", metavar="")
     ] = False,
 ) -> None:
     """Write an empty scenario workbook for an analyst to fill in, with a guide sheet."""

@@ -47,13 +47,15 @@ def sensitivity_command(
             "-t",
             help='What to explain: "P(future)" (a future\'s probability) or an issue (its expected'
             " outcome). Default: the first future's probability.",
+            metavar="TARGET",
         ),
     ] = None,
     method: Annotated[
         str,
         typer.Option(
             help="tornado (one input at a time), morris or sobol (indices via SALib), or"
-            " factorial (over categorical model options)."
+            " factorial (over categorical model options).",
+            metavar="METHOD",
         ),
     ] = "tornado",
     factor: Annotated[
@@ -63,13 +65,16 @@ def sensitivity_command(
             "-f",
             help="factorial: a model option to vary, as MODEL.OPTION (repeatable; default"
             " eum.preset and exchange.policy).",
+            metavar="FACTOR",
         ),
     ] = None,
     model: ModelsArg = None,
     seed: SeedArg = None,
     draws: Annotated[
         int,
-        typer.Option(min=1, help="tornado, factorial: Monte Carlo draws of each setting."),
+        typer.Option(
+            min=1, help="tornado, factorial: Monte Carlo draws of each setting.", metavar="INTEGER"
+        ),
     ] = 500,
     samples: Annotated[
         int | None,
@@ -77,6 +82,7 @@ def sensitivity_command(
             min=2,
             help="morris: trajectories (default 20); sobol: base samples, a power of 2 (default"
             " 256).",
+            metavar="INTEGER",
         ),
     ] = None,
     jitter: JitterArg = 0.0,
@@ -85,11 +91,14 @@ def sensitivity_command(
     scheduler: SchedulerArg = None,
     as_json: Annotated[
         bool,
-        typer.Option("--json", help="Print the analysis as JSON (schema: docs/json-output.md)."),
+        typer.Option(
+            "--json", help="Print the analysis as JSON (schema: docs/json-output.md).", metavar=""
+        ),
     ] = False,
 ) -> None:
-    """Which uncertain inputs (or model options) move a future's probability or an issue's
-    outcome, and by how much."""
+    """Which uncertain inputs or model options move a forecast, and by how much.
+
+    The target is a future's probability or an issue's outcome (--target)."""
     check_models(model)
     check_executor(executor, scheduler)
     if method not in METHODS:
