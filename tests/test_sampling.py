@@ -7,10 +7,11 @@ import math
 
 import numpy as np
 import pytest
+from scipy import stats
 
 import flashpoint
 from flashpoint.engine.arrays import ScenarioArrays
-from flashpoint.engine.sampling import sample_arrays
+from flashpoint.engine.sampling import Source, place_levels, sample_arrays, sources
 from flashpoint.scenario.validate import build_scenario
 
 DRAWS = 20_000
@@ -208,3 +209,67 @@ def test_korea_draws_follow_its_stated_uncertainty():
     assert position.min() >= 10 and position.max() <= 70  # triangular 10-70, mode 30
     assert within(position, (10 + 70 + 30) / 3, 13)
     assert rank_correlation(position, salience) < -0.5  # a sincere Pyongyang cares less
+
+
+GROUPED = [
+    {
+        "actor": "a",
+        "issue": "x",
+        "field": "position",
+        "distribution": "uniform",
+        "low": 0,
+        "high": 10,
+        "group": "g",
+    },
+    {
+        "actor": "b",
+        "issue": "x",
+        "field": "position",
+        "distribution": "uniform",
+        "low": 0,
+        "high": 10,
+        "group": "g",
+        "correlation": -1,
+    },
+    {
+        "actor": "a",
+        "issue": "x",
+        "field": "salience",
+        "distribution": "uniform",
+        "low": 0,
+        "high": 100,
+        "group": "g",
+        "correlation": 0.6,
+    },
+    {
+        "actor": "b",
+        "issue": "x",
+        "field": "salience",
+        "distribution": "uniform",
+        "low": 50,
+        "high": 100,
+    },
+]
+
+
+def test_the_sources_of_uncertainty_are_group_factors_then_own_noises():
+    """An entry of a group with correlation ±1 has no noise of its own."""
+    assert sources(scenario(GROUPED)) == [Source(group="g"), Source(entry=2), Source(entry=3)]
+    assert sources(scenario([UNIFORM_A_X])) == [Source(entry=0)]
+
+
+def test_designed_levels_place_a_group_through_its_factor():
+    """Levels 0, 0.5 and 1 of the factor (own noise at 0.5, a score of 0) are the factor's
+    5th, 50th and 95th percentiles: a uniform on 0-10 at 0.5, 5 and 9.5; correlation -1 mirrors
+    it; 0.6 gives the quantile at Φ(0.6 z); an entry outside any group takes the level within
+    its range."""
+    factor = np.array([0.0, 0.5, 1.0])
+    levels = np.column_stack([factor, np.full(3, 0.5), np.array([0.0, 0.25, 1.0])])
+    arrays = place_levels(scenario(GROUPED), levels)
+    np.testing.assert_allclose(arrays.position[:, 0, 0], [0.5, 5, 9.5])
+    np.testing.assert_allclose(arrays.position[:, 1, 0], [9.5, 5, 0.5])
+    z = stats.norm.ppf([0.05, 0.5, 0.95])
+    np.testing.assert_allclose(arrays.salience[:, 0, 0], stats.norm.cdf(0.6 * z))
+    np.testing.assert_allclose(arrays.salience[:, 1, 0], [0.5, 0.625, 1.0])
+    with pytest.raises(ValueError, match=r"levels must be \[draw, 3\]"):
+        place_levels(scenario(GROUPED), levels[:, :2])

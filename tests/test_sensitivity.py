@@ -174,6 +174,36 @@ def test_targets():
         sensitivity(certain, None, "tornado", ["compromise"])
 
 
+def refuse(constant: str) -> None:
+    raise ValueError(f"{constant} is not JSON")
+
+
+def grouped_toy():
+    """The toy with the dominant actor's and the small actor's positions in one group, moving
+    together (correlation 1 and 0.8)."""
+    scenario = toy()
+    entries = [entry.model_copy() for entry in scenario.uncertainty]
+    entries[0] = entries[0].model_copy(update={"group": "together", "correlation": 0.8})
+    entries[2] = entries[2].model_copy(update={"group": "together"})
+    return scenario.model_copy(update={"uncertainty": entries})
+
+
+@pytest.mark.parametrize("method", ["morris", "sobol"])
+def test_a_correlation_group_is_studied_as_one(method):
+    result = sensitivity(grouped_toy(), "deal", method, ["compromise"], samples=32)
+    first = result.rows[0].input
+    assert first.group == "together"
+    assert [item.name for item in first.inputs] == [
+        "small: position on deal",
+        "big: position on deal",
+    ]
+    assert sorted(result.ranking[1:]) == ["small: salience on deal", "tiny: salience on deal"]
+    document = result.to_dict()
+    json.dumps(document, allow_nan=False)
+    assert document["rows"][0]["inputs"] == ["small: position on deal", "big: position on deal"]
+    assert "actor" not in document["rows"][0]
+
+
 def test_cli_sensitivity():
     result = runner.invoke(app, ["sensitivity", "-m", "compromise", "--draws", "20"])
     assert result.exit_code == 0, result.output
@@ -194,9 +224,14 @@ def test_cli_sensitivity():
         ],
     )
     assert data.exit_code == 0, data.output
-    document = json.loads(data.stdout)
+    document = json.loads(data.stdout, parse_constant=refuse)  # strict JSON: no NaN
     assert document["schema"] == "flashpoint.sensitivity/1" and document["method"] == "morris"
-    assert {"mu_star", "sigma", "actor", "issue"} <= set(document["rows"][0])
+    rows = {row["name"]: row for row in document["rows"]}
+    assert {"mu_star", "sigma", "actor", "issue"} <= set(
+        rows["United States: position on US-ROK alliance and US troops"]
+    )
+    sincerity = next(row for row in rows.values() if row.get("group") == "sincerity")
+    assert sincerity["sigma"] is None and len(sincerity["inputs"]) == 3
     assert runner.invoke(app, ["sensitivity", "--method", "fast"]).exit_code == 2
     assert runner.invoke(app, ["sensitivity", "-t", "P(nosuch)"]).exit_code == 2
     factorial = runner.invoke(

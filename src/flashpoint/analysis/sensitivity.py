@@ -13,8 +13,13 @@ an issue's expected outcome, pooled over the models with equal weights.
 - **morris**: elementary effects on a grid over the inputs' ranges, every other input at its
   stated value (Morris 1991; ``μ*`` from Campolongo, Cariboni & Saltelli 2007), via SALib.
 - **sobol**: first-order and total indices from Saltelli's sampling scheme (Saltelli et al.
-  2010, *Computer Physics Communications* 181: 259-270), via SALib. Morris and Sobol treat the
-  inputs as independent (an entry's correlation group is not used).
+  2010, *Computer Physics Communications* 181: 259-270), via SALib.
+
+  Morris and Sobol vary the independent sources of the uncertainty
+  (:func:`flashpoint.engine.sampling.sources`): inputs of one correlation group move together
+  through their common factor (and their own noise), so they are studied as one group with
+  one index, the joint effect of the group's inputs (Jacques, Lavergne & Devictor 2006,
+  *Reliability Engineering & System Safety* 91: 1126-1134; SALib's groups).
 - **factorial**: every combination of the levels of the chosen categorical model options
   (e.g. ``eum.preset`` x ``exchange.policy``), each on the same draws; with each level's main
   effect (the mean target over the cells at that level).
@@ -37,7 +42,7 @@ from flashpoint.analysis.forecast import resolve_options, resolve_seed, source_n
 from flashpoint.analysis.targets import Target, UnknownChoice, parse_target
 from flashpoint.engine.executors import Executor, run_blocks
 from flashpoint.engine.montecarlo import BLOCK_SIZE, MonteCarlo, run_draws
-from flashpoint.engine.sampling import entry_range, place_levels, stated_value
+from flashpoint.engine.sampling import entry_range, place_levels, sources, stated_value
 from flashpoint.engine.seeding import named_stream
 from flashpoint.extras import require
 from flashpoint.models.registry import get_model
@@ -68,6 +73,15 @@ class Input:
 
 
 @dataclass(frozen=True)
+class InputGroup:
+    """The inputs of a correlation group, studied together (Morris, Sobol)."""
+
+    name: str
+    group: str
+    inputs: tuple[Input, ...]
+
+
+@dataclass(frozen=True)
 class TornadoBar:
     """The target with one input at the low and at the high end of its range."""
 
@@ -82,11 +96,12 @@ class TornadoBar:
 
 @dataclass(frozen=True)
 class Index:
-    """An input's sensitivity indices: Morris ``mu_star`` (with its 95% bootstrap interval's
-    half-width), ``mu`` and ``sigma``; or Sobol ``S1`` and ``ST`` with their half-widths."""
+    """An input's or a group's sensitivity indices: Morris ``mu_star`` (with its 95% bootstrap
+    interval's half-width), ``mu`` and ``sigma`` (None where SALib leaves it undefined: for a
+    group with several sources); or Sobol ``S1`` and ``ST`` with their half-widths."""
 
-    input: Input
-    values: dict[str, float]
+    input: Input | InputGroup
+    values: dict[str, float | None]
 
 
 @dataclass(frozen=True)
@@ -162,6 +177,13 @@ class Sensitivity:
                 "at_high": row.at_high,
                 "swing": row.swing,
             }
+        if isinstance(row, Index) and isinstance(row.input, InputGroup):
+            return {
+                "name": row.input.name,
+                "group": row.input.group,
+                "inputs": [member.name for member in row.input.inputs],
+                **row.values,
+            }
         if isinstance(row, Index):
             return {**asdict(row.input), **row.values}
         return {**row.levels, "value": row.value}
@@ -172,9 +194,8 @@ class Sensitivity:
             if isinstance(row, TornadoBar):
                 lines.append(f"  {row.input.name}: {row.at_low:.3g} to {row.at_high:.3g}")
             elif isinstance(row, Index):
-                lines.append(
-                    f"  {row.input.name}: {', '.join(f'{k} {v:.3g}' for k, v in row.values.items())}"
-                )
+                shown = ", ".join(f"{k} {v:.3g}" for k, v in row.values.items() if v is not None)
+                lines.append(f"  {row.input.name}: {shown}")
             else:
                 lines.append(f"  {self._row(row)}")
         return "\n".join(lines)
@@ -201,6 +222,49 @@ def inputs(scenario: Scenario) -> list[Input]:
             )
         )
     return found
+
+
+def _problem(scenario: Scenario) -> tuple[dict[str, Any], list[Input | InputGroup]]:
+    """SALib's problem over the scenario's independent sources of uncertainty (each in [0, 1];
+    :func:`~flashpoint.engine.sampling.place_levels`), with the inputs or groups its indices
+    are of, in SALib's order (the first appearance of each)."""
+    found = inputs(scenario)
+    entries = scenario.uncertainty
+    groups = {
+        group: InputGroup(
+            name=f"group {group}: " + "; ".join(item.name for item in members),
+            group=group,
+            inputs=members,
+        )
+        for group in sorted({entry.group for entry in entries if entry.group is not None})
+        for members in [
+            tuple(item for item, entry in zip(found, entries, strict=True) if entry.group == group)
+        ]
+    }
+    names: list[str] = []
+    of: list[Input | InputGroup] = []  # what each source's effect counts towards
+    for source in sources(scenario):
+        if source.group is not None:
+            names.append(f"{source.group}: common factor")
+            of.append(groups[source.group])
+        else:
+            item, group = found[source.entry], entries[source.entry].group
+            names.append(item.name)
+            of.append(item if group is None else groups[group])
+    problem: dict[str, Any] = {
+        "num_vars": len(names),
+        "names": names,
+        "bounds": [[0.0, 1.0]] * len(names),
+    }
+    if groups:
+        problem["groups"] = [subject.name for subject in of]
+    return problem, list(dict.fromkeys(of))
+
+
+def _number(value: float) -> float | None:
+    """A SALib index as a float, or None where SALib leaves it undefined (NaN)."""
+    number = float(value)
+    return number if np.isfinite(number) else None
 
 
 def sensitivity(
@@ -335,12 +399,7 @@ class Study:
         """Morris or Sobol indices over the inputs' ranges via SALib (the module docstring)."""
         sample = require(f"SALib.sample.{method}", "sensitivity", f"the {method} method")
         analyze = require(f"SALib.analyze.{method}", "sensitivity", f"the {method} method")
-        found = inputs(self.scenario)
-        problem = {
-            "num_vars": len(found),
-            "names": [item.name for item in found],
-            "bounds": [[0.0, 1.0]] * len(found),
-        }
+        problem, subjects = _problem(self.scenario)
         sample_seed = int(named_stream(self.seed, method).integers(2**31))
         if method == "morris":
             levels = sample.sample(problem, samples, num_levels=4, seed=sample_seed)
@@ -365,11 +424,11 @@ class Study:
             keys = {"S1": "S1", "S1_conf": "S1_conf", "ST": "ST", "ST_conf": "ST_conf"}
             order = "ST"
         rows = [
-            Index(item, {name: float(found_indices[key][k]) for name, key in keys.items()})
-            for k, item in enumerate(found)
+            Index(subject, {name: _number(found_indices[key][k]) for name, key in keys.items()})
+            for k, subject in enumerate(subjects)
         ]
         baseline = self._at_stated()
-        return baseline, sorted(rows, key=lambda row: -row.values[order])
+        return baseline, sorted(rows, key=lambda row: -(row.values[order] or 0.0))
 
     def _at_levels(self, levels: np.ndarray) -> np.ndarray:
         """The target (pooled over the models) at each design point."""

@@ -112,11 +112,7 @@ def place_scores(scenario: Scenario, scores: Scores) -> ScenarioArrays:
                 "(draw them for this scenario, or for the scenario it was shocked from)"
             )
         own = scores.own[entry.target]
-        rho = (
-            0.0
-            if entry.group is None
-            else (1.0 if entry.correlation is None else entry.correlation)
-        )
+        rho = correlation(entry)
         score = (
             own
             if entry.group is None
@@ -133,23 +129,71 @@ def place_scores(scenario: Scenario, scores: Scores) -> ScenarioArrays:
     return arrays
 
 
+@dataclass(frozen=True)
+class Source:
+    """An independent source of a scenario's uncertainty, what a designed experiment varies:
+    a correlation group's common factor ``Z_g`` (``group``) or one entry's own noise ``ε``
+    (``entry``: its place in the scenario's uncertainty)."""
+
+    group: str | None = None
+    entry: int | None = None
+
+
+def sources(scenario: Scenario) -> list[Source]:
+    """The independent sources of the scenario's uncertainty: each group's factor (by group
+    name), then each entry's own noise in the scenario's order; an entry of a group with
+    correlation ±1 has no noise of its own."""
+    groups = sorted({entry.group for entry in scenario.uncertainty if entry.group is not None})
+    return [Source(group=group) for group in groups] + [
+        Source(entry=k)
+        for k, entry in enumerate(scenario.uncertainty)
+        if entry.group is None or abs(correlation(entry)) < 1
+    ]
+
+
+def correlation(entry: Uncertainty) -> float:
+    """An entry's correlation ``ρ`` with its group's factor: 1 by default, 0 without a group."""
+    if entry.group is None:
+        return 0.0
+    return 1.0 if entry.correlation is None else entry.correlation
+
+
 def place_levels(scenario: Scenario, levels: np.ndarray) -> ScenarioArrays:
-    """Draws at chosen points: ``levels[draw, k]`` in [0, 1] is the level of the scenario's
-    ``k``-th uncertainty entry within its range (:func:`entry_range`); inputs without an entry
-    keep their stated values. This is how designed experiments (Morris, Sobol) place inputs."""
-    entries = scenario.uncertainty
-    if levels.ndim != 2 or levels.shape[1] != len(entries):
-        raise ValueError(f"levels must be [draw, {len(entries)}], not {list(levels.shape)}")
+    """Draws at chosen points: ``levels[draw, j]`` in [0, 1] is the level of the ``j``-th of
+    the scenario's :func:`sources`; inputs without an entry keep their stated values. This is
+    how designed experiments (Morris, Sobol) place inputs.
+
+    An entry outside any group is at that level within its range (:func:`entry_range`). In a
+    group, the factor's and each member's own noise's levels are scores over their central 90%,
+    ``Z = Φ⁻¹(0.05 + 0.9 level)``, combined as in a Monte Carlo draw (the module docstring),
+    so the members move together as their correlations say."""
+    found = sources(scenario)
+    if levels.ndim != 2 or levels.shape[1] != len(found):
+        raise ValueError(f"levels must be [draw, {len(found)}], not {list(levels.shape)}")
+    column = {source: levels[:, j] for j, source in enumerate(found)}
     arrays = ScenarioArrays.from_scenario(scenario, levels.shape[0])
     values = {
         "position": arrays.position,
         "salience": arrays.salience,
         "capability": arrays.capability,
     }
-    for k, entry in enumerate(entries):
-        low, high = RANGE_LEVELS[entry.distribution]
-        _set(scenario, entry, values, low + levels[:, k] * (high - low))
+    for k, entry in enumerate(scenario.uncertainty):
+        own = column.get(Source(entry=k))
+        if entry.group is None:
+            low, high = RANGE_LEVELS[entry.distribution]
+            _set(scenario, entry, values, low + own * (high - low))
+            continue
+        rho = correlation(entry)
+        score = rho * _central_score(column[Source(group=entry.group)])
+        if own is not None:
+            score = score + np.sqrt(1 - rho**2) * _central_score(own)
+        _set(scenario, entry, values, special.ndtr(score))
     return arrays
+
+
+def _central_score(level: np.ndarray) -> np.ndarray:
+    """The standard normal score at ``level`` of its central 90%."""
+    return special.ndtri(0.05 + 0.9 * level)
 
 
 # The range of an entry, as levels of its distribution: a uniform or triangular entry's range is

@@ -6,7 +6,7 @@ from __future__ import annotations
 from rich.table import Table
 from rich.text import Text
 
-from flashpoint.analysis.sensitivity import Index, Sensitivity, TornadoBar
+from flashpoint.analysis.sensitivity import Index, InputGroup, Sensitivity, TornadoBar
 
 BAR_WIDTH = 12
 
@@ -90,21 +90,28 @@ def indices_table(result: Sensitivity) -> Table:
             " of its variance an input explains alone, ST with its interactions"
         )
         columns = [("S1", "S1"), ("±", "S1_conf"), ("ST", "ST"), ("± ", "ST_conf")]
+    caption = (
+        "Inputs over their ranges, the others at their stated values; the models with equal"
+        " weights. Intervals are SALib's bootstrap."
+    )
+    if any(isinstance(row.input, InputGroup) for row in rows):
+        caption += (
+            " The inputs of a correlation group move together (their common factor and own"
+            " noise over their central 90%) and have one index; – where none is defined."
+        )
     table = Table(
-        title=Text(title),
-        title_justify="left",
-        caption=Text(
-            "Inputs over their ranges, the others at their stated values; the models with equal"
-            " weights. Intervals are SALib's bootstrap."
-        ),
-        caption_justify="left",
+        title=Text(title), title_justify="left", caption=Text(caption), caption_justify="left"
     )
     table.add_column("Input", style="bold", ratio=1)
     for heading, _ in columns:
         table.add_column(heading, justify="right")
     for row in rows:
-        table.add_row(Text(row.input.name), *(f"{row.values[key]:.3f}" for _, key in columns))
+        table.add_row(Text(row.input.name), *(_index(row.values[key]) for _, key in columns))
     return table
+
+
+def _index(value: float | None) -> str:
+    return "–" if value is None else f"{value:.3f}"
 
 
 def factorial_tables(result: Sensitivity) -> list[Table]:
