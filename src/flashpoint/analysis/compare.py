@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from flashpoint import __version__
 from flashpoint.analysis.forecast import (
+    document_head,
     resolve_options,
     resolve_seed,
     source_name,
@@ -117,13 +117,7 @@ class Comparison:
     def to_dict(self) -> dict[str, Any]:
         """The comparison as JSON (``docs/json-output.md``, the compare document)."""
         return {
-            "schema": SCHEMA,
-            "flashpoint_version": __version__,
-            "scenario": {
-                "id": self.scenario.id,
-                "title": self.scenario.title,
-                "source": self.source,
-            },
+            **document_head(SCHEMA, self.scenario, self.source),
             "seed": self.seed,
             "draws": self.draws,
             "jitter": self.jitter,

@@ -283,6 +283,16 @@ def source_name(scenario: Scenario | str | Path) -> str:
     return scenario.id if isinstance(scenario, Scenario) else str(scenario)
 
 
+def document_head(schema: str, scenario: Scenario, source: str) -> dict[str, Any]:
+    """What every analysis' JSON document starts with: its schema, flashpoint's version and
+    the scenario it ran on (``docs/json-output.md``)."""
+    return {
+        "schema": schema,
+        "flashpoint_version": __version__,
+        "scenario": {"id": scenario.id, "title": scenario.title, "source": source},
+    }
+
+
 def resolve_options(
     scenario: Scenario,
     models: Sequence[str] | None,

@@ -37,8 +37,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from flashpoint import __version__
-from flashpoint.analysis.forecast import resolve_options, resolve_seed, source_name
+from flashpoint.analysis.forecast import document_head, resolve_options, resolve_seed, source_name
 from flashpoint.analysis.targets import Target, UnknownChoice, parse_target
 from flashpoint.engine.executors import Executor, run_blocks
 from flashpoint.engine.montecarlo import BLOCK_SIZE, MonteCarlo, run_draws
@@ -144,13 +143,7 @@ class Sensitivity:
     def to_dict(self) -> dict[str, Any]:
         """The analysis as JSON (``docs/json-output.md``, the sensitivity document)."""
         return {
-            "schema": SCHEMA,
-            "flashpoint_version": __version__,
-            "scenario": {
-                "id": self.scenario.id,
-                "title": self.scenario.title,
-                "source": self.source,
-            },
+            **document_head(SCHEMA, self.scenario, self.source),
             "method": self.method,
             "target": {"text": self.target.text, "label": self.target.label},
             "baseline": self.baseline,
