@@ -46,6 +46,19 @@ def scenario(uncertainty: list[dict]):
     )
 
 
+def uniform(actor: str, field: str, low: float, high: float, **extra) -> dict:
+    """An uncertainty entry: a uniform on issue x."""
+    return {
+        "actor": actor,
+        "issue": "x",
+        "field": field,
+        "distribution": "uniform",
+        "low": low,
+        "high": high,
+        **extra,
+    }
+
+
 def draw(uncertainty: list[dict], seed: int = 0, **kwargs) -> ScenarioArrays:
     return sample_arrays(scenario(uncertainty), DRAWS, np.random.default_rng(seed), **kwargs)
 
@@ -135,29 +148,12 @@ def rank_correlation(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def test_a_group_moves_its_inputs_together_and_a_negative_correlation_against():
-    common = {"distribution": "uniform", "low": 0, "high": 10, "group": "g"}
     arrays = draw(
         [
-            {"actor": "a", "issue": "x", "field": "position", **common},
-            {"actor": "b", "issue": "x", "field": "position", **common, "correlation": 0.6},
-            {
-                "actor": "a",
-                "issue": "x",
-                "field": "salience",
-                "distribution": "uniform",
-                "low": 0,
-                "high": 100,
-                "group": "g",
-                "correlation": -0.6,
-            },
-            {
-                "actor": "b",
-                "issue": "x",
-                "field": "salience",
-                "distribution": "uniform",
-                "low": 50,
-                "high": 100,
-            },
+            uniform("a", "position", 0, 10, group="g"),
+            uniform("b", "position", 0, 10, group="g", correlation=0.6),
+            uniform("a", "salience", 0, 100, group="g", correlation=-0.6),
+            uniform("b", "salience", 50, 100),
         ]
     )
     first, second = arrays.position[:, 0, 0], arrays.position[:, 1, 0]
@@ -212,43 +208,10 @@ def test_korea_draws_follow_its_stated_uncertainty():
 
 
 GROUPED = [
-    {
-        "actor": "a",
-        "issue": "x",
-        "field": "position",
-        "distribution": "uniform",
-        "low": 0,
-        "high": 10,
-        "group": "g",
-    },
-    {
-        "actor": "b",
-        "issue": "x",
-        "field": "position",
-        "distribution": "uniform",
-        "low": 0,
-        "high": 10,
-        "group": "g",
-        "correlation": -1,
-    },
-    {
-        "actor": "a",
-        "issue": "x",
-        "field": "salience",
-        "distribution": "uniform",
-        "low": 0,
-        "high": 100,
-        "group": "g",
-        "correlation": 0.6,
-    },
-    {
-        "actor": "b",
-        "issue": "x",
-        "field": "salience",
-        "distribution": "uniform",
-        "low": 50,
-        "high": 100,
-    },
+    uniform("a", "position", 0, 10, group="g"),
+    uniform("b", "position", 0, 10, group="g", correlation=-1),
+    uniform("a", "salience", 0, 100, group="g", correlation=0.6),
+    uniform("b", "salience", 50, 100),
 ]
 
 
