@@ -40,7 +40,7 @@ import numpy as np
 from flashpoint.analysis.forecast import document_head, resolve_options, resolve_seed, source_name
 from flashpoint.analysis.targets import Target, UnknownChoice, parse_target
 from flashpoint.engine.executors import Executor, run_blocks
-from flashpoint.engine.montecarlo import BLOCK_SIZE, MonteCarlo, run_draws
+from flashpoint.engine.montecarlo import BLOCK_SIZE, MonteCarlo, joined, run_draws
 from flashpoint.engine.sampling import entry_range, place_levels, sources, stated_value
 from flashpoint.engine.seeding import named_stream
 from flashpoint.extras import require
@@ -426,7 +426,7 @@ class Study:
     def _at_levels(self, levels: np.ndarray) -> np.ndarray:
         """The target (pooled over the models) at each design point."""
         design = Design(self.scenario, tuple(self.options.items()), self.seed, levels)
-        blocks = run_blocks(
+        values: dict[str, np.ndarray] = run_blocks(
             design,
             design.sizes(),
             executor=self.executor,
@@ -434,7 +434,6 @@ class Study:
             scheduler=self.scheduler,
             progress=self._scaled(len(self.options)),
         )
-        values = {name: np.concatenate([b[name] for b in blocks]) for name in self.options}
         return np.mean([self.target.per_draw(self.scenario, v) for v in values.values()], axis=0)
 
     def _at_stated(self) -> float:
@@ -551,3 +550,7 @@ class Design:
             ).forecast
             for name, options in self.models
         }
+
+    def merge(self, parts: Sequence[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+        """The results of consecutive blocks as one: each model's forecasts in point order."""
+        return joined(parts)

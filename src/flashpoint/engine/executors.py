@@ -1,10 +1,14 @@
 """Where blocks of draws run: in this process, on a pool of worker processes, or on a Dask
 cluster.
 
-A *task* is any picklable object with ``run_block(block, size)``; its result for a block must
-depend only on the block's number and size (each block seeds its own random streams), so the
-results do not depend on the executor, the number of workers or how blocks are grouped into
-chunks. Results come back in block order.
+A *task* is any picklable object with ``run_block(block, size)`` and ``merge(parts)``. A
+block's result must depend only on the block's number and size (each block seeds its own random
+streams). ``merge`` joins the results of consecutive blocks, in block order, into their result
+together (for arrays of draws: concatenation); it must be associative. A worker merges its
+chunk's blocks before sending them back (one array per model instead of one per block, which
+costs less to send and to receive), and the chunks' results are merged in block order, so the
+result does not depend on the executor, the number of workers or how blocks are grouped into
+chunks.
 """
 
 from __future__ import annotations
@@ -48,6 +52,8 @@ class SchedulerUnreachable(RuntimeError):
 class BlockTask(Protocol):
     def run_block(self, block: int, size: int) -> Any: ...
 
+    def merge(self, parts: Sequence[Any]) -> Any: ...
+
 
 def run_blocks(
     task: BlockTask,
@@ -58,8 +64,8 @@ def run_blocks(
     chunk_blocks: int | None = None,
     scheduler: str | None = None,
     progress: Callable[[int], None] | None = None,
-) -> list[Any]:
-    """``task.run_block(k, sizes[k])`` for every block ``k``, in block order.
+) -> Any:
+    """The result of every block ``k``, ``task.run_block(k, sizes[k])``, merged in block order.
 
     ``auto`` (the default) is ``process`` for runs of ``AUTO_PROCESS_BLOCKS`` blocks or more
     on a machine with more than one core, else ``serial``. ``serial`` runs one block at a time
@@ -87,9 +93,9 @@ def run_blocks(
     else:
         per_chunk = chunk_blocks or max(1, math.ceil(len(blocks) / (4 * workers)))
     chunks = [blocks[k : k + per_chunk] for k in range(0, len(blocks), per_chunk)]
-    done: dict[int, list[Any]] = {}
+    done: dict[int, Any] = {}
 
-    def finished(number: int, results: list[Any]) -> None:
+    def finished(number: int, results: Any) -> None:
         done[number] = results
         if progress is not None:
             progress(sum(size for _, size in chunks[number]))
@@ -107,12 +113,12 @@ def run_blocks(
             pool.shutdown(wait=True, cancel_futures=True)
     else:
         _run_on_dask(task, chunks, workers, scheduler, finished)
-    return [result for number in range(len(chunks)) for result in done[number]]
+    return task.merge([done[number] for number in range(len(chunks))])
 
 
-def run_chunk(task: BlockTask, blocks: Sequence[tuple[int, int]]) -> list[Any]:
-    """Run a chunk of ``(block, size)`` pairs in turn."""
-    return [task.run_block(block, size) for block, size in blocks]
+def run_chunk(task: BlockTask, blocks: Sequence[tuple[int, int]]) -> Any:
+    """Run a chunk of ``(block, size)`` pairs in turn, and merge their results."""
+    return task.merge([task.run_block(block, size) for block, size in blocks])
 
 
 def _run_on_dask(
@@ -120,7 +126,7 @@ def _run_on_dask(
     chunks: list[list[tuple[int, int]]],
     workers: int,
     scheduler: str | None,
-    finished: Callable[[int, list[Any]], None],
+    finished: Callable[[int, Any], None],
 ) -> None:
     """Run the chunks on a Dask cluster: the task is scattered to every worker once, and each
     chunk is one Dask task (not cached: ``pure=False``)."""
@@ -161,7 +167,10 @@ def local_cluster(workers: int) -> Any:
       1.1 s, which on a small machine is taken from the workers while they run;
     - a worker's thread switch interval is ``WORKER_SWITCH_INTERVAL`` (Python's is 5 ms): a
       task shares the interpreter lock with the worker's event loop, and numpy releases it on
-      every large operation, so with short turns the task kept waiting to get it back.
+      every large operation, so with short turns the task kept waiting to get it back;
+    - its processes log only critical messages: a worker's heartbeat that meets the scheduler
+      closing at the end of a run logs an error with a traceback, which is noise; what goes
+      wrong in a run comes back to the caller as an exception.
     """
     dask = require("dask", "distributed", "the dask executor")
     distributed = require("dask.distributed", "distributed", "the dask executor")
@@ -177,7 +186,7 @@ def local_cluster(workers: int) -> Any:
             processes=True,
             dashboard_address=None,
             scheduler_kwargs={"dashboard": False},
-            silence_logs=logging.ERROR,
+            silence_logs=logging.CRITICAL,
         )
     with distributed.Client(cluster) as client:
         client.run(sys.setswitchinterval, WORKER_SWITCH_INTERVAL)

@@ -88,6 +88,15 @@ class MonteCarlo:
             )
         return results
 
+    def merge(self, parts: Sequence[list[Results]]) -> list[Results]:
+        """The results of consecutive blocks as one: per variant, each model's draws in order."""
+        return [joined([part[v] for part in parts]) for v in range(len(self.variants))]
+
+
+def joined(parts: Sequence[Results]) -> Results:
+    """Consecutive blocks' forecasts of the same models as one, each model's in draw order."""
+    return {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
+
 
 def _first(arrays: ScenarioArrays, size: int) -> ScenarioArrays:
     return replace(
@@ -114,7 +123,7 @@ def run_draws(
     explains ``workers``, ``chunk_blocks``, ``scheduler`` and ``progress``); the numbers do
     not depend on any of them.
     """
-    blocks: Sequence[list[Results]] = run_blocks(
+    return run_blocks(
         run,
         run.sizes(draws),
         executor=executor,
@@ -123,7 +132,3 @@ def run_draws(
         scheduler=scheduler,
         progress=progress,
     )
-    return [
-        {name: np.concatenate([block[v][name] for block in blocks]) for name, _ in run.models}
-        for v in range(len(run.variants))
-    ]
