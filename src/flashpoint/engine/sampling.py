@@ -97,11 +97,7 @@ def place_scores(scenario: Scenario, scores: Scores) -> ScenarioArrays:
     """The draws that ``scores`` give on ``scenario``: the scenario the scores were drawn for,
     or one that shocks made of it (its inputs are a subset of the original's)."""
     arrays = ScenarioArrays.from_scenario(scenario, scores.draws)
-    values = {
-        "position": arrays.position,
-        "salience": arrays.salience,
-        "capability": arrays.capability,
-    }
+    values = {field: getattr(arrays, field) for field in FIELDS}  # views: set in place
     covered = np.zeros((len(FIELDS), arrays.n_actors, arrays.n_issues), dtype=bool)
     for entry in scenario.uncertainty:
         if entry.target not in scores.own or (
@@ -172,11 +168,7 @@ def place_levels(scenario: Scenario, levels: np.ndarray) -> ScenarioArrays:
         raise ValueError(f"levels must be [draw, {len(found)}], not {list(levels.shape)}")
     column = {source: levels[:, j] for j, source in enumerate(found)}
     arrays = ScenarioArrays.from_scenario(scenario, levels.shape[0])
-    values = {
-        "position": arrays.position,
-        "salience": arrays.salience,
-        "capability": arrays.capability,
-    }
+    values = {field: getattr(arrays, field) for field in FIELDS}  # views: set in place
     for k, entry in enumerate(scenario.uncertainty):
         own = column.get(Source(entry=k))
         if entry.group is None:
