@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -65,6 +65,16 @@ SeedArg = Annotated[
         metavar="INTEGER",
     ),
 ]
+
+
+def json_flag(what: str) -> Any:
+    """The ``--json`` flag of a command that prints ``what`` (e.g. "the forecast") as JSON."""
+    return Annotated[
+        bool,
+        typer.Option(
+            "--json", help=f"Print {what} as JSON (schema: docs/json-output.md).", metavar=""
+        ),
+    ]
 
 
 def count(number: int, noun: str) -> str:

@@ -21,6 +21,7 @@ from flashpoint.cli.common import (
     app,
     check_executor,
     check_models,
+    json_flag,
     out,
     running,
 )
@@ -71,12 +72,7 @@ def compare_command(
     executor: ExecutorArg = "auto",
     workers: WorkersArg = None,
     scheduler: SchedulerArg = None,
-    as_json: Annotated[
-        bool,
-        typer.Option(
-            "--json", help="Print the comparison as JSON (schema: docs/json-output.md).", metavar=""
-        ),
-    ] = False,
+    as_json: json_flag("the comparison") = False,
 ) -> None:
     """Compare the scenario as stated with each shock, on the same Monte Carlo draws.
 

@@ -33,6 +33,7 @@ from flashpoint.cli.common import (
     count,
     err,
     fail,
+    json_flag,
     out,
     running,
 )
@@ -115,12 +116,7 @@ def forecast_command(
     executor: ExecutorArg = "auto",
     workers: WorkersArg = None,
     scheduler: SchedulerArg = None,
-    as_json: Annotated[
-        bool,
-        typer.Option(
-            "--json", help="Print the forecast as JSON (schema: docs/json-output.md).", metavar=""
-        ),
-    ] = False,
+    as_json: json_flag("the forecast") = False,
 ) -> None:
     """Forecast a scenario: each model's predicted outcome and the future it falls in.
 
@@ -285,12 +281,7 @@ def run_command(
     trace: Annotated[
         bool, typer.Option("--trace", help="List every move of every round.", metavar="")
     ] = False,
-    as_json: Annotated[
-        bool,
-        typer.Option(
-            "--json", help="Print the run as JSON (schema: docs/json-output.md).", metavar=""
-        ),
-    ] = False,
+    as_json: json_flag("the run") = False,
 ) -> None:
     """Run one model on a scenario and show it round by round: the median and mean, who moved."""
     check_models([model], "MODEL")

@@ -20,6 +20,7 @@ from flashpoint.cli.common import (
     app,
     check_executor,
     check_models,
+    json_flag,
     out,
     running,
 )
@@ -89,12 +90,7 @@ def sensitivity_command(
     executor: ExecutorArg = "auto",
     workers: WorkersArg = None,
     scheduler: SchedulerArg = None,
-    as_json: Annotated[
-        bool,
-        typer.Option(
-            "--json", help="Print the analysis as JSON (schema: docs/json-output.md).", metavar=""
-        ),
-    ] = False,
+    as_json: json_flag("the analysis") = False,
 ) -> None:
     """Which uncertain inputs or model options move a forecast, and by how much.
 
