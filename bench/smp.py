@@ -23,27 +23,29 @@ from timing import best_of  # bench/ is on the path when this file is run
 import flashpoint
 from flashpoint.engine.arrays import ScenarioArrays
 from flashpoint.engine.sampling import sample_arrays
-from flashpoint.models import MODELS
+from flashpoint.models import MODELS, Trajectory
 
 INPUTS = Path(__file__).parent.parent / "tests" / "data" / "ktab" / "inputs"
 PEAK_MEMORY = """
-import re, flashpoint
+import re, flashpoint, numpy as np
 from flashpoint.engine.arrays import ScenarioArrays
 from flashpoint.engine.sampling import sample_arrays
 from flashpoint.models import MODELS
 def peak():  # VmHWM: this process's peak resident memory (ru_maxrss would include the parent's)
     status = open('/proc/self/status').read()
     return int(re.search(r'VmHWM:\\s+(\\d+) kB', status).group(1)) // 1024
+def smp(arrays):  # a run on a new generator of seed 0
+    return MODELS['smp'](arrays, None, np.random.default_rng(0))
 arrays = ScenarioArrays.from_scenario(flashpoint.load_scenario({path!r}))
-MODELS['smp'](ScenarioArrays.from_scenario(flashpoint.load_scenario('korea-2018')))
+smp(ScenarioArrays.from_scenario(flashpoint.load_scenario('korea-2018')))
 before = peak()
-turns = MODELS['smp'](arrays).events[0].turns
+turns = smp(arrays).events[0].turns
 print(turns, before, peak())
 """
 FIRST_RUN = (
-    "import flashpoint; from flashpoint.models import MODELS; from flashpoint.engine.arrays "
-    "import ScenarioArrays; MODELS['smp'](ScenarioArrays.from_scenario("
-    "flashpoint.load_scenario('korea-2018')))"
+    "import numpy as np; import flashpoint; from flashpoint.models import MODELS; "
+    "from flashpoint.engine.arrays import ScenarioArrays; MODELS['smp'](ScenarioArrays."
+    "from_scenario(flashpoint.load_scenario('korea-2018')), None, np.random.default_rng(0))"
 )
 
 
@@ -67,10 +69,15 @@ def generated(actors: int, dimensions: int, seed: int = 0) -> ScenarioArrays:
     )
 
 
+def smp(arrays: ScenarioArrays) -> Trajectory:
+    """One run of the spatial model, on a new generator of seed 0."""
+    return MODELS["smp"](arrays, None, np.random.default_rng(0))
+
+
 def timed(arrays: ScenarioArrays, repeat: int, warm_up: bool) -> tuple[float, int]:
     """The best wall time of runs to convergence, and the number of turns."""
     turns: list[int] = []
-    seconds = best_of(lambda: turns.append(MODELS["smp"](arrays).events[0].turns), repeat, warm_up)
+    seconds = best_of(lambda: turns.append(smp(arrays).events[0].turns), repeat, warm_up)
     return seconds, turns[-1]
 
 
@@ -79,8 +86,8 @@ def monte_carlo(draws: int, repeat: int) -> tuple[float, float]:
     Monte Carlo engine draws them) and their mean number of turns."""
     scenario = flashpoint.load_scenario("korea-2018")
     arrays = sample_arrays(scenario, draws, np.random.default_rng(1), jitter=0.05)
-    seconds = best_of(lambda: MODELS["smp"](arrays, None, np.random.default_rng(0)), repeat, True)
-    events = MODELS["smp"](arrays, None, np.random.default_rng(0)).events  # logs built on reading
+    seconds = best_of(lambda: smp(arrays), repeat, True)
+    events = smp(arrays).events  # logs built on reading
     return seconds, float(np.mean([run.turns for run in events]))
 
 

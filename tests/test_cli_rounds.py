@@ -121,7 +121,7 @@ def test_explain_says_what_an_actor_did_and_why():
     assert "Offers: 2 compromises." in text
     assert "Took its offer: Luxembourg (confrontation)." in text
     assert "Compromised with Netherlands: moved from 9.962 to 4.801." in text
-    assert "0.754" in text  # Belgium's round-1 risk exponent (eum.md §3.4)
+    assert "0.754" in text  # Belgium's round-1 risk exponent (docs/specs/eum.md §3.4)
 
 
 def test_explain_one_issue_of_korea_and_an_actor_who_stays():

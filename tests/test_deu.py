@@ -85,7 +85,10 @@ def test_spatial_model_error_on_the_deu_set_issue_by_issue(deu):
     smp = flashpoint.models.MODELS["smp"]
     error = np.array(
         [
-            abs(smp(one_issue(arrays, i)).forecast[0, 0] - outcomes[issue])
+            abs(
+                smp(one_issue(arrays, i), None, np.random.default_rng(0)).forecast[0, 0]
+                - outcomes[issue]
+            )
             for i, issue in enumerate(arrays.issues)
         ]
     )

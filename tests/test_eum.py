@@ -115,7 +115,8 @@ def test_random_n20_matches_until_a_near_tie_the_two_programs_round_differently(
 
 
 def test_eu_emissions_medians_by_round():
-    """Scholz et al. (2011) as replicated (eum.md §0): the weighted median, rounds 0-10."""
+    """Scholz et al. (2011) as replicated (docs/specs/eum.md §0): the weighted median, rounds
+    0-10."""
     _, arrays = dataset("eu_emissions")
     medians = run(arrays, rounds=10, stop_at_repeat=False).outcome[:, 0, 0]
     expected = [7, 8.416, 9.611, 9.962, 9.962, 9.962, 7.472, 8.825, 9.671, 9.671, 7.000]
@@ -123,7 +124,8 @@ def test_eu_emissions_medians_by_round():
 
 
 def test_eu_emissions_round_one_risk_exponents_and_moves():
-    """eum.md §3.4 and §7: the round-1 risk exponents and Belgium, Luxembourg, Ireland's moves."""
+    """docs/specs/eum.md §3.4 and §7: the round-1 risk exponents and Belgium, Luxembourg,
+    Ireland's moves."""
     actors, arrays = dataset("eu_emissions")
     log = run(arrays, rounds=1).events
     risk = dict(zip(actors, log.risk[1, 0, :, 0].round(4), strict=True))
@@ -188,7 +190,7 @@ def test_ties_go_to_the_lowest_destination_unless_asked_for_the_first_listed():
 
 
 def test_the_fixed_capitulation_test_changes_sultan():
-    """eum.md §3.5: in the replication nobody in the Sultan case ever moves."""
+    """docs/specs/eum.md §4: in the replication nobody in the Sultan case ever moves."""
     _, arrays = dataset("sultan")
     assert not run(arrays, rounds=5).events.move.any()
     assert run(arrays, rounds=5, capitulation=True).events.move.any()
@@ -222,7 +224,7 @@ def test_eu_emissions_never_repeats_within_30_rounds():
 
 
 def test_cycle_mean_forecast_averages_the_medians_over_the_cycle():
-    """Honduras (scholz) alternates between two states from round 0 (eum.md §4)."""
+    """Honduras (scholz) alternates between two states from round 0 (docs/specs/eum.md §4)."""
     _, arrays = dataset("honduras")
     last = run(arrays, rounds=10)
     cycle = run(arrays, rounds=10, forecast="cycle_mean")
@@ -277,7 +279,8 @@ def test_presets_are_option_sets_and_options_override_them():
 
 @pytest.mark.parametrize(("preset", "risk"), [("scholz", 1.0), ("literal", 0.0)])
 def test_everyone_at_one_position_is_a_fixed_point(preset, risk):
-    """All actors agree: equal danger, so every risk exponent is the preset's (eum.md §3.4, §5b C5)."""
+    """All actors agree: equal danger, so every risk exponent is the preset's (docs/specs/eum.md
+    §3.4, §5b C5)."""
     arrays = one_issue([5.0, 5.0, 5.0], [1.0, 2.0, 3.0], [0.5, 0.9, 0.1])
     trajectory = run(arrays, preset=preset, rounds=10)
     assert trajectory.rounds == 2
@@ -289,7 +292,7 @@ def test_everyone_at_one_position_is_a_fixed_point(preset, risk):
 @pytest.mark.parametrize("model", list(PRESETS))
 @pytest.mark.parametrize("factor", [0.01, 7.0, 1000.0])
 def test_scaling_capabilities_changes_nothing(model, factor):
-    """eum.md §3.7: the whole run, not only the forecast."""
+    """docs/specs/eum.md §3.7: the whole run, not only the forecast."""
     _, arrays = dataset("argentina")
     scaled = ScenarioArrays(
         arrays.actors, arrays.issues, arrays.position, arrays.salience,

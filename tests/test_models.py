@@ -28,7 +28,8 @@ def scenario_of(positions, capabilities, saliences, lo=0.0, hi=100.0):
 
 
 def predict(model, scenario):
-    return float(get_model(model)(ScenarioArrays.from_scenario(scenario)).forecast[0, 0])
+    arrays = ScenarioArrays.from_scenario(scenario)
+    return float(get_model(model)(arrays, None, np.random.default_rng(0)).forecast[0, 0])
 
 
 def test_registry_lists_the_baseline_models():
@@ -126,7 +127,7 @@ def test_a_batch_of_draws_equals_draw_by_draw(model):
         base.lower,
         base.upper,
     )
-    together = get_model(model)(batch).forecast
+    together = get_model(model)(batch, None, np.random.default_rng(0)).forecast
     for draw in range(batch.n_draws):
         single = ScenarioArrays(
             base.actors,
@@ -138,14 +139,26 @@ def test_a_batch_of_draws_equals_draw_by_draw(model):
             base.lower,
             base.upper,
         )
-        np.testing.assert_array_equal(get_model(model)(single).forecast[0], together[draw])
+        alone = get_model(model)(single, None, np.random.default_rng(0)).forecast
+        np.testing.assert_array_equal(alone[0], together[draw])
 
 
 def test_model_options_are_checked():
     with pytest.raises(ValueError, match="Extra inputs are not permitted"):
         get_model("compromise")(
-            ScenarioArrays.from_scenario(flashpoint.load_scenario("korea-2018")), {"rounds": 3}
+            ScenarioArrays.from_scenario(flashpoint.load_scenario("korea-2018")),
+            {"rounds": 3},
+            np.random.default_rng(0),
         )
+
+
+def test_a_model_needs_a_random_generator():
+    """No seed is made up: a run without a generator is an error, not ``default_rng(0)``."""
+    arrays = ScenarioArrays.from_scenario(flashpoint.load_scenario("korea-2018"))
+    with pytest.raises(TypeError, match="model 'compromise' needs a random generator"):
+        get_model("compromise")(arrays, None, None)
+    with pytest.raises(TypeError, match="rng"):
+        get_model("compromise")(arrays, None)
 
 
 def test_arrays_mark_absent_actors():

@@ -75,8 +75,8 @@ def permuted(arrays: ScenarioArrays, order: np.ndarray) -> ScenarioArrays:
 @given(arrays=scenario_arrays(), seed=st.integers(0, 2**32 - 1))
 def test_permuting_actors_changes_nothing(model, arrays, seed):
     order = np.random.default_rng(seed).permutation(arrays.n_actors)
-    before = MODELS[model](arrays).forecast
-    after = MODELS[model](permuted(arrays, order)).forecast
+    before = MODELS[model](arrays, None, np.random.default_rng(0)).forecast
+    after = MODELS[model](permuted(arrays, order), None, np.random.default_rng(0)).forecast
     np.testing.assert_allclose(
         after, before, rtol=1e-12, atol=1e-9 * (arrays.upper - arrays.lower).max()
     )
@@ -88,7 +88,7 @@ def test_permuting_actors_changes_nothing(model, arrays, seed):
 def test_prediction_stays_within_the_positions_of_the_actors_who_count(model, arrays):
     """Within the positions of actors with weight; for a model of rounds, of actors present
     (in the expected utility model an actor of no capability can still draw others to it)."""
-    forecast = MODELS[model](arrays).forecast
+    forecast = MODELS[model](arrays, None, np.random.default_rng(0)).forecast
     counts = arrays.present if MODELS[model].iterative else arrays.weight > 0
     low = np.where(counts, arrays.position, np.inf).min(axis=1)
     high = np.where(counts, arrays.position, -np.inf).max(axis=1)
@@ -110,8 +110,8 @@ def test_scaling_all_capabilities_changes_nothing(model, arrays, factor):
         arrays.upper,
     )
     np.testing.assert_allclose(
-        MODELS[model](scaled).forecast,
-        MODELS[model](arrays).forecast,
+        MODELS[model](scaled, None, np.random.default_rng(0)).forecast,
+        MODELS[model](arrays, None, np.random.default_rng(0)).forecast,
         rtol=1e-12,
         atol=1e-9 * (arrays.upper - arrays.lower).max(),
     )
@@ -121,6 +121,6 @@ def test_scaling_all_capabilities_changes_nothing(model, arrays, factor):
 @settings(max_examples=50, deadline=None)
 @given(arrays=scenario_arrays())
 def test_same_input_same_result(model, arrays):
-    first = MODELS[model](arrays, rng=np.random.default_rng(1)).forecast
-    second = MODELS[model](arrays, rng=np.random.default_rng(1)).forecast
+    first = MODELS[model](arrays, None, np.random.default_rng(1)).forecast
+    second = MODELS[model](arrays, None, np.random.default_rng(1)).forecast
     np.testing.assert_array_equal(first, second)

@@ -32,8 +32,8 @@ import numpy as np
 from scipy import special
 
 from flashpoint.engine.arrays import ScenarioArrays
+from flashpoint.scenario.limits import bounds
 from flashpoint.scenario.schema import Scenario, Uncertainty
-from flashpoint.scenario.validate import bounds
 
 FIELDS = ("position", "salience", "capability")
 

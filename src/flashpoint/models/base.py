@@ -64,10 +64,19 @@ class ModelSpec:
     def __call__(
         self,
         arrays: ScenarioArrays,
-        options: BaseModel | dict[str, Any] | None = None,
-        rng: np.random.Generator | None = None,
+        options: BaseModel | dict[str, Any] | None,
+        rng: np.random.Generator,
     ) -> Trajectory:
-        """Run the model; ``options`` may be a dict of option values."""
+        """Run the model; ``options`` may be a dict of option values (None: the defaults).
+
+        ``rng`` is required, for deterministic models too, so that no run depends on a seed
+        made up on the caller's behalf: raises :class:`TypeError` if it is None.
+        """
+        if rng is None:
+            raise TypeError(
+                f"model '{self.name}' needs a random generator: pass one, e.g."
+                " np.random.default_rng(seed)"
+            )
         if not isinstance(options, self.options):
             options = self.options.model_validate(options or {})
-        return self.run(arrays, options, rng if rng is not None else np.random.default_rng(0))
+        return self.run(arrays, options, rng)

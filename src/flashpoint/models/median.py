@@ -4,11 +4,11 @@ For each issue it is the held position ``y`` that minimises ``F(y) = sum_a w_a |
 ``w_a = c_a s_a``: the smallest held position at which the cumulative weight of the actors at or
 below it reaches half the total (Black 1948; Bueno de Mesquita 1994, "median voter position").
 
-Tie rule: when the cumulative weight reaches *exactly* half at a position, every point between
-it and the next held position minimises ``F``; the smaller of the two (the lower median) is
-chosen, as recommended for the expected utility model's replication (``eum.md`` §3.1). Actors
-at the same position are summed in a fixed order (by weight), so the result does not depend on
-the order in which actors are listed. With this rule the model's mean absolute error on the DEU
+Tie rule: when the cumulative weight reaches *exactly* half at a position, every point between it
+and the next held position minimises ``F``; the smaller of the two (the lower median) is chosen, as
+recommended for the expected utility model's replication (``docs/specs/eum.md`` §3.1). Actors at
+the same position are summed in a fixed order (by weight), so the result does not depend on the
+order in which actors are listed. With this rule the model's mean absolute error on the DEU
 development set is 29.22, the reference value.
 
 References

@@ -150,7 +150,8 @@ def _took(move: int, partner: str) -> str:
 
 
 def _why(move: int, alpha: float, beta: float, partner: str) -> str:
-    """Why an offer of this kind was made (``eum.md`` §3.5): the two expected utilities."""
+    """Why an offer of this kind was made (``docs/specs/eum.md`` §3.5): the two expected
+    utilities."""
     utilities = (
         f"Its expected utility of challenging {partner} was {alpha:+.4f}, and of {partner}"
         f" challenging it {beta:+.4f}"

@@ -39,7 +39,7 @@ def _point(scenario: Scenario, values: np.ndarray, issues: list[int] | None = No
 
 
 def stop_text(run: SMPRun, rounds: int) -> str:
-    """Why the run ended (``ktab.md`` §4.9)."""
+    """Why the run ended (``docs/specs/ktab.md`` §4.9)."""
     if run.turns >= rounds and run.fractional_change[-1] >= STOP_FRACTION:
         return f"the turn limit ({rounds} turns)"
     return (

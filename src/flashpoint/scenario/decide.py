@@ -1,6 +1,6 @@
 """The Decide exchange-model input (Stokman's ``#A/#P/#M/#D`` row-typed file).
 
-Format (``shared/research/exchange.md`` §2): one record per line; tab, ``;`` or ``,`` separated
+Format (``docs/specs/exchange.md`` §2): one record per line; tab, ``;`` or ``,`` separated
 (sniffed); text may be wrapped in single quotes; blank lines are skipped. The first field is
 the record type:
 

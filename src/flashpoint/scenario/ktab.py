@@ -1,6 +1,6 @@
 """KTAB's SMP CSV input (KAPSARC Toolkit for Behavioral Analysis, Spatial Model of Politics).
 
-Format (see ``shared/research/ktab.md`` §3.2): comma separated, quoted text trimmed, a trailing
+Format (see ``docs/specs/ktab.md`` §3.2): comma separated, quoted text trimmed, a trailing
 comma on any line tolerated.
 
 - line 1: scenario name, description, number of actors, number of dimensions;

@@ -1,6 +1,6 @@
 """KTAB's SMP XML input (KAPSARC Toolkit for Behavioral Analysis, Spatial Model of Politics).
 
-Format (see ``shared/research/ktab.md`` §3.2 and KTAB's ``smpSchema.xsd``)::
+Format (see ``docs/specs/ktab.md`` §3.2 and KTAB's ``smpSchema.xsd``)::
 
     <Scenario>
       <name>…</name> <desc>…</desc> <prngSeed>…</prngSeed>

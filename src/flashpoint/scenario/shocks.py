@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from flashpoint.scenario.errors import Location, Problem, ScenarioError
+from flashpoint.scenario.limits import bounds, unweighted_issues
 from flashpoint.scenario.schema import Actor, Change, Scenario, Shock, Uncertainty
-from flashpoint.scenario.validate import bounds, unweighted_issues
 
 
 def apply_shocks(scenario: Scenario, shocks: Iterable[str | Shock]) -> Scenario:

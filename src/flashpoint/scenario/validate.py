@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from flashpoint.scenario.errors import Origin, Path_, Problem, ScenarioError
+from flashpoint.scenario.limits import bounds, no_weight
 from flashpoint.scenario.schema import (
     Actor,
     AllOf,
@@ -33,6 +34,7 @@ from flashpoint.scenario.schema import (
     Stance,
     Uncertainty,
 )
+from flashpoint.scenario.shocks import apply_shocks
 
 M = TypeVar("M", bound=BaseModel)
 _LISTS = {
@@ -172,21 +174,6 @@ def _item(
     return _Item(index, item.get("id"), validated, found)
 
 
-_NO_WEIGHT = (
-    "no actor has both a capability and a salience above 0 on issue '{issue}',"
-    " so no model can forecast it"
-)
-
-
-def unweighted_issues(scenario: Scenario) -> list[str]:
-    """Messages for issues on which no actor has both capability and salience above zero."""
-    return [
-        _NO_WEIGHT.format(issue=issue.id)
-        for issue in scenario.issues
-        if not any(_weight(actor, issue.id) > 0 for actor in scenario.actors)
-    ]
-
-
 class _Report:
     """Collects problems during one validation."""
 
@@ -299,28 +286,8 @@ def _check_actors(
 
 def _check_weights(report: _Report, issues: list[_Item], actors: list[Actor]) -> None:
     for item in issues:
-        if item.model is not None and not any(
-            _weight(actor, item.model.id) > 0 for actor in actors
-        ):
-            report.add(("issues", item.index), _NO_WEIGHT.format(issue=item.model.id))
-
-
-def _weight(actor: Actor, issue_id: str) -> float:
-    stance = actor.issues.get(issue_id)
-    capability = actor.capability_on(issue_id)
-    if stance is None or capability is None:
-        return 0.0
-    return capability * stance.salience
-
-
-def bounds(field: str, issue: Issue | None, scale: float) -> tuple[float, float]:
-    """The range an input may take: an issue's scale, 0 to the salience scale, capability >= 0."""
-    if field == "position":
-        assert issue is not None
-        return issue.min, issue.max
-    if field == "salience":
-        return 0.0, scale
-    return 0.0, math.inf
+        if item.model is not None and (message := no_weight(item.model.id, actors)) is not None:
+            report.add(("issues", item.index), message)
 
 
 def _check_uncertainty(
@@ -526,8 +493,6 @@ def _check_shocks(
 
 
 def _check_each_shock_applies(report: _Report, scenario: Scenario) -> None:
-    from flashpoint.scenario.shocks import apply_shocks
-
     for index, shock in enumerate(scenario.shocks):
         try:
             apply_shocks(scenario, [shock.id])

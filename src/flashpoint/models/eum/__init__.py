@@ -7,18 +7,18 @@ would challenge it, and (3) takes the best offer this leaves it: move to a rival
 once. The forecast is the weighted median after the last round. The model is run on each issue
 separately, for every issue and Monte Carlo draw at once.
 
-Notation (``eum.md`` §2): actor ``k`` has capability ``c_k``, salience ``s_k`` (0-1), weight
-``w_k = c_k s_k`` and position ``x_k``; ``Δ`` is the range of the initial positions and
+Notation (``docs/specs/eum.md`` §2): actor ``k`` has capability ``c_k``, salience ``s_k`` (0-1),
+weight ``w_k = c_k s_k`` and position ``x_k``; ``Δ`` is the range of the initial positions and
 ``d(a, b) = |a - b| / Δ``.
 
-- **Votes and probability of success** (Bueno de Mesquita 1994, eq. 1-2; ``eum.md`` §3.2, §5).
-  Voter ``k`` gives ``v_k(a, b) = w_k (d(x_k, b)**e_k - d(x_k, a)**e_k)`` to ``a`` over ``b``,
-  with ``e_k`` its risk exponent (``votes="voter_risk"``) or 1 (``"linear"``). ``P(a ≻ b)`` is the
-  sum of the positive votes for ``a`` over either every vote on every ordered pair of actors
-  (``probability="all_pairs"``, the denominator ``Z`` of the replication) or the votes on this
-  pair only (``"contested_pair"``, the paper's form, so that ``P(a≻b) + P(b≻a) = 1``).
-- **Expected utility of a challenge** by ``a`` against ``b`` as seen by an actor with risk
-  exponent ``r`` (Bueno de Mesquita 1994, eq. 3-8; ``eum.md`` §3.3, §5), ``δ = d(a, b)``::
+- **Votes and probability of success** (Bueno de Mesquita 1994, eq. 1-2; ``docs/specs/eum.md``
+  §3.2, §5). Voter ``k`` gives ``v_k(a, b) = w_k (d(x_k, b)**e_k - d(x_k, a)**e_k)`` to ``a`` over
+  ``b``, with ``e_k`` its risk exponent (``votes="voter_risk"``) or 1 (``"linear"``). ``P(a ≻ b)``
+  is the sum of the positive votes for ``a`` over either every vote on every ordered pair of actors
+  (``probability="all_pairs"``, the denominator ``Z`` of the replication) or the votes on this pair
+  only (``"contested_pair"``, the paper's form, so that ``P(a≻b) + P(b≻a) = 1``).
+- **Expected utility of a challenge** by ``a`` against ``b`` as seen by an actor with risk exponent
+  ``r`` (Bueno de Mesquita 1994, eq. 3-8; ``docs/specs/eum.md`` §3.3, §5), ``δ = d(a, b)``::
 
       U_s  = 2 - 4 (1/2 - δ/2)**r        U_f = 2 - 4 (1/2 + δ/2)**r        U_sq = 2 - 4 (1/2)**r
       U_b  = 2 - 4 (1/2 - (m + δ)/4)**r  U_w = 2 - 4 (1/2 + (m + δ)/4)**r
@@ -28,26 +28,26 @@ Notation (``eum.md`` §2): actor ``k`` has capability ``c_k``, salience ``s_k`` 
   status quo holds, ``m`` a distance to last round's median ``μ`` and ``T = 1`` when that
   distance is smaller than ``δ``. The last term is dropped with ``median_term=False`` (the
   replication, where ``Q = 1`` anyway).
-- **Risk** (``eum.md`` §3.4). With every exponent at 1, actor ``i``'s danger is
+- **Risk** (``docs/specs/eum.md`` §3.4). With every exponent at 1, actor ``i``'s danger is
   ``S_i = Σ_{j≠i} E(j → i)``; ``R_i = (2 S_i - S_max - S_min) / (S_max - S_min)`` and the exponent
   is ``r_i = (1 - R_i/3) / (1 + R_i/3)`` in [0.5, 2]. When every actor is in equal danger the
   exponent is ``equal_danger_risk``.
-- **Offers** (``eum.md`` §3.5, §5): for receiver ``i`` and proposer ``j``, ``α`` is ``i``'s
-  expected utility of challenging ``j`` and ``β`` that of ``j`` challenging ``i`` (as ``i`` sees it,
-  ``point_of_view="receiver"``, or as ``j`` does, ``"each_side"``). Read top to bottom, with
-  ``≈ 0`` meaning ``|·| < zero_tolerance``: both ≈ 0: nothing; ``α ≈ 0 < β``: compromise;
+- **Offers** (``docs/specs/eum.md`` §3.5, §5): for receiver ``i`` and proposer ``j``, ``α`` is
+  ``i``'s expected utility of challenging ``j`` and ``β`` that of ``j`` challenging ``i`` (as ``i``
+  sees it, ``point_of_view="receiver"``, or as ``j`` does, ``"each_side"``). Read top to bottom,
+  with ``≈ 0`` meaning ``|·| < zero_tolerance``: both ≈ 0: nothing; ``α ≈ 0 < β``: compromise;
   ``0 < α < β``: ``i`` loses a confrontation and moves to ``x_j``; ``α < 0 < β`` and ``|α| > β``:
   ``i`` capitulates to ``x_j`` (when ``capitulation``); ``α < 0 < β`` and ``|α| < β``: compromise
-  (``|α| = β``: nothing, as in the replication, where it decides one move in random_n20;
-  values equal to within 1e-12 of their size, or to within 8.9e-16 however small they are,
-  count as equal, whatever the rounding), to
-  ``x_i + (x_j - x_i)|α|/β`` (``"scaled_step"``) or ``(|α| x_i + |β| x_j)/(|α| + |β|)``
-  (``"weighted_average"``). ``i`` takes a confrontation if it has one, else a compromise, else a
-  capitulation; within a kind, the shortest move, or for compromises the offer with the lowest
-  weighted average (``compromise_pick="lowest_average"``, the replication's rule). Exact ties
-  go to the lowest destination (``tie_break="lowest_position"``, so that the order in which
-  actors are listed changes nothing) or, as in the reference programs, to the proposer listed
-  first (``"first_listed"``). The two agree on every reference run but one variant.
+  (``|α| = β``: nothing, as in the replication, where it decides one move in random_n20; values
+  equal to within 1e-12 of their size, or to within 8.9e-16 however small they are, count as equal,
+  whatever the rounding), to ``x_i + (x_j - x_i)|α|/β`` (``"scaled_step"``) or
+  ``(|α| x_i + |β| x_j)/(|α| + |β|)`` (``"weighted_average"``). ``i`` takes a confrontation if it
+  has one, else a compromise, else a capitulation; within a kind, the shortest move, or for
+  compromises the offer with the lowest weighted average (``compromise_pick="lowest_average"``, the
+  replication's rule). Exact ties go to the lowest destination (``tie_break="lowest_position"``, so
+  that the order in which actors are listed changes nothing) or, as in the reference programs, to
+  the proposer listed first (``"first_listed"``). The two agree on every reference run but one
+  variant.
 - **Listing** (``runner.canonical_order``): every draw and issue runs its actors sorted by what
   they are (taking part, weight, salience, initial position) and reports them in the listed
   order, so that the listing changes nothing, not even the rounding of a sum, which the model
@@ -56,15 +56,15 @@ Notation (``eum.md`` §2): actor ``k`` has capability ``c_k``, salience ``s_k`` 
   rounding alone decided between ``|α|`` and ``β`` in their runs, the 8.9e-16 above makes it a
   tie, which keeps every reference run's moves.
 
-The two presets are option sets: ``scholz`` reproduces jmckib's replication of Scholz et al.
-(the paper's numbers; its capitulation test can never be true, so ``capitulation=False``), and
-``literal`` the printed equations as decisionmechanics/eum implements them, with the
-corrections of ``eum.md`` §5b (co-located actors make offers; the danger includes the median
-term, seen from the challenger). Every other option overrides its preset value.
+The two presets are option sets: ``scholz`` reproduces jmckib's replication of Scholz et al. (the
+paper's numbers; its capitulation test can never be true, so ``capitulation=False``), and
+``literal`` the printed equations as decisionmechanics/eum implements them, with the corrections of
+``docs/specs/eum.md`` §5b (co-located actors make offers; the danger includes the median term, seen
+from the challenger). Every other option overrides its preset value.
 
-Cost: per round and draw ``Θ(n³)`` time and ``Θ(n²)`` memory (``eum.md`` §8): the vote matrix is
-built once per state from blocks of voters, ``Z`` is its sum, and the dangers are one matrix
-sum. Draws are processed in chunks so that memory stays bounded.
+Cost: per round and draw ``Θ(n³)`` time and ``Θ(n²)`` memory (``docs/specs/eum.md`` §8): the
+vote matrix is built once per state from blocks of voters, ``Z`` is its sum, and the dangers are one
+matrix sum. Draws are processed in chunks so that memory stays bounded.
 
 References
 ----------

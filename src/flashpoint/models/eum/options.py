@@ -1,5 +1,5 @@
 """Options of the expected utility model: every switch between the replication of Scholz et al.
-(2011) and the printed equations (``eum.md`` §10), and the two presets that set them."""
+(2011) and the printed equations (``docs/specs/eum.md`` §10), and the two presets that set them."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """One round of the expected utility model for a chunk of one-issue problems at once: votes and
 probabilities of success, expected utilities of challenges, risk exponents, and the offer each
-actor takes (``eum.md`` §3 and §5; the formulas are in the package's docstring). In an
+actor takes (``docs/specs/eum.md`` §3 and §5; the formulas are in the package's docstring). In an
 ``[member, l, m]`` matrix, rows are one actor of a pair and columns the other.
 """
 
@@ -93,7 +93,8 @@ def vote_totals(state: State, exponent: np.ndarray | None) -> np.ndarray:
 def success_probability(
     state: State, exponent: np.ndarray | None, options: EUMOptions
 ) -> np.ndarray:
-    """``P[b, l, m]``: the probability that ``x_l`` beats ``x_m`` (``eum.md`` §3.2, §5)."""
+    """``P[b, l, m]``: the probability that ``x_l`` beats ``x_m`` (``docs/specs/eum.md`` §3.2,
+    §5)."""
     votes = np.where(state.pairs, vote_totals(state, exponent), 0.0)
     if options.probability == "all_pairs":
         # Z sums |v| over ordered pairs: each pair's positive votes once in each direction.
@@ -110,9 +111,9 @@ def success_probability(
 
 @dataclass(frozen=True, eq=False)
 class OutcomeUtilities:
-    """What a challenge's outcomes are worth to an actor with risk exponent ``r``
-    (Bueno de Mesquita 1994, eq. 3-8; ``eum.md`` §3.3 and §5), for challenger-target distance
-    ``δ`` and, in the median term, distance ``m`` to the median (both divided by Δ)::
+    """What a challenge's outcomes are worth to an actor with risk exponent ``r`` (Bueno de Mesquita
+    1994, eq. 3-8; ``docs/specs/eum.md`` §3.3 and §5), for challenger-target distance ``δ`` and,
+    in the median term, distance ``m`` to the median (both divided by Δ)::
 
         win    U_s  = 2 - 4 (1/2 - δ/2)**r          lose   U_f = 2 - 4 (1/2 + δ/2)**r
         status U_sq = 2 - 4 (1/2)**r
@@ -164,7 +165,8 @@ class OutcomeUtilities:
 
 
 def risk_exponents(state: State, options: EUMOptions) -> np.ndarray:
-    """Each actor's risk exponent from its danger relative to the others' (``eum.md`` §3.4).
+    """Each actor's risk exponent from its danger relative to the others' (``docs/specs/eum.md``
+    §3.4).
 
     ``E[b, j, i]`` is ``j``'s expected utility of challenging ``i`` with every exponent at 1;
     the median term (literal preset) uses the challenger's distance to the median (§5b C2).
@@ -213,7 +215,8 @@ _KINDS = np.array([CONFRONTATION, COMPROMISE, CAPITULATION])
 
 
 def classify_offers(alpha: np.ndarray, beta: np.ndarray, options: EUMOptions) -> np.ndarray:
-    """The kind of each offer from ``α`` and ``β``, read top to bottom (``eum.md`` §3.5, §5b C4)."""
+    """The kind of each offer from ``α`` and ``β``, read top to bottom (``docs/specs/eum.md``
+    §3.5, §5b C4)."""
     tolerance = options.zero_tolerance
     alpha_zero = np.abs(alpha) < tolerance
     # |α| and β closer than rounding noise count as equal (neither side's case is stronger), so
@@ -233,7 +236,8 @@ def classify_offers(alpha: np.ndarray, beta: np.ndarray, options: EUMOptions) ->
 def choose_moves(
     state: State, risk: np.ndarray, options: EUMOptions, listed: np.ndarray | None = None
 ) -> Moves:
-    """Every actor's offers and the one it takes (``eum.md`` §3.5-3.6, §5, §5b C1 and C4).
+    """Every actor's offers and the one it takes (``docs/specs/eum.md`` §3.5-3.6, §5, §5b C1 and
+    C4).
 
     Rows are receivers ``i``, columns proposers ``j``; ``listed[b, j]`` is where actor ``j`` is
     listed in the scenario (``None``: the actors are in the listed order). The listing decides

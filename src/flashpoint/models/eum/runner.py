@@ -109,20 +109,20 @@ def canonical_order(
     one issue): the actors taking part first, then by weight, salience and initial position.
 
     Why. A round adds up numbers over actors: the votes in ``P`` and its denominator ``Z``
-    (``eum.md`` §3.2), the dangers (§3.4), the mean. Added in the listed order, a sum's last bits
-    depend on the listing, and the model can make much of them: an actor compromising towards
-    others in steps ``|α|/β`` close to 1 moves by a difference of nearly equal numbers, and near
-    a rival's position its votes, with a risk exponent of 0.5 (§3.4), are square roots of
+    (``docs/specs/eum.md`` §3.2), the dangers (§3.4), the mean. Added in the listed order, a sum's
+    last bits depend on the listing, and the model can make much of them: an actor compromising
+    towards others in steps ``|α|/β`` close to 1 moves by a difference of nearly equal numbers, and
+    near a rival's position its votes, with a risk exponent of 0.5 (§3.4), are square roots of
     distances. One such run turned 1e-16 in round 1 into 1.1e-7 in the forecast. The reference
-    programs (§1) add in listed order, and in a few of their runs that rounding alone put ``|α|``
-    on one side of ``β`` or the other; such differences, below 8.9e-16, are ties
+    programs (§1) add in listed order, and in a few of their runs that rounding alone put ``|α|`` on
+    one side of ``β`` or the other; such differences, below 8.9e-16, are ties
     (:func:`~flashpoint.models.eum.round.classify_offers`), so every reference run still matches.
 
     How. The model reads an actor only through its position, salience, weight and whether it
     takes part, so sorting by these (as the SMP does, ``smp/listing.py``) runs the same problem
     the same way however it is listed. Actors alike in all of these keep their listed order, and
     swapping them changes no number either. The listing still decides what the tie rule leaves
-    to it (``eum.md`` §5b C4: ties go to the actor listed first), so
+    to it (``docs/specs/eum.md`` §5b C4: ties go to the actor listed first), so
     :func:`~flashpoint.models.eum.round.choose_moves` is told where each row is listed: with
     ``tie_break="first_listed"``, which of equally good offers is taken; with
     ``"lowest_position"`` (§3.1's recommendation), only which of the proposers at one position

@@ -7,14 +7,16 @@ about (Stokman & Van Oosten 1994). Sizes give both the same gain ("equal gain").
 valid candidate with the largest gain is executed, the candidates it touches are recomputed,
 and so on until none is left; the round's forecast is the weighted mean of the voting
 positions. Actors then move part of the way from their preferences to their voting positions,
-and the next round starts (``exchange.md`` §4; the modules cite their sections).
+and the next round starts (``docs/specs/exchange.md`` §4; the modules cite their sections).
 
-- :mod:`.candidates`: the candidates of a round, in a table (§4.1-4.2);
+- :mod:`.candidates`: the candidates of a round, in a table (§4.1-4.2), whose columns
+  :mod:`.columns` lays out;
 - :mod:`.table`: a round's outcome, sides and candidates, worked out (§4.1-4.2);
 - :mod:`.solve`: the equal-gain solution of a candidate (§4.3);
 - :mod:`.round`: executing them with the reference's bookkeeping (§4.4-4.5, C1-C5);
 - :mod:`.runner`: rounds and preference updates, for every draw of a batch (§4.7);
-- :mod:`.log`: what a run leaves behind, and its records (:mod:`.records`);
+- :mod:`.log`: what a run leaves behind, and its records, round starts included
+  (:mod:`.records`);
 - :mod:`.randomized`: random variation of the exchange rates (§4.8);
 - :mod:`.externalities`: what the exchanges do to the other actors (§4.6);
 - :mod:`.replay`: settling the reference's undecidable choices in parity tests (C1, C2).
@@ -44,14 +46,16 @@ class ExchangeOptions(BaseModel):
 
     policy: Literal["decide-parity", "full-recompute"] = Field(
         "decide-parity",
-        description="decide-parity: the reference's within-round bookkeeping (exchange.md §4.5);"
-        " full-recompute: every candidate worked out again after each exchange.",
+        description="decide-parity: the reference's within-round bookkeeping"
+        " (docs/specs/exchange.md §4.5); full-recompute: every candidate worked out again after"
+        " each exchange.",
     )
     p: float = Field(
         0.0,
         ge=0.0,
         le=1.0,
-        description="Random variation of the exchange rates (0: equal gain; exchange.md §4.8).",
+        description="Random variation of the exchange rates (0: equal gain; docs/specs/exchange.md"
+        " §4.8).",
     )
     rounds: int = Field(10, ge=0, le=100, description="Number of rounds.")
 

@@ -1,4 +1,4 @@
-"""Externalities of the exchanges of a round (``exchange.md`` §4.6).
+"""Externalities of the exchanges of a round (``docs/specs/exchange.md`` §4.6).
 
 An exchange on issues ``p`` and ``q`` moves both outcomes, which matters to every actor present
 on both: ``X_k = s_kp (|O_p^0 - x_kp| - |O_p^1 - x_kp|) + s_kq (|O_q^0 - x_kq| - |O_q^1 - x_kq|)``
@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from flashpoint.models.exchange.candidates import RoundStart
-from flashpoint.models.exchange.records import RoundResult
+from flashpoint.models.exchange.records import RoundResult, RoundStart
 
 KINDS = ("own", "inner_pos", "inner_neg", "outer_pos", "outer_neg")
 

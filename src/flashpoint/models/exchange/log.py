@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from flashpoint.models.exchange.candidates import CandidateTable, RoundStart
-from flashpoint.models.exchange.records import ExchangeRound, Executed, RoundResult
+from flashpoint.models.exchange.candidates import CandidateTable
+from flashpoint.models.exchange.records import ExchangeRound, Executed, RoundResult, RoundStart
 
 
 @dataclass(frozen=True, eq=False)

@@ -1,5 +1,5 @@
 """Random variation of exchange rates (Dijkstra, Van Assen, Stokman & Draaijer 2018;
-``exchange.md`` §4.8), with parameter ``p`` in [0, 1].
+``docs/specs/exchange.md`` §4.8), with parameter ``p`` in [0, 1].
 
 Each time a candidate is worked out, after its equal-gain solution ``G``: one of its two actors,
 the focal actor ``f``, is drawn (each with probability 1/2), and its gain becomes
@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from flashpoint.models.exchange.candidates import (
+from flashpoint.models.exchange.columns import (
     DEMAND_SALIENCE,
     GAIN,
     POSITION,
@@ -37,8 +37,10 @@ from flashpoint.models.exchange.candidates import (
     TARGET,
     TOTAL,
     WEIGHT,
+    A,
+    B,
 )
-from flashpoint.models.exchange.solve import A, B, inlined, solve_shifts
+from flashpoint.models.exchange.solve import inlined, solve_shifts
 
 
 @inlined

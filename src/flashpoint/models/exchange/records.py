@@ -1,15 +1,38 @@
 """What a run of the exchange model leaves behind: per round its start, executed exchanges and
-outcomes (plain records, for reports and tests; nothing here computes)."""
+outcomes (plain records, for reports and tests). Nothing here computes but a round start's
+outcome and sides, which the compiled code of :mod:`.table` works out when asked, so that
+importing the records does not load numba."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from flashpoint.models.exchange.candidates import RoundStart
+
+@dataclass(frozen=True)
+class RoundStart:
+    """One issue-space at the start of a round: ``[actor, issue]`` arrays on 0-100. Its outcome
+    and sides are worked out by the compiled code that runs the rounds (:mod:`.table`)."""
+
+    position: np.ndarray
+    salience: np.ndarray
+    weight: np.ndarray
+    present: np.ndarray
+
+    @property
+    def outcome(self) -> np.ndarray:
+        """``O_d``: the weighted mean of the positions (§4.1)."""
+        from flashpoint.models.exchange.table import outcome  # compiled: numba loads here
+
+        return outcome(self.position, self.weight, self.present)
+
+    @property
+    def right(self) -> np.ndarray:
+        """``[actor, issue]``: right of the outcome (§4.2; :func:`.table.right_of`)."""
+        from flashpoint.models.exchange.table import right_of
+
+        return right_of(self.position, self.outcome)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""Settle the reference's undecidable choices from its recorded sequence (``exchange.md`` C1, C2).
+"""Settle the reference's undecidable choices from its recorded sequence (``docs/specs/exchange.md``
+§4.11 C1, C2).
 
 The reference program computes in 28-digit decimals, so between mathematically equal gains, and
 at the outcome cap's boundary, its choice is decided by rounding noise that no float64 rule can
@@ -13,7 +14,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from flashpoint.models.exchange.candidates import ACTOR, AT_BOUNDARY, GAIN, SIDE_NUMBERS, SUPPLY
+from flashpoint.models.exchange.columns import ACTOR, AT_BOUNDARY, GAIN, SIDE_NUMBERS, SUPPLY
 from flashpoint.models.exchange.records import Executed
 from flashpoint.models.exchange.solve import compiled
 

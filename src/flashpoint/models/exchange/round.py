@@ -1,5 +1,5 @@
-"""One round of the exchange model: execute the best valid candidate until none is left, with
-the reference's within-round bookkeeping (``exchange.md`` §4.4-4.5 and corrections C1-C5).
+"""One round of the exchange model: execute the best valid candidate until none is left, with the
+reference's within-round bookkeeping (``docs/specs/exchange.md`` §4.4-4.5 and corrections C1-C5).
 
 After an exchange, a candidate in which one of its two suppliers supplies the same issue again
 continues from that supplier's new position (its move history grows, C3); a candidate in which
@@ -18,12 +18,11 @@ stood when executed, for the records (:mod:`.log`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 import numpy as np
 
-from flashpoint.models.exchange.candidates import (
+from flashpoint.models.exchange.columns import (
     ACTOR,
     AT_BOUNDARY,
     DEMAND,
@@ -38,17 +37,13 @@ from flashpoint.models.exchange.candidates import (
     SIDE_NUMBERS,
     SIDE_VALUES,
     SUPPLY,
-    RoundStart,
 )
 from flashpoint.models.exchange.randomized import perturb
-from flashpoint.models.exchange.replay import Exchange, choose
+from flashpoint.models.exchange.replay import choose
 from flashpoint.models.exchange.solve import compiled, inlined, solve_equal_gain
 from flashpoint.models.exchange.table import create, outcome, weighted_sums
 
-if TYPE_CHECKING:
-    from flashpoint.models.exchange.records import RoundResult
-
-# Moves and gains at or below this are no move and no gain (exchange.md §4.3).
+# Moves and gains at or below this are no move and no gain (docs/specs/exchange.md §4.3).
 NEGLIGIBLE = 1e-10
 # Rounding allowed on the bounds of a position (0-100) and of a move history's sum.
 _SLACK = 1e-9
@@ -56,31 +51,6 @@ GONE = -np.inf  # the rank of a candidate that is no longer valid
 
 Boundary = Literal["keep", "drop"]
 Policy = Literal["decide-parity", "full-recompute"]
-
-
-def run_round(
-    start: RoundStart,
-    recorded: Sequence[Exchange] | None = None,
-    boundary: Boundary = "keep",
-    policy: Policy = "decide-parity",
-    p: float = 0.0,
-    rng: np.random.Generator | None = None,
-) -> RoundResult:
-    """Execute exchanges until no valid candidate remains: :func:`play_round` on ``start``,
-    through :func:`.runner.run_rounds` with one round.
-
-    With ``policy="decide-parity"`` an exchange updates the candidates as the reference does
-    (module docstring); with ``"full-recompute"`` every remaining candidate is worked out again
-    from the current voting positions and outcomes. ``boundary`` says what becomes of a
-    candidate at the outcome cap's boundary (:func:`is_valid`). With ``p > 0`` every
-    candidate's moves vary at random around equal gain each time it is worked out
-    (:mod:`.randomized`), drawn from ``rng``. ``recorded`` replays the reference's choices
-    (:mod:`.replay`).
-    """
-    from flashpoint.models.exchange.runner import run_rounds  # it imports this module
-
-    replayed = None if recorded is None else {1: recorded}
-    return run_rounds(start, 1, replayed, boundary, policy, p, rng)[0].result
 
 
 @inlined
@@ -236,7 +206,7 @@ def play_round(
     ``weight`` and ``present``): creates its candidates and executes them until none is valid.
 
     ``drop_boundary``, ``full_recompute``, ``p`` and ``rng`` are the choices of
-    :func:`run_round`; ``recorded`` (rows ``(actor, supply, actor, supply)``), if given,
+    :func:`.runner.run_round`; ``recorded`` (rows ``(actor, supply, actor, supply)``), if given,
     settles choices as the reference made them (:mod:`.replay`; numba compiles the round
     without that code when it is ``None``). Writes the round's voting positions into ``voting``
     and marks in ``supplied`` every (actor, issue) that supplied. Returns the candidate table

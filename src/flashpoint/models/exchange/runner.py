@@ -1,9 +1,13 @@
-"""Rounds of the exchange model: each round's exchanges, its voting outcome (the forecast), and
-the preferences that carry into the next round (``exchange.md`` §4.7), for a batch of draws.
+"""Rounds of the exchange model: each round's exchanges, its voting outcome (the forecast), and the
+preferences that carry into the next round (``docs/specs/exchange.md`` §4.7), for a batch of draws.
 
 The loop over draws and rounds is compiled (:func:`run_draws`), one round at a time by
 :func:`.round.play_round`; what it leaves behind is a :class:`~.log.RunLog` of arrays, which
-gives the records of a draw when asked.
+gives the records of a draw when asked. :func:`run_rounds` and :func:`run_round` run one draw
+and give its records.
+
+The random generator is required: with ``p = 0`` nothing is drawn from it, but a run never
+makes up a seed of its own.
 """
 
 from __future__ import annotations
@@ -12,15 +16,10 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from flashpoint.models.exchange.candidates import (
-    AT_BOUNDARY,
-    GROUP,
-    REPORTED_GAIN,
-    CandidateTable,
-    RoundStart,
-)
+from flashpoint.models.exchange.candidates import CandidateTable
+from flashpoint.models.exchange.columns import AT_BOUNDARY, GROUP, REPORTED_GAIN
 from flashpoint.models.exchange.log import RunLog
-from flashpoint.models.exchange.records import ExchangeRound
+from flashpoint.models.exchange.records import ExchangeRound, RoundResult, RoundStart
 from flashpoint.models.exchange.replay import Exchange, recording
 from flashpoint.models.exchange.round import Boundary, Policy, play_round
 from flashpoint.models.exchange.solve import compiled, inlined
@@ -144,11 +143,17 @@ def simulate(
     boundary: Boundary = "keep",
     policy: Policy = "decide-parity",
     p: float = 0.0,
-    rng: np.random.Generator | None = None,
+    *,
+    rng: np.random.Generator,
 ) -> RunLog:
     """``rounds`` rounds of every draw (:func:`run_draws`; ``[draw, actor, issue]`` arrays on
     0-100); ``recorded[round]`` replays the reference's choices in that round (:mod:`.replay`);
-    ``p`` and ``rng`` vary the exchange rates at random (:mod:`.randomized`)."""
+    ``p`` and ``rng`` vary the exchange rates at random (:mod:`.randomized`). Raises
+    :class:`TypeError` if ``rng`` is None."""
+    if rng is None:
+        raise TypeError(
+            "the exchange model needs a random generator: pass rng=np.random.default_rng(seed)"
+        )
     salience = np.ascontiguousarray(salience, dtype=float)
     weight = np.ascontiguousarray(weight, dtype=float)
     tables = [recording(recorded.get(n, ()) if recorded else ()) for n in range(1, rounds + 1)]
@@ -163,7 +168,7 @@ def simulate(
         boundary == "drop",
         policy == "full-recompute",
         float(p),
-        rng if rng is not None else np.random.default_rng(0),
+        rng,
         None if recorded is None else replayed,
         offsets,
     )
@@ -177,7 +182,8 @@ def run_rounds(
     boundary: Boundary = "keep",
     policy: Policy = "decide-parity",
     p: float = 0.0,
-    rng: np.random.Generator | None = None,
+    *,
+    rng: np.random.Generator,
 ) -> list[ExchangeRound]:
     """``rounds`` rounds from ``first`` (:func:`simulate` on one draw), as records."""
     return simulate(
@@ -190,5 +196,29 @@ def run_rounds(
         boundary,
         policy,
         p,
-        rng,
+        rng=rng,
     )[0]
+
+
+def run_round(
+    start: RoundStart,
+    recorded: Sequence[Exchange] | None = None,
+    boundary: Boundary = "keep",
+    policy: Policy = "decide-parity",
+    p: float = 0.0,
+    *,
+    rng: np.random.Generator,
+) -> RoundResult:
+    """Execute exchanges until no valid candidate remains: :func:`.round.play_round` on
+    ``start``, through :func:`run_rounds` with one round.
+
+    With ``policy="decide-parity"`` an exchange updates the candidates as the reference does
+    (:mod:`.round`); with ``"full-recompute"`` every remaining candidate is worked out again
+    from the current voting positions and outcomes. ``boundary`` says what becomes of a
+    candidate at the outcome cap's boundary (:func:`.round.is_valid`). With ``p > 0`` every
+    candidate's moves vary at random around equal gain each time it is worked out
+    (:mod:`.randomized`), drawn from ``rng``. ``recorded`` replays the reference's choices
+    (:mod:`.replay`).
+    """
+    replayed = None if recorded is None else {1: recorded}
+    return run_rounds(start, 1, replayed, boundary, policy, p, rng=rng)[0].result

@@ -1,4 +1,4 @@
-"""The equal-gain solution of a candidate exchange (``exchange.md`` §4.3), compiled.
+"""The equal-gain solution of a candidate exchange (``docs/specs/exchange.md`` §4.3), compiled.
 
 For a candidate in which ``a`` supplies ``q`` and ``b`` supplies ``p``, the outcome shifts
 ``Δp`` (towards ``a``) and ``Δq`` (towards ``b``) give both the same gain when::
@@ -10,7 +10,7 @@ The exchange is as large as possible without a supplier passing its partner, the
 neither issue's outcome passes the demander's position.
 
 The functions work on one row of a :class:`~.candidates.CandidateTable` (its three arrays,
-``numbers``, ``values`` and ``flags``; column names from :mod:`.candidates`), with the
+``numbers``, ``values`` and ``flags``; column names from :mod:`.columns`), with the
 arithmetic of the sizes on plain numbers (:func:`shifts`), and are compiled with numba (no
 fast-math: every operation is IEEE float64 in the order written). ``current``
 holds every issue's outcome from the current voting positions (the full-recompute policy), or
@@ -28,7 +28,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from flashpoint.models.exchange.candidates import (
+from flashpoint.models.exchange.columns import (
     AT_BOUNDARY,
     BOUNDARY,
     DEMAND_SALIENCE,
@@ -47,6 +47,8 @@ from flashpoint.models.exchange.candidates import (
     TARGET,
     TOTAL,
     WEIGHT,
+    A,
+    B,
 )
 
 # Compiled functions; a constant argument is written np.int64(...) or np.bool_(...) so that numba
@@ -57,7 +59,6 @@ compiled = numba.njit(cache=True, nogil=True)
 # costs more than these steps. Only for functions with one or two call sites: each copy
 # lengthens the first compile.
 inlined = numba.njit(cache=True, nogil=True, inline="always")
-A, B = 0, SIDE_VALUES  # where each side's values start
 
 
 @inlined

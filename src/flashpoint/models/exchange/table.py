@@ -1,6 +1,6 @@
-"""The start of a round of the exchange model, compiled: its outcome (``exchange.md`` §4.1), the
-sides of the actors (§4.2 step 1) and the candidate exchanges (§4.2), filled into the three
-arrays of a :class:`~.candidates.CandidateTable` (column names from :mod:`.candidates`).
+"""The start of a round of the exchange model, compiled: its outcome (``docs/specs/exchange.md``
+§4.1), the sides of the actors (§4.2 step 1) and the candidate exchanges (§4.2), filled into the
+three arrays of a :class:`~.candidates.CandidateTable` (column names from :mod:`.columns`).
 
 The outcome sums over actors in numpy's order for ``sum(axis=0)`` of an ``[actor, issue]`` array,
 so that every number is bit for bit what the earlier array code gave: one actor after another,
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from flashpoint.models.exchange.candidates import (
+from flashpoint.models.exchange.columns import (
     ACTOR,
     AT_BOUNDARY,
     BOUNDARY,

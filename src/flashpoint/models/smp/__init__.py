@@ -1,6 +1,6 @@
 """The spatial model of politics (SMP) of KTAB, the KAPSARC Toolkit for Behavioral Analysis.
 
-The issues form one space. Each turn (``ktab.md`` §4; the modules cite its sections):
+The issues form one space. Each turn (``docs/specs/ktab.md`` §4; the modules cite its sections):
 
 1. every actor's position gets a win probability in a probabilistic Condorcet election, and
    from it each actor's risk attitude: the likelier its position, the more risk averse
@@ -25,9 +25,9 @@ of the present actors' positions.
 
 References
 ----------
-- KAPSARC. An Introduction to KTAB; Multidimensional Bargaining Using KTAB (methodology papers
-  of the KAPSARC Toolkit for Behavioral Analysis; ``ktab.md`` §6). The formulas here follow
-  ``ktab.md`` §4, written from KTAB's code and checked against its reference runs.
+- KAPSARC. An Introduction to KTAB; Multidimensional Bargaining Using KTAB (methodology papers of
+  the KAPSARC Toolkit for Behavioral Analysis; ``docs/specs/ktab.md`` §6). The formulas here follow
+  ``docs/specs/ktab.md`` §4, written from KTAB's code and checked against its reference runs.
 - Efird, B., Lester, L. & Wise, B. (2016). *Journal of East Asian Studies* 16: 117-145 (China's
   upstream oil and gas SOE reform; the SOE cases of the reference data).
 """

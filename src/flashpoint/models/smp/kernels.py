@@ -1,5 +1,5 @@
 """The spatial model's inner loops, compiled with numba: votes, utilities, probabilistic
-Condorcet elections, challenge evaluation and bargain elections (``ktab.md`` §4.2-4.7).
+Condorcet elections, challenge evaluation and bargain elections (``docs/specs/ktab.md`` §4.2-4.7).
 
 Options arrive as integer codes, their index in the tuples of :mod:`.options`. Nothing here
 allocates per voter or per third party; the O(n³) loops of a turn (the election over every
@@ -24,7 +24,7 @@ ADJUST_NONE, ONE_THIRD, HALF, TWO_THIRDS, FULL = range(5)
 # ThirdPartyCommit codes (options.COMMIT)
 NO_COMMIT, SEMI_COMMIT, FULL_COMMIT = range(3)
 
-COALITION_FLOOR = 1e-8  # ktab.md §4.4: every coalition starts at 1e-8
+COALITION_FLOOR = 1e-8  # docs/specs/ktab.md §4.4: every coalition starts at 1e-8
 CHALLENGE_FLOOR = 1e-10  # §4.6: both sides of a challenge start at 1e-10
 MARKOV_LIMIT = 1000  # §4.4: KTAB gives up on a Markov PCE after 1000 iterations
 
@@ -32,7 +32,7 @@ MARKOV_LIMIT = 1000  # §4.4: KTAB gives up on a Markov PCE after 1000 iteration
 @compiled
 def vote(weight: float, a: float, b: float, rule: int) -> float:
     """The vote of a voter of ``weight`` for an option worth ``a`` over one worth ``b``
-    (``ktab.md`` §4.3)."""
+    (``docs/specs/ktab.md`` §4.3)."""
     delta = a - b
     if rule == PROP:
         return weight * delta
@@ -52,14 +52,14 @@ def vote(weight: float, a: float, b: float, rule: int) -> float:
 @compiled
 def utility(distance: float, risk: float) -> float:
     """``u(d; R) = (1 - d)(1 + R d)``, with ``d`` capped at 1 in the second factor
-    (``ktab.md`` §4.2)."""
+    (``docs/specs/ktab.md`` §4.2)."""
     return (1.0 - distance) * (1.0 + risk * min(distance, 1.0))
 
 
 @compiled
 def perceived_risk(estimator: int, actor: int, risk: np.ndarray, adjust: int) -> float:
-    """The risk attitude ``estimator`` ascribes to ``actor`` (BigRAdjust, ``ktab.md`` §4.5):
-    its own, the true one, or a mix; everyone knows its own."""
+    """The risk attitude ``estimator`` ascribes to ``actor`` (BigRAdjust, ``docs/specs/ktab.md``
+    §4.5): its own, the true one, or a mix; everyone knows its own."""
     own, true = risk[estimator], risk[actor]
     if estimator == actor or adjust == FULL:
         return true
@@ -74,9 +74,9 @@ def perceived_risk(estimator: int, actor: int, risk: np.ndarray, adjust: int) ->
 
 @compiled
 def coalitions(values: np.ndarray, weight: np.ndarray, rule: int) -> np.ndarray:
-    """``C[o, o']``: the strength of the coalition for option ``o`` over ``o'`` (``ktab.md``
-    §4.4): 1e-8 plus each voter's positive vote; the negative ones go to ``C[o', o]``.
-    ``values[a, o]`` is option ``o``'s utility to voter ``a``."""
+    """``C[o, o']``: the strength of the coalition for option ``o`` over ``o'``
+    (``docs/specs/ktab.md`` §4.4): 1e-8 plus each voter's positive vote; the negative ones go to
+    ``C[o', o]``. ``values[a, o]`` is option ``o``'s utility to voter ``a``."""
     voters, options = values.shape
     strength = np.full((options, options), COALITION_FLOOR)
     for o in range(options):
@@ -95,8 +95,8 @@ def coalitions(values: np.ndarray, weight: np.ndarray, rule: int) -> np.ndarray:
 
 @compiled
 def victory(strength: np.ndarray, model: int) -> np.ndarray:
-    """``pv[o, o']``, the probability that ``o`` beats ``o'`` (VictoryProbModel, ``ktab.md``
-    §4.4); 1/2 on the diagonal."""
+    """``pv[o, o']``, the probability that ``o`` beats ``o'`` (VictoryProbModel,
+    ``docs/specs/ktab.md`` §4.4); 1/2 on the diagonal."""
     options = strength.shape[0]
     win = np.full((options, options), 0.5)
     power = 1 if model == LINEAR else 2 if model == SQUARE else 4 if model == QUARTIC else 8
@@ -120,7 +120,7 @@ def victory(strength: np.ndarray, model: int) -> np.ndarray:
 
 @compiled
 def condorcet(values: np.ndarray, weight: np.ndarray, rule: int, model: int, pce: int):
-    """The probabilistic Condorcet election over the options (``ktab.md`` §4.4): the
+    """The probabilistic Condorcet election over the options (``docs/specs/ktab.md`` §4.4): the
     probability of each option, and the number of iterations a Markov variant took (0 for
     Conditional)."""
     strength = coalitions(values, weight, rule)
@@ -168,10 +168,10 @@ def condorcet(values: np.ndarray, weight: np.ndarray, rule: int, model: int, pce
 
 @compiled
 def commit_weights(commit: int) -> tuple[float, float, float, float]:
-    """ThirdPartyCommit (``ktab.md`` §4.6) as the weights of a third party's utility of the
-    winner's position and of its own in the value of an outcome: a third party that is not
-    committed keeps its position (2 and 1), one that is moves to the winner's (3 and 0).
-    Returned for: siding with the winner, and siding with the loser."""
+    """ThirdPartyCommit (``docs/specs/ktab.md`` §4.6) as the weights of a third party's utility of
+    the winner's position and of its own in the value of an outcome: a third party that is not
+    committed keeps its position (2 and 1), one that is moves to the winner's (3 and 0). Returned
+    for: siding with the winner, and siding with the loser."""
     if commit == NO_COMMIT:
         return 2.0, 1.0, 2.0, 1.0
     if commit == SEMI_COMMIT:  # only the losing side's third parties are committed
@@ -191,8 +191,8 @@ def challenges(
     rule: int,
     commit: int,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """One estimator's view of ``i`` challenging each of ``targets`` (``ktab.md`` §4.6): the
-    probability that ``i`` wins and the expected gain to ``i``.
+    """One estimator's view of ``i`` challenging each of ``targets`` (``docs/specs/ktab.md`` §4.6):
+    the probability that ``i`` wins and the expected gain to ``i``.
 
     As the estimator sees it, ``to_initiator[a]`` is actor ``a``'s utility of ``i``'s position,
     ``to_target[a, c]`` of the position of ``targets[c]`` and ``own[a]`` of its own; ``weight``
@@ -287,9 +287,9 @@ def choose_targets(
     commit: int,
     minimum_gain: float,
 ):
-    """Each actor's best target (``ktab.md`` §4.7 step 1): ``j`` with the largest expected gain
-    from ``i``'s own view, if above ``minimum_gain`` (ties: the lowest ``j``), else -1; with the
-    probability of winning and the gain."""
+    """Each actor's best target (``docs/specs/ktab.md`` §4.7 step 1): ``j`` with the largest
+    expected gain from ``i``'s own view, if above ``minimum_gain`` (ties: the lowest ``j``), else
+    -1; with the probability of winning and the gain."""
     n = distance.shape[0]
     target = np.full(n, -1)
     success = np.full(n, np.nan)
@@ -324,7 +324,7 @@ def resolve_bargains(
     pce: int,
     stochastic: bool,
 ):
-    """Each actor's election over its queue of options (``ktab.md`` §4.7 step 3).
+    """Each actor's election over its queue of options (``docs/specs/ktab.md`` §4.7 step 3).
 
     ``values[a, q]`` is option ``q``'s value to voter ``a``; actor ``k``'s options are
     ``queue[queue_start[k]:queue_start[k + 1]]``. Returns, per actor, the position in its queue
@@ -370,8 +370,8 @@ def receiver_success(
     commit: int,
 ) -> np.ndarray:
     """For each challenge, the receiver's estimate of the probability that the initiator wins
-    (``ktab.md`` §4.7 step 2, the "j-view"; KTAB itself passes the receiver's estimate of the
-    expected gain here, see ``docs/models.md``)."""
+    (``docs/specs/ktab.md`` §4.7 step 2, the "j-view"; KTAB itself passes the receiver's estimate
+    of the expected gain here, see ``docs/models.md``)."""
     n = distance.shape[0]
     phi = np.empty(initiator.shape[0])
     own, to_initiator, to_target = np.empty(n), np.empty(n), np.empty((n, 1))
@@ -409,8 +409,8 @@ def _apart(position: np.ndarray, a: int, b: int, tolerance: float) -> bool:
 
 @compiled
 def greedy_distinct(position: np.ndarray, tolerance: float) -> tuple[np.ndarray, np.ndarray]:
-    """KTAB's distinct positions (``ktab.md`` §4.1, C1): in row order, a position closer than
-    ``tolerance`` to no earlier distinct one is distinct. Returns their rows and, per row, the
+    """KTAB's distinct positions (``docs/specs/ktab.md`` §4.1, C1): in row order, a position closer
+    than ``tolerance`` to no earlier distinct one is distinct. Returns their rows and, per row, the
     last distinct position (by its place in that list) within ``tolerance`` of it."""
     n = position.shape[0]
     distinct = np.empty(n, dtype=np.int64)

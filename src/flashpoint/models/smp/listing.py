@@ -2,11 +2,11 @@
 
 KTAB breaks ties by actor order (the lowest-listed target; a queue's bargains as its threads add
 them) and sums votes in actor order. flashpoint runs every draw with the actors sorted by their
-inputs (capability, saliences, position), so that listing distinct actors in another order
-changes nothing, not even the rounding of a sum; actors alike in everything keep their listed
-order, and swapping them changes nothing either. Results are put back in the listed order.
-Only KTAB's reported probabilities depend on the listing by definition (``ktab.md`` §4.11 C1);
-they are worked out in the listed order.
+inputs (capability, saliences, position), so that listing distinct actors in another order changes
+nothing, not even the rounding of a sum; actors alike in everything keep their listed order, and
+swapping them changes nothing either. Results are put back in the listed order. Only KTAB's reported
+probabilities depend on the listing by definition (``docs/specs/ktab.md`` §4.11 C1); they are
+worked out in the listed order.
 """
 
 from __future__ import annotations

@@ -47,8 +47,8 @@ class Recording(NamedTuple):
 
     def expected_outcomes(self) -> np.ndarray:
         """``[state, dimension]``: each state's forecast, the mean of its distinct positions
-        weighted by their win probabilities (``ktab.md`` §4.8), in numpy's matrix product;
-        states with as many positions are stacked into one product."""
+        weighted by their win probabilities (``docs/specs/ktab.md`` §4.8), in numpy's matrix
+        product; states with as many positions are stacked into one product."""
         sizes = np.diff(self.group_start)
         outcome = np.empty((sizes.size, self.group_position.shape[1]))
         for size in np.unique(sizes):

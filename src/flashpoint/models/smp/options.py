@@ -1,5 +1,6 @@
 """Options of the spatial model of politics: KTAB's nine model parameters, with KTAB's defaults
-(``ktab.md`` §4.10), the turn limit (``rounds``, as for the other models), and the ideal-point accommodation pairs (§4.1).
+(``docs/specs/ktab.md`` §4.10), the turn limit (``rounds``, as for the other models), and the
+ideal-point accommodation pairs (§4.1).
 
 Each option also answers to its KTAB name (``VictoryProbModel``, ``BigRAdjust``, ...), so that
 ``-o BigRAdjust=Half`` and ``-o risk_adjust=Half`` mean the same. Values are KTAB's enum names.
@@ -28,7 +29,7 @@ def _ktab(name: str, snake: str) -> AliasChoices:
 
 class Accommodation(BaseModel):
     """One entry of the accommodation matrix: after each turn, ``actor``'s ideal point moves by
-    ``rate`` towards ``towards``'s position (KTAB's ``iaPair``; ``ktab.md`` §4.1)."""
+    ``rate`` towards ``towards``'s position (KTAB's ``iaPair``; ``docs/specs/ktab.md`` §4.1)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 

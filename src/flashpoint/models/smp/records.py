@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-STOP_FRACTION = 0.02  # ktab.md §4.9: stop when a turn moves less than 2% of the first turn
+# docs/specs/ktab.md §4.9: stop when a turn moves less than 2% of the first turn
+STOP_FRACTION = 0.02
 VIEWS = ("initiator", "receiver", "compromise")  # whose view of a challenge a bargain comes from
 
 

@@ -1,5 +1,5 @@
 """Runs of the spatial model, draw after draw, compiled with numba: turns until the positions
-settle (``ktab.md`` §4.7-4.9), with everything the log needs recorded into arrays
+settle (``docs/specs/ktab.md`` §4.7-4.9), with everything the log needs recorded into arrays
 (:class:`.log.Recording`).
 """
 
@@ -20,7 +20,7 @@ FIRST_STEP_GUARD = 1e-4
 
 def accommodation_matrix(n: int, pairs: list[tuple[int, int, float]]) -> np.ndarray | None:
     """KTAB's accommodation matrix: the identity with the listed ``(actor, towards, rate)``
-    entries written over it (``ktab.md`` §4.1); None when it stays the identity."""
+    entries written over it (``docs/specs/ktab.md`` §4.1); None when it stays the identity."""
     if not pairs:
         return None
     matrix = np.eye(n)
@@ -40,7 +40,8 @@ def product(matrix: np.ndarray, position: np.ndarray) -> np.ndarray:
 
 @compiled
 def follow(accommodation: np.ndarray, position: np.ndarray, ideal: np.ndarray) -> np.ndarray:
-    """The ideals after a turn: ``ξ ← A x + (1 - Σ_j A_ij) ξ`` (``ktab.md`` §4.1)."""
+    """The ideals after a turn: ``ξ ← A x + (1 - Σ_j A_ij) ξ`` (``docs/specs/ktab.md``
+    §4.1)."""
     moved = product(accommodation, position)
     for a in range(ideal.shape[0]):
         kept = 1.0 - pairwise_sum(accommodation[a])

@@ -1,5 +1,5 @@
 """A state of the spatial model: distances, risk attitudes and win probabilities
-(``ktab.md`` §4.1, §4.2, §4.5, §4.8 and corrections C1, C3), compiled with numba.
+(``docs/specs/ktab.md`` §4.1, §4.2, §4.5, §4.8 and corrections C1, C3), compiled with numba.
 
 Positions and ideals are on KTAB's [0, 1] scale, ``[actor, dimension]``; saliences are per
 actor and dimension with at most 1 in total per actor.
@@ -19,13 +19,14 @@ from flashpoint.models.smp.kernels import (
 )
 from flashpoint.models.smp.summation import weighted_squared_gap
 
-SAME_POSITION = 1e-3  # ktab.md §4.1: positions closer than this (Euclidean, [0, 1]) are one
+# docs/specs/ktab.md §4.1: positions closer than this (Euclidean, [0, 1]) are one
+SAME_POSITION = 1e-3
 
 
 @compiled
 def distances(ideal: np.ndarray, position: np.ndarray, salience: np.ndarray) -> np.ndarray:
     """``d[a, b]``: the distance from ``a``'s ideal to ``b``'s position, weighted by ``a``'s
-    squared saliences and normalised to [0, 1] (``ktab.md`` §4.2)."""
+    squared saliences and normalised to [0, 1] (``docs/specs/ktab.md`` §4.2)."""
     squared = salience * salience
     distance = np.zeros((ideal.shape[0], position.shape[0]))
     for a in range(ideal.shape[0]):
@@ -52,9 +53,9 @@ def utilities(distance: np.ndarray, risk: np.ndarray) -> np.ndarray:
 @compiled
 def risk_attitudes(probability: np.ndarray, risk_range: int) -> np.ndarray:
     """Risk attitudes from the win probabilities of the actors' positions (BigRRange,
-    ``ktab.md`` §4.5 step 4): the most likely position's actor gets 1, the least likely 0
-    (Min), -1/2 (Mid) or -1 (Max). When every position is equally likely, everyone is risk
-    neutral (KTAB has no guard and divides by zero)."""
+    ``docs/specs/ktab.md`` §4.5 step 4): the most likely position's actor gets 1, the least likely
+    0 (Min), -1/2 (Mid) or -1 (Max). When every position is equally likely, everyone is risk neutral
+    (KTAB has no guard and divides by zero)."""
     low, high = probability.min(), probability.max()
     risk = np.zeros(probability.shape[0])
     if high - low <= 1e-15 * high:

@@ -1,12 +1,11 @@
 """Sums taken in a fixed order, compiled with numba.
 
-Floating-point sums depend on the order their terms are added in. The spatial model's numbers
-were first computed with numpy, and its compiled loops add in numpy's order, so that a run gives
-the same numbers to the last bit as before (KTAB parity, ``ktab.md`` §4.11, holds either way;
-reproducible forecasts need the bits): :func:`~flashpoint.models.pairwise.pairwise_sum` as
-numpy's ``sum`` over a contiguous axis, :func:`weighted_squared_gap` as numpy's
-``einsum("ak,abk->ab", ...)`` of the salience-weighted distances (§4.2) on its two-lane SIMD
-build.
+Floating-point sums depend on the order their terms are added in. The spatial model's numbers were
+first computed with numpy, and its compiled loops add in numpy's order, so that a run gives the same
+numbers to the last bit as before (KTAB parity, ``docs/specs/ktab.md`` §4.11, holds either way;
+reproducible forecasts need the bits): :func:`~flashpoint.models.pairwise.pairwise_sum` as numpy's
+``sum`` over a contiguous axis, :func:`weighted_squared_gap` as numpy's
+``einsum("ak,abk->ab", ...)`` of the salience-weighted distances (§4.2) on its two-lane SIMD build.
 """
 
 from __future__ import annotations

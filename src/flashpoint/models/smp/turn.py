@@ -1,6 +1,6 @@
-"""One turn of the spatial model (``ktab.md`` §4.7), compiled with numba: every actor picks the
-target it expects to gain most from challenging, proposes a bargain, and every actor then holds
-an election over the bargains it is party to and its status quo, and moves to its side of the
+"""One turn of the spatial model (``docs/specs/ktab.md`` §4.7), compiled with numba: every actor
+picks the target it expects to gain most from challenging, proposes a bargain, and every actor then
+holds an election over the bargains it is party to and its status quo, and moves to its side of the
 winner.
 """
 
@@ -17,7 +17,7 @@ from flashpoint.models.smp.kernels import (
 )
 from flashpoint.models.smp.state import distances, utilities
 
-MINIMUM_GAIN = 1e-5  # ktab.md §4.7: a challenge must be expected to gain more than this
+MINIMUM_GAIN = 1e-5  # docs/specs/ktab.md §4.7: a challenge must be expected to gain more than this
 TIE_BREAK = 1e-6  # §4.11 C2: added to each party's own weight in an S1P1/S2P2 bargain
 
 # BargnModel codes (options.BARGAIN); a bargain's view is an index into records.VIEWS
@@ -51,8 +51,8 @@ def interpolate(
     theirs: np.ndarray,
 ) -> None:
     """Fills ``mine`` and ``theirs``, per dimension, with the positions a bargain gives the
-    initiator and the receiver (``ktab.md`` §4.7 step 2), from their positions, saliences and
-    the probability ``p`` that the initiator would win.
+    initiator and the receiver (``docs/specs/ktab.md`` §4.7 step 2), from their positions,
+    saliences and the probability ``p`` that the initiator would win.
 
     S1P1/S2P2: the average weighted by ``(s p)^a`` and ``(s' (1-p))^a`` (``a`` = 1, 2), with
     1e-6 added to each party's own weight and rounded to 4 decimals (C2), within the parties'
@@ -96,11 +96,11 @@ def propose(
     success: np.ndarray,
     codes: tuple,
 ):
-    """The bargains of a turn, in the order they are made (BargnModel, ``ktab.md`` §4.7 step
-    2): the initiator's view, both views (each initiator's own first), or their compromise
-    weighted by capability x total salience. Returns ``parties[b]``: bargain ``b``'s
-    initiator, receiver and view (an index into ``records.VIEWS``), and ``moved[0, b]`` and
-    ``moved[1, b]``: the positions it gives the initiator and the receiver."""
+    """The bargains of a turn, in the order they are made (BargnModel, ``docs/specs/ktab.md`` §4.7
+    step 2): the initiator's view, both views (each initiator's own first), or their compromise
+    weighted by capability x total salience. Returns ``parties[b]``: bargain ``b``'s initiator,
+    receiver and view (an index into ``records.VIEWS``), and ``moved[0, b]`` and ``moved[1, b]``:
+    the positions it gives the initiator and the receiver."""
     voting, _, _, adjust, commit, interpolation, bargain, _, _ = codes
     count = 0
     for i in range(target.shape[0]):
@@ -169,8 +169,8 @@ def bargain_values(
     moved: np.ndarray,
 ) -> np.ndarray:
     """``values[a, q]``: to each actor, the mean of its utilities of all positions after option
-    ``q`` (``ktab.md`` §4.7 step 3); option 0 is the status quo, option ``1 + b`` bargain ``b``,
-    which moves only its two parties (to ``moved[0, b]`` and ``moved[1, b]``)."""
+    ``q`` (``docs/specs/ktab.md`` §4.7 step 3); option 0 is the status quo, option ``1 + b``
+    bargain ``b``, which moves only its two parties (to ``moved[0, b]`` and ``moved[1, b]``)."""
     n, size = own.shape[0], parties.shape[0]
     after = utilities(distances(ideal, moved.reshape(2 * size, moved.shape[2]), salience), risk)
     values = np.empty((n, 1 + size))
@@ -220,12 +220,12 @@ def step(
     codes: tuple,
     rng: np.random.Generator,
 ):
-    """One turn from a state (:func:`.state.evaluate_state`): per actor its target (-1: none),
-    its estimate of the probability of winning and of its gain (``ktab.md`` §4.7 step 1); the
-    bargains (:func:`propose`); per actor the bargain it takes (-1: it keeps its position) and
-    that option's probability in its election (step 3); and the new positions (step 4).
-    ``weight`` is capability x total salience. Stochastic transitions draw one number per
-    actor from ``rng``."""
+    """One turn from a state (:func:`.state.evaluate_state`): per actor its target (-1: none), its
+    estimate of the probability of winning and of its gain (``docs/specs/ktab.md`` §4.7 step 1);
+    the bargains (:func:`propose`); per actor the bargain it takes (-1: it keeps its position) and
+    that option's probability in its election (step 3); and the new positions (step 4). ``weight``
+    is capability x total salience. Stochastic transitions draw one number per actor from
+    ``rng``."""
     voting, victory, pce, adjust, commit, _, _, stochastic, _ = codes
     n = position.shape[0]
     target, success, gain = choose_targets(
