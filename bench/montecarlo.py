@@ -24,8 +24,8 @@ from pathlib import Path
 from timing import wall_time  # bench/ is on the path when this file is run
 
 import flashpoint
+from flashpoint.analysis.montecarlo import MonteCarlo, run_draws
 from flashpoint.engine.executors import local_cluster
-from flashpoint.engine.montecarlo import MonteCarlo, run_draws
 
 SWEEP_MODELS = (("compromise", {}), ("median", {}), ("nash", {}))
 

@@ -45,3 +45,9 @@ actors:
     issues:
       tax: {position: 90, salience: 50}
 """
+
+
+def numbers_of(document: dict) -> dict:
+    """A result's JSON document without what may differ between runs to the same numbers: its
+    timings, and the request (which records, say, the executor it ran on)."""
+    return {key: value for key, value in document.items() if key not in ("timings", "request")}

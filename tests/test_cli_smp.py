@@ -117,6 +117,9 @@ def test_run_smp_turn_limit():
 def test_ktab_and_flashpoint_option_names_are_the_same_option():
     ktab = run_json("korea-2018", "-o", "BigRAdjust=Half")
     flashpoint = run_json("korea-2018", "-o", "risk_adjust=Half")
+    # the requests record the option as it was given; what ran is the same
+    assert ktab.pop("request")["options"] == {"smp": {"BigRAdjust": "Half"}}
+    assert flashpoint.pop("request")["options"] == {"smp": {"risk_adjust": "Half"}}
     assert ktab == flashpoint
     assert ktab["options"]["risk_adjust"] == "Half"
     default = run_json("korea-2018")

@@ -15,6 +15,8 @@ from flashpoint.analysis.compare import compare
 from flashpoint.analysis.uncertainty import paired_difference_interval
 from flashpoint.cli import app
 
+from .conftest import numbers_of
+
 FAST = ["compromise", "median", "nash"]
 runner = CliRunner()
 
@@ -76,9 +78,7 @@ def test_composed_shocks_and_defaults(korea):
 def test_the_same_seed_gives_the_same_comparison_on_every_executor(korea):
     def document(**how):
         result = compare(korea, ["china_guarantee"], FAST, draws=40, seed=2, **how)
-        data = result.to_dict()
-        del data["timings"]
-        return data
+        return numbers_of(result.to_dict())
 
     serial = document()
     assert serial == document(executor="process", workers=2)

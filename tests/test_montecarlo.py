@@ -7,12 +7,12 @@ import numpy as np
 import pytest
 
 import flashpoint
+from flashpoint.analysis.montecarlo import MonteCarlo, run_draws
 from flashpoint.analysis.uncertainty import (
     future_probabilities,
     issue_distributions,
     wilson_interval,
 )
-from flashpoint.engine.montecarlo import MonteCarlo, run_draws
 
 MODELS = (
     ("compromise", {}),

@@ -12,43 +12,92 @@ The Python API::
     result.to_frame()                                     # a pandas table
     flashpoint.compare("korea-2018", ["us_maximum_pressure"])    # a shock's effect
     flashpoint.sensitivity("korea-2018", "P(peace_regime)")      # what drives it
+
+Every run is one value, a run request; the functions above build one and run it::
+
+    request = flashpoint.ForecastRequest(scenario="korea-2018", draws=2000, seed=7)
+    result = flashpoint.run(request)
+    result.request                     # the request, with its seed and models filled in
+    flashpoint.run(result.to_dict()["request"])   # the same numbers again
+
+The names below are the public API: the command line (and every other front) uses only them.
 """
 
-__version__ = "0.1.0"
-
-from flashpoint.analysis.compare import Comparison, compare  # noqa: E402
-from flashpoint.analysis.forecast import Forecast, ModelResult, forecast  # noqa: E402
-from flashpoint.analysis.sensitivity import Sensitivity, sensitivity  # noqa: E402
-from flashpoint.engine.arrays import ScenarioArrays  # noqa: E402
-from flashpoint.models.registry import MODELS, get_model, model_names  # noqa: E402
-from flashpoint.scenario import (  # noqa: E402
+from flashpoint._version import __version__
+from flashpoint.analysis.compare import ENSEMBLE, Comparison, compare
+from flashpoint.analysis.forecast import Forecast, ModelResult, forecast
+from flashpoint.analysis.progress import Progress
+from flashpoint.analysis.request import (
+    CompareRequest,
+    ForecastRequest,
+    RunRequest,
+    SensitivityRequest,
+    read_request,
+)
+from flashpoint.analysis.runner import run
+from flashpoint.analysis.sensitivity import METHODS, Sensitivity, sensitivity
+from flashpoint.analysis.targets import UnknownChoice
+from flashpoint.engine.arrays import ScenarioArrays
+from flashpoint.engine.compilation import on_compile
+from flashpoint.engine.executors import EXECUTORS, SchedulerUnreachable
+from flashpoint.extras import MissingExtra
+from flashpoint.models.registry import MODELS, get_model, model_names
+from flashpoint.scenario import (
+    DEFAULT_SCENARIO,
+    READ_FORMATS,
+    WRITE_FORMATS,
+    WRITE_SUFFIXES,
     Scenario,
     ScenarioError,
     Shock,
+    UnknownShockError,
     apply_shocks,
     bundled_names,
+    left_out_of_csv,
     load_scenario,
     save_scenario,
+    write_template,
 )
 
 __all__ = [
+    "DEFAULT_SCENARIO",
+    "ENSEMBLE",
+    "EXECUTORS",
+    "METHODS",
     "MODELS",
+    "READ_FORMATS",
+    "WRITE_FORMATS",
+    "WRITE_SUFFIXES",
+    "CompareRequest",
     "Comparison",
     "Forecast",
+    "ForecastRequest",
+    "MissingExtra",
     "ModelResult",
+    "Progress",
+    "RunRequest",
     "Scenario",
     "ScenarioArrays",
     "ScenarioError",
+    "SchedulerUnreachable",
     "Sensitivity",
+    "SensitivityRequest",
     "Shock",
+    "UnknownChoice",
+    "UnknownShockError",
     "__version__",
     "apply_shocks",
     "bundled_names",
     "compare",
     "forecast",
     "get_model",
+    "left_out_of_csv",
     "load_scenario",
     "model_names",
+    "on_compile",
+    "read_request",
+    "run",
     "save_scenario",
     "sensitivity",
+    "write_template",
 ]

@@ -1,5 +1,23 @@
-"""Analyses on top of the models: forecasts and named futures."""
+"""Analyses on top of the models: the run request and its entry point
+(:func:`~flashpoint.analysis.runner.run`), Monte Carlo runs, forecasts and named futures,
+comparisons of shocks, sensitivity analyses. The keyword functions ``forecast``, ``compare``
+and ``sensitivity`` live in the modules of those names (and at the package root,
+:mod:`flashpoint`)."""
 
-from flashpoint.analysis.forecast import Forecast, ModelResult, forecast
+from flashpoint.analysis.request import (
+    CompareRequest,
+    ForecastRequest,
+    RunRequest,
+    SensitivityRequest,
+    read_request,
+)
+from flashpoint.analysis.runner import run
 
-__all__ = ["Forecast", "ModelResult", "forecast"]
+__all__ = [
+    "CompareRequest",
+    "ForecastRequest",
+    "RunRequest",
+    "SensitivityRequest",
+    "read_request",
+    "run",
+]

@@ -12,20 +12,18 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from flashpoint.analysis.forecast import (
-    document_head,
-    resolve_options,
-    resolve_seed,
-    source_name,
-)
+from flashpoint.analysis.montecarlo import MonteCarlo, run_draws
 from flashpoint.analysis.outcomes import UNCLASSIFIED, classify, future_label
+from flashpoint.analysis.prepare import RequestedRun, document_head, prepare
+from flashpoint.analysis.progress import Progress, Tally
+from flashpoint.analysis.request import CompareRequest
 from flashpoint.analysis.uncertainty import (
     Z_95,
     Spread,
@@ -34,8 +32,7 @@ from flashpoint.analysis.uncertainty import (
     spread_dict,
 )
 from flashpoint.engine.executors import Executor
-from flashpoint.engine.montecarlo import MonteCarlo, run_draws
-from flashpoint.scenario.load import DEFAULT_SCENARIO, load_scenario
+from flashpoint.scenario.load import DEFAULT_SCENARIO
 from flashpoint.scenario.schema import Scenario, Shock
 
 if TYPE_CHECKING:
@@ -79,14 +76,13 @@ class Variant:
 
 
 @dataclass(frozen=True, eq=False)
-class Comparison:
-    """The baseline and each shock side by side (see the module docstring)."""
+class Comparison(RequestedRun):
+    """The baseline and each shock side by side (see the module docstring), with the request
+    that ran them (seed and models filled in) and each model's options."""
 
+    request: CompareRequest
     scenario: Scenario
     source: str
-    seed: int
-    draws: int
-    jitter: float
     options: dict[str, dict[str, Any]]
     variants: list[Variant]
     timings: dict[str, float]
@@ -117,7 +113,7 @@ class Comparison:
     def to_dict(self) -> dict[str, Any]:
         """The comparison as JSON (``docs/json-output.md``, the compare document)."""
         return {
-            **document_head(SCHEMA, self.scenario, self.source),
+            **document_head(SCHEMA, self.scenario, self.source, self.request),
             "seed": self.seed,
             "draws": self.draws,
             "jitter": self.jitter,
@@ -221,42 +217,39 @@ def compare(
     executor: Executor = "auto",
     workers: int | None = None,
     scheduler: str | None = None,
-    progress: Callable[[int], None] | None = None,
+    progress: Progress | None = None,
 ) -> Comparison:
-    """The baseline against each shock, on common random numbers.
+    """The baseline against each shock, on common random numbers: the
+    :class:`~flashpoint.analysis.request.CompareRequest` of these arguments, run.
 
     ``shocks`` lists what to compare: each item a shock (its id, or a :class:`Shock`) or a
     list of shocks applied together in order. Default: each of the scenario's shocks alone.
     ``models``, ``options``, ``seed``, ``jitter`` and the executor are as for
     :func:`flashpoint.forecast`; ``draws`` (2 or more) is the number of Monte Carlo draws every
-    variant runs on. ``progress`` counts the draws of all variants.
+    variant runs on. ``progress(done, total)`` counts the draws of all variants.
     """
-    if draws < 2:
-        raise ValueError(f"a comparison needs 2 draws or more, not {draws}")
-    source = source_name(scenario)
-    loaded = load_scenario(scenario)
-    chosen = resolve_options(loaded, models, options)
-    seed = resolve_seed(seed, loaded)
-    given = list(loaded.shocks) if shocks is None else list(shocks)
+    return run_compare(CompareRequest.of_arguments(locals()), progress)
+
+
+def run_compare(request: CompareRequest, progress: Progress | None = None) -> Comparison:
+    """Run a comparison request (see :func:`compare`)."""
+    prepared = prepare(request)
+    loaded = prepared.scenario
+    given = [(s,) for s in loaded.shocks] if request.shocks is None else request.shocks
     if not given:
         raise ValueError(
             f"'{loaded.title}' names no shocks: give shocks to compare (see docs/scenario-format.md)"
         )
-    lists = [(item,) if isinstance(item, str | Shock) else tuple(item) for item in given]
     shocked = [
-        tuple(loaded.shock(s) if isinstance(s, str) else s for s in items) for items in lists
+        tuple(loaded.shock(s) if isinstance(s, str) else s for s in items) for items in given
     ]
     run = MonteCarlo(
-        loaded,
-        tuple((name, option.model_dump(mode="json")) for name, option in chosen.items()),
-        seed,
-        jitter,
-        shocks=((), *shocked),
+        loaded, prepared.model_runs, prepared.seed, request.jitter, shocks=((), *shocked)
     )
     started = time.perf_counter()
-    counted = None if progress is None else (lambda done: progress(done * len(run.variants)))
+    tally = Tally(progress, request.draws * len(run.variants))
     values = run_draws(
-        run, draws, executor=executor, workers=workers, scheduler=scheduler, progress=counted
+        run, request.draws, progress=tally.counter(len(run.variants)), **request.execution()
     )
     timings = {"monte_carlo": time.perf_counter() - started}
     outcomes, issues = loaded.outcomes, tuple(issue.id for issue in loaded.issues)
@@ -282,12 +275,10 @@ def compare(
             )
         )
     return Comparison(
+        request=prepared.request,
         scenario=loaded,
-        source=source,
-        seed=seed,
-        draws=draws,
-        jitter=jitter,
-        options={name: option.model_dump(mode="json") for name, option in chosen.items()},
+        source=prepared.source,
+        options=prepared.option_values,
         variants=variants,
         timings=timings,
     )

@@ -1,33 +1,35 @@
 """The forecast: run models on a scenario and say which named future each prediction is in.
 
-``forecast()`` runs each requested model once on the scenario's stated values and classifies
-its predicted outcome into the scenario's named futures. The result, :class:`Forecast`, turns
-into the documented JSON document (``docs/json-output.md``) with :meth:`Forecast.to_dict`.
+:func:`run_forecast` runs a :class:`~flashpoint.analysis.request.ForecastRequest`: each model
+once on the scenario's stated values, its predicted outcome classified into the scenario's
+named futures, and with more than one draw on Monte Carlo draws of the uncertain inputs too.
+:func:`forecast` is the same with keyword arguments. The result, :class:`Forecast`, turns into
+the documented JSON document (``docs/json-output.md``) with :meth:`Forecast.to_dict`.
 """
 
 from __future__ import annotations
 
 import math
-import operator
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from pydantic import AliasChoices, BaseModel, ValidationError
 
-from flashpoint import __version__
+from flashpoint.analysis.montecarlo import MonteCarlo, run_draws
 from flashpoint.analysis.outcomes import UNCLASSIFIED, classify, future_label
+from flashpoint.analysis.prepare import Prepared, RequestedRun, document_head, prepare
+from flashpoint.analysis.progress import Progress, Tally
+from flashpoint.analysis.request import ForecastRequest
 from flashpoint.analysis.uncertainty import Spread, spread, spread_dict
 from flashpoint.engine.arrays import ScenarioArrays
 from flashpoint.engine.executors import Executor
-from flashpoint.engine.montecarlo import MonteCarlo, run_draws
 from flashpoint.engine.seeding import named_stream
-from flashpoint.models.base import ModelSpec, Trajectory
-from flashpoint.models.registry import get_model, model_names
-from flashpoint.scenario.load import DEFAULT_SCENARIO, load_scenario
+from flashpoint.models.base import Trajectory
+from flashpoint.models.registry import get_model
+from flashpoint.scenario.load import DEFAULT_SCENARIO
 from flashpoint.scenario.schema import Scenario
 from flashpoint.scenario.shocks import apply_shocks
 
@@ -55,21 +57,23 @@ class ModelResult:
 
 
 @dataclass(frozen=True, eq=False)
-class Forecast:
-    """Forecasts of several models for one scenario (after any shocks)."""
+class Forecast(RequestedRun):
+    """Forecasts of several models for one scenario (after any shocks), with the request that
+    ran them (seed and models filled in)."""
 
+    request: ForecastRequest
     scenario: Scenario
     source: str
-    shocks: tuple[str, ...]
-    seed: int
     results: dict[str, ModelResult]
     timings: dict[str, float]
-    draws: int = 1
-    jitter: float = 0.0
     ensemble: Spread | None = None
 
     def __getitem__(self, model: str) -> ModelResult:
         return self.results[model]
+
+    @property
+    def shocks(self) -> tuple[str, ...]:
+        return self.request.shocks
 
     @property
     def models(self) -> list[str]:
@@ -81,9 +85,9 @@ class Forecast:
     def to_dict(self) -> dict[str, Any]:
         """The forecast as the JSON document described in ``docs/json-output.md``."""
         scenario = self.scenario
+        head = document_head(SCHEMA, self.scenario, self.source, self.request)
         return {
-            "schema": SCHEMA,
-            "flashpoint_version": __version__,
+            **head,
             "scenario": {
                 "id": scenario.id,
                 "title": scenario.title,
@@ -181,9 +185,10 @@ def forecast(
     executor: Executor = "auto",
     workers: int | None = None,
     scheduler: str | None = None,
-    progress: Callable[[int], None] | None = None,
+    progress: Progress | None = None,
 ) -> Forecast:
-    """Run models on a scenario and classify each prediction into the named futures.
+    """Run models on a scenario and classify each prediction into the named futures: the
+    :class:`~flashpoint.analysis.request.ForecastRequest` of these arguments, run.
 
     Parameters
     ----------
@@ -208,25 +213,29 @@ def forecast(
         The stated values' forecast stays each result's ``outcome`` and ``future``.
     jitter:
         Spread every input without an uncertainty entry of its own by this share of its range.
-    executor, workers, scheduler, progress:
+    executor, workers, scheduler:
         How the draws run (:func:`flashpoint.engine.executors.run_blocks`); the numbers are the
         same on every executor. The draws are those of the scenario before the shocks, so a
         shocked forecast and :func:`flashpoint.compare` see the same random numbers.
+    progress:
+        Called as ``progress(done, total)`` with the Monte Carlo draws done
+        (:mod:`flashpoint.analysis.progress`).
     """
-    if draws < 1:
-        raise ValueError(f"draws must be 1 or more, not {draws}")
-    source = source_name(scenario)
-    loaded = load_scenario(scenario)
-    chosen_options = resolve_options(loaded, models, options)
-    seed = resolve_seed(seed, loaded)
-    shocked = apply_shocks(loaded, shocks)
+    return run_forecast(ForecastRequest.of_arguments(locals()), progress)
+
+
+def run_forecast(request: ForecastRequest, progress: Progress | None = None) -> Forecast:
+    """Run a forecast request (see :func:`forecast` for what each setting does)."""
+    prepared = prepare(request)
+    seed, shocks = prepared.seed, request.shocks
+    shocked = apply_shocks(prepared.scenario, shocks)
     arrays = ScenarioArrays.from_scenario(shocked)
     results: dict[str, ModelResult] = {}
     timings: dict[str, float] = {}
-    for name, chosen in chosen_options.items():
+    for name, chosen in prepared.options.items():
         spec = get_model(name)
         started = time.perf_counter()
-        trajectory = spec(arrays, chosen, model_rng(seed, spec.name))
+        trajectory = spec(arrays, chosen, named_stream(seed, spec.name))
         timings[spec.name] = time.perf_counter() - started
         predicted = trajectory.forecast[0]
         future = classify(shocked.outcomes, trajectory.forecast, arrays.issues)[0]
@@ -241,23 +250,9 @@ def forecast(
             trajectory=trajectory,
         )
     ensemble = None
-    if draws > 1:
+    if request.draws > 1:
         started = time.perf_counter()
-        run = MonteCarlo(
-            loaded,
-            tuple((name, result.options) for name, result in results.items()),
-            seed,
-            jitter,
-            shocks=(tuple(shocks),),
-        )
-        (values,) = run_draws(
-            run,
-            draws,
-            executor=executor,
-            workers=workers,
-            scheduler=scheduler,
-            progress=progress,
-        )
+        values = _draws(prepared, progress)
         timings["monte_carlo"] = time.perf_counter() - started
         outcomes, issues = shocked.outcomes, arrays.issues
         results = {
@@ -266,115 +261,26 @@ def forecast(
         }
         ensemble = spread(np.concatenate(list(values.values())), outcomes, issues)
     return Forecast(
+        request=prepared.request,
         scenario=shocked,
-        source=source,
-        shocks=tuple(shocks),
-        seed=seed,
+        source=prepared.source,
         results=results,
         timings=timings,
-        draws=draws,
-        jitter=jitter,
         ensemble=ensemble,
     )
 
 
-def source_name(scenario: Scenario | str | Path) -> str:
-    """How a run names where its scenario came from: the file or bundled name, or the id."""
-    return scenario.id if isinstance(scenario, Scenario) else str(scenario)
-
-
-def document_head(schema: str, scenario: Scenario, source: str) -> dict[str, Any]:
-    """What every analysis' JSON document starts with: its schema, flashpoint's version and
-    the scenario it ran on (``docs/json-output.md``)."""
-    return {
-        "schema": schema,
-        "flashpoint_version": __version__,
-        "scenario": {"id": scenario.id, "title": scenario.title, "source": source},
-    }
-
-
-def resolve_options(
-    scenario: Scenario,
-    models: Sequence[str] | None,
-    options: Mapping[str, Mapping[str, Any]] | None,
-) -> dict[str, BaseModel]:
-    """The models of a run (default: every registered one) with their checked options: the
-    scenario's, overridden one by one by those given (see :func:`forecast`)."""
-    names = list(models) if models else model_names()
-    specs = [get_model(name) for name in names]
-    unknown = set(options or {}) - set(names)
-    if unknown:
-        raise KeyError(f"options given for models not being run: {', '.join(sorted(unknown))}")
-    return {
-        spec.name: _options(
-            spec, scenario.model_options.get(spec.name, {}), (options or {}).get(spec.name, {})
-        )
-        for spec in specs
-    }
-
-
-def resolve_seed(given: int | None, scenario: Scenario) -> int:
-    """The seed of a run: the one given, else the scenario's, else 0."""
-    if given is None:
-        return scenario.seed if scenario.seed is not None else 0
-    try:
-        seed = operator.index(given)
-    except TypeError:
-        seed = -1
-    if isinstance(given, bool) or seed < 0:
-        raise ValueError(f"the seed must be a whole number of 0 or more, not {given!r}")
-    return seed
-
-
-def _options(spec: ModelSpec, stated: Mapping[str, Any], given: Mapping[str, Any]) -> BaseModel:
-    """A model's options: those the scenario states, overridden one by one by those given.
-
-    An option may be named by any of its names (a field's aliases, e.g. the SMP model's KTAB
-    names), so a given option replaces a stated one whatever name either uses. A ValueError
-    names each bad option in plain words, and says which ones came from the scenario.
-    """
-    canonical = _option_names(spec.options)
-    written: dict[str, tuple[str, Any]] = {}  # option -> (the name it was given by, value)
-    for key, value in stated.items():
-        written[canonical.get(key, key)] = (key, value)
-    from_scenario = set(written)
-    for key, value in given.items():
-        written[canonical.get(key, key)] = (key, value)
-        from_scenario.discard(canonical.get(key, key))
-    merged = dict(written.values())
-    try:
-        return spec.options.model_validate(merged)
-    except ValidationError as error:
-        known = ", ".join(spec.options.model_fields) or "none"
-        details = "; ".join(
-            f"{'.'.join(str(part) for part in item['loc'])}: {item['msg']}"
-            + (
-                " (stated in the scenario's model_options)"
-                if item["loc"]
-                and canonical.get(str(item["loc"][0]), str(item["loc"][0])) in from_scenario
-                else ""
-            )
-            for item in error.errors()
-        )
-        raise ValueError(f"options of model '{spec.name}' (it takes: {known}): {details}") from None
-
-
-def _option_names(options: type[BaseModel]) -> dict[str, str]:
-    """Every name an option answers to (its field name, alias and validation aliases) mapped
-    to its field name."""
-    names: dict[str, str] = {}
-    for option, info in options.model_fields.items():
-        names[option] = option
-        if info.alias:
-            names[info.alias] = option
-        alias = info.validation_alias
-        choices = alias.choices if isinstance(alias, AliasChoices) else [alias]
-        for choice in choices:
-            if isinstance(choice, str):
-                names[choice] = option
-    return names
-
-
-def model_rng(seed: int, model: str) -> np.random.Generator:
-    """The random stream of one model in a run: from the run's seed and the model's name."""
-    return named_stream(seed, model)
+def _draws(prepared: Prepared, progress: Progress | None) -> dict[str, np.ndarray]:
+    """Each model's forecasts on the request's Monte Carlo draws (of the scenario before its
+    shocks, the shocks applied to each draw)."""
+    request = prepared.request
+    run = MonteCarlo(
+        prepared.scenario,
+        prepared.model_runs,
+        prepared.seed,
+        request.jitter,
+        shocks=(request.shocks,),
+    )
+    tally = Tally(progress, request.draws)
+    (values,) = run_draws(run, request.draws, progress=tally.counter(), **request.execution())
+    return values

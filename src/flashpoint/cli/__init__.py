@@ -1,11 +1,27 @@
-"""The ``flashpoint`` command. Each module registers its commands on the one application
-(:data:`flashpoint.cli.common.app`), in the order ``--help`` lists them; this package only parses
-arguments and presents results, all computing happens in the library."""
+"""The ``flashpoint`` command: one module per command, each registering itself on the one
+application (:data:`flashpoint.cli.common.app`); ``--help`` lists them by panel in the order
+imported here. This package only parses arguments and presents results: it uses the public API
+(:mod:`flashpoint`) and the report package, and all computing happens in the library."""
 
-from flashpoint.cli import main as _commands  # noqa: F401, I001  (registers forecast, run, ...)
-from flashpoint.cli import compare as _compare  # noqa: F401  (registers compare)
-from flashpoint.cli import sensitivity as _sensitivity  # noqa: F401  (registers sensitivity)
+# ruff: noqa: I001  (the order of the imports is the order of --help)
+from flashpoint.cli import forecast as _forecast  # noqa: F401
+from flashpoint.cli import run as _run  # noqa: F401
+from flashpoint.cli import explain as _explain  # noqa: F401
+from flashpoint.cli import validate as _validate  # noqa: F401
+from flashpoint.cli import convert as _convert  # noqa: F401
+from flashpoint.cli import show as _show  # noqa: F401
+from flashpoint.cli import scenarios as _scenarios  # noqa: F401
+from flashpoint.cli import models as _models  # noqa: F401
+from flashpoint.cli import template as _template  # noqa: F401
+from flashpoint.cli import compare as _compare  # noqa: F401
+from flashpoint.cli import sensitivity as _sensitivity  # noqa: F401
+
 from flashpoint.cli.common import app
-from flashpoint.cli.main import main
+
+
+def main() -> None:
+    """The ``flashpoint`` command's entry point."""
+    app(prog_name="flashpoint")
+
 
 __all__ = ["app", "main"]

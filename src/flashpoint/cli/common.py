@@ -1,24 +1,35 @@
 """What the ``flashpoint`` commands share: the application, the consoles, the common arguments
-and options, and how usage and input errors are reported."""
+and options (those of every run declared once, :func:`run_options`), running a request with a
+progress bar, and how usage and input errors are reported."""
 
 from __future__ import annotations
 
+import functools
+import inspect
+import json
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from typing import Annotated, Any
+from dataclasses import dataclass
+from typing import Annotated, Any, get_type_hints
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
-from flashpoint.analysis.targets import UnknownChoice
-from flashpoint.engine.compilation import on_compile
-from flashpoint.engine.executors import EXECUTORS, SchedulerUnreachable
-from flashpoint.extras import MissingExtra
-from flashpoint.models.registry import MODELS, model_names
-from flashpoint.report.progress import draws_progress
+from flashpoint import (
+    EXECUTORS,
+    MODELS,
+    MissingExtra,
+    ScenarioError,
+    SchedulerUnreachable,
+    UnknownChoice,
+    UnknownShockError,
+    model_names,
+    on_compile,
+    run,
+)
+from flashpoint.report.progress import progress_bar
 from flashpoint.report.terminal import problems_table
-from flashpoint.scenario.errors import ScenarioError, UnknownShockError
 
 # The panels of `flashpoint --help`
 PANEL_FORECASTS = "Forecasts"
@@ -162,17 +173,104 @@ def compile_notice() -> AbstractContextManager[None]:
     )
 
 
+@dataclass(frozen=True)
+class RunOptions:
+    """The options every command that runs an analysis takes (:func:`run_options`)."""
+
+    models: list[str] | None
+    seed: int | None
+    jitter: float
+    executor: str
+    workers: int | None
+    scheduler: str | None
+
+    def request_fields(self) -> dict[str, Any]:
+        """The request's fields these options give, after the usage checks (exit 2)."""
+        check_models(self.models)
+        check_executor(self.executor, self.scheduler)
+        return {
+            "models": self.models or None,
+            "seed": self.seed,
+            "jitter": self.jitter,
+            "executor": self.executor,
+            "workers": self.workers,
+            "scheduler": self.scheduler,
+        }
+
+
+def options_of(
+    parameters: list[inspect.Parameter], bundle: Callable[..., Any]
+) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """A decorator that gives a command the options ``parameters``, declared once, in the
+    place of the command's parameter ``run``, which receives ``bundle(**their values)``."""
+
+    def decorate(command: Callable[..., None]) -> Callable[..., None]:
+        own = list(inspect.signature(command, eval_str=True).parameters.values())
+        at = [parameter.name for parameter in own].index("run")
+        hints = get_type_hints(command, include_extras=True)
+
+        @functools.wraps(command)
+        def with_options(**given: Any) -> None:
+            values = {p.name: given.pop(p.name, p.default) for p in parameters}
+            command(**given, run=bundle(**values))
+
+        shown = own[:at] + parameters + own[at + 1 :]
+        with_options.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+            [parameter.replace(kind=inspect.Parameter.KEYWORD_ONLY) for parameter in shown]
+        )
+        with_options.__annotations__ = {
+            **{name: hint for name, hint in hints.items() if name not in ("run", "return")},
+            **{parameter.name: parameter.annotation for parameter in parameters},
+        }
+        return with_options
+
+    return decorate
+
+
+def options(*declared: tuple[str, Any, Any]) -> list[inspect.Parameter]:
+    """Command-line options as parameters, each ``(name, annotation, default)``."""
+    return [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=kind)
+        for name, kind, default in declared
+    ]
+
+
+run_options = options_of(
+    options(
+        ("model", ModelsArg, None),
+        ("seed", SeedArg, None),
+        ("jitter", JitterArg, 0.0),
+        ("executor", ExecutorArg, "auto"),
+        ("workers", WorkersArg, None),
+        ("scheduler", SchedulerArg, None),
+    ),
+    lambda model, **values: RunOptions(models=model, **values),
+)
+"""The options every run shares (--model, --seed, --jitter, --executor, --workers,
+--scheduler), as one :class:`RunOptions` in the command's parameter ``run``."""
+
+
+def run_request(request: Any, scenario: str, what: str) -> Any:
+    """Run ``request`` with a progress bar of its unit, and turn what can go wrong into
+    messages (:func:`running`)."""
+    with running(what, scenario), progress_bar(err, request.progress_unit) as progress:
+        return run(request, progress)
+
+
+def print_json(document: dict[str, Any]) -> None:
+    """Print a result's JSON document (``docs/json-output.md``) on stdout."""
+    typer.echo(json.dumps(document, indent=2))
+
+
 @contextmanager
-def running(
-    what: str, scenario: str, draws: int | None, label: str = "Monte Carlo draws"
-) -> Iterator[Callable[[int], None] | None]:
-    """Run library work with a progress bar over ``draws`` draws (None: not known ahead), and turn what can go wrong
-    into messages: Ctrl-C (exit 130), problems in the scenario (exit 1, every problem listed),
-    an unknown shock (usage error), bad model options (exit 1), and a missing optional
-    dependency (exit 1, with the install command)."""
+def running(what: str, scenario: str) -> Iterator[None]:
+    """Run library work and turn what can go wrong into messages: Ctrl-C (exit 130), problems
+    in the scenario (exit 1, every problem listed), an unknown shock (usage error), bad model
+    options (exit 1), and a missing optional dependency (exit 1, with the install command).
+    Says so when the models are being compiled."""
     try:
-        with compile_notice(), draws_progress(draws, err, label) as progress:
-            yield progress
+        with compile_notice():
+            yield
     except KeyboardInterrupt:
         err.print(f"Stopped: the {what} was interrupted; nothing was printed.")
         raise typer.Exit(130) from None

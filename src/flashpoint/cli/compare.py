@@ -2,31 +2,25 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 import typer
 from rich.markup import escape
 
-from flashpoint.analysis.compare import ENSEMBLE, compare
+from flashpoint import DEFAULT_SCENARIO, ENSEMBLE, CompareRequest
 from flashpoint.cli.common import (
     PANEL_FORECASTS,
-    ExecutorArg,
-    JitterArg,
-    ModelsArg,
+    RunOptions,
     ScenarioArg,
-    SchedulerArg,
-    SeedArg,
-    WorkersArg,
     app,
-    check_executor,
     check_models,
     json_flag,
     out,
-    running,
+    print_json,
+    run_options,
+    run_request,
 )
 from flashpoint.report.compare import compare_futures_table, compare_issues_table
-from flashpoint.scenario.load import DEFAULT_SCENARIO
 
 
 @app.command(
@@ -40,6 +34,7 @@ from flashpoint.scenario.load import DEFAULT_SCENARIO
         "  flashpoint compare my-case.yaml --draws 5000 --executor process --json > compare.json"
     ),
 )
+@run_options
 def compare_command(
     scenario: ScenarioArg = DEFAULT_SCENARIO,
     shock: Annotated[
@@ -52,7 +47,6 @@ def compare_command(
             metavar="SHOCK",
         ),
     ] = None,
-    model: ModelsArg = None,
     by_model: Annotated[
         str | None,
         typer.Option(
@@ -61,24 +55,21 @@ def compare_command(
             metavar="MODEL",
         ),
     ] = None,
-    seed: SeedArg = None,
     draws: Annotated[
         int,
         typer.Option(
             min=2, help="Monte Carlo draws; every variant runs on the same ones.", metavar="INTEGER"
         ),
     ] = 1000,
-    jitter: JitterArg = 0.0,
-    executor: ExecutorArg = "auto",
-    workers: WorkersArg = None,
-    scheduler: SchedulerArg = None,
+    *,
+    run: RunOptions,
     as_json: json_flag("the comparison") = False,
 ) -> None:
     """Compare the scenario as stated with each shock, on the same Monte Carlo draws.
 
     How each future's probability and each issue's outcome change under each shock."""
-    check_models(model)
-    check_executor(executor, scheduler)
+    fields = run.request_fields()
+    model = run.models
     shown = by_model or ENSEMBLE
     if by_model is not None and by_model not in (model or [by_model]):
         raise typer.BadParameter(
@@ -87,21 +78,10 @@ def compare_command(
         )
     check_models([by_model] if by_model else None)
     shocks = [tuple(part.strip() for part in item.split("+")) for item in shock] if shock else None
-    with running("comparison", scenario, draws * (1 + len(shocks or [1]))) as progress:
-        result = compare(
-            scenario,
-            shocks,
-            model or None,
-            seed=seed,
-            draws=draws,
-            jitter=jitter,
-            executor=executor,  # type: ignore[arg-type]
-            workers=workers,
-            scheduler=scheduler,
-            progress=progress,
-        )
+    request = CompareRequest(scenario=scenario, shocks=shocks, draws=draws, **fields)
+    result = run_request(request, scenario, "comparison")
     if as_json:
-        typer.echo(json.dumps(result.to_dict(), indent=2))
+        print_json(result.to_dict())
         return
     if result.scenario.outcomes:
         out.print(compare_futures_table(result, shown))

@@ -2,30 +2,23 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 import typer
 
-from flashpoint.analysis.sensitivity import METHODS, sensitivity
+from flashpoint import DEFAULT_SCENARIO, METHODS, SensitivityRequest
 from flashpoint.cli.common import (
     PANEL_FORECASTS,
-    ExecutorArg,
-    JitterArg,
-    ModelsArg,
+    RunOptions,
     ScenarioArg,
-    SchedulerArg,
-    SeedArg,
-    WorkersArg,
     app,
-    check_executor,
-    check_models,
     json_flag,
     out,
-    running,
+    print_json,
+    run_options,
+    run_request,
 )
 from flashpoint.report.sensitivity import factorial_tables, indices_table, tornado_table
-from flashpoint.scenario.load import DEFAULT_SCENARIO
 
 
 @app.command(
@@ -39,6 +32,7 @@ from flashpoint.scenario.load import DEFAULT_SCENARIO
         "  flashpoint sensitivity --method factorial -f eum.preset -f exchange.policy"
     ),
 )
+@run_options
 def sensitivity_command(
     scenario: ScenarioArg = DEFAULT_SCENARIO,
     target: Annotated[
@@ -69,8 +63,6 @@ def sensitivity_command(
             metavar="FACTOR",
         ),
     ] = None,
-    model: ModelsArg = None,
-    seed: SeedArg = None,
     draws: Annotated[
         int,
         typer.Option(
@@ -86,39 +78,30 @@ def sensitivity_command(
             metavar="INTEGER",
         ),
     ] = None,
-    jitter: JitterArg = 0.0,
-    executor: ExecutorArg = "auto",
-    workers: WorkersArg = None,
-    scheduler: SchedulerArg = None,
+    *,
+    run: RunOptions,
     as_json: json_flag("the analysis") = False,
 ) -> None:
     """Which uncertain inputs or model options move a forecast, and by how much.
 
     The target is a future's probability or an issue's outcome (--target)."""
-    check_models(model)
-    check_executor(executor, scheduler)
+    fields = run.request_fields()
     if method not in METHODS:
         raise typer.BadParameter(
             f"'{method}' is not a method (methods: {', '.join(METHODS)})", param_hint="--method"
         )
-    with running("sensitivity analysis", scenario, None, "Model runs") as progress:
-        result = sensitivity(
-            scenario,
-            target,
-            method,  # type: ignore[arg-type]
-            model or None,
-            factors=factor or None,
-            seed=seed,
-            draws=draws,
-            samples=samples,
-            jitter=jitter,
-            executor=executor,  # type: ignore[arg-type]
-            workers=workers,
-            scheduler=scheduler,
-            progress=progress,
-        )
+    request = SensitivityRequest(
+        scenario=scenario,
+        target=target,
+        method=method,
+        factors=factor,
+        draws=draws,
+        samples=samples,
+        **fields,
+    )
+    result = run_request(request, scenario, "sensitivity analysis")
     if as_json:
-        typer.echo(json.dumps(result.to_dict(), indent=2))
+        print_json(result.to_dict())
         return
     if result.method == "tornado":
         out.print(tornado_table(result))

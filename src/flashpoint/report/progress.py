@@ -1,10 +1,10 @@
 """A progress bar for long runs: shown on the terminal (stderr) once a run has taken more than a
-second, with the draws done and the time left."""
+second, with the work done out of the total and the time left."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
+import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 from rich.console import Console
@@ -12,47 +12,57 @@ from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
     Progress,
+    TaskID,
     TextColumn,
-    TimeElapsedColumn,
     TimeRemainingColumn,
 )
+
+from flashpoint.analysis.progress import Progress as ProgressCallback
 
 SHOW_AFTER = 1.0  # seconds
 
 
 @contextmanager
-def draws_progress(
-    draws: int | None, console: Console, label: str = "Monte Carlo draws"
-) -> Iterator[Callable[[int], None] | None]:
-    """A callback to report finished draws to (None for a run of one draw). With ``draws``
-    None the total is not known in advance: the bar shows the count and the time taken."""
-    if draws is not None and draws <= 1:
-        yield None
-        return
-    started = time.perf_counter()
+def progress_bar(console: Console, label: str) -> Iterator[ProgressCallback]:
+    """A ``progress(done, total)`` callback (:mod:`flashpoint.analysis.progress`) that draws a
+    bar of ``label`` on ``console``, from ``SHOW_AFTER`` seconds after the run reports its
+    total until the ``with`` block ends."""
     bar = Progress(
         TextColumn(label),
         BarColumn(),
-        *(
-            (MofNCompleteColumn(), TextColumn("time left"), TimeRemainingColumn())
-            if draws is not None
-            else (TextColumn("{task.completed:,.0f} done"), TimeElapsedColumn())
-        ),
+        MofNCompleteColumn(),
+        TextColumn("time left"),
+        TimeRemainingColumn(),
         console=console,
         transient=True,
     )
-    task = bar.add_task("draws", total=draws)
+    task: TaskID | None = None
+    timer: threading.Timer | None = None
+    lock = threading.Lock()
     shown = False
 
-    def advance(done: int) -> None:
+    def show() -> None:
         nonlocal shown
-        bar.advance(task, done)
-        if not shown and time.perf_counter() - started > SHOW_AFTER:
-            bar.start()
-            shown = True
+        with lock:
+            if not shown:
+                bar.start()
+                shown = True
+
+    def report(done: int, total: int) -> None:
+        nonlocal task, timer
+        if task is None:
+            task = bar.add_task(label, total=total)
+            timer = threading.Timer(SHOW_AFTER, show)
+            timer.daemon = True
+            timer.start()
+        bar.update(task, completed=done, total=total)
 
     try:
-        yield advance
+        yield report
     finally:
-        if shown:
-            bar.stop()
+        if timer is not None:
+            timer.cancel()
+        with lock:
+            if shown:
+                bar.stop()
+            shown = True  # a timer that fires late starts nothing

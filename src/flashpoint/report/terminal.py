@@ -11,6 +11,7 @@ from rich.text import Text
 
 from flashpoint.analysis.forecast import Forecast
 from flashpoint.models.base import ModelSpec
+from flashpoint.models.registry import get_model
 from flashpoint.scenario.errors import Problem
 from flashpoint.scenario.native import rule_to_data
 from flashpoint.scenario.schema import Change, Issue, Scenario
@@ -358,3 +359,27 @@ def describe_change(change: Change) -> str:
     if change.set is not None:
         return f"{where} {change.field} set to {change.set:g}"
     return f"{where} {change.field} shifted by {change.shift:+g}"
+
+
+def option_summary(model: str, options: dict[str, Any]) -> str:
+    """A model's notable options in words, in brackets (empty if none): its preset, the SMP's
+    parameters that differ from KTAB's defaults and its accommodation pairs, the exchange
+    policy and rate variation, the most rounds."""
+    shown = [f"preset {options['preset']}"] if "preset" in options else []
+    if model == "smp":  # KTAB's nine parameters: those not at KTAB's defaults
+        defaults = get_model(model).options().model_dump(mode="json")
+        shown.extend(
+            f"{name} {value}"
+            for name, value in options.items()
+            if name not in ("rounds", "accommodation") and value != defaults[name]
+        )
+        if options.get("accommodation"):
+            pairs = len(options["accommodation"])
+            shown.append(f"{pairs} accommodation pair{'' if pairs == 1 else 's'}")
+    if "policy" in options:
+        shown.append(f"policy {options['policy']}")
+    if options.get("p"):
+        shown.append(f"p {options['p']}")
+    if "rounds" in options:
+        shown.append(f"at most {options['rounds']} rounds")
+    return f" ({', '.join(shown)})" if shown else ""

@@ -1,8 +1,11 @@
 """Scenarios: the schema, validation with located errors, loaders and writers, shocks."""
 
-from flashpoint.scenario.errors import Location, Problem, ScenarioError
+from flashpoint.scenario.errors import Location, Problem, ScenarioError, UnknownShockError
 from flashpoint.scenario.load import (
     DEFAULT_SCENARIO,
+    READ_FORMATS,
+    WRITE_FORMATS,
+    WRITE_SUFFIXES,
     bundled_names,
     load_scenario,
     save_scenario,
@@ -20,10 +23,15 @@ from flashpoint.scenario.schema import (
     Uncertainty,
 )
 from flashpoint.scenario.shocks import apply_shocks
+from flashpoint.scenario.tables import left_out_of_csv
 from flashpoint.scenario.validate import build_scenario
+from flashpoint.scenario.workbook import write_template
 
 __all__ = [
     "DEFAULT_SCENARIO",
+    "READ_FORMATS",
+    "WRITE_FORMATS",
+    "WRITE_SUFFIXES",
     "Actor",
     "Change",
     "Condition",
@@ -33,6 +41,7 @@ __all__ = [
     "Problem",
     "Scenario",
     "ScenarioError",
+    "UnknownShockError",
     "Shock",
     "Source",
     "Stance",
@@ -40,6 +49,8 @@ __all__ = [
     "apply_shocks",
     "build_scenario",
     "bundled_names",
+    "left_out_of_csv",
     "load_scenario",
     "save_scenario",
+    "write_template",
 ]

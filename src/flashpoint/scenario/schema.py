@@ -378,6 +378,18 @@ class Scenario(_Record):
                 return actor
         raise KeyError(f"no actor '{actor_id}' in scenario {self.id}")
 
+    def find_actor(self, name: str) -> int | None:
+        """The index of the actor called ``name`` (its id or its label, in any case), or None."""
+        wanted = name.strip().casefold()
+        return next(
+            (
+                k
+                for k, a in enumerate(self.actors)
+                if wanted in (a.id.casefold(), a.label.casefold())
+            ),
+            None,
+        )
+
     def shock(self, shock_id: str) -> Shock:
         for shock in self.shocks:
             if shock.id == shock_id:

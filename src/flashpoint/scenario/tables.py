@@ -385,3 +385,33 @@ def write_table_csv(scenario: Scenario, path: Path) -> None:
     for row in table_rows(scenario):
         writer.writerow({key: whole_number(value) for key, value in row.items()})
     path.write_text(buffer.getvalue(), encoding="utf-8")
+
+
+def left_out_of_csv(scenario: Scenario) -> list[str]:
+    """What a scenario states that its CSV actor table (:func:`write_table_csv`) cannot hold, in
+    words: "the date", "shocks", ... (the title and description always)."""
+    salience_read_back, _ = infer_salience_scale(
+        (stance.salience, None) for actor in scenario.actors for stance in actor.issues.values()
+    )
+    return [
+        name
+        for name, present in (
+            ("the title and description", True),
+            (
+                "the salience scale (read back from the values)",
+                salience_read_back != scenario.salience_scale,
+            ),
+            ("the date", scenario.as_of is not None),
+            ("sources", bool(scenario.sources)),
+            ("provenance", bool(scenario.provenance)),
+            ("issue descriptions", any(issue.description for issue in scenario.issues)),
+            ("labelled points of scales", any(issue.anchors for issue in scenario.issues)),
+            ("actor descriptions", any(actor.description for actor in scenario.actors)),
+            ("uncertainty", bool(scenario.uncertainty)),
+            ("futures", bool(scenario.outcomes)),
+            ("shocks", bool(scenario.shocks)),
+            ("the seed", scenario.seed is not None),
+            ("model options", bool(scenario.model_options)),
+        )
+        if present
+    ]

@@ -447,6 +447,13 @@ def write_workbook(scenario: Scenario | None, path: Path) -> None:
     book.save(path)
 
 
+def write_template(path: str | Path) -> Path:
+    """Write an empty scenario workbook for an analyst to fill in, with its guide sheet."""
+    target = Path(path)
+    write_workbook(None, target)
+    return target
+
+
 def _dropdowns(book: Workbook) -> None:
     choices = {
         ("uncertainty", "field"): "position,salience,capability",

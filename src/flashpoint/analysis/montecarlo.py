@@ -6,6 +6,8 @@ own random streams (:func:`~flashpoint.engine.seeding.named_stream` with place `
 inputs (``"inputs"``) and for each model (its name), so a block's draws and each model's results on
 them depend only on the seed, the block and the block size: not on which process or machine
 runs it, nor on how blocks are grouped into chunks (:mod:`flashpoint.engine.executors`).
+:class:`MonteCarlo` runs the models on draws of the uncertain inputs, :class:`Design` on points
+a sensitivity method chose; both run a block's models through :func:`run_models`.
 A short last block runs the first draws of a full block, so a run of more draws extends one of
 fewer (for models that, like every model here, draw their random numbers draw after draw).
 
@@ -26,7 +28,7 @@ import numpy as np
 
 from flashpoint.engine.arrays import ScenarioArrays
 from flashpoint.engine.executors import Executor, run_blocks
-from flashpoint.engine.sampling import draw_scores, place_scores
+from flashpoint.engine.sampling import draw_scores, place_levels, place_scores
 from flashpoint.engine.seeding import named_stream
 from flashpoint.models.registry import get_model
 from flashpoint.scenario.schema import Scenario, Shock
@@ -60,10 +62,7 @@ class MonteCarlo:
 
     def sizes(self, draws: int) -> list[int]:
         """The number of draws in each block of a run of ``draws`` draws."""
-        if draws < 1:
-            raise ValueError(f"draws must be 1 or more, not {draws}")
-        full, rest = divmod(draws, self.block_size)
-        return [self.block_size] * full + ([rest] if rest else [])
+        return block_sizes(draws, self.block_size)
 
     def run_block(self, block: int, size: int) -> list[Results]:
         """Block ``block``: per variant, each model's forecast on its draws, ``[draw, issue]``."""
@@ -78,19 +77,62 @@ class MonteCarlo:
         for variant in self.variants:
             full = place_scores(variant, scores)
             arrays = full if size == self.block_size else _first(full, size)
-            results.append(
-                {
-                    name: get_model(name)(
-                        arrays, options, named_stream(self.seed, name, block)
-                    ).forecast
-                    for name, options in self.models
-                }
-            )
+            results.append(run_models(self.models, arrays, self.seed, block))
         return results
 
     def merge(self, parts: Sequence[list[Results]]) -> list[Results]:
         """The results of consecutive blocks as one: per variant, each model's draws in order."""
         return [joined([part[v] for part in parts]) for v in range(len(self.variants))]
+
+
+@dataclass(frozen=True)
+class Design:
+    """Models run at designed points (``levels[point, source]``, each source of uncertainty in
+    [0, 1]; :func:`~flashpoint.engine.sampling.place_levels`), in blocks like Monte Carlo draws.
+    Each block's models draw from their own streams (named ``design:MODEL``), so the results do
+    not depend on the executor."""
+
+    scenario: Scenario
+    models: tuple[tuple[str, dict[str, Any]], ...]
+    seed: int
+    levels: np.ndarray
+    block_size: int = BLOCK_SIZE
+
+    def sizes(self) -> list[int]:
+        """The number of points in each block."""
+        return block_sizes(self.levels.shape[0], self.block_size)
+
+    def run_block(self, block: int, size: int) -> Results:
+        start = block * self.block_size
+        arrays = place_levels(self.scenario, self.levels[start : start + size])
+        return run_models(self.models, arrays, self.seed, block, stream="design:")
+
+    def merge(self, parts: Sequence[Results]) -> Results:
+        """The results of consecutive blocks as one: each model's forecasts in point order."""
+        return joined(parts)
+
+
+def run_models(
+    models: Sequence[tuple[str, dict[str, Any]]],
+    arrays: ScenarioArrays,
+    seed: int,
+    block: int,
+    stream: str = "",
+) -> Results:
+    """Each model's forecast ``[draw, issue]`` on a block's arrays, with the random stream named
+    ``stream`` + the model's name at place ``block``."""
+    return {
+        name: get_model(name)(arrays, options, named_stream(seed, stream + name, block)).forecast
+        for name, options in models
+    }
+
+
+def block_sizes(total: int, block_size: int) -> list[int]:
+    """The sizes of the blocks ``total`` draws or points are cut into: full ones, then the rest."""
+    if total < 1:
+        raise ValueError(f"draws must be 1 or more, not {total}")
+    full, rest = divmod(total, block_size)
+    return [block_size] * full + ([rest] if rest else [])
 
 
 def joined(parts: Sequence[Results]) -> Results:

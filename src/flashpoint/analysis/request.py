@@ -1,0 +1,167 @@
+"""The run request: one value that says what a run is.
+
+A request names the scenario (a bundled name, a file, or the scenario itself), the models and
+their options, the analysis (``kind``: forecast, compare or sensitivity) with its own settings,
+the draws, the seed, the input jitter and where the draws run. It is immutable and validated,
+and it turns into JSON and back unchanged (:meth:`RunRequest.model_dump` with
+``mode="json"``, :func:`read_request`), so the same value can be stored, sent to a web API,
+printed with a result and run again: :func:`flashpoint.run` runs it, and every result carries
+the request it ran, with its seed and models filled in.
+
+Where the draws run (``executor``, ``workers``, ``scheduler``) is part of the request but
+changes no number (:mod:`flashpoint.engine.executors`).
+"""
+
+from __future__ import annotations
+
+import operator
+import os
+from collections.abc import Mapping
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
+
+from flashpoint.engine.executors import Executor
+from flashpoint.scenario.load import DEFAULT_SCENARIO
+from flashpoint.scenario.schema import Scenario, Shock
+
+Method = Literal["tornado", "morris", "sobol", "factorial"]
+
+
+class RunSettings(BaseModel):
+    """What every kind of run states: the scenario, models and options, seed, jitter and
+    executor. ``options`` are given per model and override, option by option, those the
+    scenario states (``scenario.model_options``); ``seed`` None means the scenario's seed,
+    else 0 (the result's request has it filled in)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    progress_unit: ClassVar[str] = "Monte Carlo draws"
+
+    kind: str  # each kind of request names itself
+    scenario: str | Scenario = DEFAULT_SCENARIO
+    models: tuple[str, ...] | None = None
+    options: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    seed: int | None = None
+    jitter: float = Field(0.0, ge=0)
+    executor: Executor = "auto"
+    workers: int | None = Field(None, ge=1)
+    scheduler: str | None = None
+
+    @field_validator("options", mode="before")
+    @classmethod
+    def _no_options(cls, value: Any) -> Any:
+        return {} if value is None else value
+
+    @field_validator("scenario", mode="before")
+    @classmethod
+    def _file_name(cls, value: Any) -> Any:
+        return os.fspath(value) if isinstance(value, os.PathLike) else value
+
+    @field_validator("models", mode="before")
+    @classmethod
+    def _no_empty_models(cls, value: Any) -> Any:
+        return value or None
+
+    @field_validator("seed", mode="before")
+    @classmethod
+    def _whole_seed(cls, value: Any) -> Any:
+        if value is None:
+            return None
+        try:
+            seed = operator.index(value)
+        except TypeError:
+            seed = -1
+        if isinstance(value, bool) or seed < 0:
+            raise ValueError(f"the seed must be a whole number of 0 or more, not {value!r}")
+        return seed
+
+    @model_validator(mode="after")
+    def _scheduler_is_for_dask(self) -> RunSettings:
+        if self.scheduler is not None and self.executor != "dask":
+            raise ValueError("a scheduler address is for the dask executor (--executor dask)")
+        return self
+
+    @classmethod
+    def of_arguments(cls, arguments: Mapping[str, Any]) -> Any:
+        """The request of a keyword function's arguments (its ``locals()``), which are named
+        as the request's fields; its ``progress`` callback is not part of the request."""
+        return cls(**{name: value for name, value in arguments.items() if name != "progress"})
+
+    def execution(self) -> dict[str, Any]:
+        """Where the draws run, as the keyword arguments of
+        :func:`flashpoint.engine.executors.run_blocks`."""
+        return {"executor": self.executor, "workers": self.workers, "scheduler": self.scheduler}
+
+
+class ForecastRequest(RunSettings):
+    """A forecast (:func:`flashpoint.forecast`): each model on the stated values after
+    ``shocks``, and with ``draws`` above 1 on that many Monte Carlo draws too."""
+
+    kind: Literal["forecast"] = "forecast"
+    shocks: tuple[str, ...] = ()
+    draws: int = Field(1, ge=1)
+
+
+class CompareRequest(RunSettings):
+    """A comparison (:func:`flashpoint.compare`): the baseline against each item of ``shocks``
+    (a list of shocks applied together; default: each of the scenario's shocks alone) on the
+    same ``draws`` draws."""
+
+    kind: Literal["compare"] = "compare"
+    shocks: tuple[tuple[str | Shock, ...], ...] | None = None
+    draws: int = 1000
+
+    @field_validator("shocks", mode="before")
+    @classmethod
+    def _shock_lists(cls, value: Any) -> Any:
+        """A single shock (its id or a Shock) stands for the list of it alone."""
+        if value is None:
+            return None
+        return [[item] if isinstance(item, str | Shock | Mapping) else item for item in value]
+
+    @field_validator("draws")
+    @classmethod
+    def _two_draws(cls, value: int) -> int:
+        if value < 2:
+            raise ValueError(f"a comparison needs 2 draws or more, not {value}")
+        return value
+
+
+class SensitivityRequest(RunSettings):
+    """A sensitivity analysis (:func:`flashpoint.sensitivity`) of ``target`` by ``method``;
+    ``draws`` for tornado and factorial, ``samples`` for Morris and Sobol, ``factors`` for the
+    factorial (``MODEL.OPTION``)."""
+
+    progress_unit: ClassVar[str] = "Model runs"
+
+    kind: Literal["sensitivity"] = "sensitivity"
+    target: str | None = None
+    method: Method = "tornado"
+    factors: tuple[str, ...] | None = None
+    draws: int = Field(500, ge=1)
+    samples: int | None = Field(None, ge=2)
+
+    @field_validator("factors", mode="before")
+    @classmethod
+    def _no_empty_factors(cls, value: Any) -> Any:
+        return value or None
+
+
+RunRequest = Annotated[
+    ForecastRequest | CompareRequest | SensitivityRequest, Field(discriminator="kind")
+]
+_REQUEST: TypeAdapter[ForecastRequest | CompareRequest | SensitivityRequest] = TypeAdapter(
+    RunRequest
+)
+
+
+def read_request(
+    data: Mapping[str, Any] | str | bytes,
+) -> ForecastRequest | CompareRequest | SensitivityRequest:
+    """A request from its JSON (text, or the parsed document, e.g. the ``request`` of a
+    result's ``--json`` output); its ``kind`` says which. A pydantic ValidationError (a
+    ValueError) names every bad field."""
+    if isinstance(data, str | bytes):
+        return _REQUEST.validate_json(data)
+    return _REQUEST.validate_python(data)

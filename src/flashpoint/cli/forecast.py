@@ -1,0 +1,106 @@
+"""``flashpoint forecast`` (and ``flashpoint`` with no command): each model's predicted outcome
+and the future it falls in; with draws, how likely each future is."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from flashpoint import DEFAULT_SCENARIO, ForecastRequest, __version__
+from flashpoint.cli.common import (
+    PANEL_FORECASTS,
+    RunOptions,
+    ScenarioArg,
+    app,
+    json_flag,
+    out,
+    print_json,
+    run_options,
+    run_request,
+)
+from flashpoint.report.terminal import (
+    anchors_table,
+    forecast_table,
+    futures_table,
+    probabilities_table,
+    spread_table,
+)
+
+
+@app.callback(invoke_without_command=True)
+def main_callback(
+    ctx: typer.Context,
+    version: Annotated[
+        bool, typer.Option("--version", help="Print the version and exit.", metavar="")
+    ] = False,
+) -> None:
+    if version:
+        out.print(f"flashpoint {__version__}")
+        raise typer.Exit()
+    if ctx.invoked_subcommand is None:
+        forecast_command()
+
+
+@app.command(
+    "forecast",
+    rich_help_panel=PANEL_FORECASTS,
+    epilog=(
+        "Examples:\n\n"
+        "  flashpoint forecast                                  Korea 2018, every model\n\n"
+        "  flashpoint forecast korea-2018 -m compromise -m nash  two models only\n\n"
+        "  flashpoint forecast korea-2018 --shock us_maximum_pressure\n\n"
+        "  flashpoint forecast my-case.yaml --json > forecast.json\n\n"
+        "  flashpoint forecast korea-2018 --draws 2000 --executor process   how likely each future is"
+    ),
+)
+@run_options
+def forecast_command(
+    scenario: ScenarioArg = DEFAULT_SCENARIO,
+    shock: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--shock",
+            "-s",
+            help="Apply a named shock of the scenario first (repeatable; applied in order).",
+            metavar="SHOCK",
+        ),
+    ] = None,
+    draws: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Monte Carlo draws of the scenario's uncertain inputs; above 1, each future's"
+            " probability and each issue's spread are shown too.",
+            metavar="INTEGER",
+        ),
+    ] = 1,
+    *,
+    run: RunOptions,
+    as_json: json_flag("the forecast") = False,
+) -> None:
+    """Forecast a scenario: each model's predicted outcome and the future it falls in.
+
+    With --draws, how likely each future is under the scenario's uncertainty."""
+    request = ForecastRequest(
+        scenario=scenario, shocks=tuple(shock or ()), draws=draws, **run.request_fields()
+    )
+    result = run_request(request, scenario, "forecast")
+    if as_json:
+        print_json(result.to_dict())
+        return
+    shown = result.scenario
+    out.print(forecast_table(result))
+    if shown.outcomes:
+        out.print(futures_table(result))
+    if result.draws > 1:
+        out.print(spread_table(result))
+        if shown.outcomes:
+            out.print(probabilities_table(result))
+    if any(issue.anchors for issue in shown.issues):
+        out.print(anchors_table(result, result.models[0]))
+    dated = f"Information as of {shown.as_of.isoformat()}. " if shown.as_of else ""
+    out.print(
+        f"[dim]{dated}The inputs and the notes behind them: flashpoint show {escape(scenario)} --notes[/]"
+    )
