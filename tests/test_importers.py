@@ -53,12 +53,40 @@ def test_table_with_mixed_salience_scales_is_a_typo(write):
     )
     assert problems_of(path) == [
         "mixed.csv, row 4, column salience: salience 1.5 is above 1 while most saliences here lie between 0 and 1;"
-        " a table uses one scale, 0-1 or 0-100"
+        " a table uses one scale, 0-1 or 0-100 (a salience_scale column can say which)"
     ]
     whole = write(
         "whole.csv", "actor,capability,position,salience\nA,1,10,0.5\nB,1,20,75\nC,1,30,100\n"
     )
     assert load_scenario(whole).salience_scale == 100
+
+
+def test_zero_saliences_are_no_sign_of_a_0_1_table(write):
+    """An issue cut out of the DEU table: most actors give it a salience of 0."""
+    rows = "".join(f"M{k},1,{10 * k},0\n" for k in range(8))
+    path = write("cut.csv", "actor,capability,position,salience\n" + rows + "C,1,50,50\nP,1,90,1\n")
+    assert load_scenario(path).salience_scale == 100
+    fractions = write("fractions.csv", "actor,capability,position,salience\nA,1,1,0\nB,1,2,0.5\n")
+    assert load_scenario(fractions).salience_scale == 1
+
+
+def test_a_salience_scale_column_states_the_scale(write):
+    stated = write(
+        "stated.csv",
+        "actor,capability,position,salience,salience_scale\nA,1,10,0.5,100\nB,1,20,0.75,\n",
+    )
+    assert load_scenario(stated).salience_scale == 100
+    assert load_scenario(stated).actor("A").issues["stated"].salience == 0.5
+    bad = write(
+        "bad.csv",
+        "actor,capability,position,salience,salience_scale\nA,1,10,5,100\nB,1,20,7,10\n"
+        "C,1,30,0.5,1\n",
+    )
+    assert problems_of(bad) == [
+        "bad.csv, row 2, column salience_scale: the salience scale is 1 on some rows and 100 on"
+        " others",
+        "bad.csv, row 3, column salience_scale: '10' is not a salience scale: 1 or 100",
+    ]
 
 
 def test_issue_names_that_are_not_ids_become_ids(write):

@@ -70,22 +70,24 @@ def infer_salience_scale(
 ) -> tuple[float, list[Problem]]:
     """The salience scale of a table: 1 if every readable salience lies within 0-1, else 100.
 
-    A table mostly on 0-1 (most values at most 1) with a few values above 1 holds typos more often
-    than it is a 0-100 table: each such value is reported (and the scale taken as 100, so that it
-    is not reported twice).
+    A table mostly on 0-1 with a few values above 1 holds typos more often than it is a 0-100
+    table: each such value is reported (and the scale taken as 100, so that it is not reported
+    twice). Only fractions (between 0 and 1, both excluded) count as signs of the 0-1 scale: a 0
+    or a 1 fits both, so an issue cut out of a 0-100 table where many actors give it a salience
+    of 0 is read on 0-100.
     """
     values = [(value, place) for value, place in saliences if isinstance(value, float)]
     above = [(value, place) for value, place in values if value > 1.0]
     if not above:
         return 1.0, []
-    within = sum(1 for value, _ in values if value <= 1.0)
-    if within <= len(values) / 2:
+    fractions = sum(1 for value, _ in values if 0.0 < value < 1.0)
+    if fractions <= (fractions + len(above)) / 2:
         return 100.0, []
     return 100.0, [
         Problem(
             place or Location(),
             f"salience {value:g} is above 1 while most saliences here lie between 0 and 1;"
-            " a table uses one scale, 0-1 or 0-100",
+            " a table uses one scale, 0-1 or 0-100 (a salience_scale column can say which)",
         )
         for value, place in above
     ]

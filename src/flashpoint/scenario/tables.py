@@ -13,9 +13,12 @@ Columns (names are case-insensitive; spaces count as ``_``):
 ``issue_label``           the issue's name as shown in reports
 ``min``, ``max``          the issue's scale (default 0 to 100); the same on every row of an issue
 ``position_note`` ...     ``salience_note``, ``capability_note``: why the number is what it is
+``salience_scale``        1 or 100: the scale of the saliences, the same on every row
 ========================  =====================================================================
 
-Saliences are read on a 0-1 scale when every one of them is at most 1, else on 0-100. When all of
+Without a ``salience_scale`` column, saliences are read on a 0-1 scale when every one of them is
+at most 1, else on 0-100 (a table mostly of fractions with a few values above 1 is reported as a
+typo). When all of
 an actor's rows give the same capability (and note) it becomes the actor's capability; otherwise
 each row's capability applies to that issue only.
 
@@ -28,6 +31,7 @@ import csv
 import difflib
 import io
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -55,6 +59,7 @@ _ALIASES = {
     "salience": ("salience",),
     "min": ("min", "scale_min"),
     "max": ("max", "scale_max"),
+    "salience_scale": ("salience_scale",),
     **{note: (note,) for note in NOTES},
 }
 _REQUIRED = ("actor", "capability", "position", "salience")
@@ -267,12 +272,42 @@ def read_actor_table(
 
     _default_scales(issues, entries, problems)
     data = assemble(entries, issues, actors, origin, problems)
-    scale, scale_problems = infer_salience_scale(
-        (e.values["salience"], e.places["salience"]) for e in entries
-    )
-    problems.extend(scale_problems)
+    if "salience_scale" in columns:
+        scale = _stated_scale(body, cell_of, place_of, problems)
+    else:
+        scale, scale_problems = infer_salience_scale(
+            (e.values["salience"], e.places["salience"]) for e in entries
+        )
+        problems.extend(scale_problems)
     data.update(id=slug(name), title=name, salience_scale=scale)
     return data, origin, problems
+
+
+def _stated_scale(
+    body: list[Row],
+    cell_of: Callable[[Row, str], str],
+    place_of: Callable[[Row, str], Location],
+    problems: list[Problem],
+) -> float:
+    """The salience scale a ``salience_scale`` column states: 1 or 100, the same on every row
+    (an empty cell leaves it to the others)."""
+    stated: dict[float, Location] = {}
+    for row in body:
+        text = cell_of(row, "salience_scale")
+        if not text:
+            continue
+        value = number_or_text(text)
+        if value not in (1.0, 100.0):
+            problems.append(
+                Problem(place_of(row, "salience_scale"), f"'{text}' is not a salience scale: 1 or 100")
+            )
+        elif value not in stated:
+            stated[value] = place_of(row, "salience_scale")
+    if len(stated) > 1:
+        problems.append(
+            Problem(stated[100.0], "the salience scale is 1 on some rows and 100 on others")
+        )
+    return next(iter(stated), 100.0)
 
 
 def _columns(header: Row, place: Any, problems: list[Problem]) -> dict[str, int]:
@@ -289,7 +324,7 @@ def _columns(header: Row, place: Any, problems: list[Problem]) -> dict[str, int]
             hint = (
                 f" (did you mean '{close[0]}'?)"
                 if close
-                else f" (known columns: {', '.join(TABLE_COLUMNS)})"
+                else f" (known columns: {', '.join(_ALIASES)})"
             )
             problems.append(Problem(place(header.number, text), f"unknown column '{text}'{hint}"))
         elif canonical in columns:
