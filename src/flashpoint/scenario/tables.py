@@ -30,8 +30,8 @@ from __future__ import annotations
 import csv
 import difflib
 import io
-from dataclasses import dataclass, field
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -299,7 +299,9 @@ def _stated_scale(
         value = number_or_text(text)
         if value not in (1.0, 100.0):
             problems.append(
-                Problem(place_of(row, "salience_scale"), f"'{text}' is not a salience scale: 1 or 100")
+                Problem(
+                    place_of(row, "salience_scale"), f"'{text}' is not a salience scale: 1 or 100"
+                )
             )
         elif value not in stated:
             stated[value] = place_of(row, "salience_scale")
