@@ -13,7 +13,13 @@ from pydantic import ValidationError
 from typer.testing import CliRunner
 
 import flashpoint
-from flashpoint import CompareRequest, ForecastRequest, SensitivityRequest, read_request
+from flashpoint import (
+    BacktestRequest,
+    CompareRequest,
+    ForecastRequest,
+    SensitivityRequest,
+    read_request,
+)
 from flashpoint.analysis.sensitivity import categorical_options
 from flashpoint.cli import app
 
@@ -36,6 +42,7 @@ def test_a_request_round_trips_through_json():
         CompareRequest(shocks=[pressure, ["china_guarantee", "economic_package"]], seed=2**64 - 1),
         SensitivityRequest(method="factorial", factors=["eum.preset"], executor="dask"),
         SensitivityRequest(target="P(breakdown)", method="sobol", samples=8, jitter=0.05),
+        BacktestRequest(scenario="actors.csv", outcomes=Path("outcomes.csv"), folds=5),
     ]
     for request in requests:
         text = request.model_dump_json()
@@ -211,6 +218,16 @@ def test_a_forecast_counts_its_draws_and_one_draw_reports_nothing():
     calls = recorded(lambda p: flashpoint.forecast(models=["median"], draws=300, progress=p))
     assert_counts_to(calls, 300)
     assert recorded(lambda p: flashpoint.forecast(models=["median"], progress=p)) == []
+
+
+def test_a_backtest_counts_its_issues(tmp_path):
+    actors = tmp_path / "a.csv"
+    actors.write_text("actor,issue,capability,position,salience\nA,x,1,0,1\nB,x,1,9,1\n")
+    outcomes = tmp_path / "o.csv"
+    outcomes.write_text("issue,outcome\nx,5\n")
+    request = BacktestRequest(scenario=actors, outcomes=outcomes, models=("median",), folds=2)
+    calls = recorded(lambda progress: flashpoint.run(request, progress))
+    assert_counts_to(calls, 1)
 
 
 def test_the_cli_progress_bar_is_sized_by_the_analysis(monkeypatch):

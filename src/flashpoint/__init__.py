@@ -12,6 +12,7 @@ The Python API::
     result.to_frame()                                     # a pandas table
     flashpoint.compare("korea-2018", ["us_maximum_pressure"])    # a shock's effect
     flashpoint.sensitivity("korea-2018", "P(peace_regime)")      # what drives it
+    flashpoint.backtest("actors.csv", "outcomes.csv")            # how well each model did
 
 Every run is one value, a run request; the functions above build one and run it::
 
@@ -24,10 +25,12 @@ The names below are the public API: the command line (and every other front) use
 """
 
 from flashpoint._version import __version__
+from flashpoint.analysis.backtest import Backtest, backtest
 from flashpoint.analysis.compare import ENSEMBLE, Comparison, compare
 from flashpoint.analysis.forecast import Forecast, ModelResult, forecast
 from flashpoint.analysis.progress import Progress
 from flashpoint.analysis.request import (
+    BacktestRequest,
     CompareRequest,
     ForecastRequest,
     RunRequest,
@@ -68,6 +71,8 @@ __all__ = [
     "READ_FORMATS",
     "WRITE_FORMATS",
     "WRITE_SUFFIXES",
+    "Backtest",
+    "BacktestRequest",
     "CompareRequest",
     "Comparison",
     "Forecast",
@@ -87,6 +92,7 @@ __all__ = [
     "UnknownShockError",
     "__version__",
     "apply_shocks",
+    "backtest",
     "bundled_names",
     "compare",
     "forecast",

@@ -1,10 +1,11 @@
 """Analyses on top of the models: the run request and its entry point
 (:func:`~flashpoint.analysis.runner.run`), Monte Carlo runs, forecasts and named futures,
-comparisons of shocks, sensitivity analyses. The keyword functions ``forecast``, ``compare``
-and ``sensitivity`` live in the modules of those names (and at the package root,
-:mod:`flashpoint`)."""
+comparisons of shocks, sensitivity analyses, backtests on decided issues. The keyword functions
+``forecast``, ``compare``, ``sensitivity`` and ``backtest`` live in the modules of those names
+(and at the package root, :mod:`flashpoint`)."""
 
 from flashpoint.analysis.request import (
+    BacktestRequest,
     CompareRequest,
     ForecastRequest,
     RunRequest,
@@ -14,6 +15,7 @@ from flashpoint.analysis.request import (
 from flashpoint.analysis.runner import run
 
 __all__ = [
+    "BacktestRequest",
     "CompareRequest",
     "ForecastRequest",
     "RunRequest",

@@ -148,17 +148,32 @@ class SensitivityRequest(RunSettings):
         return value or None
 
 
-RunRequest = Annotated[
-    ForecastRequest | CompareRequest | SensitivityRequest, Field(discriminator="kind")
-]
-_REQUEST: TypeAdapter[ForecastRequest | CompareRequest | SensitivityRequest] = TypeAdapter(
-    RunRequest
-)
+class BacktestRequest(RunSettings):
+    """A backtest (:func:`flashpoint.backtest`): every model, and the recommended forecast out of
+    fold, on the decided issues of ``scenario`` whose outcomes the table ``outcomes`` gives,
+    each on the stated values and ``draws`` draws (the inputs spread by ``jitter`` where the
+    scenario states no uncertainty); ``folds`` for the cross-validation."""
+
+    progress_unit: ClassVar[str] = "Issues"
+
+    kind: Literal["backtest"] = "backtest"
+    outcomes: str
+    draws: int = Field(100, ge=1)
+    jitter: float = Field(0.05, ge=0)
+    folds: int = Field(10, ge=2)
+
+    @field_validator("outcomes", mode="before")
+    @classmethod
+    def _outcomes_file(cls, value: Any) -> Any:
+        return os.fspath(value) if isinstance(value, os.PathLike) else value
 
 
-def read_request(
-    data: Mapping[str, Any] | str | bytes,
-) -> ForecastRequest | CompareRequest | SensitivityRequest:
+AnyRequest = ForecastRequest | CompareRequest | SensitivityRequest | BacktestRequest
+RunRequest = Annotated[AnyRequest, Field(discriminator="kind")]
+_REQUEST: TypeAdapter[AnyRequest] = TypeAdapter(RunRequest)
+
+
+def read_request(data: Mapping[str, Any] | str | bytes) -> AnyRequest:
     """A request from its JSON (text, or the parsed document, e.g. the ``request`` of a
     result's ``--json`` output); its ``kind`` says which. A pydantic ValidationError (a
     ValueError) names every bad field."""

@@ -6,22 +6,24 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from flashpoint.analysis.backtest import Backtest, run_backtest
 from flashpoint.analysis.compare import Comparison, run_compare
 from flashpoint.analysis.forecast import Forecast, run_forecast
 from flashpoint.analysis.progress import Progress
 from flashpoint.analysis.request import (
+    AnyRequest,
+    BacktestRequest,
     CompareRequest,
     ForecastRequest,
-    SensitivityRequest,
     read_request,
 )
 from flashpoint.analysis.sensitivity import Sensitivity, run_sensitivity
 
-Result = Forecast | Comparison | Sensitivity
+Result = Forecast | Comparison | Sensitivity | Backtest
 
 
 def run(
-    request: ForecastRequest | CompareRequest | SensitivityRequest | Mapping[str, Any] | str,
+    request: AnyRequest | Mapping[str, Any] | str,
     progress: Progress | None = None,
 ) -> Result:
     """Run ``request`` (a request, or its JSON as text or parsed: :func:`read_request`).
@@ -30,10 +32,12 @@ def run(
     finishes, last with ``done == total`` (:mod:`flashpoint.analysis.progress`); the unit is
     the request's ``progress_unit``.
     """
-    if not isinstance(request, ForecastRequest | CompareRequest | SensitivityRequest):
+    if not isinstance(request, AnyRequest):
         request = read_request(request)
     if isinstance(request, ForecastRequest):
         return run_forecast(request, progress)
     if isinstance(request, CompareRequest):
         return run_compare(request, progress)
+    if isinstance(request, BacktestRequest):
+        return run_backtest(request, progress)
     return run_sensitivity(request, progress)

@@ -108,12 +108,13 @@ ModelsArg = Annotated[
     ),
 ]
 JitterArg = Annotated[
-    float,
+    float | None,
     typer.Option(
         min=0.0,
         help="Also spread every input without an uncertainty entry, by this share of its range"
-        " (e.g. 0.05).",
+        " (e.g. 0.05). Default: 0; backtest: 0.05.",
         metavar="SHARE",
+        show_default=False,
     ),
 ]
 ExecutorArg = Annotated[
@@ -179,7 +180,7 @@ class RunOptions:
 
     models: list[str] | None
     seed: int | None
-    jitter: float
+    jitter: float | None
     executor: str
     workers: int | None
     scheduler: str | None
@@ -188,14 +189,14 @@ class RunOptions:
         """The request's fields these options give, after the usage checks (exit 2)."""
         check_models(self.models)
         check_executor(self.executor, self.scheduler)
-        return {
+        fields = {
             "models": self.models or None,
             "seed": self.seed,
-            "jitter": self.jitter,
             "executor": self.executor,
             "workers": self.workers,
             "scheduler": self.scheduler,
         }
+        return fields if self.jitter is None else {**fields, "jitter": self.jitter}
 
 
 def options_of(
@@ -239,7 +240,7 @@ run_options = options_of(
     options(
         ("model", ModelsArg, None),
         ("seed", SeedArg, None),
-        ("jitter", JitterArg, 0.0),
+        ("jitter", JitterArg, None),
         ("executor", ExecutorArg, "auto"),
         ("workers", WorkersArg, None),
         ("scheduler", SchedulerArg, None),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -377,6 +378,33 @@ class Scenario(_Record):
             if actor.id == actor_id:
                 return actor
         raise KeyError(f"no actor '{actor_id}' in scenario {self.id}")
+
+    def only(self, issue_ids: Iterable[str]) -> Scenario:
+        """The scenario cut down to some of its issues: those issues, the actors taking part in
+        them (with only those stances) and their uncertainty; no futures or shocks, which may
+        name other issues."""
+        kept = set(issue_ids)
+        actors = [
+            actor.model_copy(
+                update={"issues": {k: v for k, v in actor.issues.items() if k in kept}}
+            )
+            for actor in self.actors
+            if kept & set(actor.issues)
+        ]
+        present = {actor.id for actor in actors}
+        return self.model_copy(
+            update={
+                "issues": [issue for issue in self.issues if issue.id in kept],
+                "actors": actors,
+                "uncertainty": [
+                    entry
+                    for entry in self.uncertainty
+                    if entry.actor in present and (entry.issue is None or entry.issue in kept)
+                ],
+                "outcomes": [],
+                "shocks": [],
+            }
+        )
 
     def find_actor(self, name: str) -> int | None:
         """The index of the actor called ``name`` (its id or its label, in any case), or None."""

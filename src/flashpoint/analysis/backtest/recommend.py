@@ -1,0 +1,221 @@
+"""The recommended forecast: a combination of the models chosen and fitted by cross-validation on
+decided issues, with intervals from its own out-of-fold errors.
+
+**Candidates** (each a function of the models' point forecasts of an issue):
+
+- ``compromise``: the compromise model alone (Achen 2006 finds it as good as any on EU data);
+- ``median_of_models`` and ``mean_of_models``: the median and the mean of the models' forecasts;
+- ``stacked``: weights on the models, non-negative and adding up to 1, that minimise the absolute
+  error (stacking, Breiman 1996, *Machine Learning* 24: 49-64, fitted by least absolute
+  deviations as a linear programme);
+- ``calibrated``: ``a + b * compromise``, fitted by least absolute deviations (a median
+  regression, Koenker & Bassett 1978, *Econometrica* 46: 33-50).
+
+**Choice.** The candidates are scored by k-fold cross-validation in which the issues of one group
+(a proposal) are never on both sides of a fold. A candidate replaces the compromise model only if
+its cross-validated MAE is lower *and* the 95% paired bootstrap interval of the difference lies
+below 0 (:func:`~.scores.mae_difference`): a gain within the noise of choosing among candidates is
+not taken.
+
+**Intervals.** The chosen candidate's out-of-fold errors, as shares of each issue's range, are
+its predictive distribution: a forecast is its point plus each of those errors, kept within the
+issue's scale (split-conformal in spirit: Vovk, Gammerman & Shafer 2005; Lei et al. 2018, *JASA*
+113: 1094-1111). Its 80% interval is the central 80% of those values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from scipy.optimize import linprog
+
+from flashpoint.analysis.backtest.scores import mae_difference
+
+BASELINE = "compromise"
+CANDIDATES = ("compromise", "median_of_models", "mean_of_models", "stacked", "calibrated")
+FOLDS = 10
+
+Predictions = Mapping[str, np.ndarray]  # model -> point forecast per issue
+
+
+@dataclass(frozen=True)
+class Combination:
+    """A fitted candidate: ``weights`` per model (and ``intercept``) for the linear ones."""
+
+    name: str
+    weights: dict[str, float] = field(default_factory=dict)
+
+    def predict(self, predictions: Predictions) -> np.ndarray:
+        """The combination's point forecast of each issue."""
+        if self.name == "median_of_models":
+            return np.median(np.column_stack(list(predictions.values())), axis=1)
+        if self.name == "mean_of_models":
+            return np.mean(np.column_stack(list(predictions.values())), axis=1)
+        if self.name == BASELINE:
+            return np.asarray(predictions[BASELINE], dtype=float)
+        total = np.full(len(next(iter(predictions.values()))), self.weights.get("intercept", 0.0))
+        for model, weight in self.weights.items():
+            if model != "intercept":
+                total = total + weight * predictions[model]
+        return total
+
+
+def fit(name: str, predictions: Predictions, actual: np.ndarray) -> Combination:
+    """Candidate ``name`` fitted to ``actual`` (the models' forecasts of the same issues)."""
+    if name == "stacked":
+        models = list(predictions)
+        weights = least_absolute(np.column_stack([predictions[m] for m in models]), actual, True)
+        return Combination(name, dict(zip(models, weights.tolist(), strict=True)))
+    if name == "calibrated":
+        design = np.column_stack([np.ones(len(actual)), predictions[BASELINE]])
+        a, b = least_absolute(design, actual, False)
+        return Combination(name, {"intercept": float(a), BASELINE: float(b)})
+    return Combination(name)
+
+
+def least_absolute(design: np.ndarray, target: np.ndarray, simplex: bool) -> np.ndarray:
+    """Coefficients minimising ``Σ|design @ w - target|``, as a linear programme (HiGHS);
+    with ``simplex`` the coefficients are non-negative and add up to 1."""
+    rows, k = design.shape
+    cost = np.r_[np.zeros(k), np.ones(2 * rows)]
+    equalities = np.hstack([design, np.eye(rows), -np.eye(rows)])
+    right = target.astype(float)
+    if simplex:
+        equalities = np.vstack([equalities, np.r_[np.ones(k), np.zeros(2 * rows)]])
+        right = np.r_[right, 1.0]
+    bounds = [(0, None) if simplex else (None, None)] * k + [(0, None)] * (2 * rows)
+    solved = linprog(cost, A_eq=equalities, b_eq=right, bounds=bounds, method="highs")
+    if not solved.success:
+        raise ValueError(f"the least absolute deviations fit failed: {solved.message}")
+    return solved.x[:k]
+
+
+def folds(groups: np.ndarray, k: int, rng: np.random.Generator) -> list[np.ndarray]:
+    """``k`` test masks (fewer if there are fewer groups) that split the groups at random, so
+    the issues of a group are in one fold."""
+    names = rng.permutation(np.unique(groups))
+    k = min(k, len(names))
+    return [np.isin(groups, names[part::k]) for part in range(k)]
+
+
+def out_of_fold(
+    name: str, predictions: Predictions, actual: np.ndarray, masks: list[np.ndarray]
+) -> np.ndarray:
+    """Candidate ``name``'s forecast of each issue, fitted without the issue's fold."""
+    forecast = np.empty(len(actual))
+    for test in masks:
+        train = ~test
+        fitted = fit(name, _rows(predictions, train), actual[train])
+        forecast[test] = fitted.predict(_rows(predictions, test))
+    return forecast
+
+
+def _rows(predictions: Predictions, mask: np.ndarray) -> dict[str, np.ndarray]:
+    return {model: values[mask] for model, values in predictions.items()}
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The candidates' cross-validated MAE (on the 0-100 scale of each issue), the chosen one
+    fitted on every issue, and its out-of-fold errors as shares of each issue's range."""
+
+    mae: dict[str, float]
+    difference: dict[str, tuple[float, float, float]]
+    chosen: Combination
+    errors: np.ndarray
+
+
+def choose(
+    predictions: Predictions,
+    actual: np.ndarray,
+    span: np.ndarray,
+    groups: np.ndarray,
+    rng: np.random.Generator,
+    k: int = FOLDS,
+) -> Choice:
+    """Score every candidate by grouped cross-validation and choose (the module docstring)."""
+    masks = folds(groups, k, rng)
+    available = [name for name in CANDIDATES if _applies(name, predictions)]
+    forecasts = {name: out_of_fold(name, predictions, actual, masks) for name in available}
+    absolute = {name: 100 * np.abs(f - actual) / span for name, f in forecasts.items()}
+    mae = {name: float(e.mean()) for name, e in absolute.items()}
+    difference = {
+        name: mae_difference(absolute[name], absolute[BASELINE], groups, rng) for name in available
+    }
+    best = min(available, key=lambda name: (mae[name], CANDIDATES.index(name)))
+    if difference[best][2] >= 0:  # not clearly better than the compromise model
+        best = BASELINE
+    return Choice(
+        mae=mae,
+        difference=difference,
+        chosen=fit(best, predictions, actual),
+        errors=(forecasts[best] - actual) / span,
+    )
+
+
+def _applies(name: str, predictions: Predictions) -> bool:
+    """Combinations of several models need several; every candidate needs the compromise model."""
+    if BASELINE not in predictions:
+        return False
+    return name in (BASELINE, "calibrated") or len(predictions) > 1
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """A fitted recommended forecast: the combination and its errors (shares of an issue's
+    range), with where it came from. :meth:`samples` turns point forecasts into forecasts with
+    the spread of those errors."""
+
+    combination: Combination
+    errors: np.ndarray
+    provenance: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def models(self) -> list[str]:
+        """The models the combination needs."""
+        if self.combination.name in ("median_of_models", "mean_of_models", "stacked"):
+            return list(self.provenance.get("models", [])) or [BASELINE]
+        return [BASELINE]
+
+    def samples(self, predictions: Predictions, lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
+        """``[error, issue]``: the point forecast plus each error, kept within ``lower`` to
+        ``upper`` of each issue."""
+        point = self.combination.predict(predictions)
+        values = point[None, :] + self.errors[:, None] * (upper - lower)[None, :]
+        return np.clip(values, lower, upper)
+
+    def describe(self) -> str:
+        """The recommendation in one line, for people."""
+        kind = {
+            "compromise": "the compromise model (capability x salience weighted mean)",
+            "median_of_models": "the median of the models' forecasts",
+            "mean_of_models": "the mean of the models' forecasts",
+            "stacked": "a weighted combination of the models",
+            "calibrated": "the compromise model, recalibrated",
+        }[self.combination.name]
+        data = self.provenance.get("data", "decided issues")
+        return f"{kind}, with intervals from its cross-validated errors on {data}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "combination": self.combination.name,
+            "weights": self.combination.weights,
+            "errors": [round(float(e), 10) for e in self.errors],
+            "provenance": self.provenance,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Recommendation:
+        return cls(
+            Combination(str(data["combination"]), dict(data.get("weights", {}))),
+            np.asarray(data["errors"], dtype=float),
+            dict(data.get("provenance", {})),
+        )
+
+
+def recommendation(choice: Choice, provenance: dict[str, Any]) -> Recommendation:
+    """The recommendation a choice makes, with its provenance."""
+    return Recommendation(choice.chosen, np.sort(choice.errors), provenance)
