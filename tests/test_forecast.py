@@ -91,6 +91,7 @@ def test_json_document_has_the_documented_shape():
         "draws",
         "jitter",
         "ensemble",
+        "recommended",
         "timings",
     ]
     assert document["schema"] == "flashpoint.forecast/1"
@@ -117,6 +118,7 @@ def test_json_document_has_the_documented_shape():
         "futures",
     ]
     assert compromise["distribution"] is None and document["ensemble"] is None
+    assert set(document["recommended"]) == {"description", "distribution", "futures"}
     assert compromise["rounds"] == 1 and compromise["options"] == {}
     value = compromise["outcome"]["security_guarantee"]
     assert set(value) == {"value", "anchor"}
@@ -267,3 +269,37 @@ def test_a_shocked_forecast_draws_the_baselines_random_numbers():
     shocked = flashpoint.forecast(models=["compromise"], shocks=["china_guarantee"], draws=60)
     compared = flashpoint.compare(shocks=["china_guarantee"], models=["compromise"], draws=60)
     assert shocked["compromise"].spread == compared["china_guarantee"].spreads["compromise"]
+
+
+# --- the recommended forecast --------------------------------------------------------------------
+
+
+def test_the_recommended_forecast_spreads_the_compromise_model_by_its_errors():
+    """The shipped recommendation is the compromise model: its samples are the compromise
+    forecast plus errors measured on decided EU issues, kept on each issue's scale."""
+    result = flashpoint.forecast(models=["compromise", "nash"], seed=1)
+    recommended = result.recommended
+    assert result.recommendation.combination.name == "compromise"
+    futures = recommended.futures
+    assert sum(p.draws for p in futures.values()) == 2000
+    assert sum(p.probability for p in futures.values()) == pytest.approx(1.0)
+    # a spread forecast: no future is certain, and each issue's 80% interval is wide
+    assert all(p.probability < 1 for p in futures.values())
+    for issue in result.scenario.issues:
+        d = recommended.distribution[issue.id]
+        assert issue.min <= d.interval_80[0] < d.median < d.interval_80[1] <= issue.max
+    again = flashpoint.forecast(models=["compromise"], seed=1).recommended
+    assert again == recommended  # the same seed, the same samples
+    assert flashpoint.forecast(models=["compromise"], seed=2).recommended != recommended
+
+
+def test_without_the_compromise_model_there_is_no_recommended_forecast():
+    result = flashpoint.forecast(models=["median"], draws=20)
+    assert result.recommended is None and result.to_dict()["recommended"] is None
+
+
+def test_with_draws_the_recommended_forecast_spreads_each_draw():
+    stated = flashpoint.forecast(models=["compromise"], seed=3).recommended
+    drawn = flashpoint.forecast(models=["compromise"], draws=300, jitter=0.1, seed=3).recommended
+    assert sum(p.draws for p in drawn.futures.values()) == 2000  # the draws over again
+    assert drawn != stated

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from flashpoint.analysis.backtest.recommend import Recommendation, shipped
 from flashpoint.analysis.montecarlo import MonteCarlo, run_draws
 from flashpoint.analysis.outcomes import UNCLASSIFIED, classify, future_label
 from flashpoint.analysis.prepare import Prepared, RequestedRun, document_head, prepare
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     import pandas
 
 SCHEMA = "flashpoint.forecast/1"
+RECOMMENDED_SAMPLES = 2000  # samples of the recommended forecast without Monte Carlo draws
 
 
 @dataclass(frozen=True, eq=False)
@@ -67,6 +69,8 @@ class Forecast(RequestedRun):
     results: dict[str, ModelResult]
     timings: dict[str, float]
     ensemble: Spread | None = None
+    recommended: Spread | None = None
+    recommendation: Recommendation | None = field(default=None, repr=False)
 
     def __getitem__(self, model: str) -> ModelResult:
         return self.results[model]
@@ -125,11 +129,18 @@ class Forecast(RequestedRun):
             "ensemble": None
             if self.ensemble is None
             else spread_dict(self.ensemble, self.future_label),
+            "recommended": None
+            if self.recommended is None or self.recommendation is None
+            else {
+                "description": self.recommendation.describe(),
+                **spread_dict(self.recommended, self.future_label),
+            },
             "timings": dict(self.timings),
         }
 
     def to_frame(self) -> pandas.DataFrame:
-        """The forecast as a table, one row per model (and ``ensemble``) and quantity:
+        """The forecast as a table, one row per model (and ``ensemble``, the models with equal
+        weights, and ``recommended``, the recommended forecast) and quantity:
         ``kind`` is ``outcome`` (the prediction on the stated values, per issue), ``median``
         (over the draws, per issue, ``low``-``high`` its 90% interval) or ``probability`` (of
         each future over the draws, ``low``-``high`` its 95% Wilson interval)."""
@@ -140,7 +151,11 @@ class Forecast(RequestedRun):
             for issue, value in result.outcome.items():
                 rows.append(_frame_row(name, "outcome", issue, value, (math.nan, math.nan)))
         summaries = [(name, result.spread) for name, result in self.results.items()]
-        for name, summary in [*summaries, ("ensemble", self.ensemble)]:
+        for name, summary in [
+            *summaries,
+            ("ensemble", self.ensemble),
+            ("recommended", self.recommended),
+        ]:
             if summary is None:
                 continue
             for issue, d in summary.distribution.items():
@@ -250,16 +265,22 @@ def run_forecast(request: ForecastRequest, progress: Progress | None = None) -> 
             trajectory=trajectory,
         )
     ensemble = None
+    outcomes, issues = shocked.outcomes, arrays.issues
+    points = {name: result.trajectory.forecast for name, result in results.items()}
     if request.draws > 1:
         started = time.perf_counter()
         values = _draws(prepared, progress)
         timings["monte_carlo"] = time.perf_counter() - started
-        outcomes, issues = shocked.outcomes, arrays.issues
         results = {
             name: replace(result, spread=spread(values[name], outcomes, issues))
             for name, result in results.items()
         }
         ensemble = spread(np.concatenate(list(values.values())), outcomes, issues)
+        points = values
+    recommendation = shipped()
+    recommended = None
+    if all(model in points for model in recommendation.models):
+        recommended = spread(_recommended(recommendation, points, arrays, seed), outcomes, issues)
     return Forecast(
         request=prepared.request,
         scenario=shocked,
@@ -267,6 +288,25 @@ def run_forecast(request: ForecastRequest, progress: Progress | None = None) -> 
         results=results,
         timings=timings,
         ensemble=ensemble,
+        recommended=recommended,
+        recommendation=recommendation if recommended is not None else None,
+    )
+
+
+def _recommended(
+    recommendation: Recommendation,
+    points: dict[str, np.ndarray],
+    arrays: ScenarioArrays,
+    seed: int,
+) -> np.ndarray:
+    """The recommended forecast's samples ``[sample, issue]``: its combination of the models'
+    forecasts on each draw (or on the stated values), taken in turn until there are at least
+    ``RECOMMENDED_SAMPLES``, each plus one of its errors on decided issues."""
+    combined = recommendation.combination.predict_rows(points)
+    rows = max(combined.shape[0], RECOMMENDED_SAMPLES)
+    combined = np.resize(combined, (rows, combined.shape[1]))  # the draws over again
+    return recommendation.draw(
+        combined, arrays.lower, arrays.upper, named_stream(seed, "recommended")
     )
 
 

@@ -69,6 +69,7 @@ class IssueDistribution:
     median: float
     interval_50: tuple[float, float]
     interval_90: tuple[float, float]
+    interval_80: tuple[float, float]
 
 
 @dataclass(frozen=True)
@@ -83,13 +84,15 @@ class FutureProbability:
 def issue_distributions(
     forecasts: np.ndarray, issues: Sequence[str]
 ) -> dict[str, IssueDistribution]:
-    """Per issue, the median and the central 50% and 90% intervals of ``forecasts[draw, issue]``."""
-    q = np.quantile(forecasts, [0.05, 0.25, 0.5, 0.75, 0.95], axis=0)
+    """Per issue, the median and the central 50%, 80% and 90% intervals of
+    ``forecasts[draw, issue]``."""
+    q = np.quantile(forecasts, [0.05, 0.25, 0.5, 0.75, 0.95, 0.1, 0.9], axis=0)
     return {
         issue: IssueDistribution(
             median=float(q[2, i]),
             interval_50=(float(q[1, i]), float(q[3, i])),
             interval_90=(float(q[0, i]), float(q[4, i])),
+            interval_80=(float(q[5, i]), float(q[6, i])),
         )
         for i, issue in enumerate(issues)
     }
@@ -133,7 +136,7 @@ def spread(forecasts: np.ndarray, outcomes: Sequence[Outcome], issues: Sequence[
 
 
 def spread_dict(summary: Spread | None, label: Callable[[str | None], str]) -> dict[str, Any]:
-    """A summary as JSON (``docs/json-output.md``): each issue's median and 50% and 90%
+    """A summary as JSON (``docs/json-output.md``): each issue's median and 50%, 80% and 90%
     intervals, each future's probability with its 95% Wilson interval (``label`` names a
     future); nulls without draws."""
     if summary is None:
@@ -144,6 +147,7 @@ def spread_dict(summary: Spread | None, label: Callable[[str | None], str]) -> d
                 "median": d.median,
                 "interval_50": list(d.interval_50),
                 "interval_90": list(d.interval_90),
+                "interval_80": list(d.interval_80),
             }
             for issue, d in summary.distribution.items()
         },

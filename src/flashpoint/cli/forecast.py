@@ -25,6 +25,8 @@ from flashpoint.report.terminal import (
     forecast_table,
     futures_table,
     probabilities_table,
+    recommended_issues_table,
+    recommended_table,
     spread_table,
 )
 
@@ -91,6 +93,10 @@ def forecast_command(
         print_json(result.to_dict())
         return
     shown = result.scenario
+    if result.recommended is not None:
+        if shown.outcomes:
+            out.print(recommended_table(result))
+        out.print(recommended_issues_table(result))
     out.print(forecast_table(result))
     if shown.outcomes:
         out.print(futures_table(result))

@@ -85,6 +85,54 @@ def spread_table(forecast: Forecast) -> Table:
     return table
 
 
+def recommended_table(forecast: Forecast) -> Table:
+    """The headline: how likely each future is under the recommended forecast, with the 95%
+    interval of the count."""
+    assert forecast.recommended is not None and forecast.recommendation is not None
+    summary = forecast.recommended
+    samples = sum(p.draws for p in summary.futures.values())
+    table = Table(
+        title=Text(f"{forecast.scenario.title}: how likely each future is"),
+        title_justify="left",
+        caption=Text(
+            f"The recommended forecast: {forecast.recommendation.describe()} (docs/validity.md)."
+            f" {samples:,} samples, each a forecast"
+            + (" on a Monte Carlo draw" if forecast.draws > 1 else "")
+            + " plus one of those errors, drawn independently for each issue; the 95% intervals"
+            " are those of the count."
+        ),
+        caption_justify="left",
+    )
+    table.add_column("Future", style="bold cyan")
+    table.add_column("Probability", justify="right")
+    table.add_column("95% interval", justify="right")
+    for future, p in summary.futures.items():
+        low, high = p.interval_95
+        table.add_row(
+            Text(forecast.future_label(future)), f"{p.probability:.0%}", f"{low:.0%}-{high:.0%}"
+        )
+    return table
+
+
+def recommended_issues_table(forecast: Forecast) -> Table:
+    """Each issue's outcome under the recommended forecast: the median and 80% interval."""
+    assert forecast.recommended is not None
+    table = Table(
+        title=Text("Where each issue lands: the recommended forecast, median (80% interval)"),
+        title_justify="left",
+    )
+    table.add_column("Issue", style="bold", ratio=1)
+    table.add_column("Outcome", justify="right")
+    for issue in forecast.scenario.issues:
+        d = forecast.recommended.distribution[issue.id]
+        low, high = d.interval_80
+        table.add_row(
+            Text(f"{issue.label} ({scale(issue)})"),
+            f"{number(d.median)} ({number(low)}-{number(high)})",
+        )
+    return table
+
+
 def probabilities_table(forecast: Forecast) -> Table:
     """Over the Monte Carlo draws: how likely each future is per model and for the ensemble,
     with the 95% interval of the Monte Carlo estimate."""
@@ -94,8 +142,9 @@ def probabilities_table(forecast: Forecast) -> Table:
         title=Text(f"How likely each future is, over {forecast.draws:,} draws (95% interval)"),
         title_justify="left",
         caption=Text(
-            "ensemble: the models with equal weights. The intervals are those of the Monte"
-            " Carlo estimate (Wilson); more draws narrow them."
+            "ensemble: the models with equal weights (the headline above is the recommended"
+            " forecast). The intervals are those of the Monte Carlo estimate (Wilson); more"
+            " draws narrow them."
         ),
         caption_justify="left",
     )

@@ -25,8 +25,11 @@ issue's scale (split-conformal in spirit: Vovk, Gammerman & Shafer 2005; Lei et 
 
 from __future__ import annotations
 
+import functools
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from importlib import resources
 from typing import Any
 
 import numpy as np
@@ -47,6 +50,14 @@ class Combination:
 
     name: str
     weights: dict[str, float] = field(default_factory=dict)
+
+    def predict_rows(self, predictions: Mapping[str, np.ndarray]) -> np.ndarray:
+        """The combination of forecasts ``[row, issue]`` (draws of several issues), row by
+        row: :meth:`predict` on each row."""
+        rows = next(iter(predictions.values())).shape[0]
+        return np.stack(
+            [self.predict({m: v[row] for m, v in predictions.items()}) for row in range(rows)]
+        )
 
     def predict(self, predictions: Predictions) -> np.ndarray:
         """The combination's point forecast of each issue."""
@@ -187,6 +198,15 @@ class Recommendation:
         values = point[None, :] + self.errors[:, None] * (upper - lower)[None, :]
         return np.clip(values, lower, upper)
 
+    def draw(
+        self, points: np.ndarray, lower: np.ndarray, upper: np.ndarray, rng: np.random.Generator
+    ) -> np.ndarray:
+        """Forecasts ``[sample, issue]`` from point forecasts of the same shape: each plus one
+        of the errors, drawn at random for each sample and issue (the errors of different
+        issues independent), kept within ``lower`` to ``upper``."""
+        errors = self.errors[rng.integers(len(self.errors), size=points.shape)]
+        return np.clip(points + errors * (upper - lower), lower, upper)
+
     def describe(self) -> str:
         """The recommendation in one line, for people."""
         kind = {
@@ -197,7 +217,7 @@ class Recommendation:
             "calibrated": "the compromise model, recalibrated",
         }[self.combination.name]
         data = self.provenance.get("data", "decided issues")
-        return f"{kind}, with intervals from its cross-validated errors on {data}"
+        return f"{kind}, spread by its cross-validated errors on {data}"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -214,6 +234,14 @@ class Recommendation:
             np.asarray(data["errors"], dtype=float),
             dict(data.get("provenance", {})),
         )
+
+
+@functools.cache
+def shipped() -> Recommendation:
+    """The recommendation that ships with flashpoint (``data/recommended.json``: chosen on the
+    DEU development set, docs/validity.md)."""
+    text = resources.files("flashpoint").joinpath("data", "recommended.json").read_text("utf-8")
+    return Recommendation.from_dict(json.loads(text))
 
 
 def recommendation(choice: Choice, provenance: dict[str, Any]) -> Recommendation:
