@@ -245,3 +245,32 @@ def test_outcomes_of_issues_the_scenario_lacks_are_refused(tmp_path):
     assert result.exit_code == 1
     assert f"2 problems in {ACTORS} or {outcomes}" in result.output
     assert "the scenario has no issue 'nowhere'" in result.output
+
+
+def test_a_scenario_with_actual_outcomes_is_its_own_backtest(write):
+    """Issues may carry their actual outcome; without an outcomes table the backtest uses it."""
+    path = write(
+        "decided.yaml",
+        """
+        title: Three decided issues
+        issues:
+          - {id: x, actual: 40}
+          - {id: y, actual: 30}
+          - {id: z, actual: 45}
+          - {id: open}
+        actors:
+          - {id: a, capability: 1, issues: {x: {position: 0, salience: 1}, y: {position: 20,
+             salience: 1}, z: {position: 10, salience: 1}, open: {position: 5, salience: 1}}}
+          - {id: b, capability: 1, issues: {x: {position: 100, salience: 1}, y: {position: 40,
+             salience: 1}, z: {position: 40, salience: 1}, open: {position: 9, salience: 1}}}
+        """,
+    )
+    result = flashpoint.backtest(path, None, ["compromise", "median"], draws=1, jitter=0)
+    assert result.issues == ["x", "y", "z"]
+    assert result["compromise"].mae == pytest.approx((10 + 0 + 20) / 3)  # 50, 30, 25
+    assert result.recommendation is not None  # three issues, each its own proposal
+    with pytest.raises(flashpoint.ScenarioError, match="no issue has an actual outcome"):
+        flashpoint.backtest("eu-emissions-1985")
+    off_scale = write("off.yaml", "title: T\nissues: [{id: x, actual: 140}]\nactors: []\n")
+    with pytest.raises(flashpoint.ScenarioError, match="actual outcome 140 is outside the scale"):
+        flashpoint.load_scenario(off_scale)

@@ -83,7 +83,7 @@ def test_bad_requests_say_what_is_wrong():
         "the seed must be a whole number of 0 or more": {"kind": "forecast", "seed": -1},
         "scheduler address is for the dask executor": {"kind": "forecast", "scheduler": "x"},
         "Extra inputs are not permitted": {"kind": "forecast", "drawz": 5},
-        "kind": {"kind": "backtest"},
+        "kind": {"kind": "levers"},
         "method": {"kind": "sensitivity", "method": "guess"},
     }
     for message, fields in cases.items():

@@ -57,6 +57,17 @@ def test_seed_and_model_options_survive_a_round_trip(tmp_path, suffix):
     assert again.model_options == RUN_SETTINGS["model_options"]
 
 
+@pytest.mark.parametrize("suffix", [".yaml", ".json", ".xlsx"])
+def test_actual_outcomes_survive_a_round_trip(tmp_path, suffix):
+    scenario = load_scenario("korea-2018")
+    decided = [
+        issue.model_copy(update={"actual": 12.5 * k}) for k, issue in enumerate(scenario.issues)
+    ]
+    scenario = scenario.model_copy(update={"issues": decided})
+    again = load_scenario(save_scenario(scenario, tmp_path / f"decided{suffix}"))
+    assert [issue.actual for issue in again.issues] == [12.5 * k for k in range(6)]
+
+
 def test_seed_zero_is_kept_and_the_csv_drops_run_settings(tmp_path):
     scenario = load_scenario("korea-2018").model_copy(update={"seed": 0})
     assert load_scenario(save_scenario(scenario, tmp_path / "zero.yaml")).seed == 0

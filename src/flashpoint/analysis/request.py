@@ -150,14 +150,15 @@ class SensitivityRequest(RunSettings):
 
 class BacktestRequest(RunSettings):
     """A backtest (:func:`flashpoint.backtest`): every model, and the recommended forecast out of
-    fold, on the decided issues of ``scenario`` whose outcomes the table ``outcomes`` gives,
-    each on the stated values and ``draws`` draws (the inputs spread by ``jitter`` where the
-    scenario states no uncertainty); ``folds`` for the cross-validation."""
+    fold, on the decided issues of ``scenario`` whose outcomes the table ``outcomes`` gives
+    (without one: the issues' own ``actual`` outcomes), each on the stated values and ``draws``
+    draws (the inputs spread by ``jitter`` where the scenario states no uncertainty); ``folds``
+    for the cross-validation."""
 
     progress_unit: ClassVar[str] = "Issues"
 
     kind: Literal["backtest"] = "backtest"
-    outcomes: str
+    outcomes: str | None = None
     draws: int = Field(100, ge=1)
     jitter: float = Field(0.05, ge=0)
     folds: int = Field(10, ge=2)

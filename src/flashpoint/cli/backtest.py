@@ -48,14 +48,15 @@ def backtest_command(
         ),
     ],
     outcomes: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--outcomes",
             help="What was decided: a CSV table with issue and outcome, and where known proposal,"
-            " decision_year, voting_rule, procedure and reference_point.",
+            " decision_year, voting_rule, procedure and reference_point. Default: the actual"
+            " outcome the scenario gives each decided issue.",
             metavar="FILE",
         ),
-    ],
+    ] = None,
     draws: Annotated[
         int,
         typer.Option(min=1, help="Monte Carlo draws of each issue's inputs.", metavar="INTEGER"),
@@ -94,7 +95,8 @@ def backtest_command(
     request = BacktestRequest(
         scenario=actors, outcomes=outcomes, draws=draws, folds=folds, **run.request_fields()
     )
-    result = run_request(request, f"{actors} or {outcomes}", "backtest")
+    where = actors if outcomes is None else f"{actors} or {outcomes}"
+    result = run_request(request, where, "backtest")
     if csv is not None:
         result.to_frame().to_csv(csv, index=False)
     if save_recommendation is not None:

@@ -67,7 +67,8 @@ class Issue(_Labelled):
     """One issue under negotiation: a one-dimensional scale from ``min`` to ``max``.
 
     ``anchors`` label points of the scale in plain words, e.g. ``{0: "no steps",
-    100: "complete, verified"}``.
+    100: "complete, verified"}``. ``actual`` is the outcome, once the issue has been decided
+    (for backtests: ``flashpoint backtest``).
     """
 
     id: Id
@@ -76,6 +77,7 @@ class Issue(_Labelled):
     min: Finite = 0.0
     max: Finite = 100.0
     anchors: dict[Finite, NonEmpty] = Field(default_factory=dict)
+    actual: Finite | None = None
 
     def anchor_text(self, value: float) -> str:
         """The label of the anchor nearest to ``value`` ('' when the issue has none)."""

@@ -238,6 +238,11 @@ def _check_issues(report: _Report, issues: list[_Item]) -> dict[str, Issue | Non
                     ("issues", item.index, "anchors", _key(point)),
                     f"the anchor at {point:g} is outside the scale {_scale(issue)}",
                 )
+        if issue.actual is not None and not issue.min <= issue.actual <= issue.max:
+            report.add(
+                ("issues", item.index, "actual"),
+                f"the actual outcome {issue.actual:g} is outside the scale {_scale(issue)}",
+            )
     return known
 
 

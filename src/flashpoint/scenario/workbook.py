@@ -6,7 +6,7 @@ A *scenario workbook* has one sheet per part of a scenario (what ``flashpoint te
 ``scenario``       two columns, ``field`` and ``value``: id, title, description, as_of,
                    salience_scale, provenance, seed
 ``sources``        id, citation, url
-``issues``         id, label, description, min, max
+``issues``         id, label, description, min, max, actual (the outcome, once decided)
 ``anchors``        issue, value, label (plain-words labels of points on an issue's scale)
 ``actors``         id, label, description, capability, capability_note
 ``positions``      actor, issue, position, salience, capability (only if it differs on this
@@ -48,7 +48,7 @@ from flashpoint.scenario.tables import read_actor_table
 SHEETS: dict[str, tuple[str, ...]] = {
     "scenario": ("field", "value"),
     "sources": ("id", "citation", "url"),
-    "issues": ("id", "label", "description", "min", "max"),
+    "issues": ("id", "label", "description", "min", "max", "actual"),
     "anchors": ("issue", "value", "label"),
     "actors": ("id", "label", "description", "capability", "capability_note"),
     "positions": (

@@ -37,7 +37,7 @@ MIN_GROUPS = 3
 
 def backtest(
     scenario: Scenario | str | Path,
-    outcomes: str | Path,
+    outcomes: str | Path | None = None,
     models: Sequence[str] | None = None,
     *,
     options: dict | None = None,
@@ -54,7 +54,8 @@ def backtest(
     :class:`~flashpoint.analysis.request.BacktestRequest` of these arguments, run.
 
     ``scenario`` holds the actors (any scenario file, e.g. a long actor table of many issues),
-    ``outcomes`` the table of what was decided (:mod:`flashpoint.scenario.outcomes`); the other
+    ``outcomes`` the table of what was decided (:mod:`flashpoint.scenario.outcomes`; without
+    one, the ``actual`` outcome the scenario gives its issues); the other
     settings are as for :func:`flashpoint.forecast`, with ``jitter`` spreading the inputs where
     the scenario states no uncertainty, so that the models' intervals have a width, and
     ``folds`` the number of cross-validation folds. ``progress(done, total)`` counts issues.
@@ -66,9 +67,12 @@ def run_backtest(request: BacktestRequest, progress: Progress | None = None) -> 
     """Run a backtest request (see :func:`backtest`)."""
     started = time.perf_counter()
     prepared = prepare(request)
-    known = read_outcomes(request.outcomes)
     loaded = prepared.scenario
-    cases = _cases(loaded, known, Path(request.outcomes).name)
+    if request.outcomes is None:
+        known, where = _actual_outcomes(loaded, prepared.source), prepared.source
+    else:
+        known, where = read_outcomes(request.outcomes), Path(request.outcomes).name
+    cases = _cases(loaded, known, where)
     issues = [issue.id for issue in loaded.issues if issue.id in known]
     groups = np.array(
         [known[i].proposal if known[i].proposal is not None else f"issue:{i}" for i in issues]
@@ -101,7 +105,7 @@ def run_backtest(request: BacktestRequest, progress: Progress | None = None) -> 
         shipped = recommendation(
             choice,
             {
-                "data": f"{len(issues)} issues of {Path(request.outcomes).name}",
+                "data": f"{len(issues)} issues of {where}",
                 "request": prepared.request.model_dump(mode="json"),
                 "models": list(points),
                 "folds": request.folds,
@@ -133,6 +137,26 @@ def run_backtest(request: BacktestRequest, progress: Progress | None = None) -> 
         recommendation=shipped,
         timings=timings,
     )
+
+
+def _actual_outcomes(scenario: Scenario, source: str) -> dict[str, KnownOutcome]:
+    """The outcomes a scenario gives its decided issues (``actual``), each its own proposal."""
+    known = {
+        issue.id: KnownOutcome(issue.id, issue.actual)
+        for issue in scenario.issues
+        if issue.actual is not None
+    }
+    if not known:
+        raise ScenarioError(
+            [
+                Problem(
+                    Location(file=source),
+                    "no issue has an actual outcome: give one per decided issue (actual:) or a"
+                    " table of outcomes (--outcomes)",
+                )
+            ]
+        )
+    return known
 
 
 def _cases(
