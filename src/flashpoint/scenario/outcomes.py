@@ -56,6 +56,8 @@ def read_outcomes(path: str | Path) -> dict[str, KnownOutcome]:
     """The known outcomes of a CSV table (see the module docstring), by issue id."""
     path = Path(path)
     where = path.name
+    if not path.is_file():
+        raise ScenarioError([Problem(Location(file=str(path)), "there is no such file")])
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
