@@ -74,7 +74,13 @@ def test_shocks_move_the_forecast():
         pressure["compromise"].outcome["sanctions_relief"]
         < base["compromise"].outcome["sanctions_relief"]
     )
-    assert pressure["compromise"].outcome["alliance"] == base["compromise"].outcome["alliance"]
+    # the shock moves the model's bargain only where it changes inputs ...
+    before, after = base["compromise"].trajectory, pressure["compromise"].trajectory
+    alliance = [issue.id for issue in base.scenario.issues].index("alliance")
+    assert after.forecast[0, alliance] == before.forecast[0, alliance]
+    # ... but Washington refuses that bargain, so the package falls to its reversion points
+    assert pressure["compromise"].blocked["alliance"] == ("united_states",)
+    assert pressure["compromise"].outcome["alliance"] == 67.0
 
 
 def test_json_document_has_the_documented_shape():
@@ -114,9 +120,11 @@ def test_json_document_has_the_documented_shape():
         "rounds",
         "outcome",
         "future",
+        "blocked",
         "distribution",
         "futures",
     ]
+    assert compromise["blocked"] == {}
     assert compromise["distribution"] is None and document["ensemble"] is None
     assert set(document["recommended"]) == {"description", "distribution", "futures"}
     assert compromise["rounds"] == 1 and compromise["options"] == {}

@@ -157,9 +157,11 @@ def test_template_is_a_workbook_to_fill_in(tmp_path):
         "position",
         "salience",
         "capability",
+        "no_deal_cost",
         "position_note",
         "salience_note",
         "capability_note",
+        "no_deal_cost_note",
     ]
     fill = {row[0].value: row for row in book["scenario"].iter_rows(min_row=2)}
     fill["title"][1].value = "Trade talks"

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from flashpoint.analysis.agreement import Terms, settle
 from flashpoint.analysis.backtest.recommend import Recommendation, shipped
 from flashpoint.analysis.montecarlo import MonteCarlo, run_draws
 from flashpoint.analysis.outcomes import UNCLASSIFIED, classify, future_label
@@ -43,7 +44,10 @@ RECOMMENDED_SAMPLES = 2000  # samples of the recommended forecast without Monte 
 
 @dataclass(frozen=True, eq=False)
 class ModelResult:
-    """One model's forecast: the predicted outcome per issue and the future it falls in."""
+    """One model's forecast: the predicted outcome per issue (after the agreement test:
+    :mod:`flashpoint.analysis.agreement`) and the future it falls in; ``blocked`` maps each
+    issue that was not agreed to the actors who refused it. ``trajectory`` is the model's run,
+    before the test."""
 
     model: str
     label: str
@@ -52,6 +56,7 @@ class ModelResult:
     future: str | None
     trajectory: Trajectory = field(repr=False)
     spread: Spread | None = field(default=None, repr=False)
+    blocked: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def rounds(self) -> int:
@@ -120,6 +125,7 @@ class Forecast(RequestedRun):
                     "future": None
                     if result.future is None
                     else {"id": result.future, "label": self.future_label(result.future)},
+                    "blocked": {issue: list(who) for issue, who in result.blocked.items()},
                     **spread_dict(result.spread, self.future_label),
                 }
                 for name, result in self.results.items()
@@ -247,13 +253,17 @@ def run_forecast(request: ForecastRequest, progress: Progress | None = None) -> 
     arrays = ScenarioArrays.from_scenario(shocked)
     results: dict[str, ModelResult] = {}
     timings: dict[str, float] = {}
+    terms = Terms.of(shocked, arrays)
+    settled: dict[str, np.ndarray] = {}
     for name, chosen in prepared.options.items():
         spec = get_model(name)
         started = time.perf_counter()
         trajectory = spec(arrays, chosen, named_stream(seed, spec.name))
+        verdict = settle(terms, arrays, trajectory.forecast)
         timings[spec.name] = time.perf_counter() - started
-        predicted = trajectory.forecast[0]
-        future = classify(shocked.outcomes, trajectory.forecast, arrays.issues)[0]
+        settled[spec.name] = verdict.outcome
+        predicted = verdict.outcome[0]
+        future = classify(shocked.outcomes, verdict.outcome, arrays.issues)[0]
         results[spec.name] = ModelResult(
             model=spec.name,
             label=spec.label,
@@ -263,10 +273,17 @@ def run_forecast(request: ForecastRequest, progress: Progress | None = None) -> 
             },
             future=None if future == UNCLASSIFIED else shocked.outcomes[future].id,
             trajectory=trajectory,
+            blocked={
+                issue: tuple(
+                    actor for a, actor in enumerate(arrays.actors) if verdict.blocked[0, a, i]
+                )
+                for i, issue in enumerate(arrays.issues)
+                if not verdict.agreed[0, i]
+            },
         )
     ensemble = None
     outcomes, issues = shocked.outcomes, arrays.issues
-    points = {name: result.trajectory.forecast for name, result in results.items()}
+    points = settled
     if request.draws > 1:
         started = time.perf_counter()
         values = _draws(prepared, progress)

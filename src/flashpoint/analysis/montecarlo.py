@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from flashpoint.analysis.agreement import Terms, settle
 from flashpoint.engine.arrays import ScenarioArrays
 from flashpoint.engine.executors import Executor, run_blocks
 from flashpoint.engine.sampling import draw_scores, place_levels, place_scores
@@ -77,7 +78,8 @@ class MonteCarlo:
         for variant in self.variants:
             full = place_scores(variant, scores)
             arrays = full if size == self.block_size else _first(full, size)
-            results.append(run_models(self.models, arrays, self.seed, block))
+            terms = Terms.of(variant, arrays)
+            results.append(run_models(self.models, arrays, self.seed, block, terms=terms))
         return results
 
     def merge(self, parts: Sequence[list[Results]]) -> list[Results]:
@@ -105,7 +107,8 @@ class Design:
     def run_block(self, block: int, size: int) -> Results:
         start = block * self.block_size
         arrays = place_levels(self.scenario, self.levels[start : start + size])
-        return run_models(self.models, arrays, self.seed, block, stream="design:")
+        terms = Terms.of(self.scenario, arrays)
+        return run_models(self.models, arrays, self.seed, block, stream="design:", terms=terms)
 
     def merge(self, parts: Sequence[Results]) -> Results:
         """The results of consecutive blocks as one: each model's forecasts in point order."""
@@ -118,13 +121,18 @@ def run_models(
     seed: int,
     block: int,
     stream: str = "",
+    terms: Terms | None = None,
 ) -> Results:
     """Each model's forecast ``[draw, issue]`` on a block's arrays, with the random stream named
-    ``stream`` + the model's name at place ``block``."""
-    return {
+    ``stream`` + the model's name at place ``block``, after the agreement test of ``terms``
+    (:mod:`flashpoint.analysis.agreement`: a refused issue is at its reversion point)."""
+    found = {
         name: get_model(name)(arrays, options, named_stream(seed, stream + name, block)).forecast
         for name, options in models
     }
+    if terms is None:
+        return found
+    return {name: settle(terms, arrays, forecast).outcome for name, forecast in found.items()}
 
 
 def block_sizes(total: int, block_size: int) -> list[int]:

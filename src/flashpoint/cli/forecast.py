@@ -22,6 +22,7 @@ from flashpoint.cli.common import (
 )
 from flashpoint.report.terminal import (
     anchors_table,
+    blocks_table,
     forecast_table,
     futures_table,
     probabilities_table,
@@ -100,6 +101,8 @@ def forecast_command(
     out.print(forecast_table(result))
     if shown.outcomes:
         out.print(futures_table(result))
+    if any(model.blocked for model in result.results.values()):
+        out.print(blocks_table(result))
     if result.draws > 1:
         out.print(spread_table(result))
         if shown.outcomes:

@@ -19,7 +19,12 @@ from flashpoint.cli.common import (
 )
 from flashpoint.cli.one_model import OneModelOptions, one_model_options
 from flashpoint.report.rounds import PRESENTERS
-from flashpoint.report.terminal import forecast_table, futures_table, option_summary
+from flashpoint.report.terminal import (
+    blocks_table,
+    forecast_table,
+    futures_table,
+    option_summary,
+)
 
 
 @app.command(
@@ -70,3 +75,5 @@ def run_command(
     out.print(forecast_table(result))
     if result.scenario.outcomes:
         out.print(futures_table(result))
+    if result[model].blocked:
+        out.print(blocks_table(result))

@@ -64,6 +64,36 @@ def futures_table(forecast: Forecast) -> Table:
     return table
 
 
+def blocks_table(forecast: Forecast) -> Table:
+    """For each model whose bargain failed the agreement test: the issues that fell back to
+    their reversion points and who refused."""
+    actors = {actor.id: actor.label for actor in forecast.scenario.actors}
+    issues = {issue.id: issue.label for issue in forecast.scenario.issues}
+    package = forecast.scenario.agreement == "package"
+    table = Table(
+        title=Text(
+            "No agreement: the bargain a model predicts is refused by an actor whose consent"
+            " it needs, so "
+            + ("the whole package falls back" if package else "the issue falls back")
+            + " to the reversion points"
+        ),
+        title_justify="left",
+    )
+    table.add_column("Model", style="bold")
+    table.add_column("Refused by")
+    table.add_column("Back at the reversion point")
+    for name, result in forecast.results.items():
+        if not result.blocked:
+            continue
+        who = sorted({actor for found in result.blocked.values() for actor in found})
+        table.add_row(
+            Text(name),
+            Text(", ".join(actors[actor] for actor in who)),
+            Text(", ".join(issues[issue] for issue in result.blocked)),
+        )
+    return table
+
+
 def spread_table(forecast: Forecast) -> Table:
     """Over the Monte Carlo draws: each issue's median and 90% interval per model."""
     table = Table(
@@ -278,10 +308,23 @@ def _issues_table(scenario: Scenario) -> Table:
     table.add_column("Issue", style="bold")
     table.add_column("Scale", no_wrap=True)
     table.add_column("Labelled points")
+    terms = any(issue.reversion is not None for issue in scenario.issues)
+    if terms:
+        table.add_column(
+            "Without a deal"
+            + (" (one package)" if scenario.agreement == "package" else "")
+            + "; needs the consent of"
+        )
+    actors = {actor.id: actor.label for actor in scenario.actors}
     for issue in scenario.issues:
         anchors = "\n".join(f"{point:g}: {text}" for point, text in sorted(issue.anchors.items()))
         about = f"\n{issue.description}" if issue.description else ""
-        table.add_row(Text(f"{issue.label} ({issue.id}){about}"), scale(issue), Text(anchors))
+        cells = [Text(f"{issue.label} ({issue.id}){about}"), scale(issue), Text(anchors)]
+        if terms:
+            reversion = "-" if issue.reversion is None else f"{issue.reversion:g}"
+            consent = ", ".join(actors[a] for a in issue.consent) or "nobody"
+            cells.append(Text(f"{reversion}; {consent}"))
+        table.add_row(*cells)
     return table
 
 
@@ -374,13 +417,26 @@ def notes_table(scenario: Scenario) -> Table:
                 Text(actor.capability_note),
             )
         for issue_id, stance in actor.issues.items():
-            for field in ("position", "salience", "capability"):
+            for field in ("position", "salience", "capability", "no_deal_cost"):
                 value = getattr(stance, field)
-                if value is not None:
+                if value is not None and (field != "no_deal_cost" or value):
                     note = getattr(stance, f"{field}_note")
                     table.add_row(
                         Text(actor.label), Text(issue_id), field, f"{value:g}", Text(note)
                     )
+    for issue in scenario.issues:
+        if issue.reversion is not None:
+            table.add_row(
+                "-", Text(issue.id), "reversion", f"{issue.reversion:g}", Text(issue.reversion_note)
+            )
+        if issue.consent:
+            table.add_row(
+                "-",
+                Text(issue.id),
+                "consent",
+                Text(", ".join(issue.consent)),
+                Text(issue.consent_note),
+            )
     return table
 
 

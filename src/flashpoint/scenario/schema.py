@@ -69,6 +69,10 @@ class Issue(_Labelled):
     ``anchors`` label points of the scale in plain words, e.g. ``{0: "no steps",
     100: "complete, verified"}``. ``actual`` is the outcome, once the issue has been decided
     (for backtests: ``flashpoint backtest``).
+
+    ``reversion`` is the outcome if no agreement is reached (the status quo), and ``consent``
+    the actors whose agreement an outcome needs (a veto): with both, a model's forecast stands
+    only if every consenting actor prefers it to no deal (:mod:`flashpoint.analysis.agreement`).
     """
 
     id: Id
@@ -78,6 +82,18 @@ class Issue(_Labelled):
     max: Finite = 100.0
     anchors: dict[Finite, NonEmpty] = Field(default_factory=dict)
     actual: Finite | None = None
+    reversion: Finite | None = None
+    reversion_note: str = ""
+    consent: list[NonEmpty] = Field(default_factory=list)
+    consent_note: str = ""
+
+    @field_validator("consent", mode="before")
+    @classmethod
+    def _listed(cls, value: Any) -> Any:
+        """A list of actor ids, or one text of ids separated by commas (as in a table)."""
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
 
     def anchor_text(self, value: float) -> str:
         """The label of the anchor nearest to ``value`` ('' when the issue has none)."""
@@ -91,14 +107,18 @@ class Stance(_Record):
     """An actor's stance on one issue: position, salience, optional issue-specific capability.
 
     The ``*_note`` fields say why a number is what it is (a quote, a dated fact, a source).
+    ``no_deal_cost`` is how much worse than the issue's reversion point no agreement is to the
+    actor, in points of the issue's scale (0: no deal is just the reversion point).
     """
 
     position: Finite
     salience: NonNegative
     capability: NonNegative | None = None
+    no_deal_cost: NonNegative = 0.0
     position_note: str = ""
     salience_note: str = ""
     capability_note: str = ""
+    no_deal_cost_note: str = ""
 
 
 class Actor(_Labelled):
@@ -345,6 +365,8 @@ class Scenario(_Record):
     ``seed`` is the seed of a run's random streams when the caller gives none. ``model_options``
     holds, per model name, option values that a run of that model starts from (the caller's
     options override them one by one); they are checked when the model runs, not here.
+    ``agreement`` says whether each issue is agreed on its own (``issue``) or all issues as one
+    package (``package``), where one refusal reverts every issue.
     """
 
     id: Id = "scenario"
@@ -355,6 +377,7 @@ class Scenario(_Record):
     provenance: str = ""
     salience_scale: Annotated[float, Field(gt=0, allow_inf_nan=False)] = 100.0
     seed: Seed | None = None
+    agreement: Literal["issue", "package"] = "issue"
     issues: list[Issue] = Field(default_factory=list)
     actors: list[Actor] = Field(default_factory=list)
     uncertainty: list[Uncertainty] = Field(default_factory=list)

@@ -449,6 +449,16 @@ def left_out_of_csv(scenario: Scenario) -> list[str]:
             ("shocks", bool(scenario.shocks)),
             ("the seed", scenario.seed is not None),
             ("model options", bool(scenario.model_options)),
+            (
+                "reversion points, consent and costs of no deal",
+                any(issue.reversion is not None or issue.consent for issue in scenario.issues)
+                or any(
+                    stance.no_deal_cost
+                    for actor in scenario.actors
+                    for stance in actor.issues.values()
+                ),
+            ),
+            ("agreement as one package", scenario.agreement == "package"),
         )
         if present
     ]

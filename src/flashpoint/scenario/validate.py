@@ -105,6 +105,7 @@ def build_scenario(
     known_actors = _check_actors(report, actors, known_issues, scale)
     if actors and all(item.model is not None for item in actors):
         _check_weights(report, issues, [item.model for item in actors if item.model is not None])
+    _check_consent(report, issues, known_actors)
     _check_uncertainty(report, uncertainty, known_issues, known_actors, scale)
     _check_outcomes(report, outcomes, known_issues)
     _check_shocks(report, shocks, known_issues, known_actors, scale)
@@ -238,10 +239,18 @@ def _check_issues(report: _Report, issues: list[_Item]) -> dict[str, Issue | Non
                     ("issues", item.index, "anchors", _key(point)),
                     f"the anchor at {point:g} is outside the scale {_scale(issue)}",
                 )
-        if issue.actual is not None and not issue.min <= issue.actual <= issue.max:
+        for name in ("actual", "reversion"):
+            value = getattr(issue, name)
+            if value is not None and not issue.min <= value <= issue.max:
+                what = "actual outcome" if name == "actual" else "reversion point"
+                report.add(
+                    ("issues", item.index, name),
+                    f"the {what} {value:g} is outside the scale {_scale(issue)}",
+                )
+        if issue.consent and issue.reversion is None:
             report.add(
-                ("issues", item.index, "actual"),
-                f"the actual outcome {issue.actual:g} is outside the scale {_scale(issue)}",
+                ("issues", item.index, "consent"),
+                "consent needs a reversion point: the outcome if an actor refuses (reversion)",
             )
     return known
 
@@ -287,6 +296,24 @@ def _check_actors(
                     " give the actor a capability, or give it one on this issue",
                 )
     return known
+
+
+def _check_consent(report: _Report, issues: list[_Item], actors: dict[str, Actor | None]) -> None:
+    """Every actor whose consent an issue needs is an actor taking part in the issue."""
+    for item in issues:
+        issue: Issue | None = item.model
+        if issue is None:
+            continue
+        for index, name in enumerate(issue.consent):
+            where = ("issues", item.index, "consent", index)
+            if name not in actors:
+                report.add(where, _unknown("actor", name, actors))
+            elif (actor := actors[name]) is not None and issue.id not in actor.issues:
+                report.add(
+                    where,
+                    f"actor '{name}' takes no part in issue '{issue.id}': give it a position and"
+                    " salience there to need its consent",
+                )
 
 
 def _check_weights(report: _Report, issues: list[_Item], actors: list[Actor]) -> None:

@@ -4,13 +4,17 @@ A *scenario workbook* has one sheet per part of a scenario (what ``flashpoint te
 
 =================  =========================================================================
 ``scenario``       two columns, ``field`` and ``value``: id, title, description, as_of,
-                   salience_scale, provenance, seed
+                   salience_scale, provenance, seed, agreement (issue or package)
 ``sources``        id, citation, url
-``issues``         id, label, description, min, max, actual (the outcome, once decided)
+``issues``         id, label, description, min, max, actual (the outcome, once decided),
+                   reversion (the outcome without agreement), consent (actor ids,
+                   separated by commas), reversion_note, consent_note
 ``anchors``        issue, value, label (plain-words labels of points on an issue's scale)
 ``actors``         id, label, description, capability, capability_note
 ``positions``      actor, issue, position, salience, capability (only if it differs on this
-                   issue), position_note, salience_note, capability_note
+                   issue), no_deal_cost (how much worse than the reversion point no deal is
+                   to the actor), position_note, salience_note, capability_note,
+                   no_deal_cost_note
 ``uncertainty``    actor, issue, field, distribution, low, high, mode, mean, sd, group,
                    correlation, note
 ``outcomes``       id, label, description, when (e.g. ``denuclearization >= 70``,
@@ -48,7 +52,18 @@ from flashpoint.scenario.tables import read_actor_table
 SHEETS: dict[str, tuple[str, ...]] = {
     "scenario": ("field", "value"),
     "sources": ("id", "citation", "url"),
-    "issues": ("id", "label", "description", "min", "max", "actual"),
+    "issues": (
+        "id",
+        "label",
+        "description",
+        "min",
+        "max",
+        "actual",
+        "reversion",
+        "reversion_note",
+        "consent",
+        "consent_note",
+    ),
     "anchors": ("issue", "value", "label"),
     "actors": ("id", "label", "description", "capability", "capability_note"),
     "positions": (
@@ -57,9 +72,11 @@ SHEETS: dict[str, tuple[str, ...]] = {
         "position",
         "salience",
         "capability",
+        "no_deal_cost",
         "position_note",
         "salience_note",
         "capability_note",
+        "no_deal_cost_note",
     ),
     "uncertainty": (
         "actor",
@@ -79,7 +96,16 @@ SHEETS: dict[str, tuple[str, ...]] = {
     "shocks": ("shock", "label", "description", "actor", "issue", "field", "set", "shift", "drop"),
     "model_options": ("model", "option", "value"),
 }
-SCENARIO_FIELDS = ("id", "title", "description", "as_of", "salience_scale", "provenance", "seed")
+SCENARIO_FIELDS = (
+    "id",
+    "title",
+    "description",
+    "as_of",
+    "salience_scale",
+    "provenance",
+    "seed",
+    "agreement",
+)
 _EXACT_IN_EXCEL = 10**15  # whole numbers up to here survive Excel's 15 significant digits
 _SHOCK_HEAD = ("label", "description")
 
@@ -492,7 +518,10 @@ def _scenario_rows(scenario: Scenario) -> dict[str, list[dict[str, Any]]]:
             if head[field] not in (None, "")
         ],
         "sources": [source.model_dump() for source in scenario.sources],
-        "issues": [issue.model_dump(exclude={"anchors"}) for issue in scenario.issues],
+        "issues": [
+            {**issue.model_dump(exclude={"anchors"}), "consent": ", ".join(issue.consent)}
+            for issue in scenario.issues
+        ],
         "anchors": [
             {"issue": issue.id, "value": point, "label": text}
             for issue in scenario.issues

@@ -1,0 +1,115 @@
+"""The agreement test: does a bargain happen at all?
+
+Every model predicts where a bargain lands as if a bargain were certain. The agreement test,
+applied after any model, decides whether it happens. An issue with a reversion point ``r`` (the
+outcome without agreement: the status quo) and a consent list (the actors whose agreement the
+outcome needs: a veto) stands only if every consenting actor prefers the predicted outcome
+``x`` to no deal. Actor ``a``, at position ``p`` with salience ``s`` and a cost of no deal ``c``
+(points of the scale by which no deal is worse to it than the reversion point), gains from the
+deal on issue ``i``
+
+    g(a, i) = s * (|r - p| + c - |x - p|) / (max - min)
+
+(the salience-weighted spatial utility of the compromise and median models, Achen 2006; the
+same for every model here). It agrees if ``g >= 0``. With the scenario's ``agreement`` set to
+``issue``, each issue stands or falls alone; with ``package``, the issues with a reversion point
+are one deal, which an actor consenting to any of them accepts if the sum of its gains over the
+package's issues it takes part in is not negative, and one refusal reverts every issue of the
+package. A refused issue's outcome is its reversion point.
+
+A scenario without reversion points, or without consent, is left exactly as the models predict.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from flashpoint.engine.arrays import ScenarioArrays
+from flashpoint.scenario.schema import Scenario
+
+
+@dataclass(frozen=True)
+class Terms:
+    """A scenario's terms of agreement as arrays over the actors and issues of its
+    :class:`~flashpoint.engine.arrays.ScenarioArrays`: ``reversion[issue]`` (NaN: none),
+    ``consent[actor, issue]``, ``cost[actor, issue]`` and whether the issues are one package."""
+
+    reversion: np.ndarray
+    consent: np.ndarray
+    cost: np.ndarray
+    package: bool
+
+    @classmethod
+    def of(cls, scenario: Scenario, arrays: ScenarioArrays) -> Terms:
+        issues = {issue.id: issue for issue in scenario.issues}
+        actors = {actor.id: actor for actor in scenario.actors}
+        reversion = np.array(
+            [
+                np.nan if issues[i].reversion is None else float(issues[i].reversion)
+                for i in arrays.issues
+            ]
+        )
+        consent = np.array(
+            [[a in issues[i].consent for i in arrays.issues] for a in arrays.actors], dtype=bool
+        )
+        cost = np.array(
+            [
+                [
+                    actors[a].issues[i].no_deal_cost if i in actors[a].issues else 0.0
+                    for i in arrays.issues
+                ]
+                for a in arrays.actors
+            ]
+        ).reshape(len(arrays.actors), len(arrays.issues))
+        consent &= ~np.isnan(reversion)[None, :]
+        return cls(reversion, consent, cost, scenario.agreement == "package")
+
+    @property
+    def needed(self) -> bool:
+        """Whether any outcome needs anyone's consent."""
+        return bool(self.consent.any())
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome after the test ``[draw, issue]``, whether each issue was agreed (an issue
+    that needs no consent always is) and who refused ``blocked[draw, actor, issue]``."""
+
+    outcome: np.ndarray
+    agreed: np.ndarray
+    blocked: np.ndarray
+
+
+def gains(terms: Terms, arrays: ScenarioArrays, forecast: np.ndarray) -> np.ndarray:
+    """``g[draw, actor, issue]``: each actor's gain from the predicted outcome over no deal
+    (the module docstring); 0 where the actor takes no part or the issue has no reversion."""
+    span = arrays.upper - arrays.lower
+    position, salience = arrays.position, arrays.salience
+    reversion = np.nan_to_num(terms.reversion)[None, None, :]
+    gain = salience * (
+        np.abs(reversion - position) + terms.cost[None] - np.abs(forecast[:, None, :] - position)
+    )
+    gain = gain / span[None, None, :]
+    taking_part = arrays.present[None] & ~np.isnan(terms.reversion)[None, None, :]
+    return np.where(taking_part, gain, 0.0)
+
+
+def settle(terms: Terms, arrays: ScenarioArrays, forecast: np.ndarray) -> Verdict:
+    """The agreement test on a model's forecast ``[draw, issue]`` of ``arrays``' draws."""
+    draws = forecast.shape[0]
+    if not terms.needed:
+        agreed = np.ones(forecast.shape, dtype=bool)
+        return Verdict(forecast, agreed, np.zeros((draws, *terms.consent.shape), dtype=bool))
+    gain = gains(terms, arrays, forecast)
+    if terms.package:
+        refuses = (gain.sum(axis=2) < 0) & terms.consent.any(axis=1)[None, :]
+        in_package = ~np.isnan(terms.reversion)
+        blocked = refuses[:, :, None] & terms.consent.any(axis=1)[None, :, None] & in_package
+        failed = refuses.any(axis=1)[:, None] & in_package[None, :]
+    else:
+        blocked = (gain < 0) & terms.consent[None]
+        failed = blocked.any(axis=1)
+    outcome = np.where(failed, np.nan_to_num(terms.reversion)[None, :], forecast)
+    return Verdict(outcome, ~failed, blocked)

@@ -1,0 +1,195 @@
+"""The agreement test: a bargain stands only if every actor whose consent it needs prefers it to
+no deal; otherwise its issues fall back to their reversion points."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import flashpoint
+from flashpoint.analysis.agreement import Terms, gains, settle
+from flashpoint.engine.arrays import ScenarioArrays
+from flashpoint.scenario import build_scenario
+from flashpoint.scenario.errors import Origin
+
+from .conftest import problems_of
+
+
+def two_actors(**issue):
+    """A at 0 and B at 100 on one issue, equal capability and salience: the compromise model
+    predicts 50."""
+    return build_scenario(
+        {
+            "title": "Two actors",
+            "issues": [{"id": "x", **issue}],
+            "actors": [
+                {"id": "a", "capability": 1, "issues": {"x": {"position": 0, "salience": 50}}},
+                {"id": "b", "capability": 1, "issues": {"x": {"position": 100, "salience": 50}}},
+            ],
+        },
+        Origin(file="two.yaml"),
+        [],
+    )
+
+
+def test_two_actors_by_hand():
+    """With the reversion point at 20, A (at 0) gains |20 - 0| - |50 - 0| = -30 points from the
+    deal at 50 and refuses it; B (at 100) gains 80 - 50 = +30 and accepts. A cost of no deal
+    of 30 points or more makes A accept."""
+    vetoed = flashpoint.forecast(two_actors(reversion=20, consent=["a"]), ["compromise"])
+    assert vetoed["compromise"].outcome == {"x": 20.0}
+    assert vetoed["compromise"].blocked == {"x": ("a",)}
+    accepted = flashpoint.forecast(two_actors(reversion=20, consent=["b"]), ["compromise"])
+    assert accepted["compromise"].outcome == {"x": 50.0} and accepted["compromise"].blocked == {}
+
+    scenario = two_actors(reversion=20, consent=["a"])
+    arrays = ScenarioArrays.from_scenario(scenario)
+    terms = Terms.of(scenario, arrays)
+    gain = gains(terms, arrays, np.array([[50.0]]))
+    salience = arrays.salience[0, 0, 0]
+    assert gain[0, :, 0] == pytest.approx([salience * -30 / 100, salience * 30 / 100])
+    for cost, outcome in ((29.9, 20.0), (30.0, 50.0)):
+        costly = scenario.model_copy(
+            update={
+                "actors": [
+                    scenario.actors[0].model_copy(
+                        update={
+                            "issues": {
+                                "x": scenario.actors[0]
+                                .issues["x"]
+                                .model_copy(update={"no_deal_cost": cost})
+                            }
+                        }
+                    ),
+                    scenario.actors[1],
+                ]
+            }
+        )
+        assert flashpoint.forecast(costly, ["compromise"])["compromise"].outcome == {"x": outcome}
+
+
+def test_the_probability_of_agreement_under_a_uniform_input():
+    """B's capability uniform on 0-2 (A's 1): the compromise is 100 c / (1 + c), and B, at 100
+    with the reversion point at 30, accepts it if it is at least 30: c >= 3/7, probability
+    1 - 3/14. A refused draw sits at 30, an accepted one above it."""
+    scenario = two_actors(reversion=30, consent=["b"])
+    scenario = build_scenario(
+        {
+            **scenario.model_dump(mode="json", exclude_defaults=True),
+            "title": "Two actors",
+            "uncertainty": [
+                {
+                    "actor": "b",
+                    "field": "capability",
+                    "distribution": "uniform",
+                    "low": 0,
+                    "high": 2,
+                }
+            ],
+            "outcomes": [
+                {"id": "deal", "when": "x > 30.000001"},
+                {"id": "no_deal", "when": "otherwise"},
+            ],
+        },
+        Origin(file="two.yaml"),
+        [],
+    )
+    draws = 4000
+    result = flashpoint.forecast(scenario, ["compromise"], draws=draws, seed=5)
+    p = result["compromise"].spread.futures["deal"].probability
+    expected = 1 - 3 / 14
+    assert abs(p - expected) < 4 * np.sqrt(expected * (1 - expected) / draws)
+
+
+def test_one_refusal_reverts_the_whole_package():
+    base = {
+        "title": "Package",
+        "agreement": "package",
+        "issues": [
+            {"id": "x", "reversion": 0, "consent": ["a"]},
+            {"id": "y", "reversion": 0},
+        ],
+        "actors": [
+            {
+                "id": "a",
+                "capability": 1,
+                "issues": {
+                    "x": {"position": 0, "salience": 90},
+                    "y": {"position": 100, "salience": 10},
+                },
+            },
+            {
+                "id": "b",
+                "capability": 1,
+                "issues": {
+                    "x": {"position": 100, "salience": 90},
+                    "y": {"position": 100, "salience": 10},
+                },
+            },
+        ],
+    }
+    # A loses 50 points on x (salience 90) and gains 100 on y (salience 10): it refuses
+    refused = flashpoint.forecast(build_scenario(base, Origin(), []), ["compromise"])["compromise"]
+    assert refused.outcome == {"x": 0.0, "y": 0.0}
+    assert refused.blocked == {"x": ("a",), "y": ("a",)}
+    # issue by issue, only x falls
+    alone = flashpoint.forecast(
+        build_scenario({**base, "agreement": "issue"}, Origin(), []), ["compromise"]
+    )["compromise"]
+    assert alone.outcome == {"x": 0.0, "y": 100.0} and alone.blocked == {"x": ("a",)}
+
+
+def test_terms_are_checked_with_their_place(write):
+    path = write(
+        "terms.yaml",
+        """
+        title: T
+        issues:
+          - {id: x, reversion: 140, consent: [a, nobody]}
+          - {id: y, consent: [a]}
+        actors:
+          - {id: a, capability: 1, issues: {x: {position: 5, salience: 1}}}
+        """,
+    )
+    assert problems_of(path) == [
+        "terms.yaml, line 3, issues[0].reversion: the reversion point 140 is outside the scale"
+        " 0 to 100",
+        "terms.yaml, line 3, issues[0].consent[1]: unknown actor 'nobody' (actors: a)",
+        "terms.yaml, line 4, issues[1].consent: consent needs a reversion point: the outcome if"
+        " an actor refuses (reversion)",
+        "terms.yaml, line 4, issues[1]: no actor has both a capability and a salience above 0 on"
+        " issue 'y', so no model can forecast it",
+        "terms.yaml, line 4, issues[1].consent[0]: actor 'a' takes no part in issue 'y': give it"
+        " a position and salience there to need its consent",
+    ]
+
+
+def test_a_scenario_without_reversion_points_is_left_as_the_models_predict():
+    korea = flashpoint.load_scenario("korea-2018")
+    arrays = ScenarioArrays.from_scenario(korea)
+    plain = korea.model_copy(
+        update={"issues": [i.model_copy(update={"consent": []}) for i in korea.issues]}
+    )
+    terms = Terms.of(plain, arrays)
+    forecast = np.random.default_rng(0).uniform(0, 100, (5, len(arrays.issues)))
+    verdict = settle(terms, arrays, forecast)
+    assert verdict.outcome is forecast and verdict.agreed.all() and not verdict.blocked.any()
+
+
+# --- Korea ----------------------------------------------------------------------------------------
+
+
+def test_korea_breakdown_is_reachable_and_maximum_pressure_raises_it():
+    """As stated, breakdown has a probability above zero; under Washington's maximum pressure
+    the United States refuses the package every model predicts, and breakdown rises by far more
+    than 10 points (docs/validity.md has the numbers)."""
+    comparison = flashpoint.compare(
+        "korea-2018", ["us_maximum_pressure"], ["compromise", "exchange"], draws=400
+    )
+    baseline = comparison.baseline.summary().futures["breakdown"].probability
+    change = comparison["us_maximum_pressure"].effects["ensemble"].futures["breakdown"]
+    assert baseline > 0
+    assert change.value >= 0.10 and change.interval_95[0] > 0
+    pressured = flashpoint.forecast("korea-2018", ["compromise"], shocks=["us_maximum_pressure"])
+    assert pressured["compromise"].future == "breakdown"
+    assert set(pressured["compromise"].blocked["denuclearization"]) == {"united_states"}
