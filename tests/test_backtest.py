@@ -274,3 +274,31 @@ def test_a_scenario_with_actual_outcomes_is_its_own_backtest(write):
     off_scale = write("off.yaml", "title: T\nissues: [{id: x, actual: 140}]\nactors: []\n")
     with pytest.raises(flashpoint.ScenarioError, match="actual outcome 140 is outside the scale"):
         flashpoint.load_scenario(off_scale)
+
+
+def test_the_eu_decision_rules_as_an_agreement_test():
+    """With the EU's vetoes and the reference points as reversion points, a forecast that a
+    member state (under unanimity) or the Parliament (under co-decision) likes less than the
+    reference point falls back to it; on the development set that makes the compromise model
+    worse (docs/validity.md)."""
+    from flashpoint.analysis.backtest.rules import with_eu_rules
+
+    known = read_outcomes(OUTCOMES)
+    scenario = with_eu_rules(flashpoint.load_scenario(ACTORS), known)
+    unanimity = next(
+        i for i in scenario.issues if known[i.id].voting_rule == "Unan" and i.reversion is not None
+    )
+    assert unanimity.reversion == known[unanimity.id].reference_point
+    assert "European Commission" not in unanimity.consent and len(unanimity.consent) >= 10
+    qmv = next(
+        i
+        for i in scenario.issues
+        if known[i.id].voting_rule == "QMV"
+        and known[i.id].procedure == "CNS"
+        and i.reversion is not None
+    )
+    assert qmv.consent == []
+    plain = flashpoint.backtest(ACTORS, OUTCOMES, ["compromise"], draws=1)
+    ruled = flashpoint.backtest(ACTORS, OUTCOMES, ["compromise"], draws=1, eu_rules=True)
+    assert round(plain["compromise"].mae, 2) == 23.97
+    assert round(ruled["compromise"].mae, 2) == 28.89

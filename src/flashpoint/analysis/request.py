@@ -153,7 +153,8 @@ class BacktestRequest(RunSettings):
     fold, on the decided issues of ``scenario`` whose outcomes the table ``outcomes`` gives
     (without one: the issues' own ``actual`` outcomes), each on the stated values and ``draws``
     draws (the inputs spread by ``jitter`` where the scenario states no uncertainty); ``folds``
-    for the cross-validation."""
+    for the cross-validation. With ``eu_rules``, the agreement test runs with the EU's decision
+    rules (:mod:`flashpoint.analysis.backtest.rules`)."""
 
     progress_unit: ClassVar[str] = "Issues"
 
@@ -162,6 +163,7 @@ class BacktestRequest(RunSettings):
     draws: int = Field(100, ge=1)
     jitter: float = Field(0.05, ge=0)
     folds: int = Field(10, ge=2)
+    eu_rules: bool = False
 
     @field_validator("outcomes", mode="before")
     @classmethod

@@ -71,6 +71,16 @@ def backtest_command(
     ] = 10,
     *,
     run: RunOptions,
+    eu_rules: Annotated[
+        bool,
+        typer.Option(
+            "--eu-rules",
+            help="Run the agreement test with the EU's decision rules: the reference point"
+            " stands unless every member state agrees under unanimity and the Parliament under"
+            " co-decision.",
+            metavar="",
+        ),
+    ] = False,
     csv: Annotated[
         Path | None,
         typer.Option(
@@ -93,7 +103,12 @@ def backtest_command(
 
     Errors, hit rates, interval coverage and CRPS, cross-validated by proposal."""
     request = BacktestRequest(
-        scenario=actors, outcomes=outcomes, draws=draws, folds=folds, **run.request_fields()
+        scenario=actors,
+        outcomes=outcomes,
+        draws=draws,
+        folds=folds,
+        eu_rules=eu_rules,
+        **run.request_fields(),
     )
     where = actors if outcomes is None else f"{actors} or {outcomes}"
     result = run_request(request, where, "backtest")

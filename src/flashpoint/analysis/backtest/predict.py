@@ -4,8 +4,9 @@ The issues are cut into parts (:class:`Parts`): the issues of one proposal, whic
 together (an issue without a proposal is a part of its own). Each part is a scenario of its own
 (:meth:`~flashpoint.scenario.schema.Scenario.only`), so a model that trades across issues (the
 exchange model) or treats them as one space (the spatial model) does so only within a proposal.
-Every model forecasts each part on the stated values and on ``draws`` Monte Carlo draws of its
-uncertain inputs (:class:`~flashpoint.analysis.montecarlo.MonteCarlo`, with the part's number as
+Every model forecasts each part, after the agreement test of the part's terms
+(:mod:`flashpoint.analysis.agreement`), on the stated values and on ``draws`` Monte Carlo draws of
+its uncertain inputs (:class:`~flashpoint.analysis.montecarlo.MonteCarlo`, with the part's number as
 its block, so the parts' random streams differ and do not depend on the executor). The parts run
 as the blocks of :func:`flashpoint.engine.executors.run_blocks`.
 """
@@ -18,10 +19,9 @@ from typing import Any
 
 import numpy as np
 
-from flashpoint.analysis.montecarlo import MonteCarlo
+from flashpoint.analysis.agreement import Terms
+from flashpoint.analysis.montecarlo import MonteCarlo, run_models
 from flashpoint.engine.arrays import ScenarioArrays
-from flashpoint.engine.seeding import named_stream
-from flashpoint.models.registry import get_model
 from flashpoint.scenario.schema import Scenario
 
 # model -> (point forecast [issue], draws [draw, issue]) over the issues of consecutive parts
@@ -56,13 +56,8 @@ class Parts:
         arrays = ScenarioArrays.from_scenario(part)
         drawn = MonteCarlo(part, self.models, self.seed, self.jitter, block_size=self.draws)
         (samples,) = drawn.run_block(block, self.draws)
-        return {
-            name: (
-                get_model(name)(arrays, options, named_stream(self.seed, name, block)).forecast[0],
-                samples[name],
-            )
-            for name, options in self.models
-        }
+        stated = run_models(self.models, arrays, self.seed, block, terms=Terms.of(part, arrays))
+        return {name: (stated[name][0], samples[name]) for name, _ in self.models}
 
     def merge(self, parts: Sequence[Forecasts]) -> Forecasts:
         """Consecutive parts' forecasts as one, issue after issue."""

@@ -20,6 +20,7 @@ from flashpoint.analysis.backtest.recommend import (
     recommendation,
 )
 from flashpoint.analysis.backtest.result import Backtest, Forecaster
+from flashpoint.analysis.backtest.rules import with_eu_rules
 from flashpoint.analysis.backtest.scores import mae_difference, score
 from flashpoint.analysis.prepare import prepare
 from flashpoint.analysis.progress import Progress, Tally
@@ -45,6 +46,7 @@ def backtest(
     draws: int = 100,
     jitter: float = 0.05,
     folds: int = 10,
+    eu_rules: bool = False,
     executor: Executor = "auto",
     workers: int | None = None,
     scheduler: str | None = None,
@@ -58,7 +60,8 @@ def backtest(
     one, the ``actual`` outcome the scenario gives its issues); the other
     settings are as for :func:`flashpoint.forecast`, with ``jitter`` spreading the inputs where
     the scenario states no uncertainty, so that the models' intervals have a width, and
-    ``folds`` the number of cross-validation folds. ``progress(done, total)`` counts issues.
+    ``folds`` the number of cross-validation folds. ``eu_rules`` runs the agreement test with
+    the EU's decision rules (:mod:`.rules`). ``progress(done, total)`` counts issues.
     """
     return run_backtest(BacktestRequest.of_arguments(locals()), progress)
 
@@ -73,6 +76,8 @@ def run_backtest(request: BacktestRequest, progress: Progress | None = None) -> 
     else:
         known, where = read_outcomes(request.outcomes), Path(request.outcomes).name
     cases = _cases(loaded, known, where)
+    if request.eu_rules:
+        loaded = with_eu_rules(loaded, known)
     issues = [issue.id for issue in loaded.issues if issue.id in known]
     groups = np.array(
         [known[i].proposal if known[i].proposal is not None else f"issue:{i}" for i in issues]
