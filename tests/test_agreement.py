@@ -39,6 +39,9 @@ def test_two_actors_by_hand():
     vetoed = flashpoint.forecast(two_actors(reversion=20, consent=["a"]), ["compromise"])
     assert vetoed["compromise"].outcome == {"x": 20.0}
     assert vetoed["compromise"].blocked == {"x": ("a",)}
+    (why,) = vetoed["compromise"].refusals
+    # worth on 0-100: the deal at 50 is 50 points from A's 0, no deal (20) only 20
+    assert (why.actor, why.issues, why.deal, why.no_deal) == ("a", ("x",), 50.0, 80.0)
     accepted = flashpoint.forecast(two_actors(reversion=20, consent=["b"]), ["compromise"])
     assert accepted["compromise"].outcome == {"x": 50.0} and accepted["compromise"].blocked == {}
 
@@ -193,3 +196,5 @@ def test_korea_breakdown_is_reachable_and_maximum_pressure_raises_it():
     pressured = flashpoint.forecast("korea-2018", ["compromise"], shocks=["us_maximum_pressure"])
     assert pressured["compromise"].future == "breakdown"
     assert set(pressured["compromise"].blocked["denuclearization"]) == {"united_states"}
+    (why,) = pressured["compromise"].refusals
+    assert why.actor == "united_states" and why.deal < why.no_deal

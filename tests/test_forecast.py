@@ -121,10 +121,11 @@ def test_json_document_has_the_documented_shape():
         "outcome",
         "future",
         "blocked",
+        "refusals",
         "distribution",
         "futures",
     ]
-    assert compromise["blocked"] == {}
+    assert compromise["blocked"] == {} and compromise["refusals"] == []
     assert compromise["distribution"] is None and document["ensemble"] is None
     assert set(document["recommended"]) == {"description", "distribution", "futures"}
     assert compromise["rounds"] == 1 and compromise["options"] == {}

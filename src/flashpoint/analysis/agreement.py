@@ -96,6 +96,48 @@ def gains(terms: Terms, arrays: ScenarioArrays, forecast: np.ndarray) -> np.ndar
     return np.where(taking_part, gain, 0.0)
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """Why an actor refused: what the deal and no deal are worth to it, each on 0-100 (100:
+    every issue at its position; the issues weighted by its saliences), on the ``issues`` it
+    refused (for a package: the package's issues it takes part in)."""
+
+    actor: str
+    issues: tuple[str, ...]
+    deal: float
+    no_deal: float
+
+
+def refusals(
+    terms: Terms, arrays: ScenarioArrays, forecast: np.ndarray, draw: int = 0
+) -> list[Refusal]:
+    """The refusals of one draw of a forecast ``[draw, issue]``, actor by actor."""
+    verdict = settle(terms, arrays, forecast)
+    span = arrays.upper - arrays.lower
+    found = []
+    for a, actor in enumerate(arrays.actors):
+        refused = np.flatnonzero(verdict.blocked[draw, a])
+        if not len(refused):
+            continue
+        weight = arrays.salience[draw, a, refused]
+        position = arrays.position[draw, a, refused]
+        deal = 1 - np.abs(forecast[draw, refused] - position) / span[refused]
+        no_deal = (
+            1
+            - (np.abs(terms.reversion[refused] - position) + terms.cost[a, refused]) / span[refused]
+        )
+        total = weight.sum() or 1.0
+        found.append(
+            Refusal(
+                actor=actor,
+                issues=tuple(arrays.issues[i] for i in refused),
+                deal=float(100 * (weight * deal).sum() / total),
+                no_deal=float(100 * (weight * no_deal).sum() / total),
+            )
+        )
+    return found
+
+
 def settle(terms: Terms, arrays: ScenarioArrays, forecast: np.ndarray) -> Verdict:
     """The agreement test on a model's forecast ``[draw, issue]`` of ``arrays``' draws."""
     draws = forecast.shape[0]

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from flashpoint.analysis.agreement import Terms, settle
+from flashpoint.analysis.agreement import Refusal, Terms, refusals, settle
 from flashpoint.analysis.backtest.recommend import Recommendation, shipped
 from flashpoint.analysis.montecarlo import MonteCarlo, run_draws
 from flashpoint.analysis.outcomes import UNCLASSIFIED, classify, future_label
@@ -46,8 +46,8 @@ RECOMMENDED_SAMPLES = 2000  # samples of the recommended forecast without Monte 
 class ModelResult:
     """One model's forecast: the predicted outcome per issue (after the agreement test:
     :mod:`flashpoint.analysis.agreement`) and the future it falls in; ``blocked`` maps each
-    issue that was not agreed to the actors who refused it. ``trajectory`` is the model's run,
-    before the test."""
+    issue that was not agreed to the actors who refused it, and ``refusals`` say why (what the
+    deal and no deal were worth to each). ``trajectory`` is the model's run, before the test."""
 
     model: str
     label: str
@@ -57,6 +57,7 @@ class ModelResult:
     trajectory: Trajectory = field(repr=False)
     spread: Spread | None = field(default=None, repr=False)
     blocked: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    refusals: tuple[Refusal, ...] = ()
 
     @property
     def rounds(self) -> int:
@@ -126,6 +127,15 @@ class Forecast(RequestedRun):
                     if result.future is None
                     else {"id": result.future, "label": self.future_label(result.future)},
                     "blocked": {issue: list(who) for issue, who in result.blocked.items()},
+                    "refusals": [
+                        {
+                            "actor": refusal.actor,
+                            "issues": list(refusal.issues),
+                            "deal": refusal.deal,
+                            "no_deal": refusal.no_deal,
+                        }
+                        for refusal in result.refusals
+                    ],
                     **spread_dict(result.spread, self.future_label),
                 }
                 for name, result in self.results.items()
@@ -280,6 +290,7 @@ def run_forecast(request: ForecastRequest, progress: Progress | None = None) -> 
                 for i, issue in enumerate(arrays.issues)
                 if not verdict.agreed[0, i]
             },
+            refusals=tuple(refusals(terms, arrays, trajectory.forecast)),
         )
     ensemble = None
     outcomes, issues = shocked.outcomes, arrays.issues

@@ -65,8 +65,8 @@ def futures_table(forecast: Forecast) -> Table:
 
 
 def blocks_table(forecast: Forecast) -> Table:
-    """For each model whose bargain failed the agreement test: the issues that fell back to
-    their reversion points and who refused."""
+    """For each model whose bargain failed the agreement test: who refused it and why (what
+    the deal and no deal were worth to the actor), and what fell back to its reversion point."""
     actors = {actor.id: actor.label for actor in forecast.scenario.actors}
     issues = {issue.id: issue.label for issue in forecast.scenario.issues}
     package = forecast.scenario.agreement == "package"
@@ -78,18 +78,26 @@ def blocks_table(forecast: Forecast) -> Table:
             + " to the reversion points"
         ),
         title_justify="left",
+        caption=Text(
+            "Worth: 100 if every issue were at the actor's position, weighted by its saliences"
+            " (docs/scenario-format.md, Agreement or breakdown)."
+        ),
+        caption_justify="left",
     )
     table.add_column("Model", style="bold")
-    table.add_column("Refused by")
+    table.add_column("Why")
     table.add_column("Back at the reversion point")
     for name, result in forecast.results.items():
         if not result.blocked:
             continue
-        who = sorted({actor for found in result.blocked.values() for actor in found})
+        why = "\n".join(
+            f"{actors[r.actor]} refuses"
+            + (" the package" if package else f" {', '.join(issues[i] for i in r.issues)}")
+            + f": the deal is worth {r.deal:.0f} to it, no deal {r.no_deal:.0f}"
+            for r in result.refusals
+        )
         table.add_row(
-            Text(name),
-            Text(", ".join(actors[actor] for actor in who)),
-            Text(", ".join(issues[issue] for issue in result.blocked)),
+            Text(name), Text(why), Text(", ".join(issues[issue] for issue in result.blocked))
         )
     return table
 
