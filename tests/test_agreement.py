@@ -102,6 +102,11 @@ def test_the_probability_of_agreement_under_a_uniform_input():
     p = result["compromise"].spread.futures["deal"].probability
     expected = 1 - 3 / 14
     assert abs(p - expected) < 4 * np.sqrt(expected * (1 - expected) / draws)
+    odds = result["compromise"].agreement  # the test's own record says the same
+    assert odds.probability == p and odds.issues == {"x": p}
+    assert odds.refused_by == {"b": pytest.approx(1 - p)}
+    low, high = odds.interval_95
+    assert low < expected < high
 
 
 def test_one_refusal_reverts_the_whole_package():

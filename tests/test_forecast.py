@@ -122,10 +122,12 @@ def test_json_document_has_the_documented_shape():
         "future",
         "blocked",
         "refusals",
+        "agreement",
         "distribution",
         "futures",
     ]
     assert compromise["blocked"] == {} and compromise["refusals"] == []
+    assert compromise["agreement"] is None  # without draws
     assert compromise["distribution"] is None and document["ensemble"] is None
     assert set(document["recommended"]) == {"description", "distribution", "futures"}
     assert compromise["rounds"] == 1 and compromise["options"] == {}

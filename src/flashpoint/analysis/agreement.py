@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from flashpoint.analysis.uncertainty import wilson_interval
 from flashpoint.engine.arrays import ScenarioArrays
 from flashpoint.scenario.schema import Scenario
 
@@ -155,3 +156,39 @@ def settle(terms: Terms, arrays: ScenarioArrays, forecast: np.ndarray) -> Verdic
         failed = blocked.any(axis=1)
     outcome = np.where(failed, np.nan_to_num(terms.reversion)[None, :], forecast)
     return Verdict(outcome, ~failed, blocked)
+
+
+@dataclass(frozen=True)
+class AgreementOdds:
+    """Over Monte Carlo draws: how often the whole bargain stood (``probability``, with its 95%
+    Wilson interval), how often each issue did, and how often each actor refused it."""
+
+    probability: float
+    interval_95: tuple[float, float]
+    issues: dict[str, float]
+    refused_by: dict[str, float]
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "probability": self.probability,
+            "interval_95": list(self.interval_95),
+            "issues": dict(self.issues),
+            "refused_by": dict(self.refused_by),
+        }
+
+
+def odds(
+    agreed: np.ndarray, refused: np.ndarray, issues: tuple[str, ...], actors: tuple[str, ...]
+) -> AgreementOdds:
+    """The odds of agreement from a recorded test: ``agreed[draw, issue]``,
+    ``refused[draw, actor]``; actors who never refused are left out."""
+    whole = agreed.all(axis=1)
+    draws = len(whole)
+    stood = int(whole.sum())
+    share = refused.mean(axis=0)
+    return AgreementOdds(
+        probability=stood / draws,
+        interval_95=wilson_interval(stood, draws),
+        issues={issue: float(agreed[:, i].mean()) for i, issue in enumerate(issues)},
+        refused_by={actor: float(share[a]) for a, actor in enumerate(actors) if share[a] > 0},
+    )

@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from flashpoint.analysis.agreement import Refusal, Terms, refusals, settle
+from flashpoint.analysis.agreement import AgreementOdds, Refusal, Terms, odds, refusals, settle
 from flashpoint.analysis.backtest.recommend import Recommendation, shipped
-from flashpoint.analysis.montecarlo import MonteCarlo, run_draws
+from flashpoint.analysis.montecarlo import MonteCarlo, agreement_of, run_draws
 from flashpoint.analysis.outcomes import UNCLASSIFIED, classify, future_label
 from flashpoint.analysis.prepare import Prepared, RequestedRun, document_head, prepare
 from flashpoint.analysis.progress import Progress, Tally
@@ -47,7 +47,9 @@ class ModelResult:
     """One model's forecast: the predicted outcome per issue (after the agreement test:
     :mod:`flashpoint.analysis.agreement`) and the future it falls in; ``blocked`` maps each
     issue that was not agreed to the actors who refused it, and ``refusals`` say why (what the
-    deal and no deal were worth to each). ``trajectory`` is the model's run, before the test."""
+    deal and no deal were worth to each); with Monte Carlo draws of a scenario whose outcomes
+    need consent, ``agreement`` says how often the bargain stood. ``trajectory`` is the model's
+    run, before the test."""
 
     model: str
     label: str
@@ -58,6 +60,7 @@ class ModelResult:
     spread: Spread | None = field(default=None, repr=False)
     blocked: dict[str, tuple[str, ...]] = field(default_factory=dict)
     refusals: tuple[Refusal, ...] = ()
+    agreement: AgreementOdds | None = field(default=None, repr=False)
 
     @property
     def rounds(self) -> int:
@@ -136,6 +139,7 @@ class Forecast(RequestedRun):
                         }
                         for refusal in result.refusals
                     ],
+                    "agreement": None if result.agreement is None else result.agreement.to_dict(),
                     **spread_dict(result.spread, self.future_label),
                 }
                 for name, result in self.results.items()
@@ -297,10 +301,16 @@ def run_forecast(request: ForecastRequest, progress: Progress | None = None) -> 
     points = settled
     if request.draws > 1:
         started = time.perf_counter()
-        values = _draws(prepared, progress)
+        values, tests = agreement_of(_draws(prepared, progress))
         timings["monte_carlo"] = time.perf_counter() - started
         results = {
-            name: replace(result, spread=spread(values[name], outcomes, issues))
+            name: replace(
+                result,
+                spread=spread(values[name], outcomes, issues),
+                agreement=odds(*tests[name], arrays.issues, arrays.actors)
+                if name in tests
+                else None,
+            )
             for name, result in results.items()
         }
         ensemble = spread(np.concatenate(list(values.values())), outcomes, issues)
@@ -348,6 +358,7 @@ def _draws(prepared: Prepared, progress: Progress | None) -> dict[str, np.ndarra
         prepared.seed,
         request.jitter,
         shocks=(request.shocks,),
+        agreement=True,
     )
     tally = Tally(progress, request.draws)
     (values,) = run_draws(run, request.draws, progress=tally.counter(), **request.execution())

@@ -37,13 +37,15 @@ from flashpoint.scenario.shocks import apply_shocks
 
 BLOCK_SIZE = 250
 Results = dict[str, np.ndarray]  # model name -> forecasts [draw, issue]
+AGREED, REFUSED = "agreed:", "refused:"  # the keys of a recorded agreement test (run_models)
 
 
 @dataclass(frozen=True)
 class MonteCarlo:
     """What every block of a run needs: the scenario, the models with their options, the seed,
     the input jitter, the block size and the variants (lists of shocks applied to the
-    scenario; by default one, the scenario itself). It is sent as is to worker processes."""
+    scenario; by default one, the scenario itself); with ``agreement``, the results also record
+    each model's agreement test (:func:`agreement_of`). It is sent as is to worker processes."""
 
     scenario: Scenario
     models: tuple[tuple[str, dict[str, Any]], ...]
@@ -51,6 +53,7 @@ class MonteCarlo:
     jitter: float = 0.0
     block_size: int = BLOCK_SIZE
     shocks: tuple[tuple[str | Shock, ...], ...] = ((),)
+    agreement: bool = False
     variants: tuple[Scenario, ...] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -79,7 +82,11 @@ class MonteCarlo:
             full = place_scores(variant, scores)
             arrays = full if size == self.block_size else _first(full, size)
             terms = Terms.of(variant, arrays)
-            results.append(run_models(self.models, arrays, self.seed, block, terms=terms))
+            results.append(
+                run_models(
+                    self.models, arrays, self.seed, block, terms=terms, record=self.agreement
+                )
+            )
         return results
 
     def merge(self, parts: Sequence[list[Results]]) -> list[Results]:
@@ -122,17 +129,39 @@ def run_models(
     block: int,
     stream: str = "",
     terms: Terms | None = None,
+    record: bool = False,
 ) -> Results:
     """Each model's forecast ``[draw, issue]`` on a block's arrays, with the random stream named
     ``stream`` + the model's name at place ``block``, after the agreement test of ``terms``
-    (:mod:`flashpoint.analysis.agreement`: a refused issue is at its reversion point)."""
+    (:mod:`flashpoint.analysis.agreement`: a refused issue is at its reversion point). With
+    ``record``, each model's test is kept too: whether each issue was agreed ``[draw, issue]``
+    and whether each actor refused ``[draw, actor]`` (:func:`agreement_of` reads them back)."""
     found = {
         name: get_model(name)(arrays, options, named_stream(seed, stream + name, block)).forecast
         for name, options in models
     }
     if terms is None:
         return found
-    return {name: settle(terms, arrays, forecast).outcome for name, forecast in found.items()}
+    results: Results = {}
+    for name, forecast in found.items():
+        verdict = settle(terms, arrays, forecast)
+        results[name] = verdict.outcome
+        if record and terms.needed:
+            results[AGREED + name] = verdict.agreed
+            results[REFUSED + name] = verdict.blocked.any(axis=2)
+    return results
+
+
+def agreement_of(results: Results) -> tuple[Results, dict[str, tuple[np.ndarray, np.ndarray]]]:
+    """Each model's forecasts, and its recorded agreement test (agreed ``[draw, issue]``,
+    refused ``[draw, actor]``) if :func:`run_models` recorded one."""
+    forecasts = {name: v for name, v in results.items() if not name.startswith((AGREED, REFUSED))}
+    tests = {
+        name: (results[AGREED + name], results[REFUSED + name])
+        for name in forecasts
+        if AGREED + name in results
+    }
+    return forecasts, tests
 
 
 def block_sizes(total: int, block_size: int) -> list[int]:

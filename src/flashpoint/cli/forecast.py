@@ -21,6 +21,7 @@ from flashpoint.cli.common import (
     run_request,
 )
 from flashpoint.report.terminal import (
+    agreement_table,
     anchors_table,
     blocks_table,
     forecast_table,
@@ -104,6 +105,8 @@ def forecast_command(
     if any(model.blocked for model in result.results.values()):
         out.print(blocks_table(result))
     if result.draws > 1:
+        if any(model.agreement is not None for model in result.results.values()):
+            out.print(agreement_table(result))
         out.print(spread_table(result))
         if shown.outcomes:
             out.print(probabilities_table(result))

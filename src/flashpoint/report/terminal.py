@@ -102,6 +102,30 @@ def blocks_table(forecast: Forecast) -> Table:
     return table
 
 
+def agreement_table(forecast: Forecast) -> Table:
+    """Over the Monte Carlo draws: how often each model's bargain stood, and who refused it."""
+    actors = {actor.id: actor.label for actor in forecast.scenario.actors}
+    table = Table(
+        title=Text(f"How often the bargain stands, over {forecast.draws:,} draws (95% interval)"),
+        title_justify="left",
+    )
+    table.add_column("Model", style="bold")
+    table.add_column("Agreement", justify="right")
+    table.add_column("Refused by (share of draws)")
+    for name, result in forecast.results.items():
+        odds = result.agreement
+        if odds is None:
+            continue
+        low, high = odds.interval_95
+        refused = sorted(odds.refused_by.items(), key=lambda item: -item[1])
+        table.add_row(
+            Text(name),
+            f"{odds.probability:.0%} ({low:.0%}-{high:.0%})",
+            Text(", ".join(f"{actors[a]} {share:.0%}" for a, share in refused) or "nobody"),
+        )
+    return table
+
+
 def spread_table(forecast: Forecast) -> Table:
     """Over the Monte Carlo draws: each issue's median and 90% interval per model."""
     table = Table(
