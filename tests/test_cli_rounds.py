@@ -6,6 +6,8 @@ import json
 
 import pytest
 
+import flashpoint
+
 from .conftest import DATA
 from .test_cli import run
 
@@ -99,7 +101,7 @@ def test_run_a_one_step_model_says_so():
         (["run", "eum", EU, "-o", "status_quo_probability=2"], "less than or equal to 1"),
         (["run", "eum", EU, "--rounds", "-1"], "greater than or equal to 0"),
         (["run", "eum", EU, "--shock", "nope"], "no shock 'nope'"),
-        (["explain", EU, "belgium", "--model", "compromise"], "'compromise' keeps no log"),
+        (["explain", EU, "belgium", "--model", "bdm"], "unknown model 'bdm'"),
         (["explain", EU, "belgum"], "no actor 'belgum'"),
         (["explain", "korea-2018", "china", "--issue", "nukes"], "no issue 'nukes'"),
     ],
@@ -119,7 +121,7 @@ def test_explain_says_what_an_actor_did_and_why():
     assert "Its expected utility of challenging France was -0.1148" in text
     assert "France challenging it +0.2433" in text
     assert "Offers: 2 compromises." in text
-    assert "Took its offer: Luxembourg (confrontation)." in text
+    assert "Its own offer was taken by: Luxembourg (confrontation)." in text
     assert "Compromised with Netherlands: moved from 9.962 to 4.801." in text
     assert "0.754" in text  # Belgium's round-1 risk exponent (docs/specs/eum.md §3.4)
 
@@ -134,6 +136,16 @@ def test_explain_one_issue_of_korea_and_an_actor_who_stays():
     assert "Lost a confrontation to China: moved from 30.0 to 70.0." in text
     assert "Took no offer: stayed at 90.0." in text
     assert "Sanctions relief" not in text
+
+
+def test_explain_does_not_contradict_itself_on_an_offer_taken_from_the_actor():
+    """Round 1: North Korea takes no offer, but the EU takes North Korea's; the two lines say
+    so without seeming to contradict each other."""
+    result = run("explain", "korea-2018", "North Korea", "-i", "denuclearization")
+    text = " ".join(result.output.replace("│", " ").split())
+    assert "Took no offer: stayed at 30.0. Offers: none." in text
+    assert "Its own offer was taken by: European Union (compromise)." in text
+    assert "Took its offer" not in text
 
 
 def test_explain_an_actor_absent_from_the_issue_exits_1(tmp_path):
@@ -213,3 +225,24 @@ def test_explain_lists_an_actors_trades():
     text = " ".join(result.output.replace("│", " ").split())
     assert "North Korea's trades on Denuclearization" in text
     assert "North Korea moves 35.6 on Denuclearization towards United States" in text
+
+
+def test_explain_a_one_step_model_says_who_pulls_the_outcome_where():
+    result = run("explain", "korea-2018", "North Korea", "-m", "compromise", "-i", "peace_treaty")
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.replace("│", " ").split())
+    assert (
+        "North Korea on Peace treaty / end of the war: who pulls the compromise outcome (82.2)"
+        in text
+    )
+    assert "the pulls balance: they add up to 0" in text
+    from flashpoint.report.pull import explain_pull
+
+    forecast = flashpoint.forecast("korea-2018", ["compromise", "median", "nash"])
+    for model in ("compromise", "median", "nash"):
+        (table,) = explain_pull(forecast, model, 0, [3])
+        pulls = [float(cell) for cell in table.columns[3]._cells]
+        shares = [float(cell.rstrip("%")) for cell in table.columns[2]._cells]
+        assert sum(shares) == pytest.approx(100, abs=0.1)
+        if model == "compromise":
+            assert sum(pulls) == pytest.approx(0, abs=0.1)

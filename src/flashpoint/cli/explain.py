@@ -9,6 +9,7 @@ from rich.markup import escape
 
 from flashpoint.cli.common import PANEL_MODELS, app, check_models, err, out
 from flashpoint.cli.one_model import OneModelOptions, one_model_options
+from flashpoint.report.pull import ONE_STEP, explain_pull
 from flashpoint.report.rounds import PRESENTERS, explain
 
 
@@ -31,7 +32,11 @@ def explain_command(
     model: Annotated[
         str,
         typer.Option(
-            "--model", "-m", help="A model that keeps a log of its rounds.", metavar="MODEL"
+            "--model",
+            "-m",
+            help="The model: eum, exchange and smp say what the actor did round by round;"
+            " compromise, median and nash who pulled the outcome where.",
+            metavar="MODEL",
         ),
     ] = "eum",
     issue: Annotated[
@@ -48,10 +53,9 @@ def explain_command(
 ) -> None:
     """Say, round by round, what one actor did and why: the offer it took, from whom, and why."""
     check_models([model], "MODEL")
-    presenter = PRESENTERS.get(model)
-    if presenter is None:
+    if model not in PRESENTERS and model not in ONE_STEP:
         raise typer.BadParameter(
-            f"'{model}' keeps no log of rounds; models that do: {', '.join(PRESENTERS)}",
+            f"'{model}' has no explanation; models that do: {', '.join([*ONE_STEP, *PRESENTERS])}",
             param_hint="--model",
         )
     result = run.forecast(scenario, model)
@@ -77,5 +81,10 @@ def explain_command(
     if not taking_part:
         err.print(f"{escape(shown.actors[index].label)} takes no part in the issues asked for.")
         raise typer.Exit(1)
-    for table in explain(result, model, index, taking_part):
+    tables = (
+        explain_pull(result, model, index, taking_part)
+        if model in ONE_STEP
+        else explain(result, model, index, taking_part)
+    )
+    for table in tables:
         out.print(table)

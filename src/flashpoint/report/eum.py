@@ -221,7 +221,7 @@ def explain_table(forecast: Forecast, model: str, actor: int, issue: int) -> Tab
             for a in np.flatnonzero(log.partner[r, 0, :, issue] == actor)
         ]
         if drawn:
-            lines.append("Took its offer: " + ", ".join(drawn) + ".")
+            lines.append("Its own offer was taken by: " + ", ".join(drawn) + ".")
         risk = log.risk[r, 0, actor, issue]
         table.add_row(str(r), precise(after, item), f"{risk:.3f}", Text("\n".join(lines)))
     return table
