@@ -203,3 +203,59 @@ def test_korea_breakdown_is_reachable_and_maximum_pressure_raises_it():
     assert set(pressured["compromise"].blocked["denuclearization"]) == {"united_states"}
     (why,) = pressured["compromise"].refusals
     assert why.actor == "united_states" and why.deal < why.no_deal
+
+
+def test_a_future_can_test_agreement():
+    """'no agreement' holds when every issue with a reversion point sits at it; with B's
+    capability uniform on 0-2 that is the refusal's probability, 3/14."""
+    base = two_actors(reversion=30, consent=["b"]).model_dump(mode="json", exclude_defaults=True)
+    scenario = build_scenario(
+        {
+            **base,
+            "title": "Two actors",
+            "uncertainty": [
+                {
+                    "actor": "b",
+                    "field": "capability",
+                    "distribution": "uniform",
+                    "low": 0,
+                    "high": 2,
+                }
+            ],
+            "outcomes": [
+                {"id": "stalled", "when": "No agreement on x"},
+                {"id": "deal", "when": "agreement"},
+            ],
+        },
+        Origin(file="two.yaml"),
+        [],
+    )
+    assert [str(o.when) for o in scenario.outcomes] == ["no agreement on x", "agreement"]
+    result = flashpoint.forecast(scenario, ["compromise"], draws=2000, seed=5)
+    stalled = result["compromise"].spread.futures["stalled"].probability
+    assert stalled == pytest.approx(1 - result["compromise"].agreement.probability)
+    assert result["compromise"].spread.futures["deal"].probability == pytest.approx(1 - stalled)
+
+
+def test_an_agreement_rule_needs_a_reversion_point(write):
+    path = write(
+        "rules.yaml",
+        """
+        title: T
+        issues: [{id: x}, {id: y, reversion: 10}]
+        actors:
+          - {id: a, capability: 1, issues: {x: {position: 5, salience: 1}, y: {position: 5, salience: 1}}}
+        outcomes:
+          - {id: one, when: no agreement on x}
+          - {id: two, when: no agreement on z}
+          - {id: three, when: {all: [x >= 3, agrement]}}
+          - {id: four, when: otherwise}
+        """,
+    )
+    problems = problems_of(path)
+    assert problems[0] == (
+        "rules.yaml, line 6, outcomes[0].when: 'no agreement on x' needs a reversion point on"
+        " issue 'x' (reversion: the outcome if no agreement is reached)"
+    )
+    assert problems[1].startswith("rules.yaml, line 7, outcomes[1].when: unknown issue 'z'")
+    assert "agrement" in problems[2]

@@ -35,14 +35,22 @@ def test_every_golden_file_has_its_command():
 @pytest.fixture(scope="module")
 def korea_as_before(tmp_path_factory):
     """korea-2018 as it was at a1eb362, before it stated its terms of agreement (reversion
-    points, consent, one package): without them, the agreement test changes nothing."""
+    points, consent, one package, and "no agreement" as a way to breakdown): without them, the
+    agreement test changes nothing."""
     korea = flashpoint.load_scenario("korea-2018")
+    breakdown = korea.outcomes[1]
+    assert str(breakdown.when.any[0]) == "no agreement"
     plain = korea.model_copy(
         update={
             "agreement": "issue",
             "issues": [
                 issue.model_copy(update={"reversion": None, "reversion_note": "", "consent": []})
                 for issue in korea.issues
+            ],
+            "outcomes": [
+                korea.outcomes[0],
+                breakdown.model_copy(update={"when": breakdown.when.any[1]}),
+                *korea.outcomes[2:],
             ],
         }
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import flashpoint
-from flashpoint.analysis.outcomes import classify
+from flashpoint.analysis.outcomes import classify, reversion_of
 
 KOREA = flashpoint.load_scenario("korea-2018")
 
@@ -81,7 +81,7 @@ def test_the_three_futures_cover_every_prediction():
     import numpy as np
 
     grid = np.random.default_rng(0).uniform(0, 100, size=(5000, len(KOREA.issues)))
-    found = classify(KOREA.outcomes, grid, [i.id for i in KOREA.issues])
+    found = classify(KOREA.outcomes, grid, [i.id for i in KOREA.issues], reversion_of(KOREA))
     assert set(found.tolist()) == {0, 1, 2}
 
 

@@ -8,6 +8,7 @@ import pytest
 
 import flashpoint
 from flashpoint.analysis.montecarlo import MonteCarlo, run_draws
+from flashpoint.analysis.outcomes import reversion_of
 from flashpoint.analysis.uncertainty import (
     future_probabilities,
     issue_distributions,
@@ -61,14 +62,16 @@ def test_without_uncertainty_the_futures_are_certain(korea):
     issues = [issue.id for issue in korea.issues]
     results = run_draws(MonteCarlo(certain, MODELS[:3], block_size=8), 20)[0]
     for values in results.values():
-        probabilities = future_probabilities(values, certain.outcomes, issues)
+        probabilities = future_probabilities(
+            values, certain.outcomes, issues, reversion_of(certain)
+        )
         assert sorted(p.probability for p in probabilities.values()) == [0.0, 0.0, 1.0]
 
 
 def test_korea_futures_add_up_to_one_with_wilson_intervals(korea):
     issues = [issue.id for issue in korea.issues]
     values = run_draws(MonteCarlo(korea, MODELS[:1], seed=3), 400)[0]["compromise"]
-    probabilities = future_probabilities(values, korea.outcomes, issues)
+    probabilities = future_probabilities(values, korea.outcomes, issues, reversion_of(korea))
     assert set(probabilities) <= {"peace_regime", "breakdown", "muddle_through", None}
     assert sum(p.probability for p in probabilities.values()) == pytest.approx(1.0)
     assert sum(p.draws for p in probabilities.values()) == 400

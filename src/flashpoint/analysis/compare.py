@@ -20,7 +20,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from flashpoint.analysis.montecarlo import MonteCarlo, run_draws
-from flashpoint.analysis.outcomes import UNCLASSIFIED, classify, future_label
+from flashpoint.analysis.outcomes import (
+    UNCLASSIFIED,
+    Reversion,
+    classify,
+    future_label,
+    reversion_of,
+)
 from flashpoint.analysis.prepare import RequestedRun, document_head, prepare
 from flashpoint.analysis.progress import Progress, Tally
 from flashpoint.analysis.request import CompareRequest
@@ -253,6 +259,7 @@ def run_compare(request: CompareRequest, progress: Progress | None = None) -> Co
     )
     timings = {"monte_carlo": time.perf_counter() - started}
     outcomes, issues = loaded.outcomes, tuple(issue.id for issue in loaded.issues)
+    reversion = reversion_of(loaded)
     pooled = [{**v, ENSEMBLE: np.concatenate(list(v.values()))} for v in values]
     base = pooled[0]
     variants = [
@@ -260,7 +267,7 @@ def run_compare(request: CompareRequest, progress: Progress | None = None) -> Co
             name=BASELINE,
             shocks=(),
             label="As stated",
-            spreads={m: spread(base[m], outcomes, issues) for m in base},
+            spreads={m: spread(base[m], outcomes, issues, reversion) for m in base},
             effects=None,
         )
     ]
@@ -270,8 +277,10 @@ def run_compare(request: CompareRequest, progress: Progress | None = None) -> Co
                 name="+".join(s.id for s in items),
                 shocks=tuple(s.id for s in items),
                 label=" + ".join(s.label or s.id for s in items),
-                spreads={m: spread(results[m], outcomes, issues) for m in results},
-                effects={m: effect(base[m], results[m], outcomes, issues) for m in results},
+                spreads={m: spread(results[m], outcomes, issues, reversion) for m in results},
+                effects={
+                    m: effect(base[m], results[m], outcomes, issues, reversion) for m in results
+                },
             )
         )
     return Comparison(
@@ -285,12 +294,16 @@ def run_compare(request: CompareRequest, progress: Progress | None = None) -> Co
 
 
 def effect(
-    baseline: np.ndarray, shocked: np.ndarray, outcomes: Sequence[Any], issues: Sequence[str]
+    baseline: np.ndarray,
+    shocked: np.ndarray,
+    outcomes: Sequence[Any],
+    issues: Sequence[str],
+    reversion: Reversion | None = None,
 ) -> Effect:
     """A shock's effect, draw by draw: ``baseline`` and ``shocked`` are the forecasts
-    ``[draw, issue]`` on the same draws."""
-    before = classify(outcomes, baseline, issues)
-    after = classify(outcomes, shocked, issues)
+    ``[draw, issue]`` on the same draws (``reversion`` for futures that test agreement)."""
+    before = classify(outcomes, baseline, issues, reversion)
+    after = classify(outcomes, shocked, issues, reversion)
     futures: dict[str | None, Difference] = {}
     for index, outcome in [*enumerate(outcomes), (UNCLASSIFIED, None)]:
         was, is_ = before == index, after == index

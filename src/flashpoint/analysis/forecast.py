@@ -21,7 +21,7 @@ import numpy as np
 from flashpoint.analysis.agreement import AgreementOdds, Refusal, Terms, odds, refusals, settle
 from flashpoint.analysis.backtest.recommend import Recommendation, shipped
 from flashpoint.analysis.montecarlo import MonteCarlo, agreement_of, run_draws
-from flashpoint.analysis.outcomes import UNCLASSIFIED, classify, future_label
+from flashpoint.analysis.outcomes import UNCLASSIFIED, classify, future_label, reversion_of
 from flashpoint.analysis.prepare import Prepared, RequestedRun, document_head, prepare
 from flashpoint.analysis.progress import Progress, Tally
 from flashpoint.analysis.request import ForecastRequest
@@ -268,6 +268,7 @@ def run_forecast(request: ForecastRequest, progress: Progress | None = None) -> 
     results: dict[str, ModelResult] = {}
     timings: dict[str, float] = {}
     terms = Terms.of(shocked, arrays)
+    reversion = reversion_of(shocked)
     settled: dict[str, np.ndarray] = {}
     for name, chosen in prepared.options.items():
         spec = get_model(name)
@@ -277,7 +278,7 @@ def run_forecast(request: ForecastRequest, progress: Progress | None = None) -> 
         timings[spec.name] = time.perf_counter() - started
         settled[spec.name] = verdict.outcome
         predicted = verdict.outcome[0]
-        future = classify(shocked.outcomes, verdict.outcome, arrays.issues)[0]
+        future = classify(shocked.outcomes, verdict.outcome, arrays.issues, reversion)[0]
         results[spec.name] = ModelResult(
             model=spec.name,
             label=spec.label,
@@ -306,19 +307,20 @@ def run_forecast(request: ForecastRequest, progress: Progress | None = None) -> 
         results = {
             name: replace(
                 result,
-                spread=spread(values[name], outcomes, issues),
+                spread=spread(values[name], outcomes, issues, reversion),
                 agreement=odds(*tests[name], arrays.issues, arrays.actors)
                 if name in tests
                 else None,
             )
             for name, result in results.items()
         }
-        ensemble = spread(np.concatenate(list(values.values())), outcomes, issues)
+        ensemble = spread(np.concatenate(list(values.values())), outcomes, issues, reversion)
         points = values
     recommendation = shipped()
     recommended = None
     if all(model in points for model in recommendation.models):
-        recommended = spread(_recommended(recommendation, points, arrays, seed), outcomes, issues)
+        samples = _recommended(recommendation, points, arrays, seed)
+        recommended = spread(samples, outcomes, issues, reversion)
     return Forecast(
         request=prepared.request,
         scenario=shocked,

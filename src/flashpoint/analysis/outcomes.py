@@ -12,7 +12,9 @@ from typing import Any
 
 import numpy as np
 
-from flashpoint.scenario.schema import AllOf, AnyOf, Condition, Not, Outcome
+from flashpoint.scenario.schema import Agreement, AllOf, AnyOf, Condition, Not, Outcome, Scenario
+
+Reversion = Sequence[float | None]  # each issue's reversion point (None: none)
 
 UNCLASSIFIED = -1
 _COMPARE = {">=": np.greater_equal, "<=": np.less_equal, ">": np.greater, "<": np.less}
@@ -26,26 +28,56 @@ def future_label(outcomes: Sequence[Outcome], future: str | None) -> str:
     return next(o.label for o in outcomes if o.id == future)
 
 
-def holds(rule: Any, values: np.ndarray, issues: Sequence[str]) -> np.ndarray:
-    """Whether ``rule`` holds for each row of ``values[draw, issue]``; boolean ``[draw]``."""
+def reversion_of(scenario: Scenario) -> tuple[float | None, ...]:
+    """Each issue's reversion point, in the scenario's order (what agreement rules test)."""
+    return tuple(issue.reversion for issue in scenario.issues)
+
+
+def holds(
+    rule: Any, values: np.ndarray, issues: Sequence[str], reversion: Reversion | None = None
+) -> np.ndarray:
+    """Whether ``rule`` holds for each row of ``values[draw, issue]``; boolean ``[draw]``. An
+    agreement rule needs the issues' ``reversion`` points: no agreement leaves every issue
+    with one (or the issue named) at it."""
     if rule == "otherwise":
         return np.ones(values.shape[0], dtype=bool)
     if isinstance(rule, Condition):
         return _COMPARE[rule.op](values[:, list(issues).index(rule.issue)], rule.value)
+    if isinstance(rule, Agreement):
+        return _agreed(rule, values, issues, reversion)
     if isinstance(rule, AllOf):
-        return np.logical_and.reduce([holds(part, values, issues) for part in rule.all])
+        return np.logical_and.reduce([holds(part, values, issues, reversion) for part in rule.all])
     if isinstance(rule, AnyOf):
-        return np.logical_or.reduce([holds(part, values, issues) for part in rule.any])
+        return np.logical_or.reduce([holds(part, values, issues, reversion) for part in rule.any])
     if isinstance(rule, Not):
-        return ~holds(rule.not_, values, issues)
+        return ~holds(rule.not_, values, issues, reversion)
     raise TypeError(f"not a rule: {rule!r}")
 
 
-def classify(outcomes: Sequence[Outcome], values: np.ndarray, issues: Sequence[str]) -> np.ndarray:
+def _agreed(
+    rule: Agreement, values: np.ndarray, issues: Sequence[str], reversion: Reversion | None
+) -> np.ndarray:
+    points = list(reversion or [None] * len(issues))
+    tested = [list(issues).index(rule.issue)] if rule.issue else range(len(issues))
+    tested = [i for i in tested if points[i] is not None]
+    if not tested:
+        raise ValueError(
+            f"'{rule}' tests an agreement, but no issue it names has a reversion point"
+        )
+    at = np.stack([values[:, i] == points[i] for i in tested], axis=1).all(axis=1)
+    return ~at if rule.agreed else at
+
+
+def classify(
+    outcomes: Sequence[Outcome],
+    values: np.ndarray,
+    issues: Sequence[str],
+    reversion: Reversion | None = None,
+) -> np.ndarray:
     """The index of the future each draw falls in (``UNCLASSIFIED`` if none), ``[draw]``."""
     found = np.full(values.shape[0], UNCLASSIFIED)
     for index, outcome in enumerate(outcomes):
         found = np.where(
-            (found == UNCLASSIFIED) & holds(outcome.when, values, issues), index, found
+            (found == UNCLASSIFIED) & holds(outcome.when, values, issues, reversion), index, found
         )
     return found

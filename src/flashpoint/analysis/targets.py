@@ -13,7 +13,7 @@ from typing import Literal
 
 import numpy as np
 
-from flashpoint.analysis.outcomes import classify
+from flashpoint.analysis.outcomes import classify, reversion_of
 from flashpoint.scenario.schema import Scenario
 
 _WRAPPED = re.compile(r"^\s*(?P<kind>[A-Za-z]+)\s*\(\s*(?P<name>[^()]*?)\s*\)\s*$")
@@ -46,7 +46,8 @@ class Target:
         issues = [issue.id for issue in scenario.issues]
         if self.kind == "probability":
             index = next(k for k, o in enumerate(scenario.outcomes) if o.id == self.name)
-            return (classify(scenario.outcomes, forecasts, issues) == index).astype(float)
+            found = classify(scenario.outcomes, forecasts, issues, reversion_of(scenario))
+            return (found == index).astype(float)
         return forecasts[:, issues.index(self.name)]
 
 

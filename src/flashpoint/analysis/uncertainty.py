@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from flashpoint.analysis.outcomes import UNCLASSIFIED, classify
+from flashpoint.analysis.outcomes import UNCLASSIFIED, Reversion, classify
 from flashpoint.scenario.schema import Outcome
 
 Z_95 = 1.959963984540054  # the 97.5% quantile of the standard normal
@@ -99,12 +99,15 @@ def issue_distributions(
 
 
 def future_probabilities(
-    forecasts: np.ndarray, outcomes: Sequence[Outcome], issues: Sequence[str]
+    forecasts: np.ndarray,
+    outcomes: Sequence[Outcome],
+    issues: Sequence[str],
+    reversion: Reversion | None = None,
 ) -> dict[str | None, FutureProbability]:
     """Per named future (and ``None`` for draws that fall in none, if any), the share of draws
     whose prediction falls in it. The futures are exclusive (the first that holds), so the
     probabilities add up to 1."""
-    found = classify(outcomes, forecasts, issues)
+    found = classify(outcomes, forecasts, issues, reversion)
     trials = forecasts.shape[0]
     result: dict[str | None, FutureProbability] = {}
     for index, outcome in [*enumerate(outcomes), (UNCLASSIFIED, None)]:
@@ -126,12 +129,17 @@ class Spread:
     futures: dict[str | None, FutureProbability]
 
 
-def spread(forecasts: np.ndarray, outcomes: Sequence[Outcome], issues: Sequence[str]) -> Spread:
+def spread(
+    forecasts: np.ndarray,
+    outcomes: Sequence[Outcome],
+    issues: Sequence[str],
+    reversion: Reversion | None = None,
+) -> Spread:
     """The summary of ``forecasts[draw, issue]`` (see :func:`issue_distributions` and
-    :func:`future_probabilities`)."""
+    :func:`future_probabilities`; ``reversion`` for futures that test agreement)."""
     return Spread(
         distribution=issue_distributions(forecasts, issues),
-        futures=future_probabilities(forecasts, outcomes, issues),
+        futures=future_probabilities(forecasts, outcomes, issues, reversion),
     )
 
 

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from flashpoint.scenario.errors import Location, Origin, Path_, Problem, ScenarioError
-from flashpoint.scenario.schema import AllOf, AnyOf, Condition, Not, Scenario
+from flashpoint.scenario.schema import Agreement, AllOf, AnyOf, Condition, Not, Scenario
 
 
 def read_native(text: str, name: str | None = None) -> tuple[Any, Origin, list[Problem]]:
@@ -80,10 +80,11 @@ def scenario_to_data(scenario: Scenario) -> dict[str, Any]:
 
 
 def rule_to_data(rule: Any) -> Any:
-    """A future's condition in its written form: strings for comparisons, all/any/not maps."""
+    """A future's condition in its written form: strings for comparisons and agreement rules,
+    all/any/not maps."""
     if rule == "otherwise":
         return "otherwise"
-    if isinstance(rule, Condition):
+    if isinstance(rule, Condition | Agreement):
         return str(rule)
     if isinstance(rule, AllOf):
         return {"all": [rule_to_data(part) for part in rule.all]}

@@ -243,6 +243,37 @@ class Condition(_Record):
         return f"{self.issue} {self.op} {self.value:g}"
 
 
+_AGREEMENT = re.compile(
+    r"^\s*(?P<no>no\s+)?agreement(\s+on\s+(?P<issue>[A-Za-z][A-Za-z0-9_\-]*))?\s*$",
+    re.IGNORECASE,
+)
+
+
+class Agreement(_Record):
+    """``no agreement`` / ``agreement``, or ``no agreement on ISSUE``: whether the bargain
+    failed the agreement test (:mod:`flashpoint.analysis.agreement`), which leaves every issue
+    with a reversion point at it (or the one issue named). Written in files as that text."""
+
+    agreed: bool
+    issue: Id | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, data: Any) -> Any:
+        if isinstance(data, str):
+            match = _AGREEMENT.match(data)
+            if match is None:
+                raise ValueError(
+                    f"cannot read '{data}': write 'no agreement' or 'no agreement on <issue>'"
+                )
+            return {"agreed": match["no"] is None, "issue": match["issue"]}
+        return data
+
+    def __str__(self) -> str:
+        text = "agreement" if self.agreed else "no agreement"
+        return f"{text} on {self.issue}" if self.issue else text
+
+
 class AllOf(_Record):
     all: Annotated[list[Rule], Field(min_length=1)]
 
@@ -267,14 +298,17 @@ def _rule_kind(value: Any) -> str:
         for key in ("all", "any", "not"):
             if key in value:
                 return f"<{key}>"
-        return "<condition>"
-    if isinstance(value, (AllOf, AnyOf, Not)):
-        return {AllOf: "<all>", AnyOf: "<any>", Not: "<not>"}[type(value)]
+        return "<agreement>" if "agreed" in value else "<condition>"
+    if isinstance(value, (AllOf, AnyOf, Not, Agreement)):
+        return {AllOf: "<all>", AnyOf: "<any>", Not: "<not>", Agreement: "<agreement>"}[type(value)]
+    if isinstance(value, str) and _AGREEMENT.match(value):
+        return "<agreement>"
     return "<condition>"
 
 
 Rule = Annotated[
     Annotated[Condition, Tag("<condition>")]
+    | Annotated[Agreement, Tag("<agreement>")]
     | Annotated[AllOf, Tag("<all>")]
     | Annotated[AnyOf, Tag("<any>")]
     | Annotated[Not, Tag("<not>")],
@@ -283,6 +317,7 @@ Rule = Annotated[
 Otherwise = Literal["otherwise"]
 WhenRule = Annotated[
     Annotated[Condition, Tag("<condition>")]
+    | Annotated[Agreement, Tag("<agreement>")]
     | Annotated[AllOf, Tag("<all>")]
     | Annotated[AnyOf, Tag("<any>")]
     | Annotated[Not, Tag("<not>")]

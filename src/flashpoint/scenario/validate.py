@@ -22,6 +22,7 @@ from flashpoint.scenario.errors import Origin, Path_, Problem, ScenarioError
 from flashpoint.scenario.limits import bounds, no_weight
 from flashpoint.scenario.schema import (
     Actor,
+    Agreement,
     AllOf,
     AnyOf,
     Change,
@@ -451,6 +452,9 @@ def _check_outcomes(
                 )
             continue
         for where, condition in conditions(outcome.when, path + ("when",)):
+            if isinstance(condition, Agreement):
+                _check_agreement_rule(report, where, condition, issues)
+                continue
             if condition.issue not in issues:
                 report.add(where, _unknown("issue", condition.issue, issues))
                 continue
@@ -463,9 +467,26 @@ def _check_outcomes(
                 )
 
 
-def conditions(rule: Any, path: Path_ = ()) -> Iterator[tuple[Path_, Condition]]:
-    """Every condition in a rule tree, with its path."""
-    if isinstance(rule, Condition):
+def _check_agreement_rule(
+    report: _Report, where: Path_, rule: Agreement, issues: dict[str, Issue | None]
+) -> None:
+    """An agreement rule tests issues with a reversion point: the one it names, or any."""
+    if rule.issue is not None and rule.issue not in issues:
+        report.add(where, _unknown("issue", rule.issue, issues))
+        return
+    named = [issues[rule.issue]] if rule.issue is not None else list(issues.values())
+    if not any(issue is not None and issue.reversion is not None for issue in named):
+        report.add(
+            where,
+            f"'{rule}' needs a reversion point"
+            + (f" on issue '{rule.issue}'" if rule.issue else " on an issue")
+            + " (reversion: the outcome if no agreement is reached)",
+        )
+
+
+def conditions(rule: Any, path: Path_ = ()) -> Iterator[tuple[Path_, Condition | Agreement]]:
+    """Every condition (and agreement rule) in a rule tree, with its path."""
+    if isinstance(rule, Condition | Agreement):
         yield path, rule
     elif isinstance(rule, AllOf):
         for index, part in enumerate(rule.all):
