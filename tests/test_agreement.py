@@ -71,31 +71,24 @@ def test_two_actors_by_hand():
         assert flashpoint.forecast(costly, ["compromise"])["compromise"].outcome == {"x": outcome}
 
 
+def uncertain_b(outcomes):
+    """Two actors with the reversion point at 30 and B's consent needed, B's capability
+    uniform on 0-2, and the futures ``outcomes``."""
+    stated = two_actors(reversion=30, consent=["b"]).model_dump(mode="json", exclude_defaults=True)
+    uniform = {"actor": "b", "field": "capability", "distribution": "uniform", "low": 0, "high": 2}
+    return build_scenario(
+        {**stated, "title": "Two actors", "uncertainty": [uniform], "outcomes": outcomes},
+        Origin(file="two.yaml"),
+        [],
+    )
+
+
 def test_the_probability_of_agreement_under_a_uniform_input():
     """B's capability uniform on 0-2 (A's 1): the compromise is 100 c / (1 + c), and B, at 100
     with the reversion point at 30, accepts it if it is at least 30: c >= 3/7, probability
     1 - 3/14. A refused draw sits at 30, an accepted one above it."""
-    scenario = two_actors(reversion=30, consent=["b"])
-    scenario = build_scenario(
-        {
-            **scenario.model_dump(mode="json", exclude_defaults=True),
-            "title": "Two actors",
-            "uncertainty": [
-                {
-                    "actor": "b",
-                    "field": "capability",
-                    "distribution": "uniform",
-                    "low": 0,
-                    "high": 2,
-                }
-            ],
-            "outcomes": [
-                {"id": "deal", "when": "x > 30.000001"},
-                {"id": "no_deal", "when": "otherwise"},
-            ],
-        },
-        Origin(file="two.yaml"),
-        [],
+    scenario = uncertain_b(
+        [{"id": "deal", "when": "x > 30.000001"}, {"id": "no_deal", "when": "otherwise"}]
     )
     draws = 4000
     result = flashpoint.forecast(scenario, ["compromise"], draws=draws, seed=5)
@@ -208,27 +201,8 @@ def test_korea_breakdown_is_reachable_and_maximum_pressure_raises_it():
 def test_a_future_can_test_agreement():
     """'no agreement' holds when every issue with a reversion point sits at it; with B's
     capability uniform on 0-2 that is the refusal's probability, 3/14."""
-    base = two_actors(reversion=30, consent=["b"]).model_dump(mode="json", exclude_defaults=True)
-    scenario = build_scenario(
-        {
-            **base,
-            "title": "Two actors",
-            "uncertainty": [
-                {
-                    "actor": "b",
-                    "field": "capability",
-                    "distribution": "uniform",
-                    "low": 0,
-                    "high": 2,
-                }
-            ],
-            "outcomes": [
-                {"id": "stalled", "when": "No agreement on x"},
-                {"id": "deal", "when": "agreement"},
-            ],
-        },
-        Origin(file="two.yaml"),
-        [],
+    scenario = uncertain_b(
+        [{"id": "stalled", "when": "No agreement on x"}, {"id": "deal", "when": "agreement"}]
     )
     assert [str(o.when) for o in scenario.outcomes] == ["no agreement on x", "agreement"]
     result = flashpoint.forecast(scenario, ["compromise"], draws=2000, seed=5)
