@@ -238,3 +238,29 @@ def scenarios(draw):
 def test_generated_scenarios_survive_yaml_and_json(tmp_path, scenario):
     for suffix in (".yaml", ".json"):
         assert load_scenario(save_scenario(scenario, tmp_path / f"s{suffix}")) == scenario
+
+
+def test_a_csv_actor_table_keeps_the_terms_of_agreement(tmp_path):
+    korea = load_scenario("korea-2018")
+    again = load_scenario(save_scenario(korea, tmp_path / "korea.csv"))
+    for before, after in zip(korea.issues, again.issues, strict=True):
+        assert after.reversion == before.reversion
+        assert sorted(after.consent) == sorted(before.consent)
+    assert "agreement as one package" in flashpoint.left_out_of_csv(korea)
+    plain = load_scenario(save_scenario(load_scenario("eu-emissions-1985"), tmp_path / "eu.csv"))
+    assert "reversion" not in (tmp_path / "eu.csv").read_text().splitlines()[0]
+    assert all(issue.reversion is None for issue in plain.issues)
+
+
+def test_csv_terms_of_agreement_with_problems(write):
+    path = write(
+        "terms.csv",
+        "actor,issue,capability,position,salience,reversion,consent,no_deal_cost\n"
+        "a,x,1,10,50,20,yes,5\n"
+        "b,x,1,90,50,30,maybe,\n",
+    )
+    assert problems_of(path) == [
+        "terms.csv, row 3, column reversion: issue 'x' has reversion 20 on an earlier row; one"
+        " reversion point per issue",
+        "terms.csv, row 3, column consent: 'maybe' is not yes or no",
+    ]

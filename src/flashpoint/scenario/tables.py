@@ -14,6 +14,11 @@ Columns (names are case-insensitive; spaces count as ``_``):
 ``min``, ``max``          the issue's scale (default 0 to 100); the same on every row of an issue
 ``position_note`` ...     ``salience_note``, ``capability_note``: why the number is what it is
 ``salience_scale``        1 or 100: the scale of the saliences, the same on every row
+``reversion``             the issue's reversion point (the outcome without agreement), the same
+                          on every row of an issue
+``consent``               yes if the row's actor must consent to the issue's outcome (a veto)
+``no_deal_cost``          how much worse than the reversion point no deal is to the actor
+                          (``no_deal_cost_note``: why)
 ========================  =====================================================================
 
 Without a ``salience_scale`` column, saliences are read on a 0-1 scale when every one of them is
@@ -48,7 +53,7 @@ from flashpoint.scenario.errors import Location, Origin, Problem, ScenarioError
 from flashpoint.scenario.native import whole_number
 from flashpoint.scenario.schema import Scenario
 
-NOTES = ("position_note", "salience_note", "capability_note")
+NOTES = ("position_note", "salience_note", "capability_note", "no_deal_cost_note")
 _ALIASES = {
     "actor": ("actor", "actor_id"),
     "label": ("label", "actor_label", "actor_name"),
@@ -60,6 +65,7 @@ _ALIASES = {
     "min": ("min", "scale_min"),
     "max": ("max", "scale_max"),
     "salience_scale": ("salience_scale",),
+    **{column: (column,) for column in ("reversion", "consent", "no_deal_cost")},
     **{note: (note,) for note in NOTES},
 }
 _REQUIRED = ("actor", "capability", "position", "salience")
@@ -73,8 +79,9 @@ TABLE_COLUMNS = (
     "capability",
     "position",
     "salience",
-    *NOTES,
+    *NOTES[:3],
 )
+AGREEMENT_COLUMNS = ("reversion", "consent", "no_deal_cost", "no_deal_cost_note")
 
 
 @dataclass
@@ -245,25 +252,33 @@ def read_actor_table(
             problems,
             column="issue_label",
         )
-        for bound in ("min", "max"):
+        for bound in ("min", "max", "reversion"):
             if cell(bound):
                 value = read_number(cell(bound), at(bound), problems, decimal_comma=decimal_comma)
                 if value is None:
                     continue
                 if bound in declared.data and declared.data[bound] != value:
+                    one = "one scale" if bound != "reversion" else "one reversion point"
                     problems.append(
                         Problem(
                             at(bound),
-                            f"issue '{issue}' has {bound} {declared.data[bound]:g} on an earlier row; one scale per issue",
+                            f"issue '{issue}' has {bound} {declared.data[bound]:g} on an earlier row; {one} per issue",
                         )
                     )
                     continue
                 declared.data[bound] = value
                 declared.places.setdefault(bound, at(bound))
+        if _consents(cell("consent"), at("consent") if "consent" in columns else None, problems):
+            declared.data.setdefault("consent", []).append(actor)
         entry = Entry(actor, issue, place(row.number))
         for column in ("capability", "position", "salience"):
             entry.values[column] = number_or_text(cell(column), decimal_comma=decimal_comma)
             entry.places[column] = at(column)
+        if cell("no_deal_cost"):
+            entry.values["no_deal_cost"] = number_or_text(
+                cell("no_deal_cost"), decimal_comma=decimal_comma
+            )
+            entry.places["no_deal_cost"] = at("no_deal_cost")
         for note in NOTES:
             if note in columns and cell(note):
                 entry.values[note] = cell(note)
@@ -310,6 +325,19 @@ def _stated_scale(
             Problem(stated[100.0], "the salience scale is 1 on some rows and 100 on others")
         )
     return next(iter(stated), 100.0)
+
+
+_YES, _NO = ("yes", "y", "true", "1", "x"), ("no", "n", "false", "0", "")
+
+
+def _consents(text: str, where: Location | None, problems: list[Problem]) -> bool:
+    """Whether a ``consent`` cell says the row's actor must consent (yes/no; empty: no)."""
+    answer = text.strip().lower()
+    if answer in _YES:
+        return True
+    if answer not in _NO and where is not None:
+        problems.append(Problem(where, f"'{text}' is not yes or no"))
+    return False
 
 
 def _columns(header: Row, place: Any, problems: list[Problem]) -> dict[str, int]:
@@ -409,6 +437,10 @@ def table_rows(scenario: Scenario) -> list[dict[str, Any]]:
                     "capability_note": stance.capability_note
                     if stance.capability is not None
                     else actor.capability_note,
+                    "reversion": issue.reversion,
+                    "consent": "yes" if actor.id in issue.consent else "",
+                    "no_deal_cost": stance.no_deal_cost or None,
+                    "no_deal_cost_note": stance.no_deal_cost_note,
                 }
             )
     return rows
@@ -417,11 +449,20 @@ def table_rows(scenario: Scenario) -> list[dict[str, Any]]:
 def write_table_csv(scenario: Scenario, path: Path) -> None:
     """Write the long actor table (what a CSV can hold: issues, actors, stances, notes)."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=TABLE_COLUMNS, lineterminator="\n")
+    columns = TABLE_COLUMNS + (AGREEMENT_COLUMNS if has_terms(scenario) else ())
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
     writer.writeheader()
     for row in table_rows(scenario):
         writer.writerow({key: whole_number(value) for key, value in row.items()})
     path.write_text(buffer.getvalue(), encoding="utf-8")
+
+
+def has_terms(scenario: Scenario) -> bool:
+    """Whether a scenario states terms of agreement (reversion points, consent, costs of no
+    deal), which its CSV table then holds in columns of their own."""
+    return any(issue.reversion is not None or issue.consent for issue in scenario.issues) or any(
+        stance.no_deal_cost for actor in scenario.actors for stance in actor.issues.values()
+    )
 
 
 def left_out_of_csv(scenario: Scenario) -> list[str]:
@@ -450,13 +491,8 @@ def left_out_of_csv(scenario: Scenario) -> list[str]:
             ("the seed", scenario.seed is not None),
             ("model options", bool(scenario.model_options)),
             (
-                "reversion points, consent and costs of no deal",
-                any(issue.reversion is not None or issue.consent for issue in scenario.issues)
-                or any(
-                    stance.no_deal_cost
-                    for actor in scenario.actors
-                    for stance in actor.issues.values()
-                ),
+                "the notes on reversion points and consent",
+                any(issue.reversion_note or issue.consent_note for issue in scenario.issues),
             ),
             ("agreement as one package", scenario.agreement == "package"),
         )
