@@ -342,7 +342,7 @@ def _recommended(
     """The recommended forecast's samples ``[sample, issue]``: its combination of the models'
     forecasts on each draw (or on the stated values), taken in turn until there are at least
     ``RECOMMENDED_SAMPLES``, each plus one of its errors on decided issues."""
-    combined = recommendation.combination.predict_rows(points)
+    combined = recommendation.combination.predict(points)
     rows = max(combined.shape[0], RECOMMENDED_SAMPLES)
     combined = np.resize(combined, (rows, combined.shape[1]))  # the draws over again
     return recommendation.draw(

@@ -51,23 +51,18 @@ class Combination:
     name: str
     weights: dict[str, float] = field(default_factory=dict)
 
-    def predict_rows(self, predictions: Mapping[str, np.ndarray]) -> np.ndarray:
-        """The combination of forecasts ``[row, issue]`` (draws of several issues), row by
-        row: :meth:`predict` on each row."""
-        rows = next(iter(predictions.values())).shape[0]
-        return np.stack(
-            [self.predict({m: v[row] for m, v in predictions.items()}) for row in range(rows)]
-        )
-
     def predict(self, predictions: Predictions) -> np.ndarray:
-        """The combination's point forecast of each issue."""
+        """The combination of the models' forecasts, element by element (of issues, or of
+        draws and issues)."""
         if self.name == "median_of_models":
-            return np.median(np.column_stack(list(predictions.values())), axis=1)
+            return np.median(np.stack(list(predictions.values())), axis=0)
         if self.name == "mean_of_models":
-            return np.mean(np.column_stack(list(predictions.values())), axis=1)
+            return np.mean(np.stack(list(predictions.values())), axis=0)
         if self.name == BASELINE:
             return np.asarray(predictions[BASELINE], dtype=float)
-        total = np.full(len(next(iter(predictions.values()))), self.weights.get("intercept", 0.0))
+        total = np.full(
+            np.shape(next(iter(predictions.values()))), self.weights.get("intercept", 0.0)
+        )
         for model, weight in self.weights.items():
             if model != "intercept":
                 total = total + weight * predictions[model]
