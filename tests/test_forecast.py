@@ -97,6 +97,7 @@ def test_json_document_has_the_documented_shape():
         "draws",
         "jitter",
         "ensemble",
+        "tree",
         "recommended",
         "timings",
     ]

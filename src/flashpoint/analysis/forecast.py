@@ -25,6 +25,7 @@ from flashpoint.analysis.outcomes import UNCLASSIFIED, classify, future_label, r
 from flashpoint.analysis.prepare import Prepared, RequestedRun, document_head, prepare
 from flashpoint.analysis.progress import Progress, Tally
 from flashpoint.analysis.request import ForecastRequest
+from flashpoint.analysis.tree import Branch, follow, likely_shocks
 from flashpoint.analysis.uncertainty import Spread, spread, spread_dict
 from flashpoint.engine.arrays import ScenarioArrays
 from flashpoint.engine.executors import Executor
@@ -80,6 +81,7 @@ class Forecast(RequestedRun):
     ensemble: Spread | None = None
     recommended: Spread | None = None
     recommendation: Recommendation | None = field(default=None, repr=False)
+    tree: list[Branch] | None = None
 
     def __getitem__(self, model: str) -> ModelResult:
         return self.results[model]
@@ -149,6 +151,17 @@ class Forecast(RequestedRun):
             "ensemble": None
             if self.ensemble is None
             else spread_dict(self.ensemble, self.future_label),
+            "tree": None
+            if self.tree is None
+            else [
+                {
+                    "shock": branch.shock,
+                    "label": branch.label,
+                    "probability": list(branch.probability),
+                    "share": branch.share,
+                }
+                for branch in self.tree
+            ],
             "recommended": None
             if self.recommended is None or self.recommendation is None
             else {
@@ -217,6 +230,7 @@ def forecast(
     seed: int | None = None,
     draws: int = 1,
     jitter: float = 0.0,
+    tree: bool = False,
     executor: Executor = "auto",
     workers: int | None = None,
     scheduler: str | None = None,
@@ -248,6 +262,10 @@ def forecast(
         The stated values' forecast stays each result's ``outcome`` and ``future``.
     jitter:
         Spread every input without an uncertainty entry of its own by this share of its range.
+    tree:
+        With draws, let each draw follow one branch of the scenario tree: the scenario as
+        stated, or one of its shocks that state a probability (:mod:`flashpoint.analysis.tree`);
+        :attr:`Forecast.tree` lists the branches.
     executor, workers, scheduler:
         How the draws run (:func:`flashpoint.engine.executors.run_blocks`); the numbers are the
         same on every executor. The draws are those of the scenario before the shocks, so a
@@ -297,12 +315,13 @@ def run_forecast(request: ForecastRequest, progress: Progress | None = None) -> 
             },
             refusals=tuple(refusals(terms, arrays, trajectory.forecast)),
         )
-    ensemble = None
+    ensemble, tree = None, None
     outcomes, issues = shocked.outcomes, arrays.issues
     points = settled
     if request.draws > 1:
         started = time.perf_counter()
-        values, tests = agreement_of(_draws(prepared, progress))
+        drawn, tree = _draws(prepared, progress)
+        values, tests = agreement_of(drawn)
         timings["monte_carlo"] = time.perf_counter() - started
         results = {
             name: replace(
@@ -330,6 +349,7 @@ def run_forecast(request: ForecastRequest, progress: Progress | None = None) -> 
         ensemble=ensemble,
         recommended=recommended,
         recommendation=recommendation if recommended is not None else None,
+        tree=tree,
     )
 
 
@@ -350,18 +370,26 @@ def _recommended(
     )
 
 
-def _draws(prepared: Prepared, progress: Progress | None) -> dict[str, np.ndarray]:
+def _draws(
+    prepared: Prepared, progress: Progress | None
+) -> tuple[dict[str, np.ndarray], list[Branch] | None]:
     """Each model's forecasts on the request's Monte Carlo draws (of the scenario before its
-    shocks, the shocks applied to each draw)."""
+    shocks, the shocks applied to each draw; with a tree, each draw's from the branch it
+    follows), and the tree's branches."""
     request = prepared.request
+    branches = ((),) + tuple((s,) for s in likely_shocks(prepared.scenario)) if request.tree else ()
     run = MonteCarlo(
         prepared.scenario,
         prepared.model_runs,
         prepared.seed,
         request.jitter,
-        shocks=(request.shocks,),
+        shocks=branches or (request.shocks,),
         agreement=True,
     )
-    tally = Tally(progress, request.draws)
-    (values,) = run_draws(run, request.draws, progress=tally.counter(), **request.execution())
-    return values
+    tally = Tally(progress, request.draws * len(run.variants))
+    per_variant = run_draws(
+        run, request.draws, progress=tally.counter(len(run.variants)), **request.execution()
+    )
+    if not request.tree:
+        return per_variant[0], None
+    return follow(prepared.scenario, per_variant, named_stream(prepared.seed, "tree"))

@@ -96,11 +96,23 @@ class RunSettings(BaseModel):
 
 class ForecastRequest(RunSettings):
     """A forecast (:func:`flashpoint.forecast`): each model on the stated values after
-    ``shocks``, and with ``draws`` above 1 on that many Monte Carlo draws too."""
+    ``shocks``, and with ``draws`` above 1 on that many Monte Carlo draws too; with ``tree``,
+    the draws follow the scenario tree of the scenario's likely shocks
+    (:mod:`flashpoint.analysis.tree`)."""
 
     kind: Literal["forecast"] = "forecast"
     shocks: tuple[str, ...] = ()
     draws: int = Field(1, ge=1)
+    tree: bool = False
+
+    @model_validator(mode="after")
+    def _a_tree_is_drawn(self) -> ForecastRequest:
+        if self.tree and (self.draws < 2 or self.shocks):
+            raise ValueError(
+                "a scenario tree mixes the scenario and its likely shocks over Monte Carlo draws:"
+                " it needs 2 draws or more and no shocks applied first"
+            )
+        return self
 
 
 class CompareRequest(RunSettings):

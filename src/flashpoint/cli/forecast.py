@@ -30,6 +30,7 @@ from flashpoint.report.terminal import (
     recommended_issues_table,
     recommended_table,
     spread_table,
+    tree_table,
 )
 
 
@@ -82,19 +83,36 @@ def forecast_command(
     ] = 1,
     *,
     run: RunOptions,
+    tree: Annotated[
+        bool,
+        typer.Option(
+            "--tree",
+            help="With --draws: let each draw follow one branch of the scenario tree, the"
+            " scenario as stated or one of its shocks that state a probability.",
+            metavar="",
+        ),
+    ] = False,
     as_json: json_flag("the forecast") = False,
 ) -> None:
     """Forecast a scenario: each model's predicted outcome and the future it falls in.
 
     With --draws, how likely each future is under the scenario's uncertainty."""
+    if tree and (draws < 2 or shock):
+        raise typer.BadParameter(
+            "a scenario tree mixes the scenario and its likely shocks over Monte Carlo draws:"
+            " give --draws (2 or more) and no --shock",
+            param_hint="--tree",
+        )
     request = ForecastRequest(
-        scenario=scenario, shocks=tuple(shock or ()), draws=draws, **run.request_fields()
+        scenario=scenario, shocks=tuple(shock or ()), draws=draws, tree=tree, **run.request_fields()
     )
     result = run_request(request, scenario, "forecast")
     if as_json:
         print_json(result.to_dict())
         return
     shown = result.scenario
+    if result.tree is not None:
+        out.print(tree_table(result))
     if result.recommended is not None:
         if shown.outcomes:
             out.print(recommended_table(result))

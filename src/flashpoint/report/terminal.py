@@ -147,6 +147,33 @@ def spread_table(forecast: Forecast) -> Table:
     return table
 
 
+def tree_table(forecast: Forecast) -> Table:
+    """The scenario tree's branches: each one's probability as stated and the share of the
+    draws that followed it."""
+    assert forecast.tree is not None
+    table = Table(
+        title=Text(
+            f"Scenario tree over {forecast.draws:,} draws: each draw follows one branch, and the"
+            " forecasts below mix the branches in these proportions"
+        ),
+        title_justify="left",
+    )
+    table.add_column("Branch", style="bold")
+    table.add_column("Probability", justify="right")
+    table.add_column("Share of draws", justify="right")
+    for branch in forecast.tree:
+        low, high = branch.probability
+        stated = f"{low:.0%}" if low == high else f"{low:.0%}-{high:.0%}"
+        table.add_row(Text(branch.label), stated, f"{branch.share:.0%}")
+    if len(forecast.tree) == 1:
+        table.caption = (
+            "No shock of this scenario states a probability, so the tree has one branch: give a"
+            " shock a probability (docs/scenario-format.md, Shocks) to make it a branch"
+        )
+        table.caption_justify = "left"
+    return table
+
+
 def recommended_table(forecast: Forecast) -> Table:
     """The headline: how likely each future is under the recommended forecast, with the 95%
     interval of the count."""

@@ -76,6 +76,9 @@ def scenario_to_data(scenario: Scenario) -> dict[str, Any]:
             raw["anchors"] = dict(issue.anchors)
     for outcome, raw in zip(scenario.outcomes, data.get("outcomes", []), strict=True):
         raw["when"] = rule_to_data(outcome.when)
+    for shock, raw in zip(scenario.shocks, data.get("shocks", []), strict=True):
+        if shock.probability is not None and shock.probability[0] == shock.probability[1]:
+            raw["probability"] = shock.probability[0]
     return _numbers(data)
 
 

@@ -30,6 +30,7 @@ from flashpoint.scenario.errors import UnknownShockError
 
 ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_\-]*$"
 Field_ = Literal["position", "salience", "capability"]
+Probability = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
 Comparison = Literal[">=", "<=", ">", "<"]
 
 
@@ -385,12 +386,40 @@ class Change(_Record):
 
 
 class Shock(_Labelled):
-    """A named what-if: changes applied together, in order. Shocks compose."""
+    """A named what-if: changes applied together, in order. Shocks compose.
+
+    A shock may say how likely it is: ``probability`` is a value or a range ``[low, high]``
+    (``probability_note`` says where it comes from). A forecast can then mix the scenario as
+    stated and its likely shocks into one scenario tree (``flashpoint forecast --tree``).
+    """
 
     id: Id
     label: str = ""
     description: str = ""
+    probability: tuple[Probability, Probability] | None = None
+    probability_note: str = ""
     changes: Annotated[list[Change], Field(min_length=1)]
+
+    @field_validator("probability", mode="before")
+    @classmethod
+    def _range(cls, value: Any) -> Any:
+        """A probability as a range: one value stands for itself; ``"0.1-0.3"`` (as a table
+        cell holds it) is a range."""
+        if isinstance(value, str) and "-" in value.strip()[1:]:
+            low, _, high = value.strip().partition("-")
+            return [low.strip(), high.strip()]
+        if isinstance(value, int | float | str):
+            return [value, value]
+        return value
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Shock:
+        if self.probability is not None and self.probability[0] > self.probability[1]:
+            raise ValueError(
+                f"the probability's range runs from {self.probability[0]:g} up to"
+                f" {self.probability[1]:g}: write the low end first"
+            )
+        return self
 
 
 class Scenario(_Record):

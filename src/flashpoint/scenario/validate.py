@@ -110,6 +110,7 @@ def build_scenario(
     _check_uncertainty(report, uncertainty, known_issues, known_actors, scale)
     _check_outcomes(report, outcomes, known_issues)
     _check_shocks(report, shocks, known_issues, known_actors, scale)
+    _check_shock_probabilities(report, shocks)
     report.raise_if_any()
 
     assert scenario_head is not None
@@ -496,6 +497,19 @@ def conditions(rule: Any, path: Path_ = ()) -> Iterator[tuple[Path_, Condition |
             yield from conditions(part, path + ("any", index))
     elif isinstance(rule, Not):
         yield from conditions(rule.not_, path + ("not",))
+
+
+def _check_shock_probabilities(report: _Report, shocks: list[_Item]) -> None:
+    """The shocks of a scenario tree are exclusive branches: their probabilities, at the high
+    end of their ranges, add up to 1 at most (the rest is the scenario as stated)."""
+    likely = [item.model for item in shocks if item.model is not None and item.model.probability]
+    total = sum(shock.probability[1] for shock in likely)
+    if total > 1 + 1e-12:
+        report.add(
+            ("shocks",),
+            f"the shocks' probabilities add up to {total:g} at the high end of their ranges:"
+            " a scenario tree's branches exclude each other, so at most 1",
+        )
 
 
 def _check_shocks(

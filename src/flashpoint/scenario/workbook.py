@@ -19,8 +19,9 @@ A *scenario workbook* has one sheet per part of a scenario (what ``flashpoint te
                    correlation, note
 ``outcomes``       id, label, description, when (e.g. ``denuclearization >= 70``,
                    ``all: [a >= 50, b <= 20]`` or ``otherwise``)
-``shocks``         shock, label, description, actor, issue, field, set, shift, drop (one row per
-                   change; label and description on the shock's first row)
+``shocks``         shock, label, description, actor, issue, field, set, shift, drop,
+                   probability, probability_note (one row per change; label, description and
+                   probability, a value or a range such as 0.1-0.3, on the shock's first row)
 ``model_options``  model, option, value: option values a model starts from when it runs; the
                    value in YAML's short form (``3``, ``Prop``, ``[{actor: a, towards: b,
                    rate: 0.5}]``)
@@ -93,7 +94,19 @@ SHEETS: dict[str, tuple[str, ...]] = {
         "note",
     ),
     "outcomes": ("id", "label", "description", "when"),
-    "shocks": ("shock", "label", "description", "actor", "issue", "field", "set", "shift", "drop"),
+    "shocks": (
+        "shock",
+        "label",
+        "description",
+        "actor",
+        "issue",
+        "field",
+        "set",
+        "shift",
+        "drop",
+        "probability",
+        "probability_note",
+    ),
     "model_options": ("model", "option", "value"),
 }
 SCENARIO_FIELDS = (
@@ -107,7 +120,7 @@ SCENARIO_FIELDS = (
     "agreement",
 )
 _EXACT_IN_EXCEL = 10**15  # whole numbers up to here survive Excel's 15 significant digits
-_SHOCK_HEAD = ("label", "description")
+_SHOCK_HEAD = ("label", "description", "probability", "probability_note")
 
 GUIDE = [
     ("flashpoint scenario workbook", ""),
@@ -480,6 +493,17 @@ def write_template(path: str | Path) -> Path:
     return target
 
 
+def _shock_head(shock: Any) -> dict[str, Any]:
+    """What the first row of a shock holds besides its first change: its label, description and
+    probability (a value, or a range written low-high)."""
+    head = {"label": shock.label, "description": shock.description}
+    if shock.probability is not None:
+        low, high = shock.probability
+        head["probability"] = _cell_number(low) if low == high else f"{low:g}-{high:g}"
+        head["probability_note"] = shock.probability_note
+    return head
+
+
 def _dropdowns(book: Workbook) -> None:
     choices = {
         ("uncertainty", "field"): "position,salience,capability",
@@ -541,7 +565,7 @@ def _scenario_rows(scenario: Scenario) -> dict[str, list[dict[str, Any]]]:
         "shocks": [
             {
                 "shock": shock.id,
-                **({"label": shock.label, "description": shock.description} if number == 0 else {}),
+                **(_shock_head(shock) if number == 0 else {}),
                 **change.model_dump(exclude_defaults=True),
                 **({"drop": "yes"} if change.drop else {}),
             }
