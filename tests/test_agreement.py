@@ -9,6 +9,7 @@ import pytest
 import flashpoint
 from flashpoint.analysis.agreement import Terms, gains, settle
 from flashpoint.engine.arrays import ScenarioArrays
+from flashpoint.models import get_model
 from flashpoint.scenario import build_scenario
 from flashpoint.scenario.errors import Origin
 
@@ -100,6 +101,82 @@ def test_the_probability_of_agreement_under_a_uniform_input():
     assert odds.refused_by == {"b": pytest.approx(1 - p)}
     low, high = odds.interval_95
     assert low < expected < high
+
+
+def test_an_uncertain_cost_of_no_deal():
+    """A (at 0) consents, the reversion point is 20 and the compromise 50: A gains
+    c + 20 - 50 from the deal, so with its cost of no deal c uniform on 0-40 it accepts when
+    c >= 30, with probability 1/4; a shock can set the cost too."""
+    stated = two_actors(reversion=20, consent=["a"]).model_dump(mode="json", exclude_defaults=True)
+    cost = {"actor": "a", "issue": "x", "field": "no_deal_cost", "distribution": "uniform"}
+    scenario = build_scenario(
+        {
+            **stated,
+            "title": "Two actors",
+            "uncertainty": [{**cost, "low": 0, "high": 40}],
+            "shocks": [
+                {
+                    "id": "dear",
+                    "changes": [{"actor": "a", "issue": "x", "field": "no_deal_cost", "set": 35}],
+                }
+            ],
+        },
+        Origin(file="two.yaml"),
+        [],
+    )
+    draws = 4000
+    result = flashpoint.forecast(scenario, ["compromise"], draws=draws, seed=3)
+    odds = result["compromise"].agreement
+    assert abs(odds.probability - 0.25) < 4 * np.sqrt(0.25 * 0.75 / draws)
+    assert odds.refused_by == {"a": pytest.approx(1 - odds.probability)}
+    assert result["compromise"].spread.distribution["x"].interval_90 == (20.0, 50.0)
+    # the shock sets the cost to 35 (a set value is certain: the entry goes), and A accepts
+    shocked = flashpoint.forecast(scenario, ["compromise"], shocks=["dear"], draws=draws, seed=3)
+    assert shocked["compromise"].agreement.probability == 1.0
+
+
+def test_a_package_is_weighed_with_the_models_own_utility():
+    """A (at 0 on both issues, equal saliences) must consent to the package x = 40, y = 30
+    with reversion points 0 and 60. Linear loss: (0 - 0.4) + (0.6 - 0.3) = -0.1, A refuses;
+    Nash's quadratic loss: (0 - 0.16) + (0.36 - 0.09) = +0.11, A accepts. On one issue alone
+    both refuse x = 40 (A gains -0.4 and -0.16)."""
+    scenario = build_scenario(
+        {
+            "title": "Package",
+            "agreement": "package",
+            "issues": [
+                {"id": "x", "reversion": 0, "consent": ["a"]},
+                {"id": "y", "reversion": 60, "consent": ["a"]},
+            ],
+            "actors": [
+                {
+                    "id": "a",
+                    "capability": 1,
+                    "issues": {k: {"position": 0, "salience": 50} for k in "xy"},
+                },
+                {
+                    "id": "b",
+                    "capability": 1,
+                    "issues": {k: {"position": 100, "salience": 50} for k in "xy"},
+                },
+            ],
+        },
+        Origin(file="package.yaml"),
+        [],
+    )
+    arrays = ScenarioArrays.from_scenario(scenario)
+    terms = Terms.of(scenario, arrays)
+    deal = np.array([[40.0, 30.0]])
+    linear, quadratic = (
+        settle(terms, arrays, deal, utility) for utility in ("linear", "quadratic")
+    )
+    assert linear.outcome.tolist() == [[0.0, 60.0]] and linear.blocked[0, 0].all()
+    assert quadratic.outcome.tolist() == [[40.0, 30.0]] and not quadratic.blocked.any()
+    assert gains(terms, arrays, deal, "quadratic")[0, 0] == pytest.approx([-0.08, 0.135])
+    alone = Terms(terms.reversion, terms.consent, package=False)
+    for utility in ("linear", "quadratic"):
+        assert settle(alone, arrays, deal, utility).agreed.tolist() == [[False, True]]
+    assert get_model("nash").utility == "quadratic" and get_model("eum").utility == "linear"
 
 
 def test_one_refusal_reverts_the_whole_package():

@@ -135,7 +135,7 @@ def test_convert_and_refuse_to_overwrite(tmp_path):
     csv = run("convert", str(target), str(tmp_path / "korea.csv"))
     assert csv.exit_code == 0
     assert (
-        "Not written: the title and description, the date, sources, provenance, issue descriptions,"
+        "Not written: the title and description, the date, sources and the sources each note cites, provenance, issue descriptions,"
         in " ".join(csv.output.split())
     )
 
@@ -204,6 +204,10 @@ def test_show_lists_what_a_scenario_states():
         "Inputs and their notes",
     ):
         assert expected in text, expected
+    # North Korea's capability row: its note and, in the last column, the sources it cites
+    row = next(line for line in result.output.splitlines() if "│ capability" in line)
+    assert row.rstrip().endswith("│ article │") or "article" in row.split("│")[-2], row
+    assert "hwasong-15" in text and "Source" in text
 
 
 def test_long_issue_names_wrap_and_every_model_keeps_its_numbers():

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 from collections import defaultdict
-from dataclasses import replace
 from functools import cache
 
 import numpy as np
@@ -282,15 +281,6 @@ def test_randomized_rates_agree_with_the_reference_by_distribution(name, p):
         assert abs(mine.mean() - theirs.mean()) <= 3 * spread, issue
 
 
-def _draws(arrays: ScenarioArrays, which: slice) -> ScenarioArrays:
-    return replace(
-        arrays,
-        position=arrays.position[which],
-        salience=arrays.salience[which],
-        capability=arrays.capability[which],
-    )
-
-
 def _trades(rounds) -> list[tuple]:
     return [
         (entry.number, e.sequence, e.a.actor, e.a.supply, e.b.actor, e.b.supply, e.gain, e.a.move)
@@ -315,13 +305,13 @@ def test_a_batch_of_draws_gives_each_draw_what_it_gives_alone(policy):
     random_batch = spec(arrays, varied, np.random.default_rng(11))
     in_turn = np.random.default_rng(11)
     for d in range(arrays.n_draws):
-        alone = spec(_draws(arrays, slice(d, d + 1)), plain, np.random.default_rng(0))
+        alone = spec(arrays.select(slice(d, d + 1)), plain, np.random.default_rng(0))
         np.testing.assert_array_equal(alone.outcome[:, 0], batch.outcome[:, d])
         np.testing.assert_array_equal(alone.positions[:, 0], batch.positions[:, d])
         assert _trades(alone.events[0]) == _trades(batch.events[d])
-        one = spec(_draws(arrays, slice(d, d + 1)), varied, in_turn)
+        one = spec(arrays.select(slice(d, d + 1)), varied, in_turn)
         np.testing.assert_array_equal(one.outcome[:, 0], random_batch.outcome[:, d])
         assert _trades(one.events[0]) == _trades(random_batch.events[d])
-    shorter = spec(_draws(arrays, slice(0, 12)), varied, np.random.default_rng(11))
+    shorter = spec(arrays.select(slice(0, 12)), varied, np.random.default_rng(11))
     np.testing.assert_array_equal(shorter.forecast, random_batch.forecast[:12])
     assert not np.array_equal(random_batch.forecast, batch.forecast)

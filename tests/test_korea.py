@@ -67,6 +67,43 @@ def test_notes_quote_the_article_or_give_a_date():
         ), note
 
 
+def notes_and_sources():
+    """Every (where, note, cited source ids) of the scenario: actors, stances, issues,
+    uncertainty entries and shocks."""
+    for actor in KOREA.actors:
+        yield actor.id, actor.capability_note, actor.capability_source
+        for issue, stance in actor.issues.items():
+            for field in ("position", "salience", "capability", "no_deal_cost"):
+                yield (
+                    f"{actor.id}/{issue}/{field}",
+                    getattr(stance, f"{field}_note"),
+                    getattr(stance, f"{field}_source"),
+                )
+    for issue in KOREA.issues:
+        for field in ("reversion", "consent"):
+            yield issue.id, getattr(issue, f"{field}_note"), getattr(issue, f"{field}_source")
+    for entry in KOREA.uncertainty:
+        yield entry.target, entry.note, entry.source
+    for shock in KOREA.shocks:
+        yield shock.id, shock.probability_note, shock.probability_source
+
+
+def test_every_note_names_its_sources_by_id():
+    listed = {source.id for source in KOREA.sources}
+    cited = set()
+    notes = 0
+    for where, note, sources in notes_and_sources():
+        if note:
+            notes += 1
+            assert sources, f"{where}: the note names no source"
+            if sources == ["article"]:
+                assert '"' in note, f"{where}: cites the article without quoting it"
+        cited.update(sources)
+    assert notes >= 97
+    assert cited <= listed
+    assert listed <= cited, f"sources no note cites: {listed - cited}"
+
+
 def test_uncertainty_where_the_article_says_so():
     sincerity = [u for u in KOREA.uncertainty if u.group == "sincerity"]
     assert {(u.actor, u.issue, u.field) for u in sincerity} >= {

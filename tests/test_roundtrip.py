@@ -159,9 +159,13 @@ def test_template_is_a_workbook_to_fill_in(tmp_path):
         "capability",
         "no_deal_cost",
         "position_note",
+        "position_source",
         "salience_note",
+        "salience_source",
         "capability_note",
+        "capability_source",
         "no_deal_cost_note",
+        "no_deal_cost_source",
     ]
     fill = {row[0].value: row for row in book["scenario"].iter_rows(min_row=2)}
     fill["title"][1].value = "Trade talks"
@@ -194,7 +198,7 @@ def test_workbook_problems_name_sheet_row_and_column(tmp_path):
     book.create_sheet("# my notes")
     book.save(path)
     assert problems_of(path) == [
-        "case.xlsx, sheet actors, row 1, column colour: unknown column 'colour' (columns: id, label, description, capability, capability_note)",
+        "case.xlsx, sheet actors, row 1, column colour: unknown column 'colour' (columns: id, label, description, capability, capability_note, capability_source)",
         "case.xlsx, sheet notes: unknown sheet 'notes' (a sheet of your own whose name starts with # is ignored)",
         "case.xlsx, sheet positions, row 3, column salience: 7 is above the salience scale's maximum 1",
         "case.xlsx, sheet positions, row 12, column actor: actor 'Spain' is not on the actors sheet",

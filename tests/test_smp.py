@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import re
-from dataclasses import replace
 from functools import cache
 
 import numpy as np
@@ -352,15 +351,6 @@ def test_accommodation_with_unknown_actors_is_refused():
 # --- batches of draws ------------------------------------------------------------------------
 
 
-def one_draw(arrays: ScenarioArrays, d: int) -> ScenarioArrays:
-    return replace(
-        arrays,
-        position=arrays.position[d : d + 1],
-        salience=arrays.salience[d : d + 1],
-        capability=arrays.capability[d : d + 1],
-    )
-
-
 def same_log(one: SMPRun, other: SMPRun) -> bool:
     """Every number of two runs' logs, state by state and turn by turn."""
     if one.turns != other.turns or not np.array_equal(
@@ -394,7 +384,7 @@ def test_a_batch_of_draws_runs_each_draw_as_alone(options):
     turns = {run_.turns for run_ in batch.events}
     assert len(turns) > 1  # draws that stop after different numbers of turns
     for d in range(arrays.n_draws):
-        alone = run(one_draw(arrays, d), SMPOptions(**options), np.random.default_rng(0))
+        alone = run(arrays.select(slice(d, d + 1)), SMPOptions(**options), np.random.default_rng(0))
         rounds = alone.positions.shape[0]
         np.testing.assert_array_equal(batch.positions[:rounds, d], alone.positions[:, 0])
         np.testing.assert_array_equal(batch.outcome[:rounds, d], alone.outcome[:, 0])

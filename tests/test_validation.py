@@ -245,3 +245,46 @@ def test_scenario_error_message_lists_every_problem(write):
                 "title: T\nissues: [{id: x, max: -1}]\nactors: [{id: a, capability: -1, issues: {x: {position: 1, salience: 1}}}]\n",
             )
         )
+
+
+def test_notes_cite_sources_by_id(write):
+    sourced = """
+        title: Sourced
+        sources:
+          - {id: article, citation: "An article, 12 September 2018."}
+          - {id: summit, citation: "A joint statement, 12 June 2018."}
+        issues:
+          - {id: x, reversion: 10, reversion_source: artcle}
+        actors:
+          - id: a
+            capability: 1
+            capability_source: [article, nowhere]
+            issues:
+              x: {position: 10, salience: 1, position_source: "summit, press"}
+          - {id: b, capability: 1, issues: {x: {position: 90, salience: 1}}}
+        uncertainty:
+          - {actor: a, issue: x, field: position, distribution: uniform, low: 0, high: 20,
+             source: [summit]}
+        """
+    assert problems_of(write("sourced.yaml", sourced)) == [
+        "sourced.yaml, line 6, issues[0].reversion_source[0]: unknown source 'artcle' (did you"
+        " mean 'article'?): cite the id of an entry under sources",
+        "sourced.yaml, line 10, actors[0].capability_source[1]: unknown source 'nowhere'"
+        " (sources: article, summit): cite the id of an entry under sources",
+        "sourced.yaml, line 12, actors[0].issues.x.position_source[1]: unknown source 'press'"
+        " (sources: article, summit): cite the id of an entry under sources",
+    ]
+    fixed = sourced.replace("artcle", "article").replace(", nowhere", "").replace(", press", "")
+    scenario = load_scenario(write("fixed.yaml", fixed))
+    assert scenario.issues[0].reversion_source == ["article"]
+    assert scenario.actor("a").issues["x"].position_source == ["summit"]
+    assert scenario.uncertainty[0].source == ["summit"]
+    unlisted = "\n".join(line for line in fixed.splitlines() if "id: summit" not in line)
+    assert problems_of(write("unlisted.yaml", unlisted))[0].endswith(
+        "unknown source 'summit' (sources: article): cite the id of an entry under sources"
+    )
+    bare = "\n".join(line for line in unlisted.splitlines() if "id: article" not in line)
+    assert problems_of(write("bare.yaml", bare.replace("sources:", "")))[0].endswith(
+        "unknown source 'article': the scenario lists no sources; add one with id 'article' and"
+        " its citation under sources"
+    )

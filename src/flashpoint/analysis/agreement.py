@@ -5,13 +5,19 @@ applied after any model, decides whether it happens. An issue with a reversion p
 outcome without agreement: the status quo) and a consent list (the actors whose agreement the
 outcome needs: a veto) stands only if every consenting actor prefers the predicted outcome
 ``x`` to no deal. Actor ``a``, at position ``p`` with salience ``s`` and a cost of no deal ``c``
-(points of the scale by which no deal is worse to it than the reversion point), gains from the
-deal on issue ``i``
+(points of the scale by which no deal is worse to it than the reversion point; drawn like any
+other input when the scenario states its uncertainty), gains from the deal on issue ``i`` in a
+draw
 
-    g(a, i) = s * (|r - p| + c - |x - p|) / (max - min)
+    g(a, i) = s * (L(|r - p| + c) - L(|x - p|)),      L(d) = d / (max - min)
 
-(the salience-weighted spatial utility of the compromise and median models, Achen 2006; the
-same for every model here). It agrees if ``g >= 0``. With the scenario's ``agreement`` set to
+with ``L`` the loss of the model's own utility (``ModelSpec.utility``): linear, the
+salience-weighted spatial utility of the compromise and median models (Achen 2006), or
+quadratic, ``L(d) = (d / (max - min))**2``, Nash's (:mod:`flashpoint.models.nash`). On one
+issue every loss that grows with the distance gives the same verdict (``g >= 0`` exactly when
+``|x - p| <= |r - p| + c``); the shape counts only when a package adds up gains over issues.
+EUM and the spatial model (SMP) are tested with the linear loss: their utilities bend with risk
+attitudes they infer round by round inside their runs. It agrees if ``g >= 0``. With the scenario's ``agreement`` set to
 ``issue``, each issue stands or falls alone; with ``package``, the issues with a reversion point
 are one deal, which an actor consenting to any of them accepts if the sum of its gains over the
 package's issues it takes part in is not negative, and one refusal reverts every issue of the
@@ -23,6 +29,7 @@ A scenario without reversion points, or without consent, is left exactly as the 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
@@ -35,17 +42,16 @@ from flashpoint.scenario.schema import Scenario
 class Terms:
     """A scenario's terms of agreement as arrays over the actors and issues of its
     :class:`~flashpoint.engine.arrays.ScenarioArrays`: ``reversion[issue]`` (NaN: none),
-    ``consent[actor, issue]``, ``cost[actor, issue]`` and whether the issues are one package."""
+    ``consent[actor, issue]`` and whether the issues are one package. (The costs of no deal
+    are inputs of each draw: ``ScenarioArrays.no_deal_cost``.)"""
 
     reversion: np.ndarray
     consent: np.ndarray
-    cost: np.ndarray
     package: bool
 
     @classmethod
     def of(cls, scenario: Scenario, arrays: ScenarioArrays) -> Terms:
         issues = {issue.id: issue for issue in scenario.issues}
-        actors = {actor.id: actor for actor in scenario.actors}
         reversion = np.array(
             [
                 np.nan if issues[i].reversion is None else float(issues[i].reversion)
@@ -55,17 +61,8 @@ class Terms:
         consent = np.array(
             [[a in issues[i].consent for i in arrays.issues] for a in arrays.actors], dtype=bool
         )
-        cost = np.array(
-            [
-                [
-                    actors[a].issues[i].no_deal_cost if i in actors[a].issues else 0.0
-                    for i in arrays.issues
-                ]
-                for a in arrays.actors
-            ]
-        ).reshape(len(arrays.actors), len(arrays.issues))
         consent &= ~np.isnan(reversion)[None, :]
-        return cls(reversion, consent, cost, scenario.agreement == "package")
+        return cls(reversion, consent, scenario.agreement == "package")
 
     @property
     def needed(self) -> bool:
@@ -83,16 +80,27 @@ class Verdict:
     blocked: np.ndarray
 
 
-def gains(terms: Terms, arrays: ScenarioArrays, forecast: np.ndarray) -> np.ndarray:
+Utility = Literal["linear", "quadratic"]
+
+
+def loss(distance: np.ndarray, span: np.ndarray, utility: Utility) -> np.ndarray:
+    """``L(d)``: the utility lost at ``distance`` from an actor's position, as a share of the
+    issue's scale ``span``, linear or quadratic (the module docstring)."""
+    share = distance / span
+    return share if utility == "linear" else share * share
+
+
+def gains(
+    terms: Terms, arrays: ScenarioArrays, forecast: np.ndarray, utility: Utility = "linear"
+) -> np.ndarray:
     """``g[draw, actor, issue]``: each actor's gain from the predicted outcome over no deal
     (the module docstring); 0 where the actor takes no part or the issue has no reversion."""
-    span = arrays.upper - arrays.lower
+    span = (arrays.upper - arrays.lower)[None, None, :]
     position, salience = arrays.position, arrays.salience
     reversion = np.nan_to_num(terms.reversion)[None, None, :]
-    gain = salience * (
-        np.abs(reversion - position) + terms.cost[None] - np.abs(forecast[:, None, :] - position)
-    )
-    gain = gain / span[None, None, :]
+    no_deal = np.abs(reversion - position) + arrays.no_deal_cost
+    deal = np.abs(forecast[:, None, :] - position)
+    gain = salience * (loss(no_deal, span, utility) - loss(deal, span, utility))
     taking_part = arrays.present[None] & ~np.isnan(terms.reversion)[None, None, :]
     return np.where(taking_part, gain, 0.0)
 
@@ -110,10 +118,14 @@ class Refusal:
 
 
 def refusals(
-    terms: Terms, arrays: ScenarioArrays, forecast: np.ndarray, draw: int = 0
+    terms: Terms,
+    arrays: ScenarioArrays,
+    forecast: np.ndarray,
+    utility: Utility = "linear",
+    draw: int = 0,
 ) -> list[Refusal]:
     """The refusals of one draw of a forecast ``[draw, issue]``, actor by actor."""
-    verdict = settle(terms, arrays, forecast)
+    verdict = settle(terms, arrays, forecast, utility)
     span = arrays.upper - arrays.lower
     found = []
     for a, actor in enumerate(arrays.actors):
@@ -122,10 +134,11 @@ def refusals(
             continue
         weight = arrays.salience[draw, a, refused]
         position = arrays.position[draw, a, refused]
-        deal = 1 - np.abs(forecast[draw, refused] - position) / span[refused]
-        no_deal = (
-            1
-            - (np.abs(terms.reversion[refused] - position) + terms.cost[a, refused]) / span[refused]
+        deal = 1 - loss(np.abs(forecast[draw, refused] - position), span[refused], utility)
+        no_deal = 1 - loss(
+            np.abs(terms.reversion[refused] - position) + arrays.no_deal_cost[draw, a, refused],
+            span[refused],
+            utility,
         )
         total = weight.sum() or 1.0
         found.append(
@@ -139,13 +152,16 @@ def refusals(
     return found
 
 
-def settle(terms: Terms, arrays: ScenarioArrays, forecast: np.ndarray) -> Verdict:
-    """The agreement test on a model's forecast ``[draw, issue]`` of ``arrays``' draws."""
+def settle(
+    terms: Terms, arrays: ScenarioArrays, forecast: np.ndarray, utility: Utility = "linear"
+) -> Verdict:
+    """The agreement test on a model's forecast ``[draw, issue]`` of ``arrays``' draws, with
+    the model's ``utility`` (the module docstring)."""
     draws = forecast.shape[0]
     if not terms.needed:
         agreed = np.ones(forecast.shape, dtype=bool)
         return Verdict(forecast, agreed, np.zeros((draws, *terms.consent.shape), dtype=bool))
-    gain = gains(terms, arrays, forecast)
+    gain = gains(terms, arrays, forecast, utility)
     if terms.package:
         refuses = (gain.sum(axis=2) < 0) & terms.consent.any(axis=1)[None, :]
         in_package = ~np.isnan(terms.reversion)

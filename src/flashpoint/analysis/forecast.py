@@ -292,7 +292,7 @@ def run_forecast(request: ForecastRequest, progress: Progress | None = None) -> 
         spec = get_model(name)
         started = time.perf_counter()
         trajectory = spec(arrays, chosen, named_stream(seed, spec.name))
-        verdict = settle(terms, arrays, trajectory.forecast)
+        verdict = settle(terms, arrays, trajectory.forecast, spec.utility)
         timings[spec.name] = time.perf_counter() - started
         settled[spec.name] = verdict.outcome
         predicted = verdict.outcome[0]
@@ -313,7 +313,7 @@ def run_forecast(request: ForecastRequest, progress: Progress | None = None) -> 
                 for i, issue in enumerate(arrays.issues)
                 if not verdict.agreed[0, i]
             },
-            refusals=tuple(refusals(terms, arrays, trajectory.forecast)),
+            refusals=tuple(refusals(terms, arrays, trajectory.forecast, spec.utility)),
         )
     ensemble, tree = None, None
     outcomes, issues = shocked.outcomes, arrays.issues

@@ -21,7 +21,7 @@ that changes nothing changes no number.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -80,7 +80,7 @@ class MonteCarlo:
         results = []
         for variant in self.variants:
             full = place_scores(variant, scores)
-            arrays = full if size == self.block_size else _first(full, size)
+            arrays = full if size == self.block_size else full.select(slice(size))
             terms = Terms.of(variant, arrays)
             results.append(
                 run_models(
@@ -144,7 +144,7 @@ def run_models(
         return found
     results: Results = {}
     for name, forecast in found.items():
-        verdict = settle(terms, arrays, forecast)
+        verdict = settle(terms, arrays, forecast, get_model(name).utility)
         results[name] = verdict.outcome
         if record and terms.needed:
             results[AGREED + name] = verdict.agreed
@@ -175,15 +175,6 @@ def block_sizes(total: int, block_size: int) -> list[int]:
 def joined(parts: Sequence[Results]) -> Results:
     """Consecutive blocks' forecasts of the same models as one, each model's in draw order."""
     return {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
-
-
-def _first(arrays: ScenarioArrays, size: int) -> ScenarioArrays:
-    return replace(
-        arrays,
-        position=arrays.position[:size],
-        salience=arrays.salience[:size],
-        capability=arrays.capability[:size],
-    )
 
 
 def run_draws(

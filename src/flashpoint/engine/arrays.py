@@ -3,17 +3,23 @@
 Models never see pydantic objects, only this: for draw ``d``, actor ``a`` and issue ``i``,
 ``position[d, a, i]`` (on the issue's own scale), ``salience[d, a, i]`` (on 0-1, i.e. divided by
 the scenario's salience scale), ``capability[d, a, i]`` (the capability the actor brings to the
-issue) and ``present[a, i]`` (does the actor take part in the issue). Where an actor is absent its
-position is NaN and its salience and capability are 0, so ``weight`` (capability x salience) is 0.
+issue), ``no_deal_cost[d, a, i]`` (how much worse than the issue's reversion point no agreement
+is to the actor, in points of the issue's scale: read only by the agreement test of
+:mod:`flashpoint.analysis.agreement`) and ``present[a, i]`` (does the actor take part in the
+issue). Where an actor is absent its position is NaN and its salience, capability and cost of no
+deal are 0, so ``weight`` (capability x salience) is 0.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from flashpoint.scenario.schema import Scenario
+
+
+DRAWN = ("position", "salience", "capability", "no_deal_cost")  # the inputs with a draw axis
 
 
 @dataclass(frozen=True, eq=False)
@@ -28,10 +34,13 @@ class ScenarioArrays:
     present: np.ndarray
     lower: np.ndarray
     upper: np.ndarray
+    no_deal_cost: np.ndarray = None  # type: ignore[assignment]  # None: no cost anywhere
 
     def __post_init__(self) -> None:
         shape = (self.position.shape[0], len(self.actors), len(self.issues))
-        for name in ("position", "salience", "capability"):
+        if self.no_deal_cost is None:
+            object.__setattr__(self, "no_deal_cost", np.zeros(shape))
+        for name in DRAWN:
             array = getattr(self, name)
             if array.shape != shape:
                 raise ValueError(f"{name} has shape {array.shape}, expected {shape}")
@@ -49,6 +58,7 @@ class ScenarioArrays:
         position = np.full(shape, np.nan)
         salience = np.zeros(shape)
         capability = np.zeros(shape)
+        no_deal_cost = np.zeros(shape)
         present = np.zeros(shape, dtype=bool)
         for a, actor in enumerate(scenario.actors):
             for i, issue_id in enumerate(issues):
@@ -59,6 +69,7 @@ class ScenarioArrays:
                 position[a, i] = stance.position
                 salience[a, i] = stance.salience / scenario.salience_scale
                 capability[a, i] = actor.capability_on(issue_id)
+                no_deal_cost[a, i] = stance.no_deal_cost
         batch = (draws, *shape)
         return cls(
             actors=actors,
@@ -66,9 +77,17 @@ class ScenarioArrays:
             position=np.broadcast_to(position, batch).copy(),
             salience=np.broadcast_to(salience, batch).copy(),
             capability=np.broadcast_to(capability, batch).copy(),
+            no_deal_cost=np.broadcast_to(no_deal_cost, batch).copy(),
             present=present,
             lower=np.array([issue.min for issue in scenario.issues], dtype=float),
             upper=np.array([issue.max for issue in scenario.issues], dtype=float),
+        )
+
+    def select(self, draws: slice | np.ndarray) -> ScenarioArrays:
+        """The batch's draws ``draws`` (a slice, or draw numbers) as a batch of their own."""
+        return replace(
+            self,
+            **{name: getattr(self, name)[draws] for name in DRAWN},
         )
 
     @property

@@ -17,8 +17,9 @@ distribution, and inputs of one group move together (two inputs' scores correlat
   shape ``α = m k``, ``β = (1 - m) k`` with ``k = m (1 - m) / s² - 1``, and the regularised
   incomplete beta function's inverse.
 
-An optional ``jitter`` spreads every input that has no entry of its own: a normal of standard
-deviation ``jitter`` x its range (a capability: x its value), truncated to the range.
+An optional ``jitter`` spreads every position, salience and capability that has no entry of its
+own: a normal of standard deviation ``jitter`` x its range (a capability: x its value), truncated
+to the range. (A cost of no deal moves only by an entry of its own.)
 
 References: Nelsen, R. B. (2006). *An Introduction to Copulas*, 2nd ed., §3.3 (the Gaussian
 copula).
@@ -35,7 +36,8 @@ from flashpoint.engine.arrays import ScenarioArrays
 from flashpoint.scenario.limits import bounds
 from flashpoint.scenario.schema import Scenario, Uncertainty
 
-FIELDS = ("position", "salience", "capability")
+FIELDS = ("position", "salience", "capability")  # the inputs the jitter spreads
+INPUTS = (*FIELDS, "no_deal_cost")  # every input an uncertainty entry may draw
 
 
 def sample_arrays(
@@ -97,7 +99,7 @@ def place_scores(scenario: Scenario, scores: Scores) -> ScenarioArrays:
     """The draws that ``scores`` give on ``scenario``: the scenario the scores were drawn for,
     or one that shocks made of it (its inputs are a subset of the original's)."""
     arrays = ScenarioArrays.from_scenario(scenario, scores.draws)
-    values = {field: getattr(arrays, field) for field in FIELDS}  # views: set in place
+    values = {field: getattr(arrays, field) for field in INPUTS}  # views: set in place
     covered = np.zeros((len(FIELDS), arrays.n_actors, arrays.n_issues), dtype=bool)
     for entry in scenario.uncertainty:
         if entry.target not in scores.own or (
@@ -115,8 +117,9 @@ def place_scores(scenario: Scenario, scores: Scores) -> ScenarioArrays:
             else rho * scores.factor[entry.group] + np.sqrt(1 - rho**2) * own
         )
         _set(scenario, entry, values, special.ndtr(score))
-        a, cells = _cells(scenario, entry)
-        covered[FIELDS.index(entry.field), a, cells] = True
+        if entry.field in FIELDS:
+            a, cells = _cells(scenario, entry)
+            covered[FIELDS.index(entry.field), a, cells] = True
     if scores.jitter_scores is not None:
         rows = [scores.actors.index(actor) for actor in arrays.actors]
         columns = [scores.issues.index(issue) for issue in arrays.issues]
@@ -168,7 +171,7 @@ def place_levels(scenario: Scenario, levels: np.ndarray) -> ScenarioArrays:
         raise ValueError(f"levels must be [draw, {len(found)}], not {list(levels.shape)}")
     column = {source: levels[:, j] for j, source in enumerate(found)}
     arrays = ScenarioArrays.from_scenario(scenario, levels.shape[0])
-    values = {field: getattr(arrays, field) for field in FIELDS}  # views: set in place
+    values = {field: getattr(arrays, field) for field in INPUTS}  # views: set in place
     for k, entry in enumerate(scenario.uncertainty):
         own = column.get(Source(entry=k))
         if entry.group is None:

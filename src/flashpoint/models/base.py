@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
@@ -49,7 +49,12 @@ class Trajectory:
 
 @dataclass(frozen=True)
 class ModelSpec:
-    """A registered model: its name, what it computes, its options and its sources."""
+    """A registered model: its name, what it computes, its options and its sources.
+
+    ``utility`` is the shape of an actor's utility in the distance ``d`` from its position
+    (as a share of the issue's scale) that the model assumes: ``linear`` (``-d``: the spatial
+    utility of the compromise and median models) or ``quadratic`` (``-d**2``: Nash's). The
+    agreement test weighs a package by it (:mod:`flashpoint.analysis.agreement`)."""
 
     name: str
     label: str
@@ -59,6 +64,7 @@ class ModelSpec:
     iterative: bool = False
     stochastic: bool = False
     joint_issues: bool = False
+    utility: Literal["linear", "quadratic"] = "linear"
     references: tuple[str, ...] = field(default_factory=tuple)
 
     def __call__(

@@ -91,6 +91,7 @@ SPEC = ModelSpec(
         " over each actor's worst point of the scale."
     ),
     run=run,
+    utility="quadratic",
     references=(
         "Nash (1950), The bargaining problem, Econometrica 18(2)",
         "Kalai (1977), Nonsymmetric Nash solutions, IJGT 6(3)",

@@ -431,7 +431,13 @@ def _uncertainty_table(scenario: Scenario) -> Table:
             entry.field,
             f"{entry.distribution}: {parameters}",
             Text(group),
-            Text(entry.note),
+            Text(
+                " ".join(
+                    filter(
+                        None, (entry.note, f"[{', '.join(entry.source)}]" if entry.source else "")
+                    )
+                )
+            ),
         )
     return table
 
@@ -462,40 +468,40 @@ def _shocks_table(scenario: Scenario) -> Table:
 
 
 def notes_table(scenario: Scenario) -> Table:
-    """Every stated number with the note that justifies it."""
-    table = Table(title="Inputs and their notes", title_justify="left", show_lines=True)
-    for column in ("Actor", "Issue", "Input", "Value", "Note"):
-        table.add_column(column, justify="right" if column == "Value" else "left")
+    """Every stated number with the note that justifies it and the sources it cites (by id:
+    the scenario's sources list gives each citation)."""
+    table = Table(
+        title="Inputs and their notes", title_justify="left", show_lines=True, expand=True
+    )
+    for column, ratio in (("Actor", 2), ("Issue", 2), ("Input", 2), ("Value", 2)):
+        table.add_column(column, ratio=ratio, overflow="fold")
+    table.add_column("Note", ratio=9)
+    table.add_column("Source", ratio=3, overflow="fold")
+
+    def add(actor: str, issue: str, field: str, value: str, record: Any) -> None:
+        note, cited = getattr(record, f"{field}_note"), getattr(record, f"{field}_source")
+        table.add_row(
+            Text(actor), Text(issue), field, Text(value), Text(note), Text("\n".join(cited))
+        )
+
     for actor in scenario.actors:
         if actor.capability is not None:
-            table.add_row(
-                Text(actor.label),
-                "-",
-                "capability",
-                f"{actor.capability:g}",
-                Text(actor.capability_note),
-            )
+            add(actor.label, "-", "capability", f"{actor.capability:g}", actor)
         for issue_id, stance in actor.issues.items():
             for field in ("position", "salience", "capability", "no_deal_cost"):
                 value = getattr(stance, field)
                 if value is not None and (field != "no_deal_cost" or value):
-                    note = getattr(stance, f"{field}_note")
-                    table.add_row(
-                        Text(actor.label), Text(issue_id), field, f"{value:g}", Text(note)
-                    )
+                    add(actor.label, issue_id, field, f"{value:g}", stance)
     for issue in scenario.issues:
         if issue.reversion is not None:
-            table.add_row(
-                "-", Text(issue.id), "reversion", f"{issue.reversion:g}", Text(issue.reversion_note)
-            )
+            add("-", issue.id, "reversion", f"{issue.reversion:g}", issue)
         if issue.consent:
-            table.add_row(
-                "-",
-                Text(issue.id),
-                "consent",
-                Text(", ".join(issue.consent)),
-                Text(issue.consent_note),
-            )
+            add("-", issue.id, "consent", ", ".join(issue.consent), issue)
+    for shock in scenario.shocks:
+        if shock.probability is not None:
+            low, high = shock.probability
+            stated = f"{low:g}" if low == high else f"{low:g}-{high:g}"
+            add("-", "-", "probability", stated, shock)
     return table
 
 

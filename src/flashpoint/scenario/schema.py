@@ -18,6 +18,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Discriminator,
     Field,
@@ -29,7 +30,7 @@ from pydantic import (
 from flashpoint.scenario.errors import UnknownShockError
 
 ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_\-]*$"
-Field_ = Literal["position", "salience", "capability"]
+Field_ = Literal["position", "salience", "capability", "no_deal_cost"]
 Probability = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
 Comparison = Literal[">=", "<=", ">", "<"]
 
@@ -52,12 +53,23 @@ NonEmpty = Annotated[str, Field(min_length=1)]
 Id = Annotated[str, Field(pattern=ID_PATTERN)]
 Finite = Annotated[float, Field(allow_inf_nan=False)]
 NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+
+
+def _listed(value: Any) -> Any:
+    """A list of ids, or one text of ids separated by commas (as a table cell holds it)."""
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+Ids = Annotated[list[NonEmpty], BeforeValidator(_listed)]
 SEED_LIMIT = 2**64
 Seed = Annotated[int, Field(ge=0, lt=SEED_LIMIT)]
 
 
 class Source(_Record):
-    """A source the scenario's numbers rest on."""
+    """A source the scenario's numbers rest on; the ``*_source`` fields of the records cite it
+    by ``id``."""
 
     id: str = ""
     citation: NonEmpty
@@ -85,16 +97,10 @@ class Issue(_Labelled):
     actual: Finite | None = None
     reversion: Finite | None = None
     reversion_note: str = ""
-    consent: list[NonEmpty] = Field(default_factory=list)
+    reversion_source: Ids = Field(default_factory=list)
+    consent: Ids = Field(default_factory=list)
     consent_note: str = ""
-
-    @field_validator("consent", mode="before")
-    @classmethod
-    def _listed(cls, value: Any) -> Any:
-        """A list of actor ids, or one text of ids separated by commas (as in a table)."""
-        if isinstance(value, str):
-            return [part.strip() for part in value.split(",") if part.strip()]
-        return value
+    consent_source: Ids = Field(default_factory=list)
 
     def anchor_text(self, value: float) -> str:
         """The label of the anchor nearest to ``value`` ('' when the issue has none)."""
@@ -107,7 +113,8 @@ class Issue(_Labelled):
 class Stance(_Record):
     """An actor's stance on one issue: position, salience, optional issue-specific capability.
 
-    The ``*_note`` fields say why a number is what it is (a quote, a dated fact, a source).
+    The ``*_note`` fields say why a number is what it is (a quote, a dated fact), and the
+    ``*_source`` fields name the scenario's :class:`Source` records it rests on, by id.
     ``no_deal_cost`` is how much worse than the issue's reversion point no agreement is to the
     actor, in points of the issue's scale (0: no deal is just the reversion point).
     """
@@ -117,9 +124,13 @@ class Stance(_Record):
     capability: NonNegative | None = None
     no_deal_cost: NonNegative = 0.0
     position_note: str = ""
+    position_source: Ids = Field(default_factory=list)
     salience_note: str = ""
+    salience_source: Ids = Field(default_factory=list)
     capability_note: str = ""
+    capability_source: Ids = Field(default_factory=list)
     no_deal_cost_note: str = ""
+    no_deal_cost_source: Ids = Field(default_factory=list)
 
 
 class Actor(_Labelled):
@@ -130,6 +141,7 @@ class Actor(_Labelled):
     description: str = ""
     capability: NonNegative | None = None
     capability_note: str = ""
+    capability_source: Ids = Field(default_factory=list)
     issues: dict[str, Stance] = Field(default_factory=dict)
 
     def capability_on(self, issue_id: str) -> float | None:
@@ -143,8 +155,9 @@ class Actor(_Labelled):
 class Uncertainty(_Record):
     """How uncertain one input is: a distribution around the stated value.
 
-    ``field`` is ``position``, ``salience`` or ``capability`` of ``actor`` (on ``issue``; a
-    capability without an issue is the actor's own capability). Parameters by distribution:
+    ``field`` is ``position``, ``salience``, ``capability`` or ``no_deal_cost`` of ``actor`` (on
+    ``issue``; a capability without an issue is the actor's own capability). Parameters by
+    distribution:
 
     - ``uniform``: ``low``, ``high``.
     - ``triangular``: ``low``, ``high``, ``mode`` (default: the stated value).
@@ -170,6 +183,7 @@ class Uncertainty(_Record):
     group: str | None = None
     correlation: Annotated[float, Field(ge=-1, le=1)] | None = None
     note: str = ""
+    source: Ids = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _parameters_fit_distribution(self) -> Uncertainty:
@@ -354,13 +368,13 @@ class Outcome(_Labelled):
 class Change(_Record):
     """One change to the inputs: set or shift an actor's input, or drop the actor.
 
-    - ``{actor, issue, field: position|salience, set: v}`` or ``shift: +/-d``;
+    - ``{actor, issue, field: position|salience|no_deal_cost, set: v}`` or ``shift: +/-d``;
     - ``{actor, field: capability, set|shift}`` changes the actor's own capability, with an
       ``issue`` its capability on that issue;
     - ``{actor, drop: true}`` removes the actor; with an ``issue``, from that issue only.
 
     A shifted value is clipped to the bounds of the input (the issue's scale, 0 to the salience
-    scale, capability 0 or more).
+    scale, capability and cost of no deal 0 or more).
     """
 
     actor: NonEmpty
@@ -377,10 +391,12 @@ class Change(_Record):
                 raise ValueError("a change that drops an actor takes no field, set or shift")
             return self
         if self.field is None:
-            raise ValueError("say which input changes: field: position, salience or capability")
+            raise ValueError(
+                "say which input changes: field: position, salience, capability or no_deal_cost"
+            )
         if (self.set is None) == (self.shift is None):
             raise ValueError("give exactly one of set (a new value) or shift (an amount to add)")
-        if self.field in ("position", "salience") and self.issue is None:
+        if self.field != "capability" and self.issue is None:
             raise ValueError(f"a change of {self.field} needs an issue")
         return self
 
@@ -389,8 +405,9 @@ class Shock(_Labelled):
     """A named what-if: changes applied together, in order. Shocks compose.
 
     A shock may say how likely it is: ``probability`` is a value or a range ``[low, high]``
-    (``probability_note`` says where it comes from). A forecast can then mix the scenario as
-    stated and its likely shocks into one scenario tree (``flashpoint forecast --tree``).
+    (``probability_note`` says where it comes from, ``probability_source`` names its sources).
+    A forecast can then mix the scenario as stated and its likely shocks into one scenario tree
+    (``flashpoint forecast --tree``).
     """
 
     id: Id
@@ -398,6 +415,7 @@ class Shock(_Labelled):
     description: str = ""
     probability: tuple[Probability, Probability] | None = None
     probability_note: str = ""
+    probability_source: Ids = Field(default_factory=list)
     changes: Annotated[list[Change], Field(min_length=1)]
 
     @field_validator("probability", mode="before")

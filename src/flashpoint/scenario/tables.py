@@ -480,7 +480,7 @@ def left_out_of_csv(scenario: Scenario) -> list[str]:
                 salience_read_back != scenario.salience_scale,
             ),
             ("the date", scenario.as_of is not None),
-            ("sources", bool(scenario.sources)),
+            ("sources and the sources each note cites", bool(scenario.sources)),
             ("provenance", bool(scenario.provenance)),
             ("issue descriptions", any(issue.description for issue in scenario.issues)),
             ("labelled points of scales", any(issue.anchors for issue in scenario.issues)),

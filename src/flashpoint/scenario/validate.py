@@ -111,6 +111,11 @@ def build_scenario(
     _check_outcomes(report, outcomes, known_issues)
     _check_shocks(report, shocks, known_issues, known_actors, scale)
     _check_shock_probabilities(report, shocks)
+    _check_sources(
+        report,
+        raw.get("sources"),
+        [("issues", issues), ("actors", actors), ("uncertainty", uncertainty), ("shocks", shocks)],
+    )
     report.raise_if_any()
 
     assert scenario_head is not None
@@ -497,6 +502,43 @@ def conditions(rule: Any, path: Path_ = ()) -> Iterator[tuple[Path_, Condition |
             yield from conditions(part, path + ("any", index))
     elif isinstance(rule, Not):
         yield from conditions(rule.not_, path + ("not",))
+
+
+def _check_sources(report: _Report, sources: Any, lists: list[tuple[str, list[_Item]]]) -> None:
+    """Every source a record cites (its ``source`` and ``*_source`` fields) is one of the
+    scenario's sources, by id."""
+    known = {
+        str(source["id"]): source
+        for source in (sources if isinstance(sources, list) else [])
+        if isinstance(source, Mapping) and source.get("id")
+    }
+    for name, items in lists:
+        for item in items:
+            path: Path_ = (name, item.index)
+            records = [(path, item.model)] if item.model is not None else []
+            if name == "actors":  # an actor's valid stances, even when the actor is not
+                records += [(path + ("issues", key), part) for key, part in item.parts.items()]
+            for where, record in records:
+                for field, cited in _citations(record):
+                    for index, source in enumerate(cited):
+                        if source not in known:
+                            report.add(where + (field, index), _unknown_source(source, known))
+
+
+def _citations(record: BaseModel) -> Iterator[tuple[str, list[str]]]:
+    """A record's source fields (``source`` and ``*_source``) and the ids each cites."""
+    for field in type(record).model_fields:
+        if field == "source" or field.endswith("_source"):
+            yield field, getattr(record, field)
+
+
+def _unknown_source(name: str, known: Mapping[str, Any]) -> str:
+    if not known:
+        return (
+            f"unknown source '{name}': the scenario lists no sources; add one with id '{name}'"
+            " and its citation under sources"
+        )
+    return _unknown("source", name, known) + ": cite the id of an entry under sources"
 
 
 def _check_shock_probabilities(report: _Report, shocks: list[_Item]) -> None:

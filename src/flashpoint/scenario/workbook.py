@@ -8,20 +8,23 @@ A *scenario workbook* has one sheet per part of a scenario (what ``flashpoint te
 ``sources``        id, citation, url
 ``issues``         id, label, description, min, max, actual (the outcome, once decided),
                    reversion (the outcome without agreement), consent (actor ids,
-                   separated by commas), reversion_note, consent_note
+                   separated by commas), reversion_note, reversion_source, consent_note,
+                   consent_source
 ``anchors``        issue, value, label (plain-words labels of points on an issue's scale)
-``actors``         id, label, description, capability, capability_note
+``actors``         id, label, description, capability, capability_note, capability_source
 ``positions``      actor, issue, position, salience, capability (only if it differs on this
                    issue), no_deal_cost (how much worse than the reversion point no deal is
-                   to the actor), position_note, salience_note, capability_note,
-                   no_deal_cost_note
+                   to the actor), and a note and a source per number: position_note,
+                   position_source, salience_note, salience_source, capability_note,
+                   capability_source, no_deal_cost_note, no_deal_cost_source
 ``uncertainty``    actor, issue, field, distribution, low, high, mode, mean, sd, group,
-                   correlation, note
+                   correlation, note, source
 ``outcomes``       id, label, description, when (e.g. ``denuclearization >= 70``,
                    ``all: [a >= 50, b <= 20]`` or ``otherwise``)
 ``shocks``         shock, label, description, actor, issue, field, set, shift, drop,
-                   probability, probability_note (one row per change; label, description and
-                   probability, a value or a range such as 0.1-0.3, on the shock's first row)
+                   probability, probability_note, probability_source (one row per change;
+                   label, description and probability, a value or a range such as 0.1-0.3,
+                   on the shock's first row)
 ``model_options``  model, option, value: option values a model starts from when it runs; the
                    value in YAML's short form (``3``, ``Prop``, ``[{actor: a, towards: b,
                    rate: 0.5}]``)
@@ -62,11 +65,13 @@ SHEETS: dict[str, tuple[str, ...]] = {
         "actual",
         "reversion",
         "reversion_note",
+        "reversion_source",
         "consent",
         "consent_note",
+        "consent_source",
     ),
     "anchors": ("issue", "value", "label"),
-    "actors": ("id", "label", "description", "capability", "capability_note"),
+    "actors": ("id", "label", "description", "capability", "capability_note", "capability_source"),
     "positions": (
         "actor",
         "issue",
@@ -75,9 +80,13 @@ SHEETS: dict[str, tuple[str, ...]] = {
         "capability",
         "no_deal_cost",
         "position_note",
+        "position_source",
         "salience_note",
+        "salience_source",
         "capability_note",
+        "capability_source",
         "no_deal_cost_note",
+        "no_deal_cost_source",
     ),
     "uncertainty": (
         "actor",
@@ -92,6 +101,7 @@ SHEETS: dict[str, tuple[str, ...]] = {
         "group",
         "correlation",
         "note",
+        "source",
     ),
     "outcomes": ("id", "label", "description", "when"),
     "shocks": (
@@ -106,6 +116,7 @@ SHEETS: dict[str, tuple[str, ...]] = {
         "drop",
         "probability",
         "probability_note",
+        "probability_source",
     ),
     "model_options": ("model", "option", "value"),
 }
@@ -120,7 +131,7 @@ SCENARIO_FIELDS = (
     "agreement",
 )
 _EXACT_IN_EXCEL = 10**15  # whole numbers up to here survive Excel's 15 significant digits
-_SHOCK_HEAD = ("label", "description", "probability", "probability_note")
+_SHOCK_HEAD = ("label", "description", "probability", "probability_note", "probability_source")
 
 GUIDE = [
     ("flashpoint scenario workbook", ""),
@@ -135,7 +146,11 @@ GUIDE = [
         "(100 if saliences run 0-100, 1 if 0-1), provenance (where the numbers come from), seed "
         "(optional: the seed of a run's random numbers when the run names none).",
     ),
-    ("sources", "The sources the numbers rest on: an id to cite in notes, the citation, a URL."),
+    (
+        "sources",
+        "The sources the numbers rest on: an id, the citation, a URL. Every note has a source "
+        "column beside it: the ids of the sources it rests on, separated by commas.",
+    ),
     (
         "issues",
         "One row per issue: an id (letters, digits, _ or -, starting with a letter), a label, "
@@ -159,7 +174,8 @@ GUIDE = [
     ),
     (
         "uncertainty",
-        "Optional. How uncertain an input is: field is position, salience or capability; "
+        "Optional. How uncertain an input is: field is position, salience, capability or "
+        "no_deal_cost; "
         "distribution is uniform (low, high), triangular (low, high, mode), normal (sd) or beta (sd). "
         "Inputs sharing a group move together.",
     ),
@@ -470,7 +486,7 @@ def write_workbook(scenario: Scenario | None, path: Path) -> None:
         for cell in ws[1]:
             cell.font = Font(bold=True)
         for values in rows.get(sheet, []):
-            ws.append([values.get(column) for column in columns])
+            ws.append([_cell_ids(values.get(column)) for column in columns])
         for index, column in enumerate(columns):
             letter = ws.cell(row=1, column=index + 1).column_letter
             ws.column_dimensions[letter].width = (
@@ -501,14 +517,15 @@ def _shock_head(shock: Any) -> dict[str, Any]:
         low, high = shock.probability
         head["probability"] = _cell_number(low) if low == high else f"{low:g}-{high:g}"
         head["probability_note"] = shock.probability_note
+        head["probability_source"] = shock.probability_source
     return head
 
 
 def _dropdowns(book: Workbook) -> None:
     choices = {
-        ("uncertainty", "field"): "position,salience,capability",
+        ("uncertainty", "field"): "position,salience,capability,no_deal_cost",
         ("uncertainty", "distribution"): "uniform,triangular,normal,beta",
-        ("shocks", "field"): "position,salience,capability",
+        ("shocks", "field"): "position,salience,capability,no_deal_cost",
         ("shocks", "drop"): "yes,no",
     }
     for (sheet, column), options in choices.items():
@@ -542,10 +559,7 @@ def _scenario_rows(scenario: Scenario) -> dict[str, list[dict[str, Any]]]:
             if head[field] not in (None, "")
         ],
         "sources": [source.model_dump() for source in scenario.sources],
-        "issues": [
-            {**issue.model_dump(exclude={"anchors"}), "consent": ", ".join(issue.consent)}
-            for issue in scenario.issues
-        ],
+        "issues": [issue.model_dump(exclude={"anchors"}) for issue in scenario.issues],
         "anchors": [
             {"issue": issue.id, "value": point, "label": text}
             for issue in scenario.issues
@@ -579,6 +593,11 @@ def _scenario_rows(scenario: Scenario) -> dict[str, list[dict[str, Any]]]:
         ],
     }
     return rows
+
+
+def _cell_ids(value: Any) -> Any:
+    """A list of ids (consent, sources) as one cell: the ids separated by commas."""
+    return ", ".join(value) if isinstance(value, list) else value
 
 
 def _cell_number(value: Any) -> Any:
