@@ -124,6 +124,7 @@ def test_json_document_has_the_documented_shape():
         "blocked",
         "refusals",
         "agreement",
+        "path",
         "distribution",
         "futures",
     ]

@@ -193,12 +193,12 @@ def test_workbook_problems_name_sheet_row_and_column(tmp_path):
     book = load_workbook(path)
     book["positions"]["D3"] = 7  # Belgium's salience on a 0-1 scale
     book["positions"].append(["Spain", "emission_standards", 5, 0.5])
-    book["actors"]["F1"] = "colour"
+    book["actors"]["H1"] = "flag"
     book.create_sheet("notes")
     book.create_sheet("# my notes")
     book.save(path)
     assert problems_of(path) == [
-        "case.xlsx, sheet actors, row 1, column colour: unknown column 'colour' (columns: id, label, description, capability, capability_note, capability_source)",
+        "case.xlsx, sheet actors, row 1, column flag: unknown column 'flag' (columns: id, label, description, capability, capability_note, capability_source, colour)",
         "case.xlsx, sheet notes: unknown sheet 'notes' (a sheet of your own whose name starts with # is ignored)",
         "case.xlsx, sheet positions, row 3, column salience: 7 is above the salience scale's maximum 1",
         "case.xlsx, sheet positions, row 12, column actor: actor 'Spain' is not on the actors sheet",

@@ -144,8 +144,10 @@ class Comparison(RequestedRun):
 
     def to_frame(self) -> pandas.DataFrame:
         """One row per variant, model (and ``ensemble``) and quantity: each future's probability
-        and each issue's median outcome, with the change from the baseline and its interval
-        (empty for the baseline)."""
+        (``value``, ``low``-``high`` its 95% interval) and each issue's median outcome (``value``,
+        ``low``-``high`` its 90% interval) and ``mean`` outcome, with the change from the
+        baseline and its interval (empty for the baseline): for a future the change in its
+        probability, for an issue the mean change (so ``change`` is the change of ``mean``)."""
         import pandas
 
         rows = []
@@ -161,6 +163,7 @@ class Comparison(RequestedRun):
                     change = effect.issues[issue] if effect is not None else None
                     rows.append(
                         _row(variant, model, "issue", issue, d.median, d.interval_90, change)
+                        | {"mean": d.mean}
                     )
         return pandas.DataFrame(rows)
 
@@ -192,6 +195,7 @@ def _row(
         "value": value,
         "low": interval[0],
         "high": interval[1],
+        "mean": None,
         "change": None if change is None else change.value,
         "change_low": None if change is None else change.interval_95[0],
         "change_high": None if change is None else change.interval_95[1],

@@ -20,13 +20,13 @@ import numpy as np
 
 from flashpoint.analysis.agreement import AgreementOdds, Refusal, Terms, odds, refusals, settle
 from flashpoint.analysis.backtest.recommend import Recommendation, shipped
-from flashpoint.analysis.montecarlo import MonteCarlo, agreement_of, run_draws
+from flashpoint.analysis.montecarlo import MonteCarlo, agreement_of, paths_of, run_draws
 from flashpoint.analysis.outcomes import UNCLASSIFIED, classify, future_label, reversion_of
 from flashpoint.analysis.prepare import Prepared, RequestedRun, document_head, prepare
 from flashpoint.analysis.progress import Progress, Tally
 from flashpoint.analysis.request import ForecastRequest
 from flashpoint.analysis.tree import Branch, follow, likely_shocks
-from flashpoint.analysis.uncertainty import Spread, spread, spread_dict
+from flashpoint.analysis.uncertainty import PathBands, Spread, path_bands, spread, spread_dict
 from flashpoint.engine.arrays import ScenarioArrays
 from flashpoint.engine.executors import Executor
 from flashpoint.engine.seeding import named_stream
@@ -50,7 +50,8 @@ class ModelResult:
     issue that was not agreed to the actors who refused it, and ``refusals`` say why (what the
     deal and no deal were worth to each); with Monte Carlo draws of a scenario whose outcomes
     need consent, ``agreement`` says how often the bargain stood. ``trajectory`` is the model's
-    run, before the test."""
+    run, before the test; ``path``, asked for with ``paths``, its positions round by round with
+    fan bands over the draws (iterative models only)."""
 
     model: str
     label: str
@@ -62,6 +63,7 @@ class ModelResult:
     blocked: dict[str, tuple[str, ...]] = field(default_factory=dict)
     refusals: tuple[Refusal, ...] = ()
     agreement: AgreementOdds | None = field(default=None, repr=False)
+    path: PathBands | None = field(default=None, repr=False)
 
     @property
     def rounds(self) -> int:
@@ -142,6 +144,11 @@ class Forecast(RequestedRun):
                         for refusal in result.refusals
                     ],
                     "agreement": None if result.agreement is None else result.agreement.to_dict(),
+                    "path": None
+                    if result.path is None
+                    else result.path.to_dict(
+                        [actor.id for actor in scenario.actors], [i.id for i in scenario.issues]
+                    ),
                     **spread_dict(result.spread, self.future_label),
                 }
                 for name, result in self.results.items()
@@ -231,6 +238,7 @@ def forecast(
     draws: int = 1,
     jitter: float = 0.0,
     tree: bool = False,
+    paths: bool = False,
     executor: Executor = "auto",
     workers: int | None = None,
     scheduler: str | None = None,
@@ -266,6 +274,9 @@ def forecast(
         With draws, let each draw follow one branch of the scenario tree: the scenario as
         stated, or one of its shocks that state a probability (:mod:`flashpoint.analysis.tree`);
         :attr:`Forecast.tree` lists the branches.
+    paths:
+        With draws, keep each iterative model's positions round by round with fan bands over
+        the draws (:attr:`ModelResult.path`, :class:`~flashpoint.analysis.uncertainty.PathBands`).
     executor, workers, scheduler:
         How the draws run (:func:`flashpoint.engine.executors.run_blocks`); the numbers are the
         same on every executor. The draws are those of the scenario before the shocks, so a
@@ -322,6 +333,7 @@ def run_forecast(request: ForecastRequest, progress: Progress | None = None) -> 
         started = time.perf_counter()
         drawn, tree = _draws(prepared, progress)
         values, tests = agreement_of(drawn)
+        paths = paths_of(drawn)
         timings["monte_carlo"] = time.perf_counter() - started
         results = {
             name: replace(
@@ -329,6 +341,9 @@ def run_forecast(request: ForecastRequest, progress: Progress | None = None) -> 
                 spread=spread(values[name], outcomes, issues, reversion),
                 agreement=odds(*tests[name], arrays.issues, arrays.actors)
                 if name in tests
+                else None,
+                path=path_bands(result.trajectory.positions[:, 0], paths[name])
+                if name in paths
                 else None,
             )
             for name, result in results.items()
@@ -385,6 +400,7 @@ def _draws(
         request.jitter,
         shocks=branches or (request.shocks,),
         agreement=True,
+        paths=request.paths,
     )
     tally = Tally(progress, request.draws * len(run.variants))
     per_variant = run_draws(

@@ -38,6 +38,7 @@ from flashpoint.scenario.shocks import apply_shocks
 BLOCK_SIZE = 250
 Results = dict[str, np.ndarray]  # model name -> forecasts [draw, issue]
 AGREED, REFUSED = "agreed:", "refused:"  # the keys of a recorded agreement test (run_models)
+PATH = "path:"  # the key of a model's recorded positions round by round (run_models)
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,8 @@ class MonteCarlo:
     """What every block of a run needs: the scenario, the models with their options, the seed,
     the input jitter, the block size and the variants (lists of shocks applied to the
     scenario; by default one, the scenario itself); with ``agreement``, the results also record
-    each model's agreement test (:func:`agreement_of`). It is sent as is to worker processes."""
+    each model's agreement test (:func:`agreement_of`), with ``paths`` each iterative model's
+    positions round by round (:func:`paths_of`). It is sent as is to worker processes."""
 
     scenario: Scenario
     models: tuple[tuple[str, dict[str, Any]], ...]
@@ -54,6 +56,7 @@ class MonteCarlo:
     block_size: int = BLOCK_SIZE
     shocks: tuple[tuple[str | Shock, ...], ...] = ((),)
     agreement: bool = False
+    paths: bool = False
     variants: tuple[Scenario, ...] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -84,7 +87,13 @@ class MonteCarlo:
             terms = Terms.of(variant, arrays)
             results.append(
                 run_models(
-                    self.models, arrays, self.seed, block, terms=terms, record=self.agreement
+                    self.models,
+                    arrays,
+                    self.seed,
+                    block,
+                    terms=terms,
+                    record=self.agreement,
+                    paths=self.paths,
                 )
             )
         return results
@@ -130,19 +139,28 @@ def run_models(
     stream: str = "",
     terms: Terms | None = None,
     record: bool = False,
+    paths: bool = False,
 ) -> Results:
     """Each model's forecast ``[draw, issue]`` on a block's arrays, with the random stream named
     ``stream`` + the model's name at place ``block``, after the agreement test of ``terms``
     (:mod:`flashpoint.analysis.agreement`: a refused issue is at its reversion point). With
     ``record``, each model's test is kept too: whether each issue was agreed ``[draw, issue]``
-    and whether each actor refused ``[draw, actor]`` (:func:`agreement_of` reads them back)."""
-    found = {
-        name: get_model(name)(arrays, options, named_stream(seed, stream + name, block)).forecast
+    and whether each actor refused ``[draw, actor]`` (:func:`agreement_of` reads them back).
+    With ``paths``, each model that runs more than one round keeps its positions
+    ``[draw, round, actor, issue]`` (:func:`paths_of`)."""
+    trajectories = {
+        name: get_model(name)(arrays, options, named_stream(seed, stream + name, block))
         for name, options in models
     }
+    found = {name: trajectory.forecast for name, trajectory in trajectories.items()}
+    kept: Results = {
+        PATH + name: trajectory.positions.transpose(1, 0, 2, 3)
+        for name, trajectory in trajectories.items()
+        if paths and trajectory.rounds > 1
+    }
     if terms is None:
-        return found
-    results: Results = {}
+        return found | kept
+    results: Results = dict(kept)
     for name, forecast in found.items():
         verdict = settle(terms, arrays, forecast, get_model(name).utility)
         results[name] = verdict.outcome
@@ -155,13 +173,21 @@ def run_models(
 def agreement_of(results: Results) -> tuple[Results, dict[str, tuple[np.ndarray, np.ndarray]]]:
     """Each model's forecasts, and its recorded agreement test (agreed ``[draw, issue]``,
     refused ``[draw, actor]``) if :func:`run_models` recorded one."""
-    forecasts = {name: v for name, v in results.items() if not name.startswith((AGREED, REFUSED))}
+    forecasts = {
+        name: v for name, v in results.items() if not name.startswith((AGREED, REFUSED, PATH))
+    }
     tests = {
         name: (results[AGREED + name], results[REFUSED + name])
         for name in forecasts
         if AGREED + name in results
     }
     return forecasts, tests
+
+
+def paths_of(results: Results) -> Results:
+    """Each model's recorded positions round by round, ``[draw, round, actor, issue]``, for the
+    models :func:`run_models` kept them for."""
+    return {name[len(PATH) :]: v for name, v in results.items() if name.startswith(PATH)}
 
 
 def block_sizes(total: int, block_size: int) -> list[int]:

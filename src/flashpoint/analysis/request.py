@@ -98,12 +98,14 @@ class ForecastRequest(RunSettings):
     """A forecast (:func:`flashpoint.forecast`): each model on the stated values after
     ``shocks``, and with ``draws`` above 1 on that many Monte Carlo draws too; with ``tree``,
     the draws follow the scenario tree of the scenario's likely shocks
-    (:mod:`flashpoint.analysis.tree`)."""
+    (:mod:`flashpoint.analysis.tree`); with ``paths``, the draws keep each iterative model's
+    positions round by round (fan bands)."""
 
     kind: Literal["forecast"] = "forecast"
     shocks: tuple[str, ...] = ()
     draws: int = Field(1, ge=1)
     tree: bool = False
+    paths: bool = False
 
     @model_validator(mode="after")
     def _a_tree_is_drawn(self) -> ForecastRequest:

@@ -64,9 +64,11 @@ def paired_difference_interval(
 
 @dataclass(frozen=True)
 class IssueDistribution:
-    """The distribution of one issue's predicted outcome over the draws."""
+    """The distribution of one issue's predicted outcome over the draws: its median and mean, and
+    its central 50%, 90% and 80% intervals."""
 
     median: float
+    mean: float
     interval_50: tuple[float, float]
     interval_90: tuple[float, float]
     interval_80: tuple[float, float]
@@ -84,12 +86,14 @@ class FutureProbability:
 def issue_distributions(
     forecasts: np.ndarray, issues: Sequence[str]
 ) -> dict[str, IssueDistribution]:
-    """Per issue, the median and the central 50%, 80% and 90% intervals of
+    """Per issue, the median, the mean and the central 50%, 80% and 90% intervals of
     ``forecasts[draw, issue]``."""
     q = np.quantile(forecasts, [0.05, 0.25, 0.5, 0.75, 0.95, 0.1, 0.9], axis=0)
+    mean = forecasts.mean(axis=0)
     return {
         issue: IssueDistribution(
             median=float(q[2, i]),
+            mean=float(mean[i]),
             interval_50=(float(q[1, i]), float(q[3, i])),
             interval_90=(float(q[0, i]), float(q[4, i])),
             interval_80=(float(q[5, i]), float(q[6, i])),
@@ -144,8 +148,8 @@ def spread(
 
 
 def spread_dict(summary: Spread | None, label: Callable[[str | None], str]) -> dict[str, Any]:
-    """A summary as JSON (``docs/json-output.md``): each issue's median and 50%, 80% and 90%
-    intervals, each future's probability with its 95% Wilson interval (``label`` names a
+    """A summary as JSON (``docs/json-output.md``): each issue's median, mean and 50%, 80% and
+    90% intervals, each future's probability with its 95% Wilson interval (``label`` names a
     future); nulls without draws."""
     if summary is None:
         return {"distribution": None, "futures": None}
@@ -153,6 +157,7 @@ def spread_dict(summary: Spread | None, label: Callable[[str | None], str]) -> d
         "distribution": {
             issue: {
                 "median": d.median,
+                "mean": d.mean,
                 "interval_50": list(d.interval_50),
                 "interval_90": list(d.interval_90),
                 "interval_80": list(d.interval_80),
@@ -170,3 +175,57 @@ def spread_dict(summary: Spread | None, label: Callable[[str | None], str]) -> d
             for future, p in summary.futures.items()
         ],
     }
+
+
+PATH_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+
+
+@dataclass(frozen=True, eq=False)
+class PathBands:
+    """An iterative model's positions round by round: on the stated values (``stated[round,
+    actor, issue]``) and over the Monte Carlo draws (``bands[quantile, round, actor, issue]``,
+    the quantiles of :data:`PATH_QUANTILES`: the central 90% and 50% fan bands and the median).
+    Rounds after which no draw moves any more are left out (``rounds`` counts those kept,
+    round 0 being the input)."""
+
+    stated: np.ndarray
+    bands: np.ndarray
+    quantiles: tuple[float, ...] = PATH_QUANTILES
+
+    @property
+    def rounds(self) -> int:
+        return self.stated.shape[0]
+
+    def to_dict(self, actors: Sequence[str], issues: Sequence[str]) -> dict[str, Any]:
+        """As JSON (``docs/json-output.md``): per actor and issue it takes part in, the stated
+        values' positions by round, and per quantile the positions by round over the draws."""
+        return {
+            "quantiles": list(self.quantiles),
+            "positions": {
+                actor: {
+                    issue: {
+                        "stated": self.stated[:, a, i].tolist(),
+                        "bands": self.bands[:, :, a, i].tolist(),
+                    }
+                    for i, issue in enumerate(issues)
+                    if not np.isnan(self.stated[0, a, i])
+                }
+                for a, actor in enumerate(actors)
+            },
+        }
+
+
+def path_bands(stated: np.ndarray, drawn: np.ndarray) -> PathBands:
+    """The :class:`PathBands` of a model's positions on the stated values ``stated[round,
+    actor, issue]`` and on the draws ``drawn[draw, round, actor, issue]``."""
+    bands = np.quantile(drawn, PATH_QUANTILES, axis=0)
+    moving = [
+        r
+        for r in range(1, stated.shape[0])
+        if not (
+            np.array_equal(stated[r], stated[r - 1], equal_nan=True)
+            and np.array_equal(drawn[:, r], drawn[:, r - 1], equal_nan=True)
+        )
+    ]
+    kept = (moving[-1] if moving else 0) + 1
+    return PathBands(stated=stated[:kept].copy(), bands=bands[:, :kept].copy())

@@ -23,6 +23,8 @@ from flashpoint.cli.common import (
     run_request,
 )
 from flashpoint.report.backtest import candidates_table, errors_table, intervals_table
+from flashpoint.report.document import backtest_report
+from flashpoint.report.files import write_report
 
 
 @app.command(
@@ -89,6 +91,15 @@ def backtest_command(
             metavar="FILE",
         ),
     ] = None,
+    report: Annotated[
+        Path | None,
+        typer.Option(
+            "--report",
+            help="Also write a report with the charts of errors and interval calibration: an"
+            " .html page or a .pdf.",
+            metavar="FILE",
+        ),
+    ] = None,
     save_recommendation: Annotated[
         Path | None,
         typer.Option(
@@ -110,8 +121,15 @@ def backtest_command(
         eu_rules=eu_rules,
         **run.request_fields(),
     )
+    if report is not None and report.suffix.lower() not in (".html", ".htm", ".pdf"):  # not PNGs
+        raise typer.BadParameter(
+            f"cannot tell the format of '{report.name}': end it in .html or .pdf",
+            param_hint="--report",
+        )
     where = actors if outcomes is None else f"{actors} or {outcomes}"
     result = run_request(request, where, "backtest")
+    if report is not None:
+        write_report(backtest_report(result), report)
     if csv is not None:
         result.to_frame().to_csv(csv, index=False)
     if save_recommendation is not None:
@@ -126,6 +144,6 @@ def backtest_command(
     out.print(errors_table(result))
     out.print(intervals_table(result))
     out.print(candidates_table(result))
-    written = [str(path) for path in (csv, save_recommendation) if path is not None]
+    written = [str(path) for path in (csv, report, save_recommendation) if path is not None]
     if written:
         out.print(f"[dim]wrote {escape(', '.join(written))}[/]")

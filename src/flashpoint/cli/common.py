@@ -10,6 +10,7 @@ import json
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Annotated, Any, get_type_hints
 
 import typer
@@ -28,6 +29,7 @@ from flashpoint import (
     on_compile,
     run,
 )
+from flashpoint.report.export import write_table
 from flashpoint.report.progress import progress_bar
 from flashpoint.report.terminal import problems_table
 
@@ -256,6 +258,40 @@ def run_request(request: Any, scenario: str, what: str) -> Any:
     messages (:func:`running`)."""
     with running(what, scenario), progress_bar(err, request.progress_unit) as progress:
         return run(request, progress)
+
+
+CsvArg = Annotated[
+    Path | None,
+    typer.Option(
+        "--csv",
+        help="Also write the results as a table, one row per model and quantity (CSV).",
+        metavar="FILE",
+    ),
+]
+XlsxArg = Annotated[
+    Path | None,
+    typer.Option(
+        "--xlsx",
+        help="Also write the results as an Excel workbook, a sheet per kind of row.",
+        metavar="FILE",
+    ),
+]
+
+
+def write_tables(result: Any, csv: Path | None, xlsx: Path | None) -> None:
+    """Write a result's table (``result.to_frame()``) as CSV and as a workbook where asked,
+    and say so on stderr; a file that cannot be written is an error (exit 1)."""
+    for path, kind in ((csv, "csv"), (xlsx, "xlsx")):
+        if path is None:
+            continue
+        try:
+            write_table(result.to_frame(), path, kind)
+        except OSError as error:
+            err.print(
+                f"[red]cannot write {escape(str(path))}: {escape(error.strerror or str(error))}[/]"
+            )
+            raise typer.Exit(1) from None
+        err.print(f"[dim]wrote {escape(str(path))}[/]")
 
 
 def print_json(document: dict[str, Any]) -> None:

@@ -10,8 +10,10 @@ from rich.markup import escape
 from flashpoint import DEFAULT_SCENARIO, ENSEMBLE, CompareRequest
 from flashpoint.cli.common import (
     PANEL_FORECASTS,
+    CsvArg,
     RunOptions,
     ScenarioArg,
+    XlsxArg,
     app,
     check_models,
     json_flag,
@@ -19,6 +21,7 @@ from flashpoint.cli.common import (
     print_json,
     run_options,
     run_request,
+    write_tables,
 )
 from flashpoint.report.compare import compare_futures_table, compare_issues_table
 
@@ -63,6 +66,8 @@ def compare_command(
     ] = 1000,
     *,
     run: RunOptions,
+    csv: CsvArg = None,
+    xlsx: XlsxArg = None,
     as_json: json_flag("the comparison") = False,
 ) -> None:
     """Compare the scenario as stated with each shock, on the same Monte Carlo draws.
@@ -80,6 +85,7 @@ def compare_command(
     shocks = [tuple(part.strip() for part in item.split("+")) for item in shock] if shock else None
     request = CompareRequest(scenario=scenario, shocks=shocks, draws=draws, **fields)
     result = run_request(request, scenario, "comparison")
+    write_tables(result, csv, xlsx)
     if as_json:
         print_json(result.to_dict())
         return

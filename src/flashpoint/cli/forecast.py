@@ -11,14 +11,17 @@ from rich.markup import escape
 from flashpoint import DEFAULT_SCENARIO, ForecastRequest, __version__
 from flashpoint.cli.common import (
     PANEL_FORECASTS,
+    CsvArg,
     RunOptions,
     ScenarioArg,
+    XlsxArg,
     app,
     json_flag,
     out,
     print_json,
     run_options,
     run_request,
+    write_tables,
 )
 from flashpoint.report.terminal import (
     agreement_table,
@@ -92,6 +95,8 @@ def forecast_command(
             metavar="",
         ),
     ] = False,
+    csv: CsvArg = None,
+    xlsx: XlsxArg = None,
     as_json: json_flag("the forecast") = False,
 ) -> None:
     """Forecast a scenario: each model's predicted outcome and the future it falls in.
@@ -107,6 +112,7 @@ def forecast_command(
         scenario=scenario, shocks=tuple(shock or ()), draws=draws, tree=tree, **run.request_fields()
     )
     result = run_request(request, scenario, "forecast")
+    write_tables(result, csv, xlsx)
     if as_json:
         print_json(result.to_dict())
         return

@@ -42,7 +42,7 @@ def errors_table(result: Backtest) -> Table:
     for name, forecaster in result.forecasters.items():
         s = forecaster.scores
         table.add_row(
-            _name(name),
+            forecaster_name(name),
             f"{s.mae:.2f}",
             f"{s.bias:+.2f}",
             f"{s.hit5:.2f}",
@@ -73,7 +73,7 @@ def intervals_table(result: Backtest) -> Table:
     for name, forecaster in result.forecasters.items():
         s = forecaster.scores
         table.add_row(
-            _name(name),
+            forecaster_name(name),
             f"{s.coverage50:.2f}",
             f"{s.coverage80:.2f}",
             f"{s.coverage90:.2f}",
@@ -82,7 +82,8 @@ def intervals_table(result: Backtest) -> Table:
     return table
 
 
-def _name(forecaster: str) -> str:
+def forecaster_name(forecaster: str) -> str:
+    """A backtest forecaster's name as reports show it (the recommended forecast's too)."""
     return "recommended" if forecaster == ENSEMBLE else forecaster
 
 

@@ -55,16 +55,17 @@ def compare_futures_table(comparison: Comparison, model: str = ENSEMBLE) -> Tabl
 
 
 def compare_issues_table(comparison: Comparison, model: str = ENSEMBLE) -> Table:
-    """For each shock, the issues whose predicted outcome it moves: the median as stated and
-    under the shock, and the mean change draw by draw with its 95% interval."""
+    """For each shock, the issues whose predicted outcome it moves: the mean over the draws as
+    stated and under the shock, and the mean change draw by draw with its 95% interval (one
+    statistic, the mean, so that the columns add up)."""
     table = Table(
         title=Text("What each shock moves: issues whose outcome changes"),
         title_justify="left",
     )
     table.add_column("Shock", style="bold", ratio=1)
     table.add_column("Issue", ratio=1)
-    table.add_column("Median", justify="right")
-    table.add_column("Shocked", justify="right")
+    table.add_column("Mean as stated", justify="right")
+    table.add_column("Mean shocked", justify="right")
     table.add_column("Mean change (95%)", justify="right")
     baseline = comparison.baseline.summary(model).distribution
     for variant in comparison.shocked:
@@ -79,8 +80,8 @@ def compare_issues_table(comparison: Comparison, model: str = ENSEMBLE) -> Table
             table.add_row(
                 Text(variant.label if k == 0 else ""),
                 Text(issue.label),
-                number(baseline[issue.id].median),
-                number(variant.summary(model).distribution[issue.id].median),
+                number(baseline[issue.id].mean),
+                number(variant.summary(model).distribution[issue.id].mean),
                 f"{d.value:+.1f} ({d.interval_95[0]:+.1f} to {d.interval_95[1]:+.1f})",
             )
         if not moved:

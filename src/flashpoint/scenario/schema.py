@@ -63,6 +63,7 @@ def _listed(value: Any) -> Any:
 
 
 Ids = Annotated[list[NonEmpty], BeforeValidator(_listed)]
+Colour = Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")]
 SEED_LIMIT = 2**64
 Seed = Annotated[int, Field(ge=0, lt=SEED_LIMIT)]
 
@@ -134,7 +135,9 @@ class Stance(_Record):
 
 
 class Actor(_Labelled):
-    """A party to the negotiation. ``issues`` maps issue ids to the actor's stance on each."""
+    """A party to the negotiation. ``issues`` maps issue ids to the actor's stance on each;
+    ``colour`` (``#rrggbb``) is the actor's colour in every chart of a report (default: the
+    report's palette, by the actor's place in the list)."""
 
     id: NonEmpty
     label: str = ""
@@ -142,6 +145,7 @@ class Actor(_Labelled):
     capability: NonNegative | None = None
     capability_note: str = ""
     capability_source: Ids = Field(default_factory=list)
+    colour: Colour | None = None
     issues: dict[str, Stance] = Field(default_factory=dict)
 
     def capability_on(self, issue_id: str) -> float | None:

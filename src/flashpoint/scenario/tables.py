@@ -485,6 +485,7 @@ def left_out_of_csv(scenario: Scenario) -> list[str]:
             ("issue descriptions", any(issue.description for issue in scenario.issues)),
             ("labelled points of scales", any(issue.anchors for issue in scenario.issues)),
             ("actor descriptions", any(actor.description for actor in scenario.actors)),
+            ("actor colours", any(actor.colour for actor in scenario.actors)),
             ("uncertainty", bool(scenario.uncertainty)),
             ("futures", bool(scenario.outcomes)),
             ("shocks", bool(scenario.shocks)),

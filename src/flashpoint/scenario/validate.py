@@ -687,6 +687,8 @@ def _message(item: Mapping[str, Any], model: type[BaseModel]) -> str:
         return f"{_num(value)} must be above {_num(ctx.get('gt'))}"
     if kind == "less_than_equal":
         return f"{_num(value)} is above the maximum {ctx.get('le')}"
+    if kind == "string_pattern_mismatch" and name == "colour":
+        return f"'{value}' is not a colour: write it as #rrggbb, e.g. #1f77b4"
     if kind == "string_pattern_mismatch":
         return f"'{value}' is not a valid id: start with a letter, then use letters, digits, '_' or '-'"
     if kind == "string_too_short":

@@ -11,7 +11,8 @@ A *scenario workbook* has one sheet per part of a scenario (what ``flashpoint te
                    separated by commas), reversion_note, reversion_source, consent_note,
                    consent_source
 ``anchors``        issue, value, label (plain-words labels of points on an issue's scale)
-``actors``         id, label, description, capability, capability_note, capability_source
+``actors``         id, label, description, capability, capability_note, capability_source,
+                   colour (``#rrggbb``, the actor's colour in reports)
 ``positions``      actor, issue, position, salience, capability (only if it differs on this
                    issue), no_deal_cost (how much worse than the reversion point no deal is
                    to the actor), and a note and a source per number: position_note,
@@ -71,7 +72,15 @@ SHEETS: dict[str, tuple[str, ...]] = {
         "consent_source",
     ),
     "anchors": ("issue", "value", "label"),
-    "actors": ("id", "label", "description", "capability", "capability_note", "capability_source"),
+    "actors": (
+        "id",
+        "label",
+        "description",
+        "capability",
+        "capability_note",
+        "capability_source",
+        "colour",
+    ),
     "positions": (
         "actor",
         "issue",

@@ -1,0 +1,393 @@
+"""What a report holds, in order: sections of charts (:mod:`flashpoint.report.figures`) and
+tables (the terminal's, :mod:`flashpoint.report.terminal`), built from the results of a
+forecast and, when given, a comparison of shocks and a sensitivity analysis. The HTML page
+(:mod:`flashpoint.report.html`) and the print renderer (:mod:`flashpoint.report.printing`)
+both lay out a :class:`Report`; neither computes anything.
+
+Every chart and the headline carry a ``testid`` (``data-testid`` in the page): ``headline``,
+``chart-futures``, ``chart-futures-by-model``, ``chart-outcome-ISSUE``, ``chart-bubble-ISSUE``,
+``chart-path-MODEL-ISSUE``, ``chart-blocks``, ``chart-shocks``, ``chart-tornado``,
+``chart-network``, ``chart-errors`` and ``chart-calibration`` (backtests).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import plotly.graph_objects as go
+from rich.table import Table
+from rich.text import Text
+
+from flashpoint._version import __version__
+from flashpoint.analysis.backtest import Backtest
+from flashpoint.analysis.compare import Comparison
+from flashpoint.analysis.forecast import Forecast
+from flashpoint.analysis.sensitivity import Sensitivity
+from flashpoint.report import figures
+from flashpoint.report.backtest import candidates_table, errors_table, intervals_table
+from flashpoint.report.compare import compare_futures_table, compare_issues_table
+from flashpoint.report.pull import ONE_STEP, explain_pull
+from flashpoint.report.rounds import PRESENTERS, explain
+from flashpoint.report.sensitivity import tornado_table
+from flashpoint.report.terminal import (
+    agreement_table,
+    anchors_table,
+    blocks_table,
+    forecast_table,
+    notes_table,
+    probabilities_table,
+    recommended_issues_table,
+    recommended_table,
+    scenario_overview,
+    spread_table,
+    tree_table,
+)
+
+EXPLAINED = ("compromise", "eum")  # the models whose explanations a report gives, if run
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One chart: its test id, the figure, a sentence on how to read it, and whether it takes
+    the page's whole width (``wide``) or sits in a grid beside others."""
+
+    testid: str
+    figure: go.Figure
+    caption: str = ""
+    wide: bool = False
+
+
+@dataclass(frozen=True)
+class Group:
+    """Charts and tables under a subheading (say, one model's or one actor's); ``folded``
+    groups are shown closed on screen (opened to print)."""
+
+    title: str
+    charts: list[Chart] = field(default_factory=list)
+    tables: list[Table | Text] = field(default_factory=list)
+    folded: bool = False
+
+
+@dataclass(frozen=True)
+class Section:
+    """A part of the report: a heading, an introduction, then charts, tables and groups."""
+
+    id: str
+    title: str
+    intro: str = ""
+    charts: list[Chart] = field(default_factory=list)
+    tables: list[Table | Text] = field(default_factory=list)
+    groups: list[Group] = field(default_factory=list)
+
+    def all_charts(self) -> list[Chart]:
+        return self.charts + [chart for group in self.groups for chart in group.charts]
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The report's headline numbers: each future's probability and 95% interval, and what
+    forecast they are (``source``: the recommended forecast or the models with equal weights)."""
+
+    source: str
+    futures: list[tuple[str | None, str, float, tuple[float, float]]]
+
+
+@dataclass(frozen=True)
+class Report:
+    """A report: its title, subtitle, headline, sections, and the runs behind it (each run's
+    JSON document, ``documents``, with its request, so that it can be run again)."""
+
+    title: str
+    subtitle: str
+    headline: Headline | None
+    sections: list[Section]
+    documents: dict[str, dict[str, Any]]
+    version: str = __version__
+
+    def charts(self) -> list[Chart]:
+        return [chart for section in self.sections for chart in section.all_charts()]
+
+
+def forecast_report(
+    forecast: Forecast,
+    comparison: Comparison | None = None,
+    sensitivity: Sensitivity | None = None,
+) -> Report:
+    """The report of a forecast (with Monte Carlo draws for the probabilities; ``paths=True``
+    for the positions round by round), and of a comparison of its shocks and a tornado of
+    what drives its first future, when given."""
+    scenario = forecast.scenario
+    sections = [_question(forecast), *_forecast_sections(forecast)]
+    if comparison is not None:
+        sections.append(_shocks(comparison))
+    if sensitivity is not None and sensitivity.method == "tornado":
+        sections.append(_drivers(sensitivity))
+    sections.append(_explanations(forecast))
+    sections.append(_notes(forecast))
+    documents = {"forecast": forecast.to_dict()}
+    if comparison is not None:
+        documents["compare"] = comparison.to_dict()
+    if sensitivity is not None:
+        documents["sensitivity"] = sensitivity.to_dict()
+    dated = f", as of {scenario.as_of.isoformat()}" if scenario.as_of else ""
+    return Report(
+        title=scenario.title,
+        subtitle=f"A flashpoint report on {forecast.source}{dated}",
+        headline=_headline(forecast),
+        sections=[
+            section for section in sections if section.charts or section.tables or section.groups
+        ],
+        documents=documents,
+    )
+
+
+def _headline(forecast: Forecast) -> Headline | None:
+    found = figures.headline(forecast)
+    if found is None or not forecast.scenario.outcomes:
+        return None
+    model, summary = found
+    return Headline(
+        source=figures.model_label(forecast, model),
+        futures=[
+            (future, forecast.future_label(future), p.probability, p.interval_95)
+            for future, p in summary.futures.items()
+        ],
+    )
+
+
+def _question(forecast: Forecast) -> Section:
+    scenario = forecast.scenario
+    head, *tables = scenario_overview(scenario)  # the head lists the sources: see _notes
+    if any(issue.anchors for issue in scenario.issues):
+        tables.append(anchors_table(forecast, forecast.models[0]))
+    return Section(
+        id="question",
+        title="The question",
+        intro=f"{scenario.description}\n{len(scenario.actors)} actors bargain over"
+        f" {len(scenario.issues)} issues. The tables state every input; the notes and their"
+        " sources close the report.",
+        tables=tables,
+    )
+
+
+def _forecast_sections(forecast: Forecast) -> list[Section]:
+    scenario = forecast.scenario
+    drawn = forecast.draws > 1
+    sections = []
+    headline_tables: list[Table | Text] = []
+    if forecast.tree is not None:
+        headline_tables.append(tree_table(forecast))
+    if forecast.recommended is not None and scenario.outcomes:
+        headline_tables.append(recommended_table(forecast))
+    charts = []
+    if drawn and scenario.outcomes:
+        charts = [
+            Chart(
+                "chart-futures",
+                figures.futures_figure(forecast),
+                "Each bar is the share of forecasts that fall in the future; the whisker its 95%"
+                " interval.",
+            ),
+            Chart(
+                "chart-futures-by-model",
+                figures.futures_by_model_figure(forecast),
+                "The same question under each model: where they disagree, the forecast rests on"
+                " the choice of model (docs/validity.md says which did best on real decisions).",
+                wide=True,
+            ),
+        ]
+        headline_tables.append(probabilities_table(forecast))
+    sections.append(
+        Section(
+            id="futures",
+            title="How likely each future is",
+            intro=""
+            if drawn
+            else "This report ran on the stated values only: run it with draws to see"
+            " probabilities.",
+            charts=charts,
+            tables=headline_tables,
+        )
+    )
+    outcome_tables: list[Table | Text] = [forecast_table(forecast)]
+    if forecast.recommended is not None:
+        outcome_tables.insert(0, recommended_issues_table(forecast))
+    if drawn:
+        outcome_tables.append(spread_table(forecast))
+    sections.append(
+        Section(
+            id="outcomes",
+            title="Where each issue lands",
+            intro="Per issue and model: the median over the draws with its central 50% and 90%,"
+            " and the prediction on the stated values.",
+            charts=[
+                Chart(f"chart-outcome-{issue.id}", figures.outcome_figure(forecast, issue))
+                for issue in scenario.issues
+            ]
+            if drawn
+            else [],
+            tables=outcome_tables,
+        )
+    )
+    sections.append(
+        Section(
+            id="actors",
+            title="Who stands where",
+            intro="Each actor's stated position (across) and salience (up); the area of a bubble"
+            " is its capability. The lines mark the compromise and the median on the stated"
+            " values, and the headline forecast's median.",
+            charts=[
+                Chart(f"chart-bubble-{issue.id}", figures.bubble_figure(forecast, issue))
+                for issue in scenario.issues
+            ],
+        )
+    )
+    paths = [
+        Group(
+            title=result.label,
+            charts=[
+                Chart(f"chart-path-{name}-{issue.id}", figures.path_figure(forecast, name, issue))
+                for issue in scenario.issues
+            ],
+        )
+        for name, result in forecast.results.items()
+        if result.path is not None
+    ]
+    sections.append(
+        Section(
+            id="rounds",
+            title="Positions round by round",
+            intro="How each actor moves in the models that bargain in rounds: the line is the run"
+            " on the stated values, the bands hold the central 50% and 90% of the Monte Carlo"
+            " draws.",
+            groups=paths,
+        )
+    )
+    agreement: list[Chart] = []
+    agreement_tables: list[Table | Text] = []
+    if any(result.agreement is not None for result in forecast.results.values()):
+        agreement.append(
+            Chart(
+                "chart-blocks",
+                figures.blocks_figure(forecast),
+                "An actor whose consent is needed refuses when the deal is worth less to it than"
+                " no deal (docs/scenario-format.md, agreement).",
+            )
+        )
+        agreement_tables.append(agreement_table(forecast))
+    if any(result.blocked for result in forecast.results.values()):
+        agreement_tables.append(blocks_table(forecast))
+    sections.append(
+        Section(
+            id="agreement",
+            title="Agreement or breakdown",
+            charts=agreement,
+            tables=agreement_tables,
+        )
+    )
+    if "exchange" in forecast.results:
+        sections.append(
+            Section(
+                id="network",
+                title="The exchange network",
+                intro="Who traded with whom in the exchange model: each trade has two actors"
+                " each give ground on the issue it cares less about.",
+                charts=[Chart("chart-network", figures.network_figure(forecast))],
+            )
+        )
+    return sections
+
+
+def _shocks(comparison: Comparison) -> Section:
+    return Section(
+        id="shocks",
+        title="What each shock changes",
+        intro=f"Each shock against the scenario as stated, on the same {comparison.draws:,}"
+        " draws (common random numbers), so a change is the shock's own effect. These pool the"
+        " models with equal weights, as the compare command does; the headline above is the"
+        " recommended forecast, so the two need not agree.",
+        charts=[Chart("chart-shocks", figures.shocks_figure(comparison), wide=True)],
+        tables=[compare_futures_table(comparison), compare_issues_table(comparison)],
+    )
+
+
+def _drivers(sensitivity: Sensitivity) -> Section:
+    return Section(
+        id="drivers",
+        title="What drives the forecast",
+        intro="Each uncertain input at the low and the high end of its range, the others drawn.",
+        charts=[Chart("chart-tornado", figures.tornado_figure(sensitivity), wide=True)],
+        tables=[tornado_table(sensitivity)],
+    )
+
+
+def _explanations(forecast: Forecast) -> Section:
+    scenario = forecast.scenario
+    groups = []
+    for a, actor in enumerate(scenario.actors):
+        taking_part = [i for i, issue in enumerate(scenario.issues) if issue.id in actor.issues]
+        tables: list[Table | Text] = []
+        for model in EXPLAINED:
+            if model not in forecast.results:
+                continue
+            if model in ONE_STEP:
+                tables += explain_pull(forecast, model, a, taking_part)
+            elif model in PRESENTERS:
+                tables += explain(forecast, model, a, taking_part)
+        if tables:
+            groups.append(Group(title=actor.label, tables=tables, folded=True))
+    return Section(
+        id="explanations",
+        title="Why each actor moved",
+        intro="Per actor: who pulls the compromise where, and what it did in each round of the"
+        " expected utility model and why (flashpoint explain).",
+        groups=groups,
+    )
+
+
+def _notes(forecast: Forecast) -> Section:
+    scenario = forecast.scenario
+    tables: list[Table | Text] = [notes_table(scenario)]
+    if scenario.sources:
+        sources = Table(title="Sources", title_justify="left")
+        sources.add_column("Id")
+        sources.add_column("Source")
+        sources.add_column("Address")
+        for source in scenario.sources:
+            sources.add_row(Text(source.id or ""), Text(source.citation), Text(source.url or ""))
+        tables.append(sources)
+    if scenario.provenance:
+        tables.append(Text(f"Provenance: {scenario.provenance}"))
+    return Section(
+        id="notes",
+        title="Notes and sources",
+        intro="Where every input comes from: each note names its sources by id.",
+        tables=tables,
+    )
+
+
+def backtest_report(result: Backtest) -> Report:
+    """The report of a backtest: each forecaster's errors and the calibration of its intervals
+    on the decided issues, with the terminal's tables."""
+    section = Section(
+        id="backtest",
+        title="How well each forecast did on decided issues",
+        charts=[
+            Chart("chart-errors", figures.errors_figure(result)),
+            Chart(
+                "chart-calibration",
+                figures.calibration_figure(result),
+                "On the diagonal, an interval holds as many outcomes as it says; below it, the"
+                " interval is too narrow.",
+            ),
+        ],
+        tables=[errors_table(result), intervals_table(result), candidates_table(result)],
+    )
+    return Report(
+        title=f"Backtest: {result.scenario.title}",
+        subtitle=f"A flashpoint backtest on {result.source}, {len(result.issues)} decided issues",
+        headline=None,
+        sections=[section],
+        documents={"backtest": result.to_dict()},
+    )
