@@ -95,6 +95,15 @@ def forecast_command(
             metavar="",
         ),
     ] = False,
+    paths: Annotated[
+        bool,
+        typer.Option(
+            "--paths",
+            help="With --draws: keep each model's positions round by round, with bands over the"
+            " draws, in --json (the report's charts of rounds).",
+            metavar="",
+        ),
+    ] = False,
     csv: CsvArg = None,
     xlsx: XlsxArg = None,
     as_json: json_flag("the forecast") = False,
@@ -109,7 +118,12 @@ def forecast_command(
             param_hint="--tree",
         )
     request = ForecastRequest(
-        scenario=scenario, shocks=tuple(shock or ()), draws=draws, tree=tree, **run.request_fields()
+        scenario=scenario,
+        shocks=tuple(shock or ()),
+        draws=draws,
+        tree=tree,
+        paths=paths,
+        **run.request_fields(),
     )
     result = run_request(request, scenario, "forecast")
     write_tables(result, csv, xlsx)

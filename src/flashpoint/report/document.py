@@ -35,13 +35,17 @@ from flashpoint.report.terminal import (
     anchors_table,
     blocks_table,
     forecast_table,
+    futures_definition_table,
+    issues_table,
     notes_table,
     probabilities_table,
     recommended_issues_table,
     recommended_table,
-    scenario_overview,
+    shocks_table,
     spread_table,
+    stances_table,
     tree_table,
+    uncertainty_table,
 )
 
 EXPLAINED = ("compromise", "eum")  # the models whose explanations a report gives, if run
@@ -87,10 +91,12 @@ class Section:
 @dataclass(frozen=True)
 class Headline:
     """The report's headline numbers: each future's probability and 95% interval, and what
-    forecast they are (``source``: the recommended forecast or the models with equal weights)."""
+    forecast they are (``source``: the recommended forecast or the models with equal weights;
+    ``note``: how it is made)."""
 
     source: str
     futures: list[tuple[str | None, str, float, tuple[float, float]]]
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -124,6 +130,7 @@ def forecast_report(
     if sensitivity is not None and sensitivity.method == "tornado":
         sections.append(_drivers(sensitivity))
     sections.append(_explanations(forecast))
+    sections.append(_inputs(forecast))
     sections.append(_notes(forecast))
     documents = {"forecast": forecast.to_dict()}
     if comparison is not None:
@@ -147,7 +154,12 @@ def _headline(forecast: Forecast) -> Headline | None:
     if found is None or not forecast.scenario.outcomes:
         return None
     model, summary = found
+    if forecast.recommendation is not None and model == figures.RECOMMENDED:
+        note = f"The recommended forecast is {forecast.recommendation.describe()}."
+    else:
+        note = "The models pooled with equal weights."
     return Headline(
+        note=f"{note} Over {forecast.draws:,} Monte Carlo draws of the uncertain inputs.",
         source=figures.model_label(forecast, model),
         futures=[
             (future, forecast.future_label(future), p.probability, p.interval_95)
@@ -157,18 +169,34 @@ def _headline(forecast: Forecast) -> Headline | None:
 
 
 def _question(forecast: Forecast) -> Section:
+    """The question: what is bargained over, the futures in view, and who wants what."""
     scenario = forecast.scenario
-    head, *tables = scenario_overview(scenario)  # the head lists the sources: see _notes
-    if any(issue.anchors for issue in scenario.issues):
-        tables.append(anchors_table(forecast, forecast.models[0]))
+    tables: list[Table | Text] = []
+    if scenario.outcomes:
+        tables.append(futures_definition_table(scenario))
+    tables.append(stances_table(scenario))
     return Section(
         id="question",
         title="The question",
         intro=f"{scenario.description}\n{len(scenario.actors)} actors bargain over"
-        f" {len(scenario.issues)} issues. The tables state every input; the notes and their"
-        " sources close the report.",
+        f' {len(scenario.issues)} issues. "The inputs in full" states every input, and the'
+        " notes and their sources close the report.",
         tables=tables,
     )
+
+
+def _inputs(forecast: Forecast) -> Section:
+    """Everything else the scenario states: its issues and their scales' labelled points, the
+    uncertain inputs, the shocks, and the nearest labelled point of the first model's outcome."""
+    scenario = forecast.scenario
+    tables: list[Table | Text] = [issues_table(scenario)]
+    if scenario.uncertainty:
+        tables.append(uncertainty_table(scenario))
+    if scenario.shocks:
+        tables.append(shocks_table(scenario))
+    if any(issue.anchors for issue in scenario.issues):
+        tables.append(anchors_table(forecast, forecast.models[0]))
+    return Section(id="inputs", title="The inputs in full", tables=tables)
 
 
 def _forecast_sections(forecast: Forecast) -> list[Section]:

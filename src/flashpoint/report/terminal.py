@@ -352,17 +352,18 @@ def scenario_overview(scenario: Scenario) -> list[Table | Text]:
                 for name, value in options.items()
             )
         )
-    parts: list[Table | Text] = [head, _issues_table(scenario), _stances_table(scenario)]
+    parts: list[Table | Text] = [head, issues_table(scenario), stances_table(scenario)]
     if scenario.uncertainty:
-        parts.append(_uncertainty_table(scenario))
+        parts.append(uncertainty_table(scenario))
     if scenario.outcomes:
-        parts.append(_futures_definition_table(scenario))
+        parts.append(futures_definition_table(scenario))
     if scenario.shocks:
-        parts.append(_shocks_table(scenario))
+        parts.append(shocks_table(scenario))
     return parts
 
 
-def _issues_table(scenario: Scenario) -> Table:
+def issues_table(scenario: Scenario) -> Table:
+    """Each issue: its scale, labelled points, reversion point and who must consent."""
     table = Table(title="Issues", title_justify="left")
     table.add_column("Issue", style="bold")
     table.add_column("Scale", no_wrap=True)
@@ -387,7 +388,8 @@ def _issues_table(scenario: Scenario) -> Table:
     return table
 
 
-def _stances_table(scenario: Scenario) -> Table:
+def stances_table(scenario: Scenario) -> Table:
+    """Each actor's capability, and its position and salience on each issue."""
     table = Table(
         title=Text(f"Positions / saliences (salience scale 0 to {scenario.salience_scale:g})"),
         title_justify="left",
@@ -412,7 +414,8 @@ def _stances_table(scenario: Scenario) -> Table:
     return table
 
 
-def _uncertainty_table(scenario: Scenario) -> Table:
+def uncertainty_table(scenario: Scenario) -> Table:
+    """Each uncertain input: its distribution, group and note."""
     table = Table(title="Uncertain inputs", title_justify="left")
     for column in ("Actor", "Issue", "Input", "Distribution", "Group", "Note"):
         table.add_column(column)
@@ -442,7 +445,8 @@ def _uncertainty_table(scenario: Scenario) -> Table:
     return table
 
 
-def _futures_definition_table(scenario: Scenario) -> Table:
+def futures_definition_table(scenario: Scenario) -> Table:
+    """Each named future: when it holds, and what it means."""
     table = Table(
         title="Named futures (tried in order; the first that holds)", title_justify="left"
     )
@@ -456,7 +460,8 @@ def _futures_definition_table(scenario: Scenario) -> Table:
     return table
 
 
-def _shocks_table(scenario: Scenario) -> Table:
+def shocks_table(scenario: Scenario) -> Table:
+    """Each shock: what it changes, and why."""
     table = Table(title="Shocks (use with --shock)", title_justify="left")
     table.add_column("Shock", style="bold")
     table.add_column("Changes")
