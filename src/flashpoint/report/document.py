@@ -12,6 +12,7 @@ Every chart and the headline carry a ``testid`` (``data-testid`` in the page): `
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,6 +61,11 @@ class Chart:
     figure: go.Figure
     caption: str = ""
     wide: bool = False
+
+    @property
+    def title(self) -> str:
+        """The figure's title as plain text (a page shows it above the chart, where it wraps)."""
+        return html.unescape(str(self.figure.layout.title.text or "").replace("<br>", " "))
 
 
 @dataclass(frozen=True)

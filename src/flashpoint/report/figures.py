@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import math
+import textwrap
 from collections.abc import Sequence
 
 import numpy as np
@@ -30,6 +31,7 @@ from flashpoint.scenario.schema import Issue
 RECOMMENDED = "recommended"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 HEIGHT = 340
+TITLE_WIDTH = 60  # characters on a line of a chart's title
 FAN_90, FAN_50 = 0.12, 0.28  # opacity of the central 90% and 50% fan bands
 
 
@@ -41,7 +43,9 @@ def text(value: str) -> str:
 def _layout(figure: go.Figure, title: str, x_title: str = "", y_title: str = "", **more) -> None:
     figure.update_layout(
         title={
-            "text": text(title),
+            "text": "<br>".join(
+                textwrap.wrap(text(title), TITLE_WIDTH, break_long_words=False) or [""]
+            ),
             "x": 0,
             "xanchor": "left",
             "xref": "container",

@@ -8,6 +8,7 @@
     var target = document.querySelector('.plot[data-figure="' + script.dataset.for + '"]');
     if (!target) { return; }
     var figure = JSON.parse(script.textContent);
+    figure.layout.title = { text: "" };  // the page shows the title above the chart
     Plotly.newPlot(target, figure.data, figure.layout, config);
     plots.push(target);
   });
