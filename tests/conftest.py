@@ -51,3 +51,11 @@ def numbers_of(document: dict) -> dict:
     """A result's JSON document without what may differ between runs to the same numbers: its
     timings, and the request (which records, say, the executor it ran on)."""
     return {key: value for key, value in document.items() if key not in ("timings", "request")}
+
+
+@pytest.fixture(autouse=True, scope="session")
+def runs_stay_out_of_the_users_store(tmp_path_factory):
+    """Every run the tests make is recorded in a store of their own, never in the user's."""
+    import os
+
+    os.environ["FLASHPOINT_STORE"] = str(tmp_path_factory.mktemp("store") / "runs.sqlite")

@@ -127,7 +127,7 @@ def backtest_command(
             param_hint="--report",
         )
     where = actors if outcomes is None else f"{actors} or {outcomes}"
-    result = run_request(request, where, "backtest")
+    result = run_request(request, where, "backtest", run)
     if report is not None:
         write_report(backtest_report(result), report)
     if csv is not None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import inspect
 import json
+import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from flashpoint import (
     run,
 )
 from flashpoint.report.export import write_table
+from flashpoint.store import RunStore, StoreError
 from flashpoint.report.progress import progress_bar
 from flashpoint.report.terminal import problems_table
 
@@ -37,6 +39,7 @@ from flashpoint.report.terminal import problems_table
 PANEL_FORECASTS = "Forecasts"
 PANEL_MODELS = "Models round by round"
 PANEL_SCENARIOS = "Scenarios"
+PANEL_RECORDS = "Records"
 
 out = Console()
 err = Console(stderr=True)
@@ -176,9 +179,26 @@ def compile_notice() -> AbstractContextManager[None]:
     )
 
 
+StoreArg = Annotated[
+    Path | None,
+    typer.Option(
+        "--store",
+        help="The run store to use (default: $FLASHPOINT_STORE, else runs.sqlite in your data"
+        " folder, e.g. ~/.local/share/flashpoint).",
+        metavar="PATH",
+        show_default=False,
+    ),
+]
+NoStoreArg = Annotated[
+    bool,
+    typer.Option("--no-store", help="Do not record this run in the run store.", metavar=""),
+]
+
+
 @dataclass(frozen=True)
 class RunOptions:
-    """The options every command that runs an analysis takes (:func:`run_options`)."""
+    """The options every command that runs an analysis takes (:func:`run_options`): what it
+    runs, and where it records the run (``store``; ``no_store`` records nothing)."""
 
     models: list[str] | None
     seed: int | None
@@ -186,6 +206,8 @@ class RunOptions:
     executor: str
     workers: int | None
     scheduler: str | None
+    store: Path | None = None
+    no_store: bool = False
 
     def request_fields(self) -> dict[str, Any]:
         """The request's fields these options give, after the usage checks (exit 2)."""
@@ -246,18 +268,64 @@ run_options = options_of(
         ("executor", ExecutorArg, "auto"),
         ("workers", WorkersArg, None),
         ("scheduler", SchedulerArg, None),
+        ("store", StoreArg, None),
+        ("no_store", NoStoreArg, False),
     ),
     lambda model, **values: RunOptions(models=model, **values),
 )
 """The options every run shares (--model, --seed, --jitter, --executor, --workers,
---scheduler), as one :class:`RunOptions` in the command's parameter ``run``."""
+--scheduler, --store, --no-store), as one :class:`RunOptions` in the command's parameter
+``run``."""
 
 
-def run_request(request: Any, scenario: str, what: str) -> Any:
-    """Run ``request`` with a progress bar of its unit, and turn what can go wrong into
-    messages (:func:`running`)."""
-    with running(what, scenario), progress_bar(err, request.progress_unit) as progress:
-        return run(request, progress)
+INPUT_ERRORS = (ScenarioError, UnknownShockError, UnknownChoice, MissingExtra, ValueError)
+"""Errors in what a run was given: said to the user, not recorded as failed runs."""
+
+
+def run_request(request: Any, scenario: str, what: str, options: RunOptions | None = None) -> Any:
+    """Run ``request`` with a progress bar of its unit, record it in the run store unless
+    ``options`` say not to (finished, or failed for another reason than its input, e.g.
+    interrupted; a store that cannot be used is said, and the run's result is still printed),
+    and turn what can go wrong into messages (:func:`running`)."""
+    store = None
+    if options is not None and not options.no_store:
+        try:
+            store = RunStore(options.store)
+        except StoreError as error:
+            err.print(f"[yellow]{escape(str(error))}; this run is not recorded.[/]")
+    try:
+        with running(what, scenario), progress_bar(err, request.progress_unit) as progress:
+            started = time.perf_counter()
+            try:
+                result = run(request, progress)
+            except BaseException as error:
+                if store is not None:
+                    _keep(
+                        store.record_failure, request, f"{type(error).__name__}: {error}", started
+                    )
+                raise
+        if store is not None:
+            run_id = _keep(store.record, result, started)
+            if run_id is not None:
+                err.print(
+                    f"[dim]Recorded as run {run_id} in {escape(str(store.path))}"
+                    f" (flashpoint runs show {run_id}).[/]"
+                )
+        return result
+    finally:
+        if store is not None:
+            store.close()
+
+
+def _keep(record: Callable[..., int], *arguments: Any) -> int | None:
+    """Record a run in the store (``arguments`` end with the time it started); a store that
+    fails is said, not fatal."""
+    *given, started = arguments
+    try:
+        return record(*given, time.perf_counter() - started)
+    except StoreError as error:
+        err.print(f"[yellow]{escape(str(error))}; this run is not recorded.[/]")
+        return None
 
 
 CsvArg = Annotated[

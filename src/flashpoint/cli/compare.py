@@ -84,7 +84,7 @@ def compare_command(
     check_models([by_model] if by_model else None)
     shocks = [tuple(part.strip() for part in item.split("+")) for item in shock] if shock else None
     request = CompareRequest(scenario=scenario, shocks=shocks, draws=draws, **fields)
-    result = run_request(request, scenario, "comparison")
+    result = run_request(request, scenario, "comparison", run)
     write_tables(result, csv, xlsx)
     if as_json:
         print_json(result.to_dict())

@@ -125,7 +125,7 @@ def forecast_command(
         paths=paths,
         **run.request_fields(),
     )
-    result = run_request(request, scenario, "forecast")
+    result = run_request(request, scenario, "forecast", run)
     write_tables(result, csv, xlsx)
     if as_json:
         print_json(result.to_dict())

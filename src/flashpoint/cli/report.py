@@ -123,18 +123,24 @@ def report_command(
             err.print(f"[red]{escape(str(error))}[/]")
             raise typer.Exit(1) from None
     forecast = run_request(
-        ForecastRequest(scenario=scenario, draws=draws, paths=True, **fields), scenario, "forecast"
+        ForecastRequest(scenario=scenario, draws=draws, paths=True, **fields),
+        scenario,
+        "forecast",
+        run,
     )
     shown = forecast.scenario
     comparison = None
     if shown.shocks and not no_shocks:
         comparison = run_request(
-            CompareRequest(scenario=scenario, draws=draws, **fields), scenario, "comparison"
+            CompareRequest(scenario=scenario, draws=draws, **fields), scenario, "comparison", run
         )
     sensitivity = None
     if shown.uncertainty and not no_drivers:
         sensitivity = run_request(
-            SensitivityRequest(scenario=scenario, **fields), scenario, "sensitivity analysis"
+            SensitivityRequest(scenario=scenario, **fields),
+            scenario,
+            "sensitivity analysis",
+            run,
         )
     report = forecast_report(forecast, comparison, sensitivity)
     again = command_line(

@@ -99,7 +99,7 @@ def sensitivity_command(
         samples=samples,
         **fields,
     )
-    result = run_request(request, scenario, "sensitivity analysis")
+    result = run_request(request, scenario, "sensitivity analysis", run)
     if as_json:
         print_json(result.to_dict())
         return

@@ -1,0 +1,33 @@
+"""The run store and the forecast ledger, in one SQLite file (stdlib ``sqlite3``, WAL mode).
+
+::
+
+    from flashpoint.store import Ledger, RunStore
+
+    with RunStore("runs.sqlite") as store:               # default: the user's data folder
+        result, run_id = store.run(flashpoint.ForecastRequest(draws=500))
+        store.get(run_id).result                          # the result's JSON document
+        store.rerun(run_id)                               # the same numbers again
+        entry = Ledger(store).add(run_id, "Peace regime by 2020?", date(2020, 12, 31))
+"""
+
+from flashpoint.store.database import ENVIRONMENT, SCHEMA_VERSION, StoreError, default_path
+from flashpoint.store.diff import Change, RunDiff, diff_runs
+from flashpoint.store.ledger import Entry, Ledger, Resolution, Scores
+from flashpoint.store.runs import RunStore, StoredRun
+
+__all__ = [
+    "ENVIRONMENT",
+    "SCHEMA_VERSION",
+    "Change",
+    "Entry",
+    "Ledger",
+    "Resolution",
+    "RunDiff",
+    "RunStore",
+    "Scores",
+    "StoreError",
+    "StoredRun",
+    "default_path",
+    "diff_runs",
+]

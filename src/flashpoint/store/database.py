@@ -1,0 +1,137 @@
+"""The store's SQLite database: where it lives, how it is opened, and its schema's versions.
+
+The database runs in WAL mode (readers never block the writer, and a process killed while
+writing leaves the last committed state intact: SQLite's atomic commit), with a busy timeout so
+that two processes writing at once wait for each other instead of failing. Its schema version
+is SQLite's ``user_version``; :data:`MIGRATIONS` brings a database of any older version up to
+date, each step in one transaction, so an old store opens without losing a run.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+ENVIRONMENT = "FLASHPOINT_STORE"
+BUSY_TIMEOUT_MS = 30_000
+
+
+def default_path() -> Path:
+    """Where the store lives unless told: ``$FLASHPOINT_STORE``, else ``runs.sqlite`` in the
+    user's data folder (``$XDG_DATA_HOME/flashpoint``, by default ``~/.local/share/flashpoint``;
+    ``%LOCALAPPDATA%\\flashpoint`` on Windows, ``~/Library/Application Support/flashpoint`` on
+    macOS)."""
+    given = os.environ.get(ENVIRONMENT)
+    if given:
+        return Path(given).expanduser()
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Application Support"
+    else:
+        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return base / "flashpoint" / "runs.sqlite"
+
+
+def _version_1(db: sqlite3.Connection) -> None:
+    """The first schema: runs with their request, scenario, summary result and timings."""
+    db.execute(
+        """CREATE TABLE runs (
+            id INTEGER PRIMARY KEY,
+            created TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('done', 'failed')),
+            title TEXT NOT NULL,
+            source TEXT NOT NULL,
+            scenario TEXT NOT NULL,
+            scenario_hash TEXT NOT NULL,
+            request TEXT NOT NULL,
+            seed INTEGER,
+            models TEXT NOT NULL,
+            version TEXT NOT NULL,
+            seconds REAL NOT NULL,
+            result BLOB,
+            error TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX runs_scenario ON runs (scenario_hash)")
+
+
+def _version_2(db: sqlite3.Connection) -> None:
+    """Per-draw traces of a run, kept when asked for, and the forecast ledger."""
+    db.execute(
+        """CREATE TABLE traces (
+            run INTEGER PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
+            data BLOB NOT NULL
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE ledger (
+            id INTEGER PRIMARY KEY,
+            created TEXT NOT NULL,
+            run INTEGER,
+            question TEXT NOT NULL,
+            resolves_by TEXT NOT NULL,
+            scenario_hash TEXT NOT NULL,
+            forecast TEXT NOT NULL,
+            forecast_hash TEXT NOT NULL,
+            previous_hash TEXT NOT NULL,
+            hash TEXT NOT NULL UNIQUE
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE resolutions (
+            entry INTEGER PRIMARY KEY REFERENCES ledger (id),
+            resolved TEXT NOT NULL,
+            outcome TEXT NOT NULL
+        )"""
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_version_1, _version_2]
+"""Step ``k`` brings a database of schema version ``k`` to version ``k + 1``."""
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class StoreError(RuntimeError):
+    """The store cannot be opened or used (the message says why and where)."""
+
+
+def connect(path: str | Path, up_to: int = SCHEMA_VERSION) -> sqlite3.Connection:
+    """Open (creating it if needed) the database at ``path`` in WAL mode, migrated to schema
+    version ``up_to`` (the latest by default; tests build older ones)."""
+    target = Path(path)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(target, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute("PRAGMA synchronous = NORMAL")
+        migrate(db, up_to)
+    except (OSError, sqlite3.Error) as error:
+        raise StoreError(f"cannot open the run store {target}: {error}") from None
+    return db
+
+
+def migrate(db: sqlite3.Connection, up_to: int = SCHEMA_VERSION) -> None:
+    """Bring the database to schema version ``up_to``, one step per transaction. A database
+    of a newer version than this flashpoint knows is refused rather than misread."""
+    db.execute("BEGIN IMMEDIATE")  # one process migrates; the others wait, then see it done
+    try:
+        found = db.execute("PRAGMA user_version").fetchone()[0]
+        if found > SCHEMA_VERSION:
+            raise StoreError(
+                f"the run store has schema version {found}, newer than this flashpoint knows"
+                f" ({SCHEMA_VERSION}): upgrade flashpoint to open it"
+            )
+        for step in range(found, up_to):
+            MIGRATIONS[step](db)
+            db.execute(f"PRAGMA user_version = {step + 1}")
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise

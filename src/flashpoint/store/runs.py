@@ -1,0 +1,285 @@
+"""The run store: every run recorded with the full scenario it ran on, its hash, its request
+(models, options, seed), flashpoint's version, its timing and status, and its result's JSON
+document, so that a run can be listed, shown, compared with another, exported and run again.
+
+A run is written in one transaction once it has finished (or failed): a process killed while
+running or writing leaves no partial run, and every earlier run stays as it was
+(:mod:`flashpoint.store.database`). The result document is kept compressed (zlib).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import time
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from flashpoint._version import __version__
+from flashpoint.analysis.progress import Progress
+from flashpoint.analysis.request import AnyRequest, BacktestRequest, read_request
+from flashpoint.analysis.runner import Result, run
+from flashpoint.scenario.load import load_scenario
+from flashpoint.scenario.schema import Scenario
+from flashpoint.store.database import StoreError, connect, default_path
+
+
+def canonical(document: Any) -> str:
+    """A JSON document as one canonical text (sorted keys, no spaces, unicode kept): what the
+    store hashes."""
+    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def digest(document: Any) -> str:
+    """The SHA-256 of a document's canonical text, in hex."""
+    return hashlib.sha256(canonical(document).encode("utf-8")).hexdigest()
+
+
+def now() -> str:
+    """The time, in UTC, as ISO 8601 to the second."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+@dataclass(frozen=True)
+class StoredRun:
+    """A run as the store keeps it. ``scenario`` is the whole scenario it ran on (before any
+    shocks), ``request`` its request as JSON, ``result`` its result's JSON document (None for
+    a failed run, whose ``error`` says why)."""
+
+    id: int
+    created: str
+    kind: str
+    status: str
+    title: str
+    source: str
+    scenario: dict[str, Any]
+    scenario_hash: str
+    request: dict[str, Any]
+    seed: int | None
+    models: list[str]
+    version: str
+    seconds: float
+    result: dict[str, Any] | None
+    error: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The run as one JSON document (``flashpoint runs export``)."""
+        return {
+            "schema": "flashpoint.stored-run/1",
+            "id": self.id,
+            "created": self.created,
+            "kind": self.kind,
+            "status": self.status,
+            "title": self.title,
+            "source": self.source,
+            "scenario_hash": self.scenario_hash,
+            "seed": self.seed,
+            "models": self.models,
+            "flashpoint_version": self.version,
+            "seconds": self.seconds,
+            "error": self.error,
+            "request": self.request,
+            "scenario": self.scenario,
+            "result": self.result,
+        }
+
+    def rerun_request(self) -> AnyRequest:
+        """The request that runs this run again: its own, on the scenario the store kept (a
+        backtest reads its files again)."""
+        request = read_request(self.request)
+        if isinstance(request, BacktestRequest):
+            return request
+        return request.model_copy(update={"scenario": Scenario.model_validate(self.scenario)})
+
+
+_COLUMNS = (
+    "id, created, kind, status, title, source, scenario, scenario_hash, request, seed, models,"
+    " version, seconds, result, error"
+)
+
+
+class RunStore:
+    """The runs of one store file (default: :func:`~flashpoint.store.database.default_path`).
+    Use it as a context manager, or call :meth:`close`."""
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        self.path = Path(path) if path is not None else default_path()
+        self._db: sqlite3.Connection = connect(self.path)
+
+    def __enter__(self) -> RunStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._db.close()
+
+    def record(self, result: Result, seconds: float) -> int:
+        """Keep a finished run; returns its id."""
+        request = result.request
+        scenario = _scenario_of(request)
+        document = result.to_dict()
+        return self._insert(
+            kind=request.kind,
+            status="done",
+            title=scenario.title,
+            source=document["scenario"]["source"],
+            scenario=scenario.model_dump(mode="json"),
+            request=request.model_dump(mode="json"),
+            seed=request.seed,
+            models=list(request.models or ()),
+            seconds=seconds,
+            result=zlib.compress(canonical(document).encode("utf-8"), 6),
+            error=None,
+        )
+
+    def record_failure(self, request: AnyRequest, error: str, seconds: float) -> int:
+        """Keep a run that did not finish (its request, and why); returns its id."""
+        try:
+            scenario = _scenario_of(request)
+            stated, title = scenario.model_dump(mode="json"), scenario.title
+        except Exception:  # the scenario itself may be what failed
+            stated, title = {}, str(request.scenario if isinstance(request.scenario, str) else "")
+        return self._insert(
+            kind=request.kind,
+            status="failed",
+            title=title,
+            source=request.scenario if isinstance(request.scenario, str) else title,
+            scenario=stated,
+            request=request.model_dump(mode="json"),
+            seed=request.seed,
+            models=list(request.models or ()),
+            seconds=seconds,
+            result=None,
+            error=error,
+        )
+
+    def _insert(
+        self, *, scenario: dict[str, Any], request: dict[str, Any], models: list[str], **values: Any
+    ) -> int:
+        try:
+            cursor = self._write(scenario, request, models, values)
+        except sqlite3.Error as error:
+            raise StoreError(f"cannot record the run in {self.path}: {error}") from None
+        return int(cursor.lastrowid)
+
+    def _write(
+        self,
+        scenario: dict[str, Any],
+        request: dict[str, Any],
+        models: list[str],
+        values: dict[str, Any],
+    ) -> sqlite3.Cursor:
+        return self._db.execute(
+            "INSERT INTO runs (created, kind, status, title, source, scenario, scenario_hash,"
+            " request, seed, models, version, seconds, result, error)"
+            " VALUES (:created, :kind, :status, :title, :source, :scenario, :scenario_hash,"
+            " :request, :seed, :models, :version, :seconds, :result, :error)",
+            {
+                **values,
+                "created": now(),
+                "scenario": canonical(scenario),
+                "scenario_hash": digest(scenario),
+                "request": canonical(request),
+                "models": canonical(models),
+                "version": __version__,
+            },
+        )
+
+    def runs(self, limit: int | None = None) -> list[StoredRun]:
+        """The stored runs, newest first (their results are read too)."""
+        query = f"SELECT {_COLUMNS} FROM runs ORDER BY id DESC"
+        if limit is not None:
+            query += f" LIMIT {int(limit)}"
+        return [_stored(row) for row in self._db.execute(query)]
+
+    def __iter__(self) -> Iterator[StoredRun]:
+        return iter(self.runs())
+
+    def get(self, run_id: int) -> StoredRun:
+        """The run ``run_id``; KeyError if the store has none."""
+        row = self._db.execute(f"SELECT {_COLUMNS} FROM runs WHERE id = ?", (run_id,)).fetchone()
+        if row is None:
+            raise KeyError(f"no run {run_id} in the store {self.path}")
+        return _stored(row)
+
+    def delete(self, run_id: int) -> None:
+        """Remove run ``run_id`` (KeyError if there is none). A run the forecast ledger cites
+        cannot be deleted: the ledger keeps its own copy, but the link is its provenance."""
+        self.get(run_id)
+        cited = self._db.execute("SELECT id FROM ledger WHERE run = ?", (run_id,)).fetchone()
+        if cited is not None:
+            raise StoreError(
+                f"run {run_id} is cited by ledger entry {cited[0]}; a ledger entry is never"
+                " removed, so neither is its run"
+            )
+        self._db.execute("DELETE FROM runs WHERE id = ?", (run_id,))
+
+    def rerun(self, run_id: int, progress: Progress | None = None) -> Result:
+        """Run the stored run ``run_id`` again: the same request on the same scenario, so the
+        same numbers (the result is not stored; :meth:`record` it to keep it)."""
+        stored = self.get(run_id)
+        return run(stored.rerun_request(), progress)
+
+    def run(self, request: AnyRequest, progress: Progress | None = None) -> tuple[Result, int]:
+        """Run ``request`` and record it (as failed if it raises, then re-raise); returns the
+        result and its run id."""
+        started = time.perf_counter()
+        try:
+            result = run(request, progress)
+        except BaseException as error:
+            try:
+                self.record_failure(
+                    request, f"{type(error).__name__}: {error}", time.perf_counter() - started
+                )
+            except StoreError:
+                pass  # the run's own error is the one to report
+            raise
+        return result, self.record(result, time.perf_counter() - started)
+
+
+def _scenario_of(request: AnyRequest) -> Scenario:
+    return load_scenario(request.scenario)
+
+
+def _stored(row: tuple[Any, ...]) -> StoredRun:
+    (
+        run_id,
+        created,
+        kind,
+        status,
+        title,
+        source,
+        scenario,
+        scenario_hash,
+        request,
+        seed,
+        models,
+        version,
+        seconds,
+        result,
+        error,
+    ) = row
+    return StoredRun(
+        id=run_id,
+        created=created,
+        kind=kind,
+        status=status,
+        title=title,
+        source=source,
+        scenario=json.loads(scenario),
+        scenario_hash=scenario_hash,
+        request=json.loads(request),
+        seed=seed,
+        models=json.loads(models),
+        version=version,
+        seconds=seconds,
+        result=None if result is None else json.loads(zlib.decompress(result).decode("utf-8")),
+        error=error,
+    )

@@ -1,0 +1,337 @@
+"""The run store and the forecast ledger: durable under SIGKILL and concurrent writers,
+migrating old databases, keeping text exactly, rerunning to the same numbers, and scoring and
+verifying the ledger."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import flashpoint
+from flashpoint.cli import app
+from flashpoint.store import SCHEMA_VERSION, Ledger, RunStore, StoreError, diff_runs
+from flashpoint.store.database import connect
+from flashpoint.store.diff import comparable
+from flashpoint.store.ledger import brier, ranked_probability_score
+
+runner = CliRunner()
+QUICK = flashpoint.ForecastRequest(models=("compromise",), draws=30, executor="serial")
+
+
+def cli(*args: str):
+    return runner.invoke(app, list(args), env={"COLUMNS": "160"})
+
+
+def writer_script(path: Path, count: int | None) -> str:
+    """A process that records runs into ``path`` (``count`` of them, or until killed), printing
+    each id once its transaction has committed."""
+    return textwrap.dedent(
+        f"""
+        import sys, flashpoint
+        from flashpoint.store import RunStore
+        result = flashpoint.forecast("korea-2018", ["compromise"], draws=30, executor="serial")
+        with RunStore({str(path)!r}) as store:
+            done = 0
+            while {count!r} is None or done < {count!r}:
+                print(store.record(result, 0.1), flush=True)
+                done += 1
+        """
+    )
+
+
+def test_a_process_killed_while_writing_leaves_every_earlier_run_intact(tmp_path):
+    path = tmp_path / "runs.sqlite"
+    writer = subprocess.Popen(
+        [sys.executable, "-c", writer_script(path, None)], stdout=subprocess.PIPE, text=True
+    )
+    committed = []
+    while len(committed) < 40:
+        line = writer.stdout.readline()
+        assert line, "the writer stopped on its own"
+        committed.append(int(line))
+    os.kill(writer.pid, signal.SIGKILL)
+    writer.wait()
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    db.close()
+    with RunStore(path) as store:
+        runs = {run.id: run for run in store.runs()}
+    assert set(committed) <= set(runs)  # every committed run is there
+    assert len(runs) <= len(committed) + 1  # at most the one being written, and it is whole
+    for run in runs.values():
+        assert run.status == "done" and run.result["request"]["draws"] == 30
+
+
+def test_two_processes_writing_at_once_lose_nothing(tmp_path):
+    path = tmp_path / "runs.sqlite"
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-c", writer_script(path, 25)], stdout=subprocess.PIPE, text=True
+        )
+        for _ in range(2)
+    ]
+    ids = []
+    for writer in writers:
+        out, _ = writer.communicate(timeout=300)
+        assert writer.returncode == 0
+        ids += [int(line) for line in out.split()]
+    assert len(ids) == 50 and len(set(ids)) == 50
+    with RunStore(path) as store:
+        assert sorted(run.id for run in store.runs()) == sorted(ids)
+
+
+def test_an_older_database_is_migrated_without_loss(tmp_path):
+    path = tmp_path / "old.sqlite"
+    old = connect(path, up_to=1)  # the first schema: runs only, no ledger
+    with RunStore(tmp_path / "new.sqlite") as store:
+        result, run_id = store.run(QUICK)
+        row = store._db.execute("SELECT * FROM runs WHERE id = ?", (run_id,)).fetchone()
+    old.execute(f"INSERT INTO runs VALUES ({', '.join('?' * len(row))})", row)
+    assert old.execute("PRAGMA user_version").fetchone() == (1,)
+    old.close()
+    with RunStore(path) as store:
+        assert store._db.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
+        kept = store.get(run_id)
+        assert comparable(kept.result) == comparable(json.loads(json.dumps(result.to_dict())))
+        entry = Ledger(store).add(run_id, "Which future?", date(2030, 1, 1))  # the new tables
+        assert entry.id == 1
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA user_version = 99")
+    db.commit()
+    db.close()
+    with pytest.raises(StoreError, match="newer than this flashpoint knows"):
+        RunStore(path)
+
+
+def test_unusual_text_round_trips_exactly(tmp_path):
+    scenario = flashpoint.load_scenario("korea-2018")
+    odd = 'Kim\'s "quoted" \\ back\\slash; 朝鮮民主主義人民共和国 — ünïcødé 🕊 ' + "x" * 20_000
+    data = scenario.model_dump(mode="json")
+    data["title"] = odd
+    data["actors"][0]["label"] = odd[::-1]
+    data["issues"][0]["description"] = "line one\nline two\ttab\u2028separator"
+    changed = flashpoint.Scenario.model_validate(data)
+    with RunStore(tmp_path / "runs.sqlite") as store:
+        _, run_id = store.run(QUICK.model_copy(update={"scenario": changed}))
+        kept = store.get(run_id)
+    assert kept.title == odd
+    assert flashpoint.Scenario.model_validate(kept.scenario) == changed
+    assert kept.scenario == json.loads(json.dumps(data))
+
+
+def test_a_rerun_gives_the_stored_numbers_bit_for_bit(tmp_path):
+    request = flashpoint.ForecastRequest(
+        models=("compromise", "eum", "smp"), draws=120, seed=11, shocks=("china_guarantee",)
+    )
+    with RunStore(tmp_path / "runs.sqlite") as store:
+        _, run_id = store.run(request)
+        again = store.rerun(run_id)
+        assert comparable(store.get(run_id).result) == comparable(
+            json.loads(json.dumps(again.to_dict()))
+        )
+    result = cli("runs", "rerun", str(run_id), "--store", str(tmp_path / "runs.sqlite"))
+    assert result.exit_code == 0, result.output
+    assert "every number is the same, bit for bit" in result.output
+
+
+def test_a_run_that_fails_is_kept_as_failed(tmp_path):
+    def stop(done, total):
+        if done:
+            raise KeyboardInterrupt
+
+    with RunStore(tmp_path / "runs.sqlite") as store:
+        with pytest.raises(KeyboardInterrupt):
+            store.run(
+                flashpoint.ForecastRequest(models=("compromise",), draws=600, executor="serial"),
+                stop,
+            )
+        (run,) = store.runs()
+    assert (
+        run.status == "failed" and run.error.startswith("KeyboardInterrupt") and run.result is None
+    )
+
+
+def test_the_ledger_scores_a_hand_made_record(tmp_path):
+    futures = ["a", "b", "c"]
+    assert brier({"a": 0.7, "b": 0.2, "c": 0.1}, futures, "a") == pytest.approx(0.14)
+    assert ranked_probability_score({"a": 0.7, "b": 0.2, "c": 0.1}, futures, "a") == pytest.approx(
+        0.05
+    )
+
+    def forecast(p, medians):
+        return {
+            "futures": futures,
+            "labels": {"a": "Alpha", "b": "Beta", "c": "Gamma"},
+            "issues": ["x"],
+            "probabilities": {"headline": p, "other": {"a": 1.0}},
+            "medians": {"headline": medians, "other": {}},
+        }
+
+    with RunStore(tmp_path / "runs.sqlite") as store:
+        ledger = Ledger(store)
+        first = ledger.add_forecast(
+            forecast({"a": 0.7, "b": 0.2, "c": 0.1}, {"x": 40.0}), "Q1", date(2020, 1, 31), "h"
+        )
+        second = ledger.add_forecast(
+            forecast({"a": 0.2, "b": 0.5, "c": 0.3}, {"x": 40.0}), "Q2", date(2020, 2, 29), "h"
+        )
+        third = ledger.add_forecast(
+            forecast({"a": 0.5, "b": 0.5, "c": 0.0}, {"x": 40.0}), "Q3", date(2021, 1, 1), "h"
+        )
+        ledger.resolve(first.id, "a")
+        ledger.resolve(second.id, "Gamma")  # by its label
+        ledger.resolve(third.id, "x=55")
+        with pytest.raises(ValueError, match="was resolved"):
+            ledger.resolve(first.id, "b")
+        with pytest.raises(ValueError, match="neither a future"):
+            ledger.add_forecast(forecast({"a": 1.0}, {}), "Q4", date(2022, 1, 1), "h")
+            ledger.resolve(4, "delta")
+        scores = ledger.score()
+    headline = next(s for s in scores.models if s.model == "headline")
+    # Brier: 0.09 + 0.04 + 0.01 = 0.14 and 0.04 + 0.25 + 0.49 = 0.78; RPS: (0.09 + 0.01) / 2
+    # = 0.05 and (0.2^2 + 0.7^2) / 2 = 0.265; the third is an issue: |40 - 55| = 15
+    assert headline.futures_scored == 2 and headline.brier == pytest.approx(0.46)
+    assert headline.rps == pytest.approx(0.1575)
+    assert headline.issues_scored == 1 and headline.mae == pytest.approx(15.0)
+    other = next(s for s in scores.models if s.model == "other")
+    assert other.brier == pytest.approx((0.0 + 2.0) / 2)  # all on a: right, then wrong
+    assert [(p.model, p.futures_scored) for p in scores.periods] == [
+        ("2020-01", 1),
+        ("2020-02", 1),
+        ("2021-01", 0),
+    ]
+    assert scores.resolved == 3 and scores.open == 1 and scores.reliability is None
+
+
+def test_ledger_verify_names_the_entry_whose_forecast_was_edited(tmp_path):
+    path = tmp_path / "runs.sqlite"
+    with RunStore(path) as store:
+        _, run_id = store.run(QUICK)
+        ledger = Ledger(store)
+        for k in range(3):
+            ledger.add(run_id, f"Question {k}", date(2030, 1, 1))
+        assert ledger.verify() == []
+        text = store._db.execute("SELECT forecast FROM ledger WHERE id = 2").fetchone()[0]
+    for at in (0, len(text) // 3, len(text) // 2, len(text) - 1):
+        edited = text[:at] + chr(ord(text[at]) ^ 1) + text[at + 1 :]
+        db = sqlite3.connect(path)
+        db.execute("UPDATE ledger SET forecast = ? WHERE id = 2", (edited,))
+        db.commit()
+        db.close()
+        result = cli("ledger", "verify", "--store", str(path))
+        assert result.exit_code == 1
+        assert "entry 2: its forecast was changed after it was recorded" in result.output
+    db = sqlite3.connect(path)
+    db.execute("UPDATE ledger SET forecast = ?, forecast_hash = ? WHERE id = 2", (edited, "0" * 64))
+    db.commit()
+    db.close()
+    with RunStore(path) as store:
+        problems = Ledger(store).verify()
+    assert "entry 2: its record was changed after it was made" in problems
+
+
+def test_the_runs_and_ledger_commands(tmp_path):
+    store = str(tmp_path / "runs.sqlite")
+    made = cli("forecast", "-m", "compromise", "--draws", "40", "--store", store)
+    assert made.exit_code == 0 and "Recorded as run 1" in made.output
+    assert (
+        cli(
+            "forecast", "-m", "compromise", "--draws", "40", "--store", store, "--no-store"
+        ).exit_code
+        == 0
+    )
+    made = cli(
+        "forecast",
+        "-m",
+        "compromise",
+        "--draws",
+        "40",
+        "-s",
+        "us_maximum_pressure",
+        "--store",
+        store,
+    )
+    assert "Recorded as run 2" in made.output
+    listed = json.loads(cli("runs", "list", "--store", store, "--json").stdout)
+    assert [run["id"] for run in listed["runs"]] == [2, 1]  # --no-store recorded nothing
+    shown = cli("runs", "show", "1", "--store", store)
+    assert shown.exit_code == 0 and "P(peace_regime) recommended" in shown.output
+    difference = json.loads(cli("runs", "diff", "1", "2", "--store", store, "--json").stdout)
+    assert difference["request"] == [
+        {"place": "shocks", "before": [], "after": ["us_maximum_pressure"]}
+    ]
+    moved = {c["place"]: c for c in difference["numbers"]}
+    assert moved["P(breakdown) recommended"]["after"] > moved["P(breakdown) recommended"]["before"]
+    exported = tmp_path / "run1.json"
+    assert cli("runs", "export", "1", "-o", str(exported), "--store", store).exit_code == 0
+    document = json.loads(exported.read_text("utf-8"))
+    assert document["id"] == 1 and document["scenario"]["id"] == "korea-2018"
+    added = cli(
+        "ledger",
+        "add",
+        "1",
+        "-q",
+        "Which future by 2019?",
+        "--resolves-by",
+        "2019-12-31",
+        "--store",
+        store,
+    )
+    assert added.exit_code == 0, added.output
+    assert (
+        cli(
+            "ledger", "add", "1", "-q", "x", "--resolves-by", "31/12/2019", "--store", store
+        ).exit_code
+        == 2
+    )
+    refused = cli("runs", "delete", "1", "--store", store)
+    assert refused.exit_code == 1 and "cited by ledger entry 1" in refused.output
+    assert cli("runs", "delete", "2", "--store", store).exit_code == 0
+    assert cli("runs", "show", "2", "--store", store).exit_code == 1
+    resolved = cli("ledger", "resolve", "1", "--outcome", "muddle_through", "--store", store)
+    assert resolved.exit_code == 0, resolved.output
+    scores = json.loads(cli("ledger", "score", "--store", store, "--json").stdout)
+    assert scores["resolved"] == 1 and {m["model"] for m in scores["models"]} == {
+        "compromise",
+        "headline",
+    }
+    verified = cli("ledger", "verify", "--store", store)
+    assert verified.exit_code == 0 and "intact: 1 entry" in verified.output
+
+
+def test_the_store_location_and_a_store_that_cannot_be_opened(tmp_path, monkeypatch):
+    monkeypatch.setenv("FLASHPOINT_STORE", str(tmp_path / "from-env.sqlite"))
+    assert cli("forecast", "-m", "compromise").exit_code == 0
+    assert (tmp_path / "from-env.sqlite").exists()
+    blocked = tmp_path / "a-folder"
+    blocked.mkdir()
+    result = cli("forecast", "-m", "compromise", "--store", str(blocked))
+    assert result.exit_code == 0  # the forecast is still printed
+    assert "cannot open the run store" in result.output and "not recorded" in result.output
+    assert "Peace regime" in result.output
+
+
+def test_diff_lists_changed_inputs_by_name():
+    scenario = flashpoint.load_scenario("korea-2018")
+    data = scenario.model_dump(mode="json")
+    data["actors"][0]["capability"] = 65
+    with RunStore(":memory:") as store:
+        _, a = store.run(QUICK)
+        _, b = store.run(
+            QUICK.model_copy(update={"scenario": flashpoint.Scenario.model_validate(data)})
+        )
+        difference = diff_runs(store.get(a), store.get(b))
+    assert [(c.place, c.before, c.after) for c in difference.scenario] == [
+        ("actors.north_korea.capability", 60.0, 65)
+    ]
