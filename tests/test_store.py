@@ -11,7 +11,6 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
-import time
 from datetime import date
 from pathlib import Path
 
@@ -335,3 +334,57 @@ def test_diff_lists_changed_inputs_by_name():
     assert [(c.place, c.before, c.after) for c in difference.scenario] == [
         ("actors.north_korea.capability", 60.0, 65)
     ]
+
+
+def test_traces_are_kept_when_asked(tmp_path):
+    store = str(tmp_path / "runs.sqlite")
+    made = cli(
+        "compare",
+        "-m",
+        "compromise",
+        "-m",
+        "median",
+        "--draws",
+        "40",
+        "-s",
+        "china_guarantee",
+        "--store",
+        store,
+        "--keep-traces",
+    )
+    assert made.exit_code == 0, made.output
+    plain = cli("forecast", "-m", "compromise", "--draws", "40", "--store", store)
+    assert plain.exit_code == 0
+    with RunStore(store) as found:
+        traces = found.traces(1)
+        with pytest.raises(KeyError, match="kept no traces"):
+            found.traces(2)
+    assert set(traces) == {
+        f"{v}/{m}" for v in ("baseline", "china_guarantee") for m in ("compromise", "median")
+    }
+    comparison = flashpoint.compare(
+        "korea-2018", ["china_guarantee"], ["compromise", "median"], draws=40
+    )
+    assert (
+        traces["china_guarantee/median"] == comparison.traces["china_guarantee"]["median"]
+    ).all()
+    exported = tmp_path / "traces.npz"
+    assert (
+        cli(
+            "runs",
+            "export",
+            "1",
+            "--traces",
+            str(exported),
+            "--store",
+            store,
+            "-o",
+            str(tmp_path / "r.json"),
+        ).exit_code
+        == 0
+    )
+    import numpy as np
+
+    with np.load(exported) as read:
+        assert read["baseline/compromise"].shape == (40, 6)
+    assert cli("runs", "export", "2", "--traces", str(exported), "--store", store).exit_code == 1

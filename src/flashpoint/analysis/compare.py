@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -84,7 +84,8 @@ class Variant:
 @dataclass(frozen=True, eq=False)
 class Comparison(RequestedRun):
     """The baseline and each shock side by side (see the module docstring), with the request
-    that ran them (seed and models filled in) and each model's options."""
+    that ran them (seed and models filled in) and each model's options; ``traces`` holds, per
+    variant, each model's forecast on every draw ``[draw, issue]``."""
 
     request: CompareRequest
     scenario: Scenario
@@ -92,6 +93,7 @@ class Comparison(RequestedRun):
     options: dict[str, dict[str, Any]]
     variants: list[Variant]
     timings: dict[str, float]
+    traces: dict[str, dict[str, np.ndarray]] | None = field(default=None, repr=False)
 
     @property
     def models(self) -> list[str]:
@@ -294,6 +296,10 @@ def run_compare(request: CompareRequest, progress: Progress | None = None) -> Co
         options=prepared.option_values,
         variants=variants,
         timings=timings,
+        traces={
+            variant.name: {m: v for m, v in found.items() if m != ENSEMBLE}
+            for variant, found in zip(variants, pooled, strict=True)
+        },
     )
 
 

@@ -73,7 +73,9 @@ class ModelResult:
 @dataclass(frozen=True, eq=False)
 class Forecast(RequestedRun):
     """Forecasts of several models for one scenario (after any shocks), with the request that
-    ran them (seed and models filled in)."""
+    ran them (seed and models filled in). With Monte Carlo draws, ``traces`` holds each model's
+    forecast on every draw, ``[draw, issue]`` (after the agreement test), which the summaries
+    were made from."""
 
     request: ForecastRequest
     scenario: Scenario
@@ -84,6 +86,7 @@ class Forecast(RequestedRun):
     recommended: Spread | None = None
     recommendation: Recommendation | None = field(default=None, repr=False)
     tree: list[Branch] | None = None
+    traces: dict[str, np.ndarray] | None = field(default=None, repr=False)
 
     def __getitem__(self, model: str) -> ModelResult:
         return self.results[model]
@@ -365,6 +368,7 @@ def run_forecast(request: ForecastRequest, progress: Progress | None = None) -> 
         recommended=recommended,
         recommendation=recommendation if recommended is not None else None,
         tree=tree,
+        traces=points if request.draws > 1 else None,
     )
 
 

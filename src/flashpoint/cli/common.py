@@ -57,6 +57,8 @@ app = typer.Typer(
         "  flashpoint forecast --draws 2000        how likely each future is\n\n"
         "  flashpoint compare                      what each shock of the scenario changes\n\n"
         '  flashpoint sensitivity -t "P(peace_regime)"   which inputs drive it\n\n'
+        "  flashpoint report -o korea.html         a report to send, with every chart\n\n"
+        "  flashpoint runs list                    what you ran, newest first\n\n"
         "  flashpoint validate my-case.csv         list every problem in an input file\n\n"
         "  flashpoint template my-case.xlsx        start a new scenario in Excel"
     ),
@@ -193,6 +195,15 @@ NoStoreArg = Annotated[
     bool,
     typer.Option("--no-store", help="Do not record this run in the run store.", metavar=""),
 ]
+KeepTracesArg = Annotated[
+    bool,
+    typer.Option(
+        "--keep-traces",
+        help="Also record every draw's forecast in the run store, compressed (flashpoint runs"
+        " export --traces reads them back).",
+        metavar="",
+    ),
+]
 
 
 @dataclass(frozen=True)
@@ -208,6 +219,7 @@ class RunOptions:
     scheduler: str | None
     store: Path | None = None
     no_store: bool = False
+    keep_traces: bool = False
 
     def request_fields(self) -> dict[str, Any]:
         """The request's fields these options give, after the usage checks (exit 2)."""
@@ -270,11 +282,12 @@ run_options = options_of(
         ("scheduler", SchedulerArg, None),
         ("store", StoreArg, None),
         ("no_store", NoStoreArg, False),
+        ("keep_traces", KeepTracesArg, False),
     ),
     lambda model, **values: RunOptions(models=model, **values),
 )
 """The options every run shares (--model, --seed, --jitter, --executor, --workers,
---scheduler, --store, --no-store), as one :class:`RunOptions` in the command's parameter
+--scheduler, --store, --no-store, --keep-traces), as one :class:`RunOptions` in the command's parameter
 ``run``."""
 
 
@@ -299,13 +312,14 @@ def run_request(request: Any, scenario: str, what: str, options: RunOptions | No
             try:
                 result = run(request, progress)
             except BaseException as error:
-                if store is not None:
-                    _keep(
-                        store.record_failure, request, f"{type(error).__name__}: {error}", started
-                    )
+                if store is not None and not isinstance(error, INPUT_ERRORS):
+                    failure = f"{type(error).__name__}: {error}"
+                    seconds = time.perf_counter() - started
+                    _keep(lambda: store.record_failure(request, failure, seconds))
                 raise
         if store is not None:
-            run_id = _keep(store.record, result, started)
+            seconds = time.perf_counter() - started
+            run_id = _keep(lambda: store.record(result, seconds, options.keep_traces))
             if run_id is not None:
                 err.print(
                     f"[dim]Recorded as run {run_id} in {escape(str(store.path))}"
@@ -317,12 +331,10 @@ def run_request(request: Any, scenario: str, what: str, options: RunOptions | No
             store.close()
 
 
-def _keep(record: Callable[..., int], *arguments: Any) -> int | None:
-    """Record a run in the store (``arguments`` end with the time it started); a store that
-    fails is said, not fatal."""
-    *given, started = arguments
+def _keep(record: Callable[[], int]) -> int | None:
+    """Record a run in the store; a store that fails is said, not fatal."""
     try:
-        return record(*given, time.perf_counter() - started)
+        return record()
     except StoreError as error:
         err.print(f"[yellow]{escape(str(error))}; this run is not recorded.[/]")
         return None

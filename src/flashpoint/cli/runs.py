@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
+import numpy as np
 import typer
 from rich.markup import escape
 from rich.table import Table
@@ -267,11 +268,25 @@ def export_command(
         Path | None,
         typer.Option("--output", "-o", help="Write to this file (default: print).", metavar="FILE"),
     ] = None,
+    traces: Annotated[
+        Path | None,
+        typer.Option(
+            "--traces",
+            help="Also write the run's per-draw forecasts (kept with --keep-traces) to this"
+            " .npz file: one array [draw, issue] per model (per variant/model for compare).",
+            metavar="FILE",
+        ),
+    ] = None,
     store: StoreArg = None,
 ) -> None:
     """Export a run as one JSON document: its scenario, request and result."""
     with opened(store) as found:
         document = found.get(run_id).to_dict()
+        if traces is not None:
+            kept = found.traces(run_id)
+            with traces.open("wb") as file:
+                np.savez_compressed(file, **kept)
+            err.print(f"wrote {escape(str(traces))} ({len(kept)} arrays)")
     if output is None:
         print_json(document)
         return

@@ -10,6 +10,7 @@ running or writing leaves no partial run, and every earlier run stays as it was
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import sqlite3
 import time
@@ -19,6 +20,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from flashpoint._version import __version__
 from flashpoint.analysis.progress import Progress
@@ -120,12 +123,15 @@ class RunStore:
     def close(self) -> None:
         self._db.close()
 
-    def record(self, result: Result, seconds: float) -> int:
-        """Keep a finished run; returns its id."""
+    def record(self, result: Result, seconds: float, keep_traces: bool = False) -> int:
+        """Keep a finished run; returns its id. With ``keep_traces``, its per-draw forecasts
+        are kept too (:meth:`traces`), compressed."""
         request = result.request
         scenario = _scenario_of(request)
         document = result.to_dict()
+        traces = _traces_of(result) if keep_traces else None
         return self._insert(
+            traces=traces,
             kind=request.kind,
             status="done",
             title=scenario.title,
@@ -161,13 +167,39 @@ class RunStore:
         )
 
     def _insert(
-        self, *, scenario: dict[str, Any], request: dict[str, Any], models: list[str], **values: Any
+        self,
+        *,
+        scenario: dict[str, Any],
+        request: dict[str, Any],
+        models: list[str],
+        traces: bytes | None = None,
+        **values: Any,
     ) -> int:
+        """Write a run (and its traces) in one transaction."""
         try:
-            cursor = self._write(scenario, request, models, values)
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                run_id = int(self._write(scenario, request, models, values).lastrowid)
+                if traces is not None:
+                    self._db.execute(
+                        "INSERT INTO traces (run, data) VALUES (?, ?)", (run_id, traces)
+                    )
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
         except sqlite3.Error as error:
             raise StoreError(f"cannot record the run in {self.path}: {error}") from None
-        return int(cursor.lastrowid)
+        return run_id
+
+    def traces(self, run_id: int) -> dict[str, np.ndarray]:
+        """A run's kept per-draw forecasts ``[draw, issue]``, by model (a comparison's by
+        ``VARIANT/MODEL``); KeyError if the run kept none."""
+        row = self._db.execute("SELECT data FROM traces WHERE run = ?", (run_id,)).fetchone()
+        if row is None:
+            raise KeyError(f"run {run_id} kept no traces (run it with --keep-traces)")
+        with np.load(io.BytesIO(row[0]), allow_pickle=False) as found:
+            return {name: found[name] for name in found.files}
 
     def _write(
         self,
@@ -227,9 +259,11 @@ class RunStore:
         stored = self.get(run_id)
         return run(stored.rerun_request(), progress)
 
-    def run(self, request: AnyRequest, progress: Progress | None = None) -> tuple[Result, int]:
-        """Run ``request`` and record it (as failed if it raises, then re-raise); returns the
-        result and its run id."""
+    def run(
+        self, request: AnyRequest, progress: Progress | None = None, keep_traces: bool = False
+    ) -> tuple[Result, int]:
+        """Run ``request`` and record it (as failed if it raises, then re-raise; with its
+        per-draw forecasts if ``keep_traces``); returns the result and its run id."""
         started = time.perf_counter()
         try:
             result = run(request, progress)
@@ -241,7 +275,23 @@ class RunStore:
             except StoreError:
                 pass  # the run's own error is the one to report
             raise
-        return result, self.record(result, time.perf_counter() - started)
+        return result, self.record(result, time.perf_counter() - started, keep_traces)
+
+
+def _traces_of(result: Result) -> bytes | None:
+    """A result's per-draw forecasts as one compressed ``.npz`` (None if it has none)."""
+    found = getattr(result, "traces", None)
+    if not found:
+        return None
+    arrays = {}
+    for name, value in found.items():
+        if isinstance(value, dict):  # a comparison: per variant, per model
+            arrays |= {f"{name}/{model}": array for model, array in value.items()}
+        else:
+            arrays[name] = value
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **arrays)
+    return buffer.getvalue()
 
 
 def _scenario_of(request: AnyRequest) -> Scenario:
