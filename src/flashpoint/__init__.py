@@ -13,6 +13,7 @@ The Python API::
     flashpoint.compare("korea-2018", ["us_maximum_pressure"])    # a shock's effect
     flashpoint.sensitivity("korea-2018", "P(peace_regime)")      # what drives it
     flashpoint.backtest("actors.csv", "outcomes.csv")            # how well each model did
+    flashpoint.levers("korea-2018", "united_states", "P(peace_regime)")  # what would it take
 
 Every run is one value, a run request; the functions above build one and run it::
 
@@ -28,11 +29,13 @@ from flashpoint._version import __version__
 from flashpoint.analysis.backtest import Backtest, backtest
 from flashpoint.analysis.compare import ENSEMBLE, Comparison, compare
 from flashpoint.analysis.forecast import Forecast, ModelResult, forecast
+from flashpoint.analysis.levers import Levers, levers
 from flashpoint.analysis.progress import Progress
 from flashpoint.analysis.request import (
     BacktestRequest,
     CompareRequest,
     ForecastRequest,
+    LeversRequest,
     RunRequest,
     SensitivityRequest,
     read_request,
@@ -77,6 +80,8 @@ __all__ = [
     "Comparison",
     "Forecast",
     "ForecastRequest",
+    "Levers",
+    "LeversRequest",
     "MissingExtra",
     "ModelResult",
     "Progress",
@@ -97,6 +102,7 @@ __all__ = [
     "compare",
     "forecast",
     "get_model",
+    "levers",
     "left_out_of_csv",
     "load_scenario",
     "model_names",

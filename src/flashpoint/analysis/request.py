@@ -1,7 +1,8 @@
 """The run request: one value that says what a run is.
 
 A request names the scenario (a bundled name, a file, or the scenario itself), the models and
-their options, the analysis (``kind``: forecast, compare or sensitivity) with its own settings,
+their options, the analysis (``kind``: forecast, compare, sensitivity, backtest or levers) with its own
+settings,
 the draws, the seed, the input jitter and where the draws run. It is immutable and validated,
 and it turns into JSON and back unchanged (:meth:`RunRequest.model_dump` with
 ``mode="json"``, :func:`read_request`), so the same value can be stored, sent to a web API,
@@ -185,7 +186,35 @@ class BacktestRequest(RunSettings):
         return os.fspath(value) if isinstance(value, os.PathLike) else value
 
 
-AnyRequest = ForecastRequest | CompareRequest | SensitivityRequest | BacktestRequest
+class LeversRequest(RunSettings):
+    """A levers search (:func:`flashpoint.levers`): ``actor``'s offer on ``issues`` (default:
+    every issue it takes part in; with ``saliences``, its saliences too) that maximises (or,
+    with ``direction`` ``minimise``, minimises) ``target``, within ``budget`` (total move in
+    points of each input's range) or, with ``threshold``, the smallest offer that reaches it;
+    every candidate on the same ``draws`` draws, for at most ``generations`` generations
+    (:mod:`flashpoint.analysis.levers`)."""
+
+    progress_unit: ClassVar[str] = "Offers tried"
+
+    kind: Literal["levers"] = "levers"
+    actor: str = Field(min_length=1)
+    target: str | None = None
+    issues: tuple[str, ...] | None = None
+    budget: float | None = Field(None, gt=0, allow_inf_nan=False)
+    threshold: float | None = Field(None, allow_inf_nan=False)
+    direction: Literal["maximise", "minimise"] = "maximise"
+    saliences: bool = False
+    draws: int = Field(200, ge=2)
+    generations: int = Field(15, ge=1, le=1000)
+    executor: Executor = "serial"
+
+    @field_validator("issues", mode="before")
+    @classmethod
+    def _no_empty_issues(cls, value: Any) -> Any:
+        return value or None
+
+
+AnyRequest = ForecastRequest | CompareRequest | SensitivityRequest | BacktestRequest | LeversRequest
 RunRequest = Annotated[AnyRequest, Field(discriminator="kind")]
 _REQUEST: TypeAdapter[AnyRequest] = TypeAdapter(RunRequest)
 

@@ -9,17 +9,19 @@ from typing import Any
 from flashpoint.analysis.backtest import Backtest, run_backtest
 from flashpoint.analysis.compare import Comparison, run_compare
 from flashpoint.analysis.forecast import Forecast, run_forecast
+from flashpoint.analysis.levers import Levers, run_levers
 from flashpoint.analysis.progress import Progress
 from flashpoint.analysis.request import (
     AnyRequest,
     BacktestRequest,
     CompareRequest,
     ForecastRequest,
+    LeversRequest,
     read_request,
 )
 from flashpoint.analysis.sensitivity import Sensitivity, run_sensitivity
 
-Result = Forecast | Comparison | Sensitivity | Backtest
+Result = Forecast | Comparison | Sensitivity | Backtest | Levers
 
 
 def run(
@@ -40,4 +42,6 @@ def run(
         return run_compare(request, progress)
     if isinstance(request, BacktestRequest):
         return run_backtest(request, progress)
+    if isinstance(request, LeversRequest):
+        return run_levers(request, progress)
     return run_sensitivity(request, progress)

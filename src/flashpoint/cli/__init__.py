@@ -16,6 +16,7 @@ from flashpoint.cli import template as _template  # noqa: F401
 from flashpoint.cli import compare as _compare  # noqa: F401
 from flashpoint.cli import sensitivity as _sensitivity  # noqa: F401
 from flashpoint.cli import backtest as _backtest  # noqa: F401
+from flashpoint.cli import levers as _levers  # noqa: F401
 from flashpoint.cli import report as _report  # noqa: F401
 from flashpoint.cli import runs as _runs  # noqa: F401
 from flashpoint.cli import ledger as _ledger  # noqa: F401

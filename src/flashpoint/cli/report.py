@@ -14,6 +14,7 @@ from flashpoint import (
     DEFAULT_SCENARIO,
     CompareRequest,
     ForecastRequest,
+    LeversRequest,
     MissingExtra,
     SensitivityRequest,
 )
@@ -110,6 +111,15 @@ def report_command(
             metavar="",
         ),
     ] = False,
+    lever: Annotated[
+        str | None,
+        typer.Option(
+            "--lever",
+            help="Add what would it take: search this actor's offer for the one that makes the"
+            " first future most likely (flashpoint levers, 200 draws).",
+            metavar="ACTOR",
+        ),
+    ] = None,
 ) -> None:
     """Write a report to send: the forecast, each shock, what drives it, and why.
 
@@ -142,10 +152,18 @@ def report_command(
             "sensitivity analysis",
             run,
         )
-    report = forecast_report(forecast, comparison, sensitivity)
+    levers = None
+    if lever is not None:
+        levers = run_request(
+            LeversRequest(scenario=scenario, actor=lever, draws=min(draws, 200), **fields),
+            scenario,
+            "levers search",
+            run,
+        )
+    report = forecast_report(forecast, comparison, sensitivity, levers)
     again = command_line(
         scenario, draws, run, forecast.seed, {"--no-shocks": no_shocks, "--no-drivers": no_drivers}
-    )
+    ) + (f" --lever {shlex.quote(lever)}" if lever else "")
     try:
         written = write_report(report, output, kind, command=again)
     except OSError as error:

@@ -24,10 +24,12 @@ from flashpoint._version import __version__
 from flashpoint.analysis.backtest import Backtest
 from flashpoint.analysis.compare import Comparison
 from flashpoint.analysis.forecast import Forecast
+from flashpoint.analysis.levers import Levers
 from flashpoint.analysis.sensitivity import Sensitivity
 from flashpoint.report import figures
 from flashpoint.report.backtest import candidates_table, errors_table, intervals_table
 from flashpoint.report.compare import compare_futures_table, compare_issues_table
+from flashpoint.report.levers import curve_table, effect_table, offer_table
 from flashpoint.report.pull import ONE_STEP, explain_pull
 from flashpoint.report.rounds import PRESENTERS, explain
 from flashpoint.report.sensitivity import tornado_table
@@ -125,16 +127,19 @@ def forecast_report(
     forecast: Forecast,
     comparison: Comparison | None = None,
     sensitivity: Sensitivity | None = None,
+    levers: Levers | None = None,
 ) -> Report:
     """The report of a forecast (with Monte Carlo draws for the probabilities; ``paths=True``
-    for the positions round by round), and of a comparison of its shocks and a tornado of
-    what drives its first future, when given."""
+    for the positions round by round), and of a comparison of its shocks, a tornado of what
+    drives its first future and a levers search (what would it take), when given."""
     scenario = forecast.scenario
     sections = [_question(forecast), *_forecast_sections(forecast)]
     if comparison is not None:
         sections.append(_shocks(comparison))
     if sensitivity is not None and sensitivity.method == "tornado":
         sections.append(_drivers(sensitivity))
+    if levers is not None:
+        sections.append(_levers(levers))
     sections.append(_explanations(forecast))
     sections.append(_inputs(forecast))
     sections.append(_notes(forecast))
@@ -143,6 +148,8 @@ def forecast_report(
         documents["compare"] = comparison.to_dict()
     if sensitivity is not None:
         documents["sensitivity"] = sensitivity.to_dict()
+    if levers is not None:
+        documents["levers"] = levers.to_dict()
     dated = f", as of {scenario.as_of.isoformat()}" if scenario.as_of else ""
     return Report(
         title=scenario.title,
@@ -353,6 +360,17 @@ def _drivers(sensitivity: Sensitivity) -> Section:
         intro="Each uncertain input at the low and the high end of its range, the others drawn.",
         charts=[Chart("chart-tornado", figures.tornado_figure(sensitivity), wide=True)],
         tables=[tornado_table(sensitivity)],
+    )
+
+
+def _levers(result: Levers) -> Section:
+    return Section(
+        id="levers",
+        title="What would it take",
+        intro=f"The offer by {result.request.actor} that moves {result.target.label} most"
+        f" ({result.evaluations} offers tried, each on the same draws).",
+        charts=[Chart("chart-levers", figures.levers_figure(result), wide=True)],
+        tables=[offer_table(result), effect_table(result), curve_table(result)],
     )
 
 

@@ -21,6 +21,7 @@ import plotly.graph_objects as go
 from flashpoint.analysis.backtest import Backtest
 from flashpoint.analysis.compare import ENSEMBLE, Comparison
 from flashpoint.analysis.forecast import Forecast
+from flashpoint.analysis.levers import Levers
 from flashpoint.analysis.sensitivity import Sensitivity, TornadoBar
 from flashpoint.analysis.uncertainty import Spread
 from flashpoint.models.exchange.records import ExchangeRound
@@ -509,6 +510,43 @@ def network_figure(forecast: Forecast, model: str = "exchange") -> go.Figure:
     figure.update_xaxes(visible=False, range=[-1.5, 1.5], showgrid=False)
     figure.update_yaxes(visible=False, range=[-1.35, 1.35], scaleanchor="x", showgrid=False)
     figure.update_layout(height=420)
+    return figure
+
+
+def levers_figure(result: Levers) -> go.Figure:
+    """What would it take: the target as the offer on its most important input grows from the
+    stated value to the offer (the other inputs as offered), with the target before any offer."""
+    lever = result.curve_lever
+    label = next(issue.label for issue in result.scenario.issues if issue.id == lever.issue)
+    moves = [move for _, move, _ in result.curve]
+    figure = go.Figure(
+        [
+            go.Scatter(
+                x=moves,
+                y=[target for _, _, target in result.curve],
+                mode="lines+markers",
+                line={"color": "#0072B2", "width": 2},
+                name=text(f"{result.target.label}, the offer growing on {label}"),
+                customdata=[value for value, _, _ in result.curve],
+                hovertemplate=f"{text(lever.field)} %{{customdata:.1f}}: %{{y:.3g}}<extra></extra>",
+            ),
+            go.Scatter(
+                x=[moves[0], moves[-1]],
+                y=[result.before.value, result.before.value],
+                mode="lines",
+                line={"color": "#999999", "dash": "dash"},
+                name="Before any offer",
+            ),
+        ]
+    )
+    _layout(
+        figure,
+        f"What would it take: {result.request.actor}'s offer and {result.target.label}",
+        f"Move of its {lever.field} on {label} (points of the scale)",
+        result.target.label,
+    )
+    if result.target.kind == "probability":
+        figure.update_yaxes(tickformat=".0%", range=[0, 1])
     return figure
 
 

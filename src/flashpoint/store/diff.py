@@ -78,7 +78,7 @@ def numbers(document: dict[str, Any] | None) -> dict[str, float]:
     """The numbers a result document states, by name: each future's probability and each
     issue's median (and the stated values' outcome) per model for a forecast; per variant for a
     comparison; the baseline and each input's ends for a sensitivity analysis; each model's MAE
-    for a backtest."""
+    for a backtest; the target before and after, and the offer, for a levers search."""
     if not document:
         return {}
     kind = document["request"]["kind"]
@@ -111,6 +111,11 @@ def numbers(document: dict[str, Any] | None) -> dict[str, float]:
     elif kind == "backtest":
         for name, scores in document["models"].items():
             found[f"MAE {name}"] = scores["mae"]
+    elif kind == "levers":
+        found["target before"] = document["before"]["value"]
+        found["target after"] = document["after"]["value"]
+        for lever in document["offer"]:
+            found[f"offer {lever['field']} on {lever['issue']}"] = lever["offer"]
     return found
 
 

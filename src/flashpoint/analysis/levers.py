@@ -1,0 +1,421 @@
+"""What would it take? Search one actor's offer (its positions, and optionally its saliences, on
+chosen issues) for the one that makes a target most likely, or reaches a threshold with the
+smallest move, under the scenario's uncertainty.
+
+Every candidate offer is a shock that *sets* the actor's inputs (an offer is a commitment, so
+those inputs become certain: :mod:`flashpoint.scenario.shocks`) and runs on the same Monte Carlo
+draws as every other candidate (common random numbers, :mod:`flashpoint.analysis.montecarlo`),
+so candidates differ only by the offer. The target is pooled over the models with equal
+weights, as in :func:`flashpoint.compare`.
+
+The search is differential evolution (Storn & Price 1997, "Differential evolution - a simple
+and efficient heuristic for global optimization over continuous spaces", J. Global
+Optimization 11: 341-359; ``scipy.optimize.differential_evolution``), seeded from the run's
+seed, which suits the objective: a share of draws is a step function of the offer, noisy
+between neighbours and flat in places, where gradient and line-search methods stall. Each
+generation's candidates run together in one Monte Carlo run. The size of an offer is its total
+move: the sum over the searched inputs of ``|new - stated|`` in points of the input's range
+(each issue's scale, or the salience scale, as 0-100). With ``budget``, no offer moves more;
+with ``threshold``, the search minimises the move among offers that reach it (the target
+maximised otherwise, or minimised with ``direction="minimise"``), and a very small cost of the
+move breaks ties towards smaller offers. Last, each input whose move does not help is taken back
+to its stated value.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from scipy.optimize import differential_evolution
+
+from flashpoint.analysis.montecarlo import MonteCarlo, run_draws
+from flashpoint.analysis.prepare import RequestedRun, document_head, prepare
+from flashpoint.analysis.progress import Progress
+from flashpoint.analysis.request import LeversRequest
+from flashpoint.analysis.targets import Target, UnknownChoice, parse_target
+from flashpoint.analysis.uncertainty import Z_95, paired_difference_interval, wilson_interval
+from flashpoint.engine.executors import Executor
+from flashpoint.scenario.load import DEFAULT_SCENARIO
+from flashpoint.scenario.schema import Change, Scenario, Shock
+
+SCHEMA = "flashpoint.levers/1"
+TIE_BREAK = 1e-4  # the cost of a move of the whole range, against the target's units
+POPULATION = 6  # candidates per searched input in each generation
+CURVE_POINTS = 11
+WORKS = 0.05  # a change of the target counted as working (a share of its range)
+
+
+@dataclass(frozen=True)
+class Lever:
+    """One searched input: the actor's ``field`` (position or salience) on ``issue``, its stated
+    value and range."""
+
+    issue: str
+    field: str
+    stated: float
+    low: float
+    high: float
+
+    def points(self, value: float | np.ndarray) -> Any:
+        """A move to ``value`` in points of the input's range (0-100)."""
+        return np.abs(value - self.stated) * 100 / (self.high - self.low)
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """The target under one offer: its value and 95% interval (Wilson for a probability)."""
+
+    value: float
+    interval_95: tuple[float, float]
+
+
+@dataclass(frozen=True, eq=False)
+class Levers(RequestedRun):
+    """The result of a levers search (see the module docstring)."""
+
+    request: LeversRequest
+    scenario: Scenario
+    source: str
+    target: Target
+    levers: list[Lever]
+    offer: dict[tuple[str, str], float]
+    before: Estimate
+    after: Estimate
+    change: Estimate
+    move: float
+    evaluations: int
+    generations: int
+    reached: bool | None
+    curve: list[tuple[float, float, float]]
+    curve_lever: Lever
+    models: dict[str, tuple[float, float]]
+    only_under: str | None
+    timings: dict[str, float]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The search as JSON (``docs/json-output.md``, the levers document): ``before``,
+        ``after`` and ``evaluations`` at the top, then the offer, the curve and each model's
+        view."""
+        return {
+            **document_head(SCHEMA, self.scenario, self.source, self.request),
+            "before": _estimate(self.before),
+            "after": _estimate(self.after),
+            "evaluations": self.evaluations,
+            "target": {"text": self.target.text, "label": self.target.label},
+            "actor": self.request.actor,
+            "change": _estimate(self.change),
+            "move": self.move,
+            "budget": self.request.budget,
+            "threshold": self.request.threshold,
+            "reached": self.reached,
+            "generations": self.generations,
+            "offer": [
+                {
+                    "issue": lever.issue,
+                    "field": lever.field,
+                    "stated": lever.stated,
+                    "offer": self.offer[(lever.issue, lever.field)],
+                    "move": float(lever.points(self.offer[(lever.issue, lever.field)])),
+                }
+                for lever in self.levers
+            ],
+            "curve": {
+                "issue": self.curve_lever.issue,
+                "field": self.curve_lever.field,
+                "points": [{"value": v, "move": m, "target": t} for v, m, t in self.curve],
+            },
+            "models": {m: {"before": b, "after": a} for m, (b, a) in self.models.items()},
+            "only_under": self.only_under,
+            "seed": self.seed,
+            "draws": self.draws,
+            "timings": dict(self.timings),
+        }
+
+
+def _estimate(estimate: Estimate) -> dict[str, Any]:
+    return {"value": estimate.value, "interval_95": list(estimate.interval_95)}
+
+
+def levers(
+    scenario: Scenario | str | Path = DEFAULT_SCENARIO,
+    actor: str = "",
+    target: str | None = None,
+    issues: Sequence[str] | None = None,
+    models: Sequence[str] | None = None,
+    *,
+    budget: float | None = None,
+    threshold: float | None = None,
+    direction: str = "maximise",
+    saliences: bool = False,
+    options: Mapping[str, Mapping[str, Any]] | None = None,
+    seed: int | None = None,
+    draws: int = 200,
+    generations: int = 15,
+    jitter: float = 0.0,
+    executor: Executor = "serial",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    progress: Progress | None = None,
+) -> Levers:
+    """Search ``actor``'s offer on ``issues`` (default: every issue it takes part in) for the
+    one that maximises ``target`` (``"P(future)"`` or an issue; default the first future's
+    probability): the :class:`~flashpoint.analysis.request.LeversRequest` of these arguments,
+    run. See the module docstring for ``budget``, ``threshold``, ``direction`` and
+    ``saliences``; ``generations`` caps the search's generations; the rest is as for
+    :func:`flashpoint.compare`."""
+    return run_levers(LeversRequest.of_arguments(locals()), progress)
+
+
+class _Search:
+    """The candidates' evaluation: each a shock setting the levers, all run on the same draws."""
+
+    def __init__(self, request: LeversRequest, progress: Progress | None) -> None:
+        prepared = prepare(request)
+        self.prepared = prepared
+        self.request = request
+        scenario = prepared.scenario
+        self.scenario = scenario
+        index = scenario.find_actor(request.actor)
+        if index is None:
+            names = ", ".join(a.id for a in scenario.actors)
+            raise UnknownChoice(f"no actor '{request.actor}' (actors: {names})", "actor")
+        self.actor = scenario.actors[index]
+        self.target = parse_target(request.target, scenario)
+        self.levers = _levers(scenario, self.actor.id, request.issues, request.saliences)
+        self.evaluations = 0
+        self.progress = progress
+        size = max(5, POPULATION * len(self.levers))
+        prune = len(self.levers) * (len(self.levers) + 1) // 2 + 1
+        self.expected = size * (1 + request.generations) + prune + 2 + CURVE_POINTS
+        if progress is not None:
+            progress(0, self.expected)
+
+    def values(self, offers: np.ndarray) -> list[dict[str, np.ndarray]]:
+        """Each model's target per draw under each offer ``offers[candidate, lever]``."""
+        shocks = tuple((self.shock(offer),) for offer in offers)
+        run = MonteCarlo(
+            self.scenario,
+            self.prepared.model_runs,
+            self.prepared.seed,
+            self.request.jitter,
+            shocks=shocks,
+        )
+        found = run_draws(run, self.request.draws, **self.request.execution())
+        self.evaluations += len(offers)
+        if self.progress is not None:
+            self.progress(min(self.evaluations, self.expected), self.expected)
+        return [
+            {model: self.target.per_draw(variant, values) for model, values in results.items()}
+            for variant, results in zip(run.variants, found, strict=True)
+        ]
+
+    def shock(self, offer: np.ndarray) -> Shock:
+        changes = [
+            Change(actor=self.actor.id, issue=lever.issue, field=lever.field, set=float(value))
+            for lever, value in zip(self.levers, offer, strict=True)
+        ]
+        return Shock(id="offer", label="the offer", changes=changes)
+
+    def move(self, offers: np.ndarray) -> np.ndarray:
+        """The total move of each offer (points of each input's range)."""
+        return sum(lever.points(offers[:, k]) for k, lever in enumerate(self.levers))
+
+
+def _levers(
+    scenario: Scenario, actor: str, issues: Sequence[str] | None, saliences: bool
+) -> list[Lever]:
+    stances = next(a for a in scenario.actors if a.id == actor).issues
+    known = [issue.id for issue in scenario.issues]
+    chosen = list(issues) if issues else [i for i in known if i in stances]
+    for issue in chosen:
+        if issue not in known:
+            raise UnknownChoice(f"no issue '{issue}' (issues: {', '.join(known)})", "issue")
+        if issue not in stances:
+            raise ValueError(f"'{actor}' takes no part in '{issue}': it has no offer to make there")
+    found = []
+    for issue in chosen:
+        item = scenario.issue(issue)
+        found.append(Lever(issue, "position", stances[issue].position, item.min, item.max))
+        if saliences:
+            found.append(
+                Lever(issue, "salience", stances[issue].salience, 0.0, scenario.salience_scale)
+            )
+    return found
+
+
+def run_levers(request: LeversRequest, progress: Progress | None = None) -> Levers:
+    """Run a levers request (see :func:`levers` and the module docstring)."""
+    started = time.perf_counter()
+    search = _Search(request, progress)
+    levers_ = search.levers
+    up = 1.0 if request.direction == "maximise" else -1.0  # which way the target should move
+    span = _span(search.target, search.scenario)
+
+    def objective(population: np.ndarray) -> np.ndarray:
+        offers = np.atleast_2d(population.T)
+        found = search.values(offers)
+        pooled = np.array([np.mean(list(v.values())) for v in found])
+        move = search.move(offers)
+        if request.threshold is None:
+            cost = -up * pooled / span + TIE_BREAK * move / 100
+        else:
+            short = np.maximum(0.0, up * (request.threshold - pooled)) / span
+            cost = move / 100 + np.where(short > 0, 10.0 + short, 0.0)
+        if request.budget is not None:
+            over = np.maximum(0.0, move - request.budget)
+            cost = np.where(over > 0, 100.0 + over, cost)
+        return cost
+
+    bounds = [(lever.low, lever.high) for lever in levers_]
+    stated = np.array([lever.stated for lever in levers_])
+    population = _first_generation(stated, bounds, request, search)
+    found = differential_evolution(
+        objective,
+        bounds,
+        init=population,
+        maxiter=request.generations,
+        seed=np.random.default_rng(np.random.SeedSequence([search.prepared.seed, 7])),
+        vectorized=True,
+        updating="deferred",
+        polish=False,
+        tol=0.0,
+        atol=0.0,
+    )
+    offer = np.clip(found.x, [b[0] for b in bounds], [b[1] for b in bounds])
+    if request.budget is not None and search.move(offer[None, :])[0] > request.budget:
+        offer = stated  # no offer within the budget beat the stated inputs
+    offer = _prune(offer, stated, objective)
+    base, best = search.values(np.array([stated, offer]))
+    before, after, change = _estimates(search.target, base, best)
+    curve_lever, curve = _curve(search, stated, offer)
+    per_model = {m: (float(base[m].mean()), float(best[m].mean())) for m in base}
+    gains = {m: up * (a - b) for m, (b, a) in per_model.items()}
+    working = [m for m, gain in gains.items() if gain >= WORKS * span]
+    only_under = working[0] if len(working) == 1 and len(per_model) > 1 else None
+    reached = None
+    if request.threshold is not None:
+        reached = bool(up * (request.threshold - after.value) <= 0)
+    return Levers(
+        request=search.prepared.request,
+        scenario=search.scenario,
+        source=search.prepared.source,
+        target=search.target,
+        levers=levers_,
+        offer={
+            (lever.issue, lever.field): float(v) for lever, v in zip(levers_, offer, strict=True)
+        },
+        before=before,
+        after=after,
+        change=change,
+        move=float(search.move(offer[None, :])[0]),
+        evaluations=search.evaluations,
+        generations=int(found.nit),
+        reached=reached,
+        curve=curve,
+        curve_lever=curve_lever,
+        models=per_model,
+        only_under=only_under,
+        timings={"search": time.perf_counter() - started},
+    )
+
+
+def _prune(offer: np.ndarray, stated: np.ndarray, objective: Any) -> np.ndarray:
+    """Take back, one at a time, the parts of the offer that do not help: while returning some
+    input to its stated value costs no more (the objective, move included), return the one that
+    helps most. The search leaves small moves that change no draw; an analyst wants the offer
+    that matters."""
+    best = float(objective(offer[:, None])[0])
+    while True:
+        moved = [k for k in range(len(offer)) if offer[k] != stated[k]]
+        if not moved:
+            return offer
+        trials = np.repeat(offer[None, :], len(moved), axis=0)
+        for row, k in enumerate(moved):
+            trials[row, k] = stated[k]
+        costs = objective(trials.T)
+        pick = int(np.argmin(costs))
+        if costs[pick] > best:
+            return offer
+        offer, best = trials[pick], float(costs[pick])
+
+
+def _first_generation(
+    stated: np.ndarray, bounds: list[tuple[float, float]], request: LeversRequest, search: _Search
+) -> np.ndarray:
+    """The first generation: the stated inputs, and candidates spread over the box by a
+    Latin hypercube from the run's seed (with a budget, pulled towards the stated inputs until
+    they fit it)."""
+    rng = np.random.default_rng(np.random.SeedSequence([search.prepared.seed, 5]))
+    size = max(5, POPULATION * len(bounds))  # as _Search.expected counts
+    low, high = np.array(bounds).T
+    cuts = (
+        np.argsort(rng.random((size, len(bounds))), axis=0) + rng.random((size, len(bounds)))
+    ) / size
+    population = low + cuts * (high - low)
+    if request.budget is not None:
+        move = search.move(population)
+        scale = np.minimum(1.0, request.budget / np.maximum(move, 1e-12))[:, None]
+        population = stated + (population - stated) * scale
+    population[0] = stated
+    return population
+
+
+def _span(target: Target, scenario: Scenario) -> float:
+    if target.kind == "probability":
+        return 1.0
+    issue = scenario.issue(target.name)
+    return issue.max - issue.min
+
+
+def _estimates(
+    target: Target, base: dict[str, np.ndarray], best: dict[str, np.ndarray]
+) -> tuple[Estimate, Estimate, Estimate]:
+    """The target before and after the offer, pooled over the models' draws, with 95%
+    intervals (Wilson; for the change, Newcombe's for paired draws; for an issue, normal)."""
+    before = np.concatenate(list(base.values()))
+    after = np.concatenate(list(best.values()))
+    n = len(before)
+    if target.kind == "probability":
+        was, is_ = before > 0.5, after > 0.5
+        both = int(np.count_nonzero(was & is_))
+        lost = int(np.count_nonzero(was & ~is_))
+        gained = int(np.count_nonzero(~was & is_))
+        return (
+            Estimate(float(before.mean()), wilson_interval(int(was.sum()), n)),
+            Estimate(float(after.mean()), wilson_interval(int(is_.sum()), n)),
+            Estimate(
+                float(after.mean() - before.mean()),
+                paired_difference_interval(both, lost, gained, n - both - lost - gained),
+            ),
+        )
+
+    def normal(values: np.ndarray) -> Estimate:
+        half = Z_95 * values.std(ddof=1) / math.sqrt(n) if n > 1 else 0.0
+        mean = float(values.mean())
+        return Estimate(mean, (mean - half, mean + half))
+
+    return normal(before), normal(after), normal(after - before)
+
+
+def _curve(
+    search: _Search, stated: np.ndarray, offer: np.ndarray
+) -> tuple[Lever, list[tuple[float, float, float]]]:
+    """The target against the size of the offer on its most important input (the one it moves
+    most): that input from its stated value to its offer, the others as offered."""
+    moves = [lever.points(value) for lever, value in zip(search.levers, offer, strict=True)]
+    k = int(np.argmax(moves))
+    lever = search.levers[k]
+    values = np.linspace(lever.stated, offer[k], CURVE_POINTS)
+    offers = np.repeat(offer[None, :], CURVE_POINTS, axis=0)
+    offers[:, k] = values
+    found = search.values(offers)
+    return lever, [
+        (float(v), float(lever.points(v)), float(np.mean(list(f.values()))))
+        for v, f in zip(values, found, strict=True)
+    ]

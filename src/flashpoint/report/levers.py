@@ -1,0 +1,113 @@
+"""Terminal tables of a levers search (:func:`flashpoint.levers`): the offer, what it does
+pooled and per model, and the target as the offer grows."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+
+from flashpoint.analysis.levers import Estimate, Levers
+
+
+def _value(result: Levers, value: float) -> str:
+    return f"{value:.0%}" if result.target.kind == "probability" else f"{value:.1f}"
+
+
+def _change(result: Levers, value: float) -> str:
+    if result.target.kind == "probability":
+        return f"{value * 100:+.0f} points"
+    return f"{value:+.1f}"
+
+
+def offer_table(result: Levers) -> Table:
+    """The recommended offer, input by input."""
+    labels = {issue.id: issue.label for issue in result.scenario.issues}
+    table = Table(
+        title=Text(
+            f"The offer of {result.request.actor} that "
+            + (
+                "reaches the threshold with the smallest move"
+                if result.request.threshold is not None
+                else f"{result.request.direction}s {result.target.label}"
+            )
+        ),
+        title_justify="left",
+    )
+    table.add_column("Issue", style="bold")
+    table.add_column("Input")
+    table.add_column("Stated", justify="right")
+    table.add_column("Offer", justify="right")
+    table.add_column("Move (points)", justify="right")
+    for lever in result.levers:
+        value = result.offer[(lever.issue, lever.field)]
+        table.add_row(
+            Text(labels[lever.issue]),
+            lever.field,
+            f"{lever.stated:.1f}",
+            f"{value:.1f}",
+            f"{float(lever.points(value)):.1f}",
+        )
+    return table
+
+
+def effect_table(result: Levers) -> Table:
+    """The target before and after the offer, pooled and per model."""
+    table = Table(
+        title=Text(
+            f"{result.target.label} before and after the offer, over {result.draws:,} draws"
+            " (95% interval)"
+        ),
+        title_justify="left",
+        caption=Text(
+            "Pooled: the models with equal weights, on the same draws for every offer (common"
+            " random numbers)."
+            + (
+                f" The offer works under {result.only_under} alone: treat it with care."
+                if result.only_under
+                else ""
+            )
+        ),
+        caption_justify="left",
+    )
+    table.add_column("Forecast", style="bold")
+    table.add_column("Before", justify="right")
+    table.add_column("After", justify="right")
+    table.add_column("Change", justify="right")
+
+    def interval(estimate: Estimate) -> str:
+        low, high = estimate.interval_95
+        return f"{_value(result, estimate.value)} ({_value(result, low)}-{_value(result, high)})"
+
+    low, high = result.change.interval_95
+    table.add_row(
+        "pooled",
+        interval(result.before),
+        interval(result.after),
+        f"{_change(result, result.change.value)} ({_change(result, low)} to {_change(result, high)})",
+    )
+    for model, (before, after) in result.models.items():
+        table.add_row(
+            Text(model),
+            _value(result, before),
+            _value(result, after),
+            _change(result, after - before),
+        )
+    return table
+
+
+def curve_table(result: Levers) -> Table:
+    """The target against the size of the offer on its most important input."""
+    lever = result.curve_lever
+    label = next(issue.label for issue in result.scenario.issues if issue.id == lever.issue)
+    table = Table(
+        title=Text(
+            f"{result.target.label} as the {lever.field} on {label} moves from stated to offered"
+        ),
+        title_justify="left",
+    )
+    table.add_column(f"{lever.field.capitalize()}", justify="right")
+    table.add_column("Move (points)", justify="right")
+    table.add_column(result.target.label, justify="right")
+    for value, move, target in result.curve:
+        table.add_row(f"{value:.1f}", f"{move:.1f}", _value(result, target))
+    return table
