@@ -18,8 +18,9 @@ move: the sum over the searched inputs of ``|new - stated|`` in points of the in
 (each issue's scale, or the salience scale, as 0-100). With ``budget``, no offer moves more;
 with ``threshold``, the search minimises the move among offers that reach it (the target
 maximised otherwise, or minimised with ``direction="minimise"``), and a very small cost of the
-move breaks ties towards smaller offers. Last, each input whose move does not help is taken back
-to its stated value.
+move breaks ties towards smaller offers. Last, each input whose move does not help beyond the
+noise of the draws is taken back to its stated value, and each input left is weighed by what
+the target would lose were it alone taken back (its worth).
 """
 
 from __future__ import annotations
@@ -85,6 +86,7 @@ class Levers(RequestedRun):
     target: Target
     levers: list[Lever]
     offer: dict[tuple[str, str], float]
+    worth: dict[tuple[str, str], float]
     before: Estimate
     after: Estimate
     change: Estimate
@@ -122,6 +124,7 @@ class Levers(RequestedRun):
                     "stated": lever.stated,
                     "offer": self.offer[(lever.issue, lever.field)],
                     "move": float(lever.points(self.offer[(lever.issue, lever.field)])),
+                    "worth": self.worth[(lever.issue, lever.field)],
                 }
                 for lever in self.levers
             ],
@@ -215,6 +218,10 @@ class _Search:
             for variant, results in zip(run.variants, found, strict=True)
         ]
 
+    def pooled(self, offers: np.ndarray) -> np.ndarray:
+        """The target under each offer, pooled over the models' draws."""
+        return np.array([np.mean(list(v.values())) for v in self.values(offers)])
+
     def shock(self, offer: np.ndarray) -> Shock:
         changes = [
             Change(actor=self.actor.id, issue=lever.issue, field=lever.field, set=float(value))
@@ -257,10 +264,8 @@ def run_levers(request: LeversRequest, progress: Progress | None = None) -> Leve
     up = 1.0 if request.direction == "maximise" else -1.0  # which way the target should move
     span = _span(search.target, search.scenario)
 
-    def objective(population: np.ndarray) -> np.ndarray:
-        offers = np.atleast_2d(population.T)
-        found = search.values(offers)
-        pooled = np.array([np.mean(list(v.values())) for v in found])
+    def cost(offers: np.ndarray, pooled: np.ndarray) -> np.ndarray:
+        """What the search minimises for offers whose targets are ``pooled``."""
         move = search.move(offers)
         if request.threshold is None:
             cost = -up * pooled / span + TIE_BREAK * move / 100
@@ -271,6 +276,10 @@ def run_levers(request: LeversRequest, progress: Progress | None = None) -> Leve
             over = np.maximum(0.0, move - request.budget)
             cost = np.where(over > 0, 100.0 + over, cost)
         return cost
+
+    def objective(population: np.ndarray) -> np.ndarray:
+        offers = np.atleast_2d(population.T)
+        return cost(offers, search.pooled(offers))
 
     bounds = [(lever.low, lever.high) for lever in levers_]
     stated = np.array([lever.stated for lever in levers_])
@@ -290,10 +299,10 @@ def run_levers(request: LeversRequest, progress: Progress | None = None) -> Leve
     offer = np.clip(found.x, [b[0] for b in bounds], [b[1] for b in bounds])
     if request.budget is not None and search.move(offer[None, :])[0] > request.budget:
         offer = stated  # no offer within the budget beat the stated inputs
-    offer = _prune(offer, stated, objective)
+    offer, worth = _prune(offer, stated, search, cost, up)
     base, best = search.values(np.array([stated, offer]))
     before, after, change = _estimates(search.target, base, best)
-    curve_lever, curve = _curve(search, stated, offer)
+    curve_lever, curve = _curve(search, offer, worth)
     per_model = {m: (float(base[m].mean()), float(best[m].mean())) for m in base}
     gains = {m: up * (a - b) for m, (b, a) in per_model.items()}
     working = [m for m, gain in gains.items() if gain >= WORKS * span]
@@ -310,6 +319,9 @@ def run_levers(request: LeversRequest, progress: Progress | None = None) -> Leve
         offer={
             (lever.issue, lever.field): float(v) for lever, v in zip(levers_, offer, strict=True)
         },
+        worth={
+            (lever.issue, lever.field): float(w) for lever, w in zip(levers_, worth, strict=True)
+        },
         before=before,
         after=after,
         change=change,
@@ -325,24 +337,36 @@ def run_levers(request: LeversRequest, progress: Progress | None = None) -> Leve
     )
 
 
-def _prune(offer: np.ndarray, stated: np.ndarray, objective: Any) -> np.ndarray:
+def _prune(
+    offer: np.ndarray, stated: np.ndarray, search: _Search, cost: Any, up: float
+) -> tuple[np.ndarray, np.ndarray]:
     """Take back, one at a time, the parts of the offer that do not help: while returning some
-    input to its stated value costs no more (the objective, move included), return the one that
-    helps most. The search leaves small moves that change no draw; an analyst wants the offer
-    that matters."""
-    best = float(objective(offer[:, None])[0])
+    input to its stated value loses no more of the target than Monte Carlo noise (two draws of
+    one model, all told) and keeps the offer feasible, return the one that loses least. The
+    search leaves small moves that fit the noise of the draws; an analyst wants the offer that
+    matters. Returns the offer and what each input is worth: how much of the target it would
+    lose, were it alone taken back (0 for an input at its stated value)."""
+    found = float(search.pooled(offer[None, :])[0])
+    models = len(search.prepared.model_runs)
+    noise = 2.0 / (search.request.draws * models) * _span(search.target, search.scenario)
     while True:
         moved = [k for k in range(len(offer)) if offer[k] != stated[k]]
         if not moved:
-            return offer
+            return offer, np.zeros(len(offer))
         trials = np.repeat(offer[None, :], len(moved), axis=0)
         for row, k in enumerate(moved):
             trials[row, k] = stated[k]
-        costs = objective(trials.T)
-        pick = int(np.argmin(costs))
-        if costs[pick] > best:
-            return offer
-        offer, best = trials[pick], float(costs[pick])
+        pooled = search.pooled(trials)
+        loss = up * (found - pooled)
+        current = cost(offer[None, :], np.array([found]))[0]
+        feasible = cost(trials, pooled) < max(current, 0.0) + 10.0
+        acceptable = [row for row in range(len(moved)) if loss[row] <= noise and feasible[row]]
+        if not acceptable:
+            worth = np.zeros(len(offer))
+            worth[moved] = loss
+            return offer, worth
+        pick = min(acceptable, key=lambda row: loss[row])
+        offer = trials[pick]
 
 
 def _first_generation(
@@ -404,18 +428,17 @@ def _estimates(
 
 
 def _curve(
-    search: _Search, stated: np.ndarray, offer: np.ndarray
+    search: _Search, offer: np.ndarray, worth: np.ndarray
 ) -> tuple[Lever, list[tuple[float, float, float]]]:
-    """The target against the size of the offer on its most important input (the one it moves
-    most): that input from its stated value to its offer, the others as offered."""
-    moves = [lever.points(value) for lever, value in zip(search.levers, offer, strict=True)]
-    k = int(np.argmax(moves))
+    """The target against the size of the offer on its most important input (the one worth the
+    most: whose taking back would lose the most): that input from its stated value to its
+    offer, the others as offered."""
+    k = int(np.argmax(worth)) if worth.any() else 0
     lever = search.levers[k]
     values = np.linspace(lever.stated, offer[k], CURVE_POINTS)
     offers = np.repeat(offer[None, :], CURVE_POINTS, axis=0)
     offers[:, k] = values
-    found = search.values(offers)
+    found = search.pooled(offers)
     return lever, [
-        (float(v), float(lever.points(v)), float(np.mean(list(f.values()))))
-        for v, f in zip(values, found, strict=True)
+        (float(v), float(lever.points(v)), float(t)) for v, t in zip(values, found, strict=True)
     ]

@@ -38,15 +38,22 @@ def offer_table(result: Levers) -> Table:
     table.add_column("Stated", justify="right")
     table.add_column("Offer", justify="right")
     table.add_column("Move (points)", justify="right")
+    table.add_column("Worth", justify="right")
     for lever in result.levers:
         value = result.offer[(lever.issue, lever.field)]
+        worth = result.worth[(lever.issue, lever.field)]
         table.add_row(
             Text(labels[lever.issue]),
             lever.field,
             f"{lever.stated:.1f}",
             f"{value:.1f}",
             f"{float(lever.points(value)):.1f}",
+            _change(result, worth) if value != lever.stated else "",
         )
+    table.caption = Text(
+        "Worth: what the target would lose were that input alone taken back to its stated value."
+    )
+    table.caption_justify = "left"
     return table
 
 
