@@ -50,11 +50,7 @@ def add_command(
     """Put a recorded forecast on record, with the question it answers."""
     when = _date(resolves_by)
     with opened(store) as found:
-        try:
-            entry = Ledger(found).add(run_id, question, when)
-        except ValueError as error:
-            err.print(f"[red]{escape(str(error))}[/]")
-            raise typer.Exit(1) from None
+        entry = Ledger(found).add(run_id, question, when)
     if as_json:
         print_json(entry.to_dict())
         return
@@ -95,20 +91,14 @@ def resolve_command(
 ) -> None:
     """Record how an entry's question was answered."""
     with opened(store) as found:
-        try:
-            entry = Ledger(found).resolve(entry_id, outcome)
-        except ValueError as error:
-            err.print(f"[red]{escape(str(error))}[/]")
-            raise typer.Exit(1) from None
+        entry = Ledger(found).resolve(entry_id, outcome)
     if as_json:
         print_json(entry.to_dict())
         return
     assert entry.resolution is not None
-    answer = entry.resolution.future or ", ".join(
-        f"{k} = {v:g}" for k, v in entry.resolution.issues.items()
-    )
     out.print(
-        f"Entry {entry.id} resolved: {escape(answer)}. flashpoint ledger score scores the record."
+        f"Entry {entry.id} resolved: {escape(entry.resolution.answer)}."
+        " flashpoint ledger score scores the record."
     )
 
 
@@ -129,14 +119,7 @@ def list_command(store: StoreArg = None, as_json: json_flag("the entries") = Fal
     for name in ("Id", "Recorded (UTC)", "Run", "Question", "Resolves by", "Outcome"):
         table.add_column(name)
     for entry in entries:
-        resolution = entry.resolution
-        answer = (
-            "open"
-            if resolution is None
-            else (
-                resolution.future or ", ".join(f"{k} = {v:g}" for k, v in resolution.issues.items())
-            )
-        )
+        answer = "open" if entry.resolution is None else entry.resolution.answer
         table.add_row(
             str(entry.id),
             entry.created.replace("T", " ")[:19],

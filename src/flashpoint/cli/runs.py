@@ -40,7 +40,8 @@ RunArg = Annotated[int, typer.Argument(help="The run's id (flashpoint runs list)
 
 @contextmanager
 def opened(path: Path | None) -> Iterator[RunStore]:
-    """The store, or a clear error (exit 1)."""
+    """The store, or a clear error (exit 1); so are an unknown run, a refused change and a bad
+    value (KeyError, StoreError, ValueError) inside the block."""
     try:
         store = RunStore(path)
     except StoreError as error:
@@ -51,7 +52,7 @@ def opened(path: Path | None) -> Iterator[RunStore]:
     except KeyError as error:
         err.print(f"[red]{escape(str(error.args[0]))}[/]")
         raise typer.Exit(1) from None
-    except StoreError as error:
+    except (StoreError, ValueError) as error:
         err.print(f"[red]{escape(str(error))}[/]")
         raise typer.Exit(1) from None
     finally:

@@ -43,6 +43,11 @@ class Resolution:
     future: str | None
     issues: dict[str, float]
 
+    @property
+    def answer(self) -> str:
+        """The answer in words: the future, or each issue's outcome."""
+        return self.future or ", ".join(f"{k} = {v:g}" for k, v in self.issues.items())
+
 
 @dataclass(frozen=True)
 class Entry:
