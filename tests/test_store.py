@@ -296,7 +296,8 @@ def test_the_runs_and_ledger_commands(tmp_path):
     )
     refused = cli("runs", "delete", "1", "--store", store)
     assert refused.exit_code == 1 and "cited by ledger entry 1" in refused.output
-    assert cli("runs", "delete", "2", "--store", store).exit_code == 0
+    deleted = cli("runs", "delete", "2", "--store", store, "--json")
+    assert deleted.exit_code == 0 and json.loads(deleted.stdout) == {"deleted": [2]}
     assert cli("runs", "show", "2", "--store", store).exit_code == 1
     resolved = cli("ledger", "resolve", "1", "--outcome", "muddle_through", "--store", store)
     assert resolved.exit_code == 0, resolved.output

@@ -299,9 +299,15 @@ def export_command(
 def delete_command(
     run_ids: Annotated[list[int], typer.Argument(help="The ids of the runs to delete.", min=1)],
     store: StoreArg = None,
+    as_json: json_flag("the runs deleted") = False,
 ) -> None:
     """Delete recorded runs (not those the forecast ledger cites)."""
+    deleted = []
     with opened(store) as found:
         for run_id in run_ids:
             found.delete(run_id)
-            out.print(f"Deleted run {run_id}.")
+            deleted.append(run_id)
+            if not as_json:
+                out.print(f"Deleted run {run_id}.")
+    if as_json:
+        print_json({"deleted": deleted})
