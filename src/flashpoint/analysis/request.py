@@ -44,7 +44,7 @@ class RunSettings(BaseModel):
     models: tuple[str, ...] | None = None
     options: dict[str, dict[str, Any]] = Field(default_factory=dict)
     seed: int | None = None
-    jitter: float = Field(0.0, ge=0)
+    jitter: float = Field(0.0, ge=0, le=0.5)
     executor: Executor = "auto"
     workers: int | None = Field(None, ge=1)
     scheduler: str | None = None
@@ -176,7 +176,7 @@ class BacktestRequest(RunSettings):
     kind: Literal["backtest"] = "backtest"
     outcomes: str | None = None
     draws: int = Field(100, ge=1)
-    jitter: float = Field(0.05, ge=0)
+    jitter: float = Field(0.05, ge=0, le=0.5)
     folds: int = Field(10, ge=2)
     eu_rules: bool = False
 

@@ -118,8 +118,9 @@ JitterArg = Annotated[
     float | None,
     typer.Option(
         min=0.0,
+        max=0.5,
         help="Also spread every input without an uncertainty entry, by this share of its range"
-        " (e.g. 0.05). Default: 0; backtest: 0.05.",
+        " (e.g. 0.05; at most 0.5). Default: 0; backtest: 0.05.",
         metavar="SHARE",
         show_default=False,
     ),

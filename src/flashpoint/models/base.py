@@ -23,6 +23,10 @@ class NoOptions(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class NonFiniteForecast(ValueError):
+    """A model's forecast is not a finite number: its inputs are too extreme to compute with."""
+
+
 @dataclass(frozen=True, eq=False)
 class Trajectory:
     """A model run: positions ``[round, draw, actor, issue]`` and the predicted outcome
@@ -85,4 +89,15 @@ class ModelSpec:
             )
         if not isinstance(options, self.options):
             options = self.options.model_validate(options or {})
-        return self.run(arrays, options, rng)
+        trajectory = self.run(arrays, options, rng)
+        forecast = trajectory.forecast
+        if not np.isfinite(forecast).all():
+            draws = int((~np.isfinite(forecast)).any(axis=1).sum())
+            raise NonFiniteForecast(
+                f"the {self.label} model could not compute a forecast on {draws} of"
+                f" {forecast.shape[0]} draws (a number overflowed or every weight on an issue"
+                " was 0): the inputs are too extreme to compute with. Capabilities that differ"
+                " by more than about 10^12, or a jitter that spreads inputs past their range,"
+                " do this."
+            )
+        return trajectory

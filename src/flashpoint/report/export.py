@@ -14,8 +14,9 @@ from typing import Any
 
 import pandas
 from openpyxl import Workbook
-from openpyxl.cell.cell import TYPE_STRING
 from openpyxl.utils import get_column_letter
+
+from flashpoint.scenario.workbook import keep_text
 
 SHEETS = {
     "outcome": "outcomes",
@@ -58,9 +59,7 @@ def _workbook(frame: pandas.DataFrame) -> Workbook:
         sheet.append(list(part.columns))
         for values in part.itertuples(index=False):
             sheet.append([_cell(v) for v in values])
-            for cell in sheet[sheet.max_row]:
-                if isinstance(cell.value, str):
-                    cell.data_type = TYPE_STRING  # text, even if it starts with '='
+            keep_text(sheet[sheet.max_row])  # text, even if it starts with '='
         for k, column in enumerate(part.columns, start=1):
             sheet.column_dimensions[get_column_letter(k)].width = max(10, len(str(column)) + 2)
         sheet.freeze_panes = "A2"

@@ -274,12 +274,19 @@ def anchors_table(forecast: Forecast, model: str) -> Table:
     return table
 
 
+PROBLEMS_SHOWN = 100
+
+
 def problems_table(problems: Iterable[Problem]) -> Table:
+    """The problems of an input file, where and what; past :data:`PROBLEMS_SHOWN`, counted."""
+    found = list(problems)
     table = Table(show_lines=False, title_justify="left")
     table.add_column("Where", style="yellow", overflow="fold")
     table.add_column("Problem", overflow="fold")
-    for problem in problems:
+    for problem in found[:PROBLEMS_SHOWN]:
         table.add_row(Text(str(problem.location) or "-"), Text(problem.message))
+    if len(found) > PROBLEMS_SHOWN:
+        table.add_row("...", Text(f"and {len(found) - PROBLEMS_SHOWN:,} more problems"))
     return table
 
 

@@ -58,11 +58,16 @@ class Problem:
 class ScenarioError(ValueError):
     """Raised when an input cannot be turned into a valid scenario; lists every problem found."""
 
+    SHOWN = 50  # problems its message lists; the rest are counted
+
     def __init__(self, problems: list[Problem]):
         self.problems = list(problems)
         count = len(self.problems)
         head = f"{count} problem{'s' if count != 1 else ''} in the scenario"
-        super().__init__(head + ":\n" + "\n".join(f"  - {p}" for p in self.problems))
+        lines = [f"  - {p}" for p in self.problems[: self.SHOWN]]
+        if count > self.SHOWN:
+            lines.append(f"  ... and {count - self.SHOWN:,} more")
+        super().__init__(head + ":\n" + "\n".join(lines))
 
 
 class UnknownShockError(KeyError):

@@ -28,6 +28,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from flashpoint.scenario.cells import read_rows, slug, sniff_delimiter
 from flashpoint.scenario.decide import looks_like_decide, read_decide
 from flashpoint.scenario.errors import Location, Origin, Problem, ScenarioError
+from flashpoint.scenario.guard import guarded
 from flashpoint.scenario.ktab import looks_like_ktab, read_ktab
 from flashpoint.scenario.ktab_xml import read_ktab_xml
 from flashpoint.scenario.native import read_native, write_json, write_yaml
@@ -91,8 +92,9 @@ def load_scenario(
     if isinstance(source, Scenario):
         return source
     path = resolve(source)
-    raw, origin, problems = read_source(path, format=format)
-    return build_scenario(raw, origin, problems)
+    with guarded(path.name):
+        raw, origin, problems = read_source(path, format=format)
+        return build_scenario(raw, origin, problems)
 
 
 def read_source(path: Path, *, format: str | None = None) -> tuple[Any, Origin, list[Problem]]:
@@ -120,6 +122,8 @@ def read_source(path: Path, *, format: str | None = None) -> tuple[Any, Origin, 
     if kind == "xlsx":
         try:
             return read_workbook(path)
+        except ScenarioError:
+            raise  # already says where, not to be wrapped in another message
         except (OSError, ValueError, KeyError, zipfile.BadZipFile, InvalidFileException) as error:
             raise ScenarioError(
                 [Problem(Location(file=path.name), f"cannot read the workbook: {error}")]

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from flashpoint.scenario.errors import Location, Origin, Path_, Problem, ScenarioError
+from flashpoint.scenario.guard import MAX_VALUES
 from flashpoint.scenario.schema import Agreement, AllOf, AnyOf, Condition, Not, Scenario
 
 
@@ -27,7 +28,7 @@ def read_native(text: str, name: str | None = None) -> tuple[Any, Origin, list[P
         node = loader.get_single_node()
         if node is None:
             raise ScenarioError([Problem(Location(file=name), "the file is empty")])
-        _record_lines(loader, node, (), origin, problems)
+        _record_lines(loader, node, (), origin, problems, [MAX_VALUES])
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
@@ -42,8 +43,26 @@ def read_native(text: str, name: str | None = None) -> tuple[Any, Origin, list[P
 
 
 def _record_lines(
-    loader: yaml.SafeLoader, node: yaml.Node, path: Path_, origin: Origin, problems: list[Problem]
+    loader: yaml.SafeLoader,
+    node: yaml.Node,
+    path: Path_,
+    origin: Origin,
+    problems: list[Problem],
+    budget: list[int],
 ) -> None:
+    """Record the line of every value; ``budget`` holds how many values may still be visited
+    (aliases count each time they are used), so a file that expands beyond it is refused."""
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise ScenarioError(
+            [
+                Problem(
+                    Location(file=origin.file),
+                    f"the file expands to more than {MAX_VALUES:,} values (YAML aliases used"
+                    " over and over?); a scenario needs far fewer",
+                )
+            ]
+        )
     origin.record(path, line=node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         seen: dict[Any, int] = {}
@@ -61,10 +80,10 @@ def _record_lines(
                 )
                 continue
             seen[key] = line
-            _record_lines(loader, value_node, path + (key,), origin, problems)
+            _record_lines(loader, value_node, path + (key,), origin, problems, budget)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _record_lines(loader, item, path + (index,), origin, problems)
+            _record_lines(loader, item, path + (index,), origin, problems, budget)
 
 
 def scenario_to_data(scenario: Scenario) -> dict[str, Any]:

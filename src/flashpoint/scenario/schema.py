@@ -53,6 +53,9 @@ NonEmpty = Annotated[str, Field(min_length=1)]
 Id = Annotated[str, Field(pattern=ID_PATTERN)]
 Finite = Annotated[float, Field(allow_inf_nan=False)]
 NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+MAX_CAPABILITY = 1e12
+Capability = Annotated[float, Field(ge=0, le=MAX_CAPABILITY, allow_inf_nan=False)]
+"""A capability: relative (only ratios between actors matter), so at most 10^12."""
 
 
 def _listed(value: Any) -> Any:
@@ -122,7 +125,7 @@ class Stance(_Record):
 
     position: Finite
     salience: NonNegative
-    capability: NonNegative | None = None
+    capability: Capability | None = None
     no_deal_cost: NonNegative = 0.0
     position_note: str = ""
     position_source: Ids = Field(default_factory=list)
@@ -142,7 +145,7 @@ class Actor(_Labelled):
     id: NonEmpty
     label: str = ""
     description: str = ""
-    capability: NonNegative | None = None
+    capability: Capability | None = None
     capability_note: str = ""
     capability_source: Ids = Field(default_factory=list)
     colour: Colour | None = None

@@ -219,9 +219,20 @@ def read_actor_table(
     def place_of(row: Row, column: str) -> Location:
         return place(row.number, header.cells[columns[column]])
 
+    width = len(header.cells)
     for row in body:
         cell = partial(cell_of, row)
         at = partial(place_of, row)
+        extra = [value for value in row.cells[width:] if value]
+        if extra:
+            problems.append(
+                Problem(
+                    place(row.number),
+                    f"the row has {len(row.cells)} cells but the header names {width} columns:"
+                    f" '{extra[0][:40]}' has no column (a separator inside a number or a name?)",
+                )
+            )
+            continue
         actor = cell("actor")
         if not actor:
             problems.append(Problem(at("actor"), "the actor is missing"))

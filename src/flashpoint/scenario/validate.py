@@ -685,6 +685,11 @@ def _message(item: Mapping[str, Any], model: type[BaseModel]) -> str:
         return f"{_num(value)} is below the minimum {bound}"
     if kind == "greater_than":
         return f"{_num(value)} must be above {_num(ctx.get('gt'))}"
+    if kind == "less_than_equal" and name == "capability":
+        return (
+            f"{_num(value)} is too large to compute with (at most 1e12): capabilities are"
+            " relative, only their ratios matter, so divide them all by a common factor"
+        )
     if kind == "less_than_equal":
         return f"{_num(value)} is above the maximum {ctx.get('le')}"
     if kind == "string_pattern_mismatch" and name == "colour":

@@ -45,6 +45,7 @@ from typing import Any
 
 import yaml
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import TYPE_STRING
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -496,6 +497,7 @@ def write_workbook(scenario: Scenario | None, path: Path) -> None:
             cell.font = Font(bold=True)
         for values in rows.get(sheet, []):
             ws.append([_cell_ids(values.get(column)) for column in columns])
+            keep_text(ws[ws.max_row])
         for index, column in enumerate(columns):
             letter = ws.cell(row=1, column=index + 1).column_letter
             ws.column_dimensions[letter].width = (
@@ -602,6 +604,14 @@ def _scenario_rows(scenario: Scenario) -> dict[str, list[dict[str, Any]]]:
         ],
     }
     return rows
+
+
+def keep_text(cells: Any) -> None:
+    """Mark each text cell of a written row as text, so that a label such as ``=1+1`` stays
+    those characters and is never run as a formula (formula injection)."""
+    for cell in cells:
+        if isinstance(cell.value, str):
+            cell.data_type = TYPE_STRING
 
 
 def _cell_ids(value: Any) -> Any:

@@ -1,0 +1,184 @@
+"""Broken and hostile input files end in one located error, never a traceback (#22: the
+loader boundary, the alias budget, and problem lists kept short)."""
+
+from __future__ import annotations
+
+import io
+import time
+import zipfile
+
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from flashpoint import ScenarioError, load_scenario, save_scenario
+from flashpoint.cli import app
+
+runner = CliRunner()
+
+BROKEN = {
+    "control.yaml": ("id: x\x00\ntitle: t\n", "not valid YAML or JSON"),
+    "deep.json": ("[" * 1000 + "]" * 1000, "nests lists or mappings too deeply"),
+    "listkey.yaml": ("? [a, b]\n: 1\n", ""),
+    "nullkey.yaml": ("~: 1\n", ""),
+    "boolkey.yaml": ("yes: 1\n", ""),
+    "intkey.yaml": ("1: 1\n", ""),
+    "digits.yaml": ("id: t\ntitle: t\nseed: " + "9" * 5000 + "\n", "more than 4,300 digits"),
+    "wide.csv": ("actor,issue,position,salience,capability\na,x," + "1" * 140_000 + ",1,1\n", ""),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN))
+def test_a_broken_file_is_one_located_error(tmp_path, name):
+    text, words = BROKEN[name]
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path)
+    message = str(caught.value)
+    assert name in message and words in message
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 1 and "Traceback" not in result.output and name in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_a_yaml_alias_bomb_is_refused_quickly(tmp_path):
+    levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    for k in range(1, 10):
+        levels.append(f"a{k}: &a{k} [" + ", ".join([f"*a{k - 1}"] * 10) + "]")
+    path = tmp_path / "bomb.yaml"
+    path.write_text("\n".join(levels) + "\n", encoding="utf-8")
+    started = time.perf_counter()
+    with pytest.raises(ScenarioError, match="expands to more than 1,000,000 values"):
+        load_scenario(path)
+    assert time.perf_counter() - started < 10
+
+
+def test_a_damaged_workbook_says_so(tmp_path):
+    good = tmp_path / "good.xlsx"
+    save_scenario(load_scenario("eu-emissions-1985"), good)
+    source = zipfile.ZipFile(good)
+    damaged = io.BytesIO()
+    with zipfile.ZipFile(damaged, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            target.writestr(item, data)
+    raw = bytearray(damaged.getvalue())
+    start = raw.find(b"xl/worksheets/sheet") + 60  # inside a sheet's compressed data
+    raw[start : start + 40] = bytes(40)
+    path = tmp_path / "damaged.xlsx"
+    path.write_bytes(bytes(raw))
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path)
+    assert "damaged.xlsx" in str(caught.value)
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+
+
+def test_a_workbook_problem_is_not_wrapped_in_another(tmp_path):
+    path = tmp_path / "case.xlsx"
+    save_scenario(load_scenario("eu-emissions-1985"), path)
+    book = load_workbook(path)
+    book["positions"]["D3"] = 7
+    book.save(path)
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path)
+    assert "cannot read the workbook" not in str(caught.value)
+    assert caught.value.problems[0].message == "7 is above the salience scale's maximum 1"
+
+
+def test_twenty_thousand_problems_make_a_short_message(tmp_path):
+    header = "actor,issue,position,salience,capability," + ",".join(f"x{k}" for k in range(20_000))
+    row = "a,i,1,1,1," + ",".join("1" for _ in range(20_000))
+    path = tmp_path / "columns.csv"
+    path.write_text(header + "\n" + row + "\n", encoding="utf-8")
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path)
+    message = str(caught.value)
+    assert len(message) < 20_000 and "more" in message
+    result = runner.invoke(app, ["validate", str(path)], env={"COLUMNS": "120"})
+    assert (
+        result.exit_code == 1 and len(result.output) < 60_000 and "more problems" in result.output
+    )
+
+
+HUGE = """\
+id: big
+title: Big
+issues: [{id: x, min: 0, max: 100}]
+actors:
+  - {id: a, capability: 1e308, issues: {x: {position: 10, salience: 50}}}
+  - {id: b, capability: 1, issues: {x: {position: 90, salience: 50}}}
+"""
+
+
+def test_a_capability_too_large_to_compute_with_is_refused(tmp_path):
+    path = tmp_path / "big.yaml"
+    path.write_text(HUGE, encoding="utf-8")
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path)
+    assert "too large to compute with" in caught.value.problems[0].message
+    assert "only their ratios matter" in caught.value.problems[0].message
+
+
+def test_no_model_returns_a_number_that_is_not_finite():
+    import numpy as np
+
+    from flashpoint import get_model, model_names
+    from flashpoint.models.base import NonFiniteForecast
+
+    arrays = flashpoint_arrays()
+    arrays.capability[...] = 1e300  # beyond what a scenario may state, to reach the models
+    for name in model_names():
+        try:
+            forecast = get_model(name)(arrays, None, np.random.default_rng(0)).forecast
+        except NonFiniteForecast as error:
+            assert "too extreme to compute with" in str(error)
+        else:
+            assert np.isfinite(forecast).all()
+
+
+def flashpoint_arrays():
+    from flashpoint import ScenarioArrays
+
+    return ScenarioArrays.from_scenario(load_scenario("korea-2018"))
+
+
+def test_a_jitter_past_half_the_range_is_refused():
+    result = runner.invoke(app, ["forecast", "--draws", "20", "--jitter", "1"])
+    assert result.exit_code == 2 and "0.5" in result.output
+    from flashpoint import ForecastRequest
+
+    with pytest.raises(ValueError, match="less than or equal to 0.5"):
+        ForecastRequest(draws=20, jitter=1.0)
+
+
+def test_a_row_with_more_cells_than_columns_is_an_error(tmp_path):
+    path = tmp_path / "extra.csv"
+    path.write_text(
+        "actor,issue,position,salience,capability\na,x,10,50,1\nb,x,90,50,1,7\n", encoding="utf-8"
+    )
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path)
+    (problem,) = caught.value.problems
+    assert str(problem.location) == "extra.csv, row 3" and "'7' has no column" in problem.message
+
+
+def test_convert_writes_a_label_that_looks_like_a_formula_as_text(tmp_path):
+    scenario = load_scenario("eu-emissions-1985")
+    data = scenario.model_dump(mode="json")
+    data["title"] = "=1+1"
+    data["actors"][0]["label"] = '=HYPERLINK("http://example.com")'
+    from flashpoint import Scenario
+
+    path = save_scenario(Scenario.model_validate(data), tmp_path / "case.xlsx")
+    book = load_workbook(path)
+    cells = [
+        c
+        for row in book["actors"].iter_rows()
+        for c in row
+        if c.value == data["actors"][0]["label"]
+    ]
+    assert cells and all(c.data_type == "s" for c in cells)
+    assert load_scenario(path).actors[0].label == data["actors"][0]["label"]
+    assert load_scenario(path).title == "=1+1"
