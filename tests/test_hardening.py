@@ -182,3 +182,46 @@ def test_convert_writes_a_label_that_looks_like_a_formula_as_text(tmp_path):
     assert cells and all(c.data_type == "s" for c in cells)
     assert load_scenario(path).actors[0].label == data["actors"][0]["label"]
     assert load_scenario(path).title == "=1+1"
+
+
+def test_running_out_of_memory_says_what_would_fit(monkeypatch):
+    import flashpoint.cli.common as common
+
+    def too_big(request, progress=None):
+        raise MemoryError
+
+    monkeypatch.setattr(common, "run", too_big)
+    result = runner.invoke(app, ["forecast", "--draws", "20", "--no-store"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "needs more memory than this machine has" in result.output and "--draws" in result.output
+
+
+def test_a_workbook_with_a_far_cell_is_refused_at_once(tmp_path):
+    path = tmp_path / "far.xlsx"
+    save_scenario(load_scenario("eu-emissions-1985"), path)
+    book = load_workbook(path)
+    book["positions"]["XFD1048576"] = 1
+    book.save(path)
+    started = time.perf_counter()
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path)
+    assert time.perf_counter() - started < 10
+    message = caught.value.problems[0].message
+    assert "delete the far cells" in message and "FLASHPOINT_MAX_CELLS" in message
+    assert str(caught.value.problems[0].location) == "far.xlsx, sheet positions"
+
+
+def test_files_and_workbook_parts_past_their_limits_are_refused(tmp_path, monkeypatch):
+    path = tmp_path / "case.xlsx"
+    save_scenario(load_scenario("eu-emissions-1985"), path)
+    monkeypatch.setenv("FLASHPOINT_MAX_PART_MB", "0")
+    with pytest.raises(
+        ScenarioError, match="unpacks to .* above the limit of 0 MB .*FLASHPOINT_MAX_PART_MB"
+    ):
+        load_scenario(path)
+    monkeypatch.setenv("FLASHPOINT_MAX_FILE_MB", "0")
+    with pytest.raises(ScenarioError, match="FLASHPOINT_MAX_FILE_MB"):
+        load_scenario("korea-2018")
+    monkeypatch.delenv("FLASHPOINT_MAX_FILE_MB")
+    monkeypatch.delenv("FLASHPOINT_MAX_PART_MB")
+    assert load_scenario(path).id

@@ -130,3 +130,32 @@ def test_same_input_same_result(model, arrays):
     first = MODELS[model](arrays, None, np.random.default_rng(1)).forecast
     second = MODELS[model](arrays, None, np.random.default_rng(1)).forecast
     np.testing.assert_array_equal(first, second)
+
+
+@st.composite
+def extreme_arrays(draw) -> ScenarioArrays:
+    """Generated batches whose actors' capabilities differ by up to 24 orders of magnitude
+    (each actor's scaled by 1e-12 to 1e12, within the 1e12 a scenario may state)."""
+    arrays = draw(scenario_arrays())
+    scales = st.sampled_from([1e-12, 1e-6, 1.0, 1e6, 1e12])
+    factor = np.array(draw(st.lists(scales, min_size=arrays.n_actors, max_size=arrays.n_actors)))
+    capability = np.minimum(arrays.capability * factor[None, :, None], 1e12)
+    return ScenarioArrays(
+        actors=arrays.actors,
+        issues=arrays.issues,
+        position=arrays.position,
+        salience=arrays.salience,
+        capability=capability,
+        present=arrays.present,
+        lower=arrays.lower,
+        upper=arrays.upper,
+    )
+
+
+@pytest.mark.parametrize("model", MODEL_NAMES)
+@settings(max_examples=100, deadline=None)
+@given(arrays=extreme_arrays())
+def test_no_model_returns_a_number_that_is_not_finite_or_off_the_scale(model, arrays):
+    forecast = MODELS[model](arrays, None, np.random.default_rng(0)).forecast
+    assert np.isfinite(forecast).all()
+    assert np.all(forecast >= arrays.lower - 1e-9) and np.all(forecast <= arrays.upper + 1e-9)

@@ -384,7 +384,8 @@ def print_json(document: dict[str, Any]) -> None:
 def running(what: str, scenario: str) -> Iterator[None]:
     """Run library work and turn what can go wrong into messages: Ctrl-C (exit 130), problems
     in the scenario (exit 1, every problem listed), an unknown shock (usage error), bad model
-    options (exit 1), and a missing optional dependency (exit 1, with the install command).
+    options (exit 1), a missing optional dependency (exit 1, with the install command), and
+    running out of memory (exit 1, with what would fit).
     Says so when the models are being compiled."""
     try:
         with compile_notice():
@@ -400,4 +401,11 @@ def running(what: str, scenario: str) -> Iterator[None]:
         raise typer.BadParameter(str(error), param_hint=f"--{error.what}") from None
     except (ValueError, MissingExtra, SchedulerUnreachable) as error:
         err.print(f"[red]{escape(str(error))}[/]")
+        raise typer.Exit(1) from None
+    except MemoryError:
+        err.print(
+            f"[red]The {what} needs more memory than this machine has: run it with fewer draws"
+            " (--draws), fewer models (--model), or on a Dask cluster (--executor dask"
+            " --scheduler ADDRESS).[/]"
+        )
         raise typer.Exit(1) from None

@@ -9,10 +9,12 @@ zlib, openpyxl, XML, Python's own limits) into one message that says what is wro
 from __future__ import annotations
 
 import csv
+import os
 import zipfile
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import yaml
 
@@ -21,6 +23,66 @@ from flashpoint.scenario.errors import Location, Problem, ScenarioError
 MAX_VALUES = 1_000_000
 """The most values (mappings, lists and scalars, aliases expanded) a YAML or JSON file may hold:
 a file of aliases that expand to more (a "billion laughs") is refused before it is built."""
+
+
+LIMITS = {
+    "FLASHPOINT_MAX_FILE_MB": 200,
+    "FLASHPOINT_MAX_PART_MB": 100,
+    "FLASHPOINT_MAX_CELLS": 5_000_000,
+}
+"""The size limits on an input file, each raised by the environment variable of its name: a
+file's size, the unpacked size of each part of a workbook, the cells of a sheet's used range."""
+
+
+def limit(name: str) -> int:
+    """A size limit (:data:`LIMITS`), or the value its environment variable gives."""
+    given = os.environ.get(name, "")
+    return int(given) if given.isdigit() else LIMITS[name]
+
+
+def check_size(path: Path) -> None:
+    """Refuse a file larger than the limit before reading it; for a workbook, also one whose
+    parts unpack to more than their limit (a "zip bomb")."""
+    megabytes = limit("FLASHPOINT_MAX_FILE_MB")
+    size = path.stat().st_size
+    if size > megabytes * 2**20:
+        raise _too_big(path, f"it is {size / 2**20:,.0f} MB", "FLASHPOINT_MAX_FILE_MB", megabytes)
+    if path.suffix.lower() == ".xlsx" and zipfile.is_zipfile(path):
+        part = limit("FLASHPOINT_MAX_PART_MB")
+        with zipfile.ZipFile(path) as book:
+            for item in book.infolist():
+                if item.file_size > part * 2**20:
+                    found = f"its part {item.filename} unpacks to {item.file_size / 2**20:,.0f} MB"
+                    raise _too_big(path, found, "FLASHPOINT_MAX_PART_MB", part)
+
+
+def check_cells(file: str, sheet: str, rows: int | None, columns: int | None) -> None:
+    """Refuse a sheet whose used range holds more cells than the limit (a far cell, say
+    XFD1048576, makes the range huge and the reading endless)."""
+    most = limit("FLASHPOINT_MAX_CELLS")
+    if rows and columns and rows * columns > most:
+        raise ScenarioError(
+            [
+                Problem(
+                    Location(file=file, sheet=sheet),
+                    f"the sheet's used range is {rows:,} rows by {columns:,} columns, more than"
+                    f" {most:,} cells: delete the far cells that are not part of the scenario"
+                    " (or raise the limit with the environment variable FLASHPOINT_MAX_CELLS)",
+                )
+            ]
+        )
+
+
+def _too_big(path: Path, found: str, variable: str, megabytes: int) -> ScenarioError:
+    return ScenarioError(
+        [
+            Problem(
+                Location(file=path.name),
+                f"the file is too large to read: {found}, above the limit of {megabytes:,} MB"
+                f" (raise it with the environment variable {variable})",
+            )
+        ]
+    )
 
 
 def _message(error: BaseException) -> str:

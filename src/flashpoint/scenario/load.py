@@ -28,7 +28,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from flashpoint.scenario.cells import read_rows, slug, sniff_delimiter
 from flashpoint.scenario.decide import looks_like_decide, read_decide
 from flashpoint.scenario.errors import Location, Origin, Problem, ScenarioError
-from flashpoint.scenario.guard import guarded
+from flashpoint.scenario.guard import check_size, guarded
 from flashpoint.scenario.ktab import looks_like_ktab, read_ktab
 from flashpoint.scenario.ktab_xml import read_ktab_xml
 from flashpoint.scenario.native import read_native, write_json, write_yaml
@@ -93,6 +93,8 @@ def load_scenario(
         return source
     path = resolve(source)
     with guarded(path.name):
+        if path.is_file():
+            check_size(path)
         raw, origin, problems = read_source(path, format=format)
         return build_scenario(raw, origin, problems)
 

@@ -51,6 +51,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from flashpoint.scenario.cells import Row, number_or_text, slug
 from flashpoint.scenario.errors import Location, Origin, Problem
+from flashpoint.scenario.guard import check_cells
 from flashpoint.scenario.native import rule_to_data
 from flashpoint.scenario.schema import Scenario
 from flashpoint.scenario.tables import read_actor_table
@@ -227,7 +228,10 @@ def read_workbook(path: Path) -> tuple[dict[str, Any], Origin, list[Problem]]:
     file = path.name
     book = load_workbook(path, read_only=True, data_only=True)
     try:
-        sheets = {ws.title: _rows(ws) for ws in book.worksheets}
+        sheets = {}
+        for ws in book.worksheets:
+            check_cells(file, ws.title, ws.max_row, ws.max_column)
+            sheets[ws.title] = _rows(ws)
     finally:
         book.close()
     if not is_scenario_workbook(list(sheets)):
