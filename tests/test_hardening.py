@@ -225,3 +225,55 @@ def test_files_and_workbook_parts_past_their_limits_are_refused(tmp_path, monkey
     monkeypatch.delenv("FLASHPOINT_MAX_FILE_MB")
     monkeypatch.delenv("FLASHPOINT_MAX_PART_MB")
     assert load_scenario(path).id
+
+
+def test_a_run_that_cannot_fit_in_memory_is_refused_with_what_would(monkeypatch, tmp_path):
+    import flashpoint
+    from flashpoint.analysis import cost
+
+    rows = ["actor,issue,position,salience,capability"]
+    rows += [
+        f"a{a},i{i},{(a * 7 + i * 13) % 100},0.5,{1 + a % 9}" for a in range(150) for i in range(10)
+    ]
+    path = tmp_path / "many.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    monkeypatch.setattr(cost, "machine_memory", lambda: 32 * 2**20)  # a 32 MB machine
+    with pytest.raises(flashpoint.TooLarge, match="leave out exchange"):
+        flashpoint.forecast(path, ["compromise", "exchange"])  # its table: 16 x 150^2 x 10^2 bytes
+    result = runner.invoke(app, ["forecast", str(path), "-m", "exchange", "--no-store"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "more than this machine's 32 MB of memory" in " ".join(result.output.split())
+    assert flashpoint.forecast(path, ["compromise"]).results["compromise"].outcome
+
+
+def test_a_long_run_says_so_before_it_starts(monkeypatch):
+    from flashpoint.analysis import cost
+
+    monkeypatch.setattr(cost, "LONG", 0.0)
+    result = runner.invoke(app, ["forecast", "-m", "compromise", "--draws", "50", "--no-store"])
+    shown = " ".join(result.output.split())
+    assert result.exit_code == 0 and "This run will take about" in shown
+    assert "7 actors x 6 issues, 50 draws, compromise" in shown
+
+
+def test_the_cost_grows_as_measured():
+    from flashpoint.analysis.cost import estimate
+
+    small, large = estimate(100, 5, 0, ["eum"]), estimate(400, 10, 0, ["eum"])
+    assert 0.05 < small.seconds < 0.5 and 8 < large.seconds < 40  # measured 0.19 s and 18.5 s
+    exchange = estimate(2000, 50, 0, ["exchange"])
+    assert exchange.bytes > 100 * 2**30  # the candidate table of 2,000 x 50 (measured: MemoryError)
+    assert estimate(7, 6, 10_000, ["compromise"]).seconds < 1
+
+
+def test_a_formula_without_a_saved_value_is_named_as_such(tmp_path):
+    path = tmp_path / "formula.xlsx"
+    save_scenario(load_scenario("eu-emissions-1985"), path)
+    book = load_workbook(path)
+    book["actors"]["D2"] = "=1+1"  # written by a program that does not calculate
+    book.save(path)
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path)
+    first = caught.value.problems[0]
+    assert str(first.location) == "formula.xlsx, sheet actors, row 2, column capability"
+    assert "keeps no value" in first.message and "Excel or LibreOffice" in first.message

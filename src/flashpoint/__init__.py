@@ -28,6 +28,7 @@ The names below are the public API: the command line (and every other front) use
 from flashpoint._version import __version__
 from flashpoint.analysis.backtest import Backtest, backtest
 from flashpoint.analysis.compare import ENSEMBLE, Comparison, compare
+from flashpoint.analysis.cost import Cost, TooLarge, on_long_run
 from flashpoint.analysis.forecast import Forecast, ModelResult, forecast
 from flashpoint.analysis.levers import Levers, levers
 from flashpoint.analysis.progress import Progress
@@ -78,6 +79,7 @@ __all__ = [
     "BacktestRequest",
     "CompareRequest",
     "Comparison",
+    "Cost",
     "Forecast",
     "ForecastRequest",
     "Levers",
@@ -92,6 +94,7 @@ __all__ = [
     "SchedulerUnreachable",
     "Sensitivity",
     "SensitivityRequest",
+    "TooLarge",
     "Shock",
     "UnknownChoice",
     "UnknownShockError",
@@ -107,6 +110,7 @@ __all__ = [
     "load_scenario",
     "model_names",
     "on_compile",
+    "on_long_run",
     "read_request",
     "run",
     "save_scenario",

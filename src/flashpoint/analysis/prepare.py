@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import AliasChoices, BaseModel, ValidationError
 
 from flashpoint._version import __version__
+from flashpoint.analysis.cost import check, estimate
 from flashpoint.analysis.request import RunSettings
 from flashpoint.models.base import ModelSpec
 from flashpoint.models.registry import get_model, model_names
@@ -65,9 +66,11 @@ class RequestedRun:
 
 
 def prepare(request: RunSettings) -> Prepared:
-    """Load the request's scenario and resolve its models, options and seed."""
+    """Load the request's scenario and resolve its models, options and seed; refuse a run that
+    cannot fit in memory and announce a long one (:mod:`flashpoint.analysis.cost`)."""
     loaded = load_scenario(request.scenario)
     options = resolve_options(loaded, request.models, request.options)
+    check(estimate(len(loaded.actors), len(loaded.issues), _draws(request, loaded), list(options)))
     seed = request.seed
     if seed is None:
         seed = loaded.seed if loaded.seed is not None else 0
@@ -77,6 +80,17 @@ def prepare(request: RunSettings) -> Prepared:
         source=source_name(request.scenario),
         options=options,
     )
+
+
+def _draws(request: RunSettings, scenario: Scenario) -> int:
+    """How many draws a request runs its models on, as far as its kind says (a comparison's
+    variants each run them; other analyses run at least their draws)."""
+    draws = int(getattr(request, "draws", 1))
+    if request.kind == "compare":
+        shocks = getattr(request, "shocks", None)
+        variants = 1 + (len(scenario.shocks) if shocks is None else len(shocks))
+        return draws * variants
+    return draws
 
 
 def source_name(scenario: Scenario | str | Path) -> str:

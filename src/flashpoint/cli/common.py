@@ -9,7 +9,7 @@ import inspect
 import json
 import time
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, get_type_hints
@@ -28,12 +28,13 @@ from flashpoint import (
     UnknownShockError,
     model_names,
     on_compile,
+    on_long_run,
     run,
 )
 from flashpoint.report.export import write_table
-from flashpoint.store import RunStore, StoreError
 from flashpoint.report.progress import progress_bar
 from flashpoint.report.terminal import problems_table
+from flashpoint.store import RunStore, StoreError
 
 # The panels of `flashpoint --help`
 PANEL_FORECASTS = "Forecasts"
@@ -171,15 +172,27 @@ def check_executor(executor: str, scheduler: str | None) -> None:
         )
 
 
-def compile_notice() -> AbstractContextManager[None]:
+@contextmanager
+def compile_notice() -> Iterator[None]:
     """Say so on the terminal when the models are being compiled (the first run on a machine;
-    :mod:`flashpoint.engine.compilation`), so that a long first run is not a surprise."""
-    return on_compile(
-        lambda: err.print(
-            "[dim]Compiling the models for this machine, once: this run takes about a minute"
-            " longer; later runs load them in a second.[/]"
-        )
-    )
+    :mod:`flashpoint.engine.compilation`), and when a run is estimated to take long
+    (:mod:`flashpoint.analysis.cost`), so that a long run is not a surprise."""
+    with (
+        on_compile(
+            lambda: err.print(
+                "[dim]Compiling the models for this machine, once: this run takes about a minute"
+                " longer; later runs load them in a second.[/]"
+            )
+        ),
+        on_long_run(
+            lambda cost: err.print(
+                f"[yellow]This run will take {escape(cost.describe())}; the progress bar counts"
+                " the draws as they finish. Fewer draws (--draws) or models (--model) make it"
+                " shorter.[/]"
+            )
+        ),
+    ):
+        yield
 
 
 StoreArg = Annotated[

@@ -18,7 +18,6 @@ import numpy as np
 
 from flashpoint.scenario.schema import Scenario
 
-
 DRAWN = ("position", "salience", "capability", "no_deal_cost")  # the inputs with a draw axis
 
 

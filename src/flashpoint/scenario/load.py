@@ -35,7 +35,7 @@ from flashpoint.scenario.native import read_native, write_json, write_yaml
 from flashpoint.scenario.schema import Scenario
 from flashpoint.scenario.tables import read_actor_table, write_table_csv
 from flashpoint.scenario.validate import build_scenario
-from flashpoint.scenario.workbook import read_workbook, write_workbook
+from flashpoint.scenario.workbook import read_workbook, uncalculated_formulas, write_workbook
 
 READ_FORMATS = ("yaml", "json", "xlsx", "csv", "ktab", "ktab-xml", "decide")
 WRITE_FORMATS = ("yaml", "json", "xlsx", "csv")
@@ -96,7 +96,14 @@ def load_scenario(
         if path.is_file():
             check_size(path)
         raw, origin, problems = read_source(path, format=format)
-        return build_scenario(raw, origin, problems)
+        try:
+            return build_scenario(raw, origin, problems)
+        except ScenarioError as error:
+            if path.suffix.lower() == ".xlsx":
+                formulas = uncalculated_formulas(path)
+                if formulas:
+                    raise ScenarioError(formulas + error.problems) from None
+            raise
 
 
 def read_source(path: Path, *, format: str | None = None) -> tuple[Any, Origin, list[Problem]]:

@@ -240,6 +240,48 @@ def read_workbook(path: Path) -> tuple[dict[str, Any], Origin, list[Problem]]:
     return _read_scenario_sheets(sheets, file, path.stem)
 
 
+def uncalculated_formulas(path: Path) -> list[Problem]:
+    """Each cell holding a formula whose value the file does not keep (a workbook written by a
+    program that does not calculate, so the value reads as empty), as a problem saying what to
+    do. Read only when a workbook's scenario has problems, to explain an "empty" cell."""
+    problems = []
+    formulas = load_workbook(path, read_only=True, data_only=False)
+    values = load_workbook(path, read_only=True, data_only=True)
+    try:
+        for sheet in formulas.worksheets:
+            kept = values[sheet.title].iter_rows(values_only=True)
+            header: list[Any] = []
+            for number, (written, value) in enumerate(
+                zip(sheet.iter_rows(values_only=True), kept, strict=False), start=1
+            ):
+                if number == 1:
+                    header = list(written)
+                for k, cell in enumerate(written):
+                    if (
+                        isinstance(cell, str)
+                        and cell.startswith("=")
+                        and (k >= len(value) or value[k] is None)
+                    ):
+                        column = header[k] if k < len(header) and header[k] else None
+                        problems.append(
+                            Problem(
+                                Location(
+                                    file=path.name,
+                                    sheet=sheet.title,
+                                    row=number,
+                                    column=str(column) if column else None,
+                                ),
+                                f"this cell holds the formula '{cell[:40]}' but the file keeps no value"
+                                " for it (it was written by a program that does not calculate): open"
+                                " and save the workbook in Excel or LibreOffice, or type the value",
+                            )
+                        )
+    finally:
+        formulas.close()
+        values.close()
+    return problems
+
+
 def _rows(ws: Any) -> list[Row]:
     rows = []
     for number, values in enumerate(ws.iter_rows(values_only=True), start=1):

@@ -1,0 +1,126 @@
+"""How long a run will take and how much memory it needs, estimated before it starts from the
+number of actors, issues and draws, so that a long run says so up front and one that cannot fit
+in memory is refused with what would.
+
+The estimates are fits to measurements on the 2-core development machine (one draw of random
+scenarios of 100 to 400 actors and 5 to 10 issues, after compiling; see ``bench/cost.py``): the
+expected utility model's time grows as ``actors^3 x issues``, the spatial model's as
+``actors^3``, the exchange model's as ``actors^2.7 x issues^2.9`` (its table of candidate
+exchanges, ``16 x actors^2 x issues^2`` bytes, is also what fills memory first). They are right
+to a factor of about two, which is what a user needs to decide whether to wait.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+BLOCK = 250  # draws run together (flashpoint.analysis.montecarlo.BLOCK_SIZE)
+LONG = 20.0  # seconds: a run estimated to take longer is announced
+SHARE_OF_MEMORY = 0.8  # a run may use this share of the machine's memory
+
+# per model: seconds per draw = overhead + factor x actors^a x issues^i
+_SECONDS = {
+    "eum": (8.5e-4, 2.9e-8, 3.0, 1.0),
+    "exchange": (5.6e-4, 4.3e-9, 2.7, 2.9),
+    "smp": (2.3e-4, 1.7e-7, 3.0, 0.0),
+}
+_ONE_STEP = (1e-5, 1e-7, 1.0, 1.0)  # compromise, median, Nash: vectorised and fast
+
+
+@dataclass(frozen=True)
+class Cost:
+    """A run's estimated wall time (one core) and peak memory, and what it was estimated for."""
+
+    seconds: float
+    bytes: float
+    actors: int
+    issues: int
+    draws: int
+    models: tuple[str, ...]
+
+    def describe(self) -> str:
+        """The estimate in words, e.g. "about 3 minutes (2,000 actors x 50 issues, ...)"."""
+        return (
+            f"about {_duration(self.seconds)} and {_size(self.bytes)} of memory"
+            f" ({self.actors:,} actors x {self.issues:,} issues, {self.draws:,}"
+            f" draw{'s' if self.draws != 1 else ''}, {', '.join(self.models)})"
+        )
+
+
+def estimate(actors: int, issues: int, draws: int, models: Sequence[str]) -> Cost:
+    """The cost of running ``models`` on ``draws`` draws (plus the stated values) of a
+    scenario of ``actors`` x ``issues`` (see the module docstring)."""
+    runs = draws + 1
+    seconds = 0.0
+    for model in models:
+        overhead, factor, a, i = _SECONDS.get(model, _ONE_STEP)
+        seconds += runs * (overhead + factor * actors**a * issues**i)
+    block = min(runs, BLOCK)
+    memory = {
+        "exchange": 16.0 * actors**2 * issues**2,
+        "eum": 8.0 * actors**2 * issues * (18 + 2.3 * block),
+        "smp": 16.0 * actors**2 * issues * block,
+    }
+    peak = max((memory.get(model, 0.0) for model in models), default=0.0)
+    kept = 32.0 * runs * len(models) * issues  # each draw's forecasts, kept for the summaries
+    return Cost(seconds, peak + kept, actors, issues, draws, tuple(models))
+
+
+def machine_memory() -> float | None:
+    """The machine's physical memory in bytes, where the system says (None otherwise)."""
+    try:
+        return float(os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+class TooLarge(ValueError):
+    """A run that cannot fit in this machine's memory (the message says what would)."""
+
+
+def check(cost: Cost) -> None:
+    """Refuse a run whose memory estimate exceeds the machine's (:data:`SHARE_OF_MEMORY`),
+    saying what would fit; announce a long one to whoever listens (:func:`on_long_run`)."""
+    memory = machine_memory()
+    if memory is not None and cost.bytes > SHARE_OF_MEMORY * memory:
+        heavy = [m for m in cost.models if m in ("exchange", "eum", "smp")]
+        raise TooLarge(
+            f"this run needs {cost.describe()}, more than this machine's"
+            f" {_size(memory)} of memory: run fewer actors or issues, leave out {', '.join(heavy)}"
+            " (--model), or run it on a Dask cluster of larger machines (--executor dask"
+            " --scheduler ADDRESS)"
+        )
+    if cost.seconds > LONG:
+        for listener in list(_LISTENERS):
+            listener(cost)
+
+
+_LISTENERS: list[Callable[[Cost], None]] = []
+
+
+@contextmanager
+def on_long_run(listener: Callable[[Cost], None]) -> Iterator[None]:
+    """Call ``listener(cost)`` for each run estimated to take over :data:`LONG` seconds that
+    starts inside this block (the command line prints the estimate)."""
+    _LISTENERS.append(listener)
+    try:
+        yield
+    finally:
+        _LISTENERS.remove(listener)
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 90:
+        return f"{seconds:.0f} seconds"
+    if seconds < 90 * 60:
+        return f"{seconds / 60:.0f} minutes"
+    return f"{seconds / 3600:.1f} hours"
+
+
+def _size(count: float) -> str:
+    if count < 2**30:
+        return f"{count / 2**20:,.0f} MB"
+    return f"{count / 2**30:,.1f} GB"
