@@ -52,6 +52,8 @@ def test_a_yaml_alias_bomb_is_refused_quickly(tmp_path):
     with pytest.raises(ScenarioError, match="expands to more than 1,000,000 values"):
         load_scenario(path)
     assert time.perf_counter() - started < 10
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 1 and "FLASHPOINT_MAX_VALUES" in result.output
 
 
 def test_a_damaged_workbook_says_so(tmp_path):
@@ -119,6 +121,8 @@ def test_a_capability_too_large_to_compute_with_is_refused(tmp_path):
         load_scenario(path)
     assert "too large to compute with" in caught.value.problems[0].message
     assert "only their ratios matter" in caught.value.problems[0].message
+    result = runner.invoke(app, ["forecast", str(path), "--no-store"])
+    assert result.exit_code == 1 and "too large to compute with" in result.output
 
 
 def test_no_model_returns_a_number_that_is_not_finite():
@@ -209,6 +213,8 @@ def test_a_workbook_with_a_far_cell_is_refused_at_once(tmp_path):
     message = caught.value.problems[0].message
     assert "delete the far cells" in message and "FLASHPOINT_MAX_CELLS" in message
     assert str(caught.value.problems[0].location) == "far.xlsx, sheet positions"
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
 
 
 def test_files_and_workbook_parts_past_their_limits_are_refused(tmp_path, monkeypatch):

@@ -20,18 +20,17 @@ import yaml
 
 from flashpoint.scenario.errors import Location, Problem, ScenarioError
 
-MAX_VALUES = 1_000_000
-"""The most values (mappings, lists and scalars, aliases expanded) a YAML or JSON file may hold:
-a file of aliases that expand to more (a "billion laughs") is refused before it is built."""
-
 
 LIMITS = {
     "FLASHPOINT_MAX_FILE_MB": 200,
     "FLASHPOINT_MAX_PART_MB": 100,
     "FLASHPOINT_MAX_CELLS": 5_000_000,
+    "FLASHPOINT_MAX_VALUES": 1_000_000,
 }
 """The size limits on an input file, each raised by the environment variable of its name: a
-file's size, the unpacked size of each part of a workbook, the cells of a sheet's used range."""
+file's size, the unpacked size of each part of a workbook, the cells of a sheet's used range,
+and the values a YAML or JSON file may hold (mappings, lists and scalars, aliases expanded: a
+file of aliases that expand to more, a "billion laughs", is refused before it is built)."""
 
 
 def limit(name: str) -> int:

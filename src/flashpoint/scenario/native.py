@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from flashpoint.scenario.errors import Location, Origin, Path_, Problem, ScenarioError
-from flashpoint.scenario.guard import MAX_VALUES
+from flashpoint.scenario.guard import limit
 from flashpoint.scenario.schema import Agreement, AllOf, AnyOf, Condition, Not, Scenario
 
 
@@ -28,7 +28,7 @@ def read_native(text: str, name: str | None = None) -> tuple[Any, Origin, list[P
         node = loader.get_single_node()
         if node is None:
             raise ScenarioError([Problem(Location(file=name), "the file is empty")])
-        _record_lines(loader, node, (), origin, problems, [MAX_VALUES])
+        _record_lines(loader, node, (), origin, problems, [limit("FLASHPOINT_MAX_VALUES")])
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
@@ -58,8 +58,9 @@ def _record_lines(
             [
                 Problem(
                     Location(file=origin.file),
-                    f"the file expands to more than {MAX_VALUES:,} values (YAML aliases used"
-                    " over and over?); a scenario needs far fewer",
+                    f"the file expands to more than {limit('FLASHPOINT_MAX_VALUES'):,} values"
+                    " (YAML aliases used over and over?); a scenario needs far fewer (raise the"
+                    " limit with the environment variable FLASHPOINT_MAX_VALUES)",
                 )
             ]
         )
