@@ -191,11 +191,12 @@ class _Search:
         self.actor = scenario.actors[index]
         self.target = parse_target(request.target, scenario)
         self.levers = _levers(scenario, self.actor.id, request.issues, request.saliences)
+        self.span = _span(self.target, scenario)
+        self.size = max(5, POPULATION * len(self.levers))  # offers in each generation
         self.evaluations = 0
         self.progress = progress
-        size = max(5, POPULATION * len(self.levers))
         prune = len(self.levers) * (len(self.levers) + 1) // 2 + 1
-        self.expected = size * (1 + request.generations) + prune + 2 + CURVE_POINTS
+        self.expected = self.size * (1 + request.generations) + prune + 2 + CURVE_POINTS
         if progress is not None:
             progress(0, self.expected)
 
@@ -262,7 +263,7 @@ def run_levers(request: LeversRequest, progress: Progress | None = None) -> Leve
     search = _Search(request, progress)
     levers_ = search.levers
     up = 1.0 if request.direction == "maximise" else -1.0  # which way the target should move
-    span = _span(search.target, search.scenario)
+    span = search.span
 
     def cost(offers: np.ndarray, pooled: np.ndarray) -> np.ndarray:
         """What the search minimises for offers whose targets are ``pooled``."""
@@ -348,7 +349,7 @@ def _prune(
     lose, were it alone taken back (0 for an input at its stated value)."""
     found = float(search.pooled(offer[None, :])[0])
     models = len(search.prepared.model_runs)
-    noise = 2.0 / (search.request.draws * models) * _span(search.target, search.scenario)
+    noise = 2.0 / (search.request.draws * models) * search.span
     while True:
         moved = [k for k in range(len(offer)) if offer[k] != stated[k]]
         if not moved:
@@ -376,7 +377,7 @@ def _first_generation(
     Latin hypercube from the run's seed (with a budget, pulled towards the stated inputs until
     they fit it)."""
     rng = np.random.default_rng(np.random.SeedSequence([search.prepared.seed, 5]))
-    size = max(5, POPULATION * len(bounds))  # as _Search.expected counts
+    size = search.size
     low, high = np.array(bounds).T
     cuts = (
         np.argsort(rng.random((size, len(bounds))), axis=0) + rng.random((size, len(bounds)))
