@@ -14,6 +14,7 @@ import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ENVIRONMENT = "FLASHPOINT_STORE"
 BUSY_TIMEOUT_MS = 30_000
@@ -98,6 +99,12 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 class StoreError(RuntimeError):
     """The store cannot be opened or used (the message says why and where)."""
+
+
+def records(cursor: sqlite3.Cursor) -> list[dict[str, Any]]:
+    """A query's rows, each as ``{column: value}`` (named as the query names its columns)."""
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def connect(path: str | Path, up_to: int = SCHEMA_VERSION) -> sqlite3.Connection:

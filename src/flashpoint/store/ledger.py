@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flashpoint.store.database import StoreError
+from flashpoint.store.database import StoreError, records
 from flashpoint.store.runs import RunStore, canonical, digest, now
 
 GENESIS = "0" * 64  # the previous hash of the first entry
@@ -273,7 +273,7 @@ class Ledger:
         return self.get(entry_id)
 
     def get(self, entry_id: int) -> Entry:
-        found = [e for e in self._entries(f"WHERE ledger.id = {int(entry_id)}")]
+        found = self._entries(f"WHERE ledger.id = {int(entry_id)}")
         if not found:
             raise KeyError(f"no ledger entry {entry_id} in the store {self.store.path}")
         return found[0]
@@ -283,48 +283,32 @@ class Ledger:
         return self._entries("")
 
     def _entries(self, where: str) -> list[Entry]:
-        rows = self._db.execute(
-            "SELECT ledger.id, created, run, question, resolves_by, scenario_hash, forecast,"
-            " forecast_hash, previous_hash, hash, resolved, outcome FROM ledger LEFT JOIN"
-            f" resolutions ON resolutions.entry = ledger.id {where} ORDER BY ledger.id"
-        ).fetchall()
+        rows = records(
+            self._db.execute(
+                "SELECT ledger.id AS id, created, run, question, resolves_by, scenario_hash,"
+                " forecast AS forecast_text, forecast_hash, previous_hash, hash, resolved,"
+                " outcome FROM ledger LEFT JOIN resolutions ON resolutions.entry = ledger.id"
+                f" {where} ORDER BY ledger.id"
+            )
+        )
         entries = []
-        for (
-            entry_id,
-            created,
-            run,
-            question,
-            resolves_by,
-            scenario_hash,
-            text,
-            forecast_hash,
-            previous_hash,
-            hashed,
-            resolved,
-            outcome,
-        ) in rows:
+        for row in rows:
+            text = row.pop("forecast_text")
+            resolved, outcome = row.pop("resolved"), row.pop("outcome")
             try:
                 forecast = json.loads(text)
             except (json.JSONDecodeError, UnicodeDecodeError, TypeError):
-                forecast = {}
+                forecast = {}  # an edited forecast: verify() names it
             resolution = None
             if resolved is not None:
                 answer = json.loads(outcome)
                 resolution = Resolution(resolved, answer["future"], answer["issues"])
             entries.append(
                 Entry(
-                    entry_id,
-                    created,
-                    run,
-                    question,
-                    resolves_by,
-                    scenario_hash,
-                    forecast,
-                    text if isinstance(text, str) else "",
-                    forecast_hash,
-                    previous_hash,
-                    hashed,
-                    resolution,
+                    **row,
+                    forecast=forecast,
+                    forecast_text=text if isinstance(text, str) else "",
+                    resolution=resolution,
                 )
             )
         return entries

@@ -16,7 +16,7 @@ import sqlite3
 import time
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,7 @@ from flashpoint.analysis.request import AnyRequest, BacktestRequest, read_reques
 from flashpoint.analysis.runner import Result, run
 from flashpoint.scenario.load import load_scenario
 from flashpoint.scenario.schema import Scenario
-from flashpoint.store.database import StoreError, connect, default_path
+from flashpoint.store.database import StoreError, connect, default_path, records
 
 
 def canonical(document: Any) -> str:
@@ -100,10 +100,7 @@ class StoredRun:
         return request.model_copy(update={"scenario": Scenario.model_validate(self.scenario)})
 
 
-_COLUMNS = (
-    "id, created, kind, status, title, source, scenario, scenario_hash, request, seed, models,"
-    " version, seconds, result, error"
-)
+_COLUMNS = ", ".join(column.name for column in fields(StoredRun))  # the runs table's columns
 
 
 class RunStore:
@@ -229,17 +226,17 @@ class RunStore:
         query = f"SELECT {_COLUMNS} FROM runs ORDER BY id DESC"
         if limit is not None:
             query += f" LIMIT {int(limit)}"
-        return [_stored(row) for row in self._db.execute(query)]
+        return [_stored(row) for row in records(self._db.execute(query))]
 
     def __iter__(self) -> Iterator[StoredRun]:
         return iter(self.runs())
 
     def get(self, run_id: int) -> StoredRun:
         """The run ``run_id``; KeyError if the store has none."""
-        row = self._db.execute(f"SELECT {_COLUMNS} FROM runs WHERE id = ?", (run_id,)).fetchone()
-        if row is None:
+        found = records(self._db.execute(f"SELECT {_COLUMNS} FROM runs WHERE id = ?", (run_id,)))
+        if not found:
             raise KeyError(f"no run {run_id} in the store {self.path}")
-        return _stored(row)
+        return _stored(found[0])
 
     def delete(self, run_id: int) -> None:
         """Remove run ``run_id`` (KeyError if there is none). A run the forecast ledger cites
@@ -298,38 +295,17 @@ def _scenario_of(request: AnyRequest) -> Scenario:
     return load_scenario(request.scenario)
 
 
-def _stored(row: tuple[Any, ...]) -> StoredRun:
-    (
-        run_id,
-        created,
-        kind,
-        status,
-        title,
-        source,
-        scenario,
-        scenario_hash,
-        request,
-        seed,
-        models,
-        version,
-        seconds,
-        result,
-        error,
-    ) = row
+def _stored(row: dict[str, Any]) -> StoredRun:
+    """A run from its row: the JSON columns read, the result unpacked."""
+    result = row["result"]
     return StoredRun(
-        id=run_id,
-        created=created,
-        kind=kind,
-        status=status,
-        title=title,
-        source=source,
-        scenario=json.loads(scenario),
-        scenario_hash=scenario_hash,
-        request=json.loads(request),
-        seed=seed,
-        models=json.loads(models),
-        version=version,
-        seconds=seconds,
-        result=None if result is None else json.loads(zlib.decompress(result).decode("utf-8")),
-        error=error,
+        **{
+            **row,
+            "scenario": json.loads(row["scenario"]),
+            "request": json.loads(row["request"]),
+            "models": json.loads(row["models"]),
+            "result": None
+            if result is None
+            else json.loads(zlib.decompress(result).decode("utf-8")),
+        }
     )
