@@ -152,16 +152,15 @@ def _draw_bar(ax: Any, trace: Any, place: Any, width: float, offset: float) -> N
     draw_bars = ax.barh if horizontal else ax.bar
     keyword = "left" if horizontal else "bottom"
     draw_bars(where, size, width, **{keyword: base}, color=colours, label=label)
+    ends = [base + s for s in size]  # where each bar ends (the figures' bases are one number)
     error = trace.error_x if horizontal else trace.error_y
     if error is not None and error.array is not None:
-        ends = [base + s for s in size] if not isinstance(base, (list, tuple)) else size
         spread = [_numbers(error.arrayminus or error.array), _numbers(error.array)]
         if horizontal:
             ax.errorbar(ends, where, xerr=spread, fmt="none", ecolor="#333333", capsize=2, lw=1)
         else:
             ax.errorbar(where, ends, yerr=spread, fmt="none", ecolor="#333333", capsize=2, lw=1)
     if trace.text is not None and trace.textposition == "outside":
-        ends = [base + s for s in size]
         for at, end, words in zip(where, ends, trace.text, strict=False):
             if horizontal:
                 ax.annotate(

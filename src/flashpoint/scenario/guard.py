@@ -20,7 +20,6 @@ import yaml
 
 from flashpoint.scenario.errors import Location, Problem, ScenarioError
 
-
 LIMITS = {
     "FLASHPOINT_MAX_FILE_MB": 200,
     "FLASHPOINT_MAX_PART_MB": 100,
