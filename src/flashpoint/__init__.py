@@ -51,6 +51,8 @@ from flashpoint.extras import MissingExtra
 from flashpoint.models.registry import MODELS, get_model, model_names
 from flashpoint.scenario import (
     DEFAULT_SCENARIO,
+    Location,
+    Problem,
     READ_FORMATS,
     WRITE_FORMATS,
     WRITE_SUFFIXES,
@@ -62,7 +64,10 @@ from flashpoint.scenario import (
     bundled_names,
     left_out_of_csv,
     load_scenario,
+    read_outcomes,
     save_scenario,
+    scenario_from_data,
+    scenario_to_data,
     write_template,
 )
 
@@ -83,9 +88,11 @@ __all__ = [
     "Forecast",
     "ForecastRequest",
     "Levers",
+    "Location",
     "LeversRequest",
     "MissingExtra",
     "ModelResult",
+    "Problem",
     "Progress",
     "RunRequest",
     "Scenario",
@@ -111,9 +118,12 @@ __all__ = [
     "model_names",
     "on_compile",
     "on_long_run",
+    "read_outcomes",
     "read_request",
     "run",
     "save_scenario",
+    "scenario_from_data",
+    "scenario_to_data",
     "sensitivity",
     "write_template",
 ]

@@ -20,6 +20,7 @@ from flashpoint.cli import levers as _levers  # noqa: F401
 from flashpoint.cli import report as _report  # noqa: F401
 from flashpoint.cli import runs as _runs  # noqa: F401
 from flashpoint.cli import ledger as _ledger  # noqa: F401
+from flashpoint.cli import serve as _serve  # noqa: F401
 
 from flashpoint.cli.common import app
 

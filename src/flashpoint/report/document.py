@@ -32,7 +32,7 @@ from flashpoint.report.compare import compare_futures_table, compare_issues_tabl
 from flashpoint.report.levers import curve_table, effect_table, offer_table
 from flashpoint.report.pull import ONE_STEP, explain_pull
 from flashpoint.report.rounds import PRESENTERS, explain
-from flashpoint.report.sensitivity import tornado_table
+from flashpoint.report.sensitivity import factorial_tables, indices_table, tornado_table
 from flashpoint.report.terminal import (
     agreement_table,
     anchors_table,
@@ -136,7 +136,7 @@ def forecast_report(
     sections = [_question(forecast), *_forecast_sections(forecast)]
     if comparison is not None:
         sections.append(_shocks(comparison))
-    if sensitivity is not None and sensitivity.method == "tornado":
+    if sensitivity is not None:
         sections.append(_drivers(sensitivity))
     if levers is not None:
         sections.append(_levers(levers))
@@ -354,12 +354,24 @@ def _shocks(comparison: Comparison) -> Section:
 
 
 def _drivers(sensitivity: Sensitivity) -> Section:
+    if sensitivity.method == "tornado":
+        return Section(
+            id="drivers",
+            title="What drives the forecast",
+            intro="Each uncertain input at the low and the high end of its range, the others"
+            " drawn.",
+            charts=[Chart("chart-tornado", figures.tornado_figure(sensitivity), wide=True)],
+            tables=[tornado_table(sensitivity)],
+        )
+    tables: list[Table | Text] = (
+        list(factorial_tables(sensitivity))
+        if sensitivity.method == "factorial"
+        else [indices_table(sensitivity)]
+    )
     return Section(
         id="drivers",
-        title="What drives the forecast",
-        intro="Each uncertain input at the low and the high end of its range, the others drawn.",
-        charts=[Chart("chart-tornado", figures.tornado_figure(sensitivity), wide=True)],
-        tables=[tornado_table(sensitivity)],
+        title=f"What drives {sensitivity.target.label} ({sensitivity.method})",
+        tables=tables,
     )
 
 
@@ -416,6 +428,29 @@ def _notes(forecast: Forecast) -> Section:
         title="Notes and sources",
         intro="Where every input comes from: each note names its sources by id.",
         tables=tables,
+    )
+
+
+def result_report(result: Forecast | Comparison | Sensitivity | Backtest | Levers) -> Report:
+    """The report of one run of any kind: a forecast's (:func:`forecast_report`), a backtest's
+    (:func:`backtest_report`), or the one section of a comparison, sensitivity analysis or
+    levers search."""
+    if isinstance(result, Forecast):
+        return forecast_report(result)
+    if isinstance(result, Backtest):
+        return backtest_report(result)
+    if isinstance(result, Comparison):
+        section, kind = _shocks(result), "compare"
+    elif isinstance(result, Sensitivity):
+        section, kind = _drivers(result), "sensitivity"
+    else:
+        section, kind = _levers(result), "levers"
+    return Report(
+        title=result.scenario.title,
+        subtitle=f"{section.title}: a flashpoint {kind} run on {result.source}",
+        headline=None,
+        sections=[section],
+        documents={kind: result.to_dict()},
     )
 
 

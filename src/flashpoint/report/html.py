@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import plotly.graph_objects as go
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import BaseLoader, ChoiceLoader, Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from flashpoint.report.document import Report
@@ -53,10 +53,12 @@ def _float_text(value: float) -> str:
     return repr(float(value))
 
 
-@cache
-def _environment() -> Environment:
+def template_environment(*loaders: BaseLoader) -> Environment:
+    """A Jinja2 environment with autoescaping, the report's filters and its templates (among
+    them ``_blocks.html.j2``, the macros of a report page's parts), after ``loaders`` (the web
+    app's own templates)."""
     environment = Environment(
-        loader=PackageLoader("flashpoint.report", "templates"),
+        loader=ChoiceLoader([*loaders, PackageLoader("flashpoint.report", "templates")]),
         autoescape=select_autoescape(["html", "j2"], default_for_string=True, default=True),
         trim_blocks=False,
     )
@@ -71,12 +73,19 @@ def _environment() -> Environment:
     return environment
 
 
-def _asset(name: str) -> str:
+@cache
+def _environment() -> Environment:
+    return template_environment()
+
+
+def asset(name: str) -> str:
+    """The text of one of the report's assets (``report.css``, ``report.js``)."""
     return resources.files("flashpoint.report").joinpath("templates", name).read_text("utf-8")
 
 
 @cache
-def _plotly_js() -> str:
+def plotly_js() -> str:
+    """plotly.js, from the installed plotly package (no network)."""
     from plotly.offline import get_plotlyjs
 
     return get_plotlyjs()
@@ -89,9 +98,9 @@ def render_html(report: Report, command: str = "") -> str:
     return template.render(
         report=report,
         command=command,
-        css=Markup(_asset("report.css")),
-        page_js=Markup(_asset("report.js")),
-        plotly_js=Markup(_plotly_js()),
+        css=Markup(asset("report.css")),
+        page_js=Markup(asset("report.js")),
+        plotly_js=Markup(plotly_js()),
     )
 
 

@@ -1,6 +1,6 @@
 """Scenarios: the schema, validation with located errors, loaders and writers, shocks."""
 
-from flashpoint.scenario.errors import Location, Problem, ScenarioError, UnknownShockError
+from flashpoint.scenario.errors import Location, Origin, Problem, ScenarioError, UnknownShockError
 from flashpoint.scenario.load import (
     DEFAULT_SCENARIO,
     READ_FORMATS,
@@ -22,9 +22,11 @@ from flashpoint.scenario.schema import (
     Stance,
     Uncertainty,
 )
+from flashpoint.scenario.native import scenario_to_data
+from flashpoint.scenario.outcomes import read_outcomes
 from flashpoint.scenario.shocks import apply_shocks
 from flashpoint.scenario.tables import left_out_of_csv
-from flashpoint.scenario.validate import build_scenario
+from flashpoint.scenario.validate import build_scenario, scenario_from_data
 from flashpoint.scenario.workbook import write_template
 
 __all__ = [
@@ -37,6 +39,7 @@ __all__ = [
     "Condition",
     "Issue",
     "Location",
+    "Origin",
     "Outcome",
     "Problem",
     "Scenario",
@@ -51,6 +54,9 @@ __all__ = [
     "bundled_names",
     "left_out_of_csv",
     "load_scenario",
+    "read_outcomes",
     "save_scenario",
+    "scenario_from_data",
+    "scenario_to_data",
     "write_template",
 ]

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from flashpoint.scenario.errors import Origin, Path_, Problem, ScenarioError
+from flashpoint.scenario.errors import Location, Origin, Path_, Problem, ScenarioError
 from flashpoint.scenario.limits import bounds, no_weight
 from flashpoint.scenario.schema import (
     Actor,
@@ -134,6 +134,15 @@ def build_scenario(
     _check_each_shock_applies(report, scenario)
     report.raise_if_any()
     return scenario
+
+
+def scenario_from_data(data: Any) -> Scenario:
+    """A scenario from plain data (what a YAML or JSON file holds, as
+    :func:`flashpoint.scenario.native.scenario_to_data` gives it), every problem placed by its
+    path in the data (``actors[2].issues.peace.salience``)."""
+    if not isinstance(data, Mapping):
+        raise ScenarioError([Problem(Location(), "a scenario is a mapping of its fields")])
+    return build_scenario(dict(data), Origin(show_path=True))
 
 
 @dataclass

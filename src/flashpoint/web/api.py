@@ -1,0 +1,526 @@
+"""The JSON API of the web app (``/api/...``), which its pages use too; FastAPI publishes its
+OpenAPI schema at ``/openapi.json`` and a browsable page at ``/docs``.
+
+A run is started by posting a run request (:mod:`flashpoint.analysis.request`) whose scenario is
+the id of a library scenario or a whole scenario; it answers at once with the job, whose status
+is then polled. No endpoint takes a path: a request naming a file is refused.
+
+Every refusal is JSON ``{"detail": "...", "problems": [...]}`` with a 4xx status: 404 for an
+unknown scenario, run or job, 409 for what the state forbids (changing a bundled scenario,
+the result of a run not yet done), 413 for a file over the cap, 422 for bad input (each problem
+of a scenario placed by its path, e.g. ``actors[2].issues.peace.salience``).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
+
+from flashpoint import (
+    BacktestRequest,
+    Problem,
+    Scenario,
+    RunRequest,
+    ScenarioError,
+    UnknownShockError,
+    __version__,
+    apply_shocks,
+    get_model,
+    model_names,
+    scenario_to_data,
+)
+from flashpoint.store import RunStore, StoreError
+from flashpoint.web.jobs import Job, Jobs
+from flashpoint.web.library import Entry, Library, LibraryError, UnknownScenario, check_data
+from flashpoint.web.settings import WebSettings
+
+
+class Refused(Exception):
+    """A request the API turns down: its status, message and problems."""
+
+    def __init__(self, status: int, message: str, problems: list[Problem] | None = None):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.problems = problems or []
+
+
+class ProblemOut(BaseModel):
+    """One problem: the whole sentence, the path of the value in the scenario's data (when it
+    is a value of the scenario) and the message alone."""
+
+    text: str
+    path: str | None = None
+    message: str
+
+
+class ErrorOut(BaseModel):
+    detail: str
+    problems: list[ProblemOut] = Field(default_factory=list)
+
+
+class ScenarioSummary(BaseModel):
+    id: str
+    title: str
+    description: str
+    bundled: bool
+    actors: int
+    issues: int
+    futures: int
+    shocks: int
+    as_of: str | None
+    decided_issues: int
+    outcomes_table: bool
+
+
+class ScenarioList(BaseModel):
+    scenarios: list[ScenarioSummary]
+    problems: list[str] = Field(
+        default_factory=list, description="Files of the library that do not load, and why."
+    )
+
+
+class ScenarioOut(BaseModel):
+    summary: ScenarioSummary
+    scenario: dict[str, Any] = Field(description="The scenario as its YAML or JSON file holds it.")
+
+
+class Validation(BaseModel):
+    ok: bool
+    problems: list[ProblemOut]
+
+
+class SaveIn(BaseModel):
+    id: str | None = Field(None, description="The new scenario's id (default: from its title).")
+    scenario: dict[str, Any]
+
+
+class Saved(BaseModel):
+    id: str
+    title: str
+    page: str
+
+
+class OutcomesSaved(BaseModel):
+    id: str
+    decided_issues: int
+
+
+class JobOut(BaseModel):
+    id: str
+    kind: str
+    title: str
+    state: Literal["queued", "running", "done", "failed", "cancelled"]
+    done: int
+    total: int
+    unit: str
+    stage: str
+    seconds: float | None
+    message: str | None = Field(None, description="Why the run failed.")
+    problems: list[str] = Field(default_factory=list)
+    run_id: int | None = Field(None, description="The run's id in the run history, once kept.")
+    note: str = ""
+    page: str
+    result: str | None = Field(None, description="Where the result's JSON document is, once done.")
+
+
+class JobList(BaseModel):
+    runs: list[JobOut]
+
+
+class StoredRunOut(BaseModel):
+    id: int
+    created: str
+    kind: str
+    status: str
+    title: str
+    source: str
+    seed: int | None
+    models: list[str]
+    version: str
+    seconds: float
+    error: str | None
+    page: str
+
+
+class HistoryOut(BaseModel):
+    runs: list[StoredRunOut]
+    store: str | None
+
+
+class ModelOut(BaseModel):
+    name: str
+    label: str
+    summary: str
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    version: str
+    workers: int
+    waiting: int
+    running: int
+
+
+REFUSALS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorOut} for status in (404, 409, 413, 422)
+}
+
+
+def problem_out(problem: Problem) -> ProblemOut:
+    return ProblemOut(text=str(problem), path=problem.location.path, message=problem.message)
+
+
+def summary_of(entry: Entry) -> ScenarioSummary:
+    return ScenarioSummary(**entry.__dict__)
+
+
+def job_out(job: Job) -> JobOut:
+    failure = job.failure
+    return JobOut(
+        id=job.id,
+        kind=job.kind,
+        title=job.title,
+        state=job.state,
+        done=job.done,
+        total=job.total,
+        unit=job.unit,
+        stage=job.stage,
+        seconds=job.seconds,
+        message=failure.message if failure else None,
+        problems=list(failure.problems) if failure and failure.input_error else [],
+        run_id=job.run_id,
+        note=job.note,
+        page=f"/runs/{job.id}",
+        result=f"/api/runs/{job.id}/result" if job.state == "done" else None,
+    )
+
+
+def prepared_request(
+    request: Any, library: Library, settings: WebSettings
+) -> tuple[Any, Scenario]:
+    """A request made ready for a worker: its scenario loaded (from the library, or checked
+    whole), its caps checked, its draws run serially; refused (422) with the reason."""
+    if isinstance(request, BacktestRequest) and request.outcomes is not None:
+        raise Refused(
+            422,
+            "the web app takes no file names: attach a table of outcomes to the scenario"
+            " (POST /api/scenarios/{id}/outcomes) and its backtests use it",
+        )
+    if request.scheduler is not None:
+        raise Refused(422, "the web app runs its own workers: leave out the scheduler")
+    for name in ("draws", "samples"):
+        value = getattr(request, name, None)
+        if value is not None and value > settings.max_draws:
+            raise Refused(
+                422,
+                f"{value:,} {name} is more than this server allows ({settings.max_draws:,});"
+                " it was started with --max-draws",
+            )
+    for model in request.models or ():
+        if model not in model_names():
+            raise Refused(422, f"unknown model '{model}' (models: {', '.join(model_names())})")
+    updates: dict[str, Any] = {"executor": "serial", "workers": None}
+    if isinstance(request.scenario, str):
+        try:
+            scenario = library.load(request.scenario)
+        except UnknownScenario as error:
+            raise Refused(422, str(error.args[0])) from None
+        except ScenarioError as error:
+            raise Refused(422, "the scenario does not load", error.problems) from None
+        if isinstance(request, BacktestRequest):
+            outcomes = library.outcomes_file(request.scenario)
+            updates["outcomes"] = str(outcomes) if outcomes is not None else None
+    else:
+        try:
+            scenario = check_data(scenario_to_data(request.scenario))
+        except ScenarioError as error:
+            raise Refused(422, "the scenario has problems", error.problems) from None
+    shocks = getattr(request, "shocks", None) or ()
+    for listed in shocks if request.kind == "compare" else [shocks]:
+        try:
+            apply_shocks(scenario, list(listed))
+        except UnknownShockError as error:
+            raise Refused(422, str(error)) from None
+    updates["scenario"] = scenario
+    return request.model_copy(update=updates), scenario
+
+
+def build_router(settings: WebSettings, library: Library, jobs: Jobs) -> APIRouter:
+    """The API's routes, bound to one server's settings, library and jobs."""
+    api = APIRouter(prefix="/api", responses=REFUSALS)
+
+    def known_job(job_id: str) -> Job:
+        job = jobs.get(job_id)
+        if job is None:
+            raise Refused(404, f"no run '{job_id[:40]}' on this server (it may have been forgotten:"
+                          " see the run history)")
+        return job
+
+    @api.get("/health", tags=["server"])
+    def health() -> Health:
+        """Whether the server answers, and how busy its workers are."""
+        known = jobs.jobs()
+        return Health(
+            status="ok",
+            version=__version__,
+            workers=settings.workers,
+            waiting=sum(job.state == "queued" for job in known),
+            running=sum(job.state == "running" for job in known),
+        )
+
+    @api.get("/models", tags=["server"])
+    def models() -> list[ModelOut]:
+        """The models a run can use."""
+        return [
+            ModelOut(name=name, label=get_model(name).label, summary=get_model(name).summary)
+            for name in model_names()
+        ]
+
+    @api.get("/scenarios", tags=["scenarios"])
+    def list_scenarios() -> ScenarioList:
+        """The library: the bundled scenarios and the user's own."""
+        entries, problems = library.entries()
+        return ScenarioList(
+            scenarios=[summary_of(entry) for entry in entries],
+            problems=[str(problem) for problem in problems],
+        )
+
+    def loaded(scenario_id: str) -> Scenario:
+        try:
+            return library.load(scenario_id)
+        except UnknownScenario as error:
+            raise Refused(404, str(error.args[0])) from None
+        except ScenarioError as error:
+            raise Refused(422, "the scenario's file does not load", error.problems) from None
+
+    @api.get("/scenarios/{scenario_id}", tags=["scenarios"])
+    def get_scenario(scenario_id: str) -> ScenarioOut:
+        """One scenario, whole, as its YAML or JSON file holds it."""
+        scenario = loaded(scenario_id)
+        return ScenarioOut(
+            summary=summary_of(library.entry(scenario_id, scenario)),
+            scenario=scenario_to_data(scenario),
+        )
+
+    @api.get(
+        "/scenarios/{scenario_id}/download",
+        tags=["scenarios"],
+        response_class=Response,
+        responses={200: {"content": {"application/octet-stream": {}}}},
+    )
+    def download(
+        scenario_id: str,
+        format: Annotated[Literal["yaml", "json", "xlsx", "csv"], Query()] = "yaml",
+    ) -> Response:
+        """The scenario as a file: YAML, JSON, a workbook or a CSV table."""
+        loaded(scenario_id)
+        try:
+            content, name, media_type = library.download(scenario_id, format)
+        except ScenarioError as error:  # e.g. what a CSV table cannot hold
+            raise Refused(422, f"cannot write it as {format}", error.problems) from None
+        return Response(
+            content,
+            media_type=media_type,
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+
+    @api.post("/scenarios/validate", tags=["scenarios"])
+    def validate(scenario: dict[str, Any]) -> Validation:
+        """Check a scenario's data (as the editor holds it); every problem placed by its path."""
+        try:
+            check_data(scenario)
+        except ScenarioError as error:
+            return Validation(ok=False, problems=[problem_out(p) for p in error.problems])
+        return Validation(ok=True, problems=[])
+
+    def checked(data: dict[str, Any]) -> Scenario:
+        try:
+            return check_data(data)
+        except ScenarioError as error:
+            raise Refused(422, "the scenario has problems", error.problems) from None
+
+    @api.post("/scenarios", tags=["scenarios"], status_code=201)
+    def create(body: SaveIn) -> Saved:
+        """Save a new scenario in the user's library (its id made free if taken)."""
+        scenario = checked(body.scenario)
+        scenario_id = library.free_id(body.id or scenario.title)
+        library.save(scenario_id, scenario)
+        return Saved(id=scenario_id, title=scenario.title, page=f"/scenarios/{scenario_id}")
+
+    @api.put("/scenarios/{scenario_id}", tags=["scenarios"])
+    def replace(scenario_id: str, scenario: dict[str, Any]) -> Saved:
+        """Replace one of the user's scenarios (a bundled one cannot be changed: 409)."""
+        if library.is_bundled(scenario_id):
+            raise Refused(
+                409, f"'{scenario_id}' is bundled with flashpoint: save your version as a new one"
+            )
+        try:
+            library.check_id(scenario_id)
+        except UnknownScenario as error:
+            raise Refused(404, str(error.args[0])) from None
+        valid = checked(scenario)
+        library.save(scenario_id, valid)
+        return Saved(id=scenario_id, title=valid.title, page=f"/scenarios/{scenario_id}")
+
+    @api.delete("/scenarios/{scenario_id}", tags=["scenarios"], status_code=204)
+    def delete(scenario_id: str) -> Response:
+        """Delete one of the user's scenarios."""
+        try:
+            library.delete(scenario_id)
+        except UnknownScenario as error:
+            raise Refused(404, str(error.args[0])) from None
+        except LibraryError as error:
+            raise Refused(409, str(error)) from None
+        return Response(status_code=204)
+
+    async def read_upload(file: UploadFile) -> bytes:
+        content = await file.read(settings.max_upload_bytes + 1)
+        if len(content) > settings.max_upload_bytes:
+            raise Refused(
+                413,
+                f"the file is larger than this server accepts ({settings.max_upload_mb:g} MB;"
+                " flashpoint serve --max-upload-mb)",
+            )
+        return content
+
+    @api.post("/scenarios/upload", tags=["scenarios"], status_code=201)
+    async def upload(
+        file: Annotated[UploadFile, File(description="A scenario file flashpoint reads.")],
+        name: Annotated[str | None, Form(description="The new scenario's id.")] = None,
+        format: Annotated[
+            Literal["yaml", "json", "xlsx", "csv", "ktab", "ktab-xml", "decide"] | None,
+            Form(description="The file's format (default: by its name and content)."),
+        ] = None,
+    ) -> Saved:
+        """Add a scenario file (YAML, JSON, workbook, CSV table, KTAB or Decide) to the
+        library; every problem of the file is named with its row and column."""
+        content = await read_upload(file)
+        try:
+            scenario_id, scenario = library.import_file(
+                file.filename or "upload", content, format, name or None
+            )
+        except ScenarioError as error:
+            count = len(error.problems)
+            raise Refused(
+                422,
+                f"{count} problem{'s' if count != 1 else ''} in the file",
+                error.problems,
+            ) from None
+        return Saved(id=scenario_id, title=scenario.title, page=f"/scenarios/{scenario_id}")
+
+    @api.post("/scenarios/{scenario_id}/outcomes", tags=["scenarios"])
+    async def attach_outcomes(
+        scenario_id: str,
+        file: Annotated[UploadFile, File(description="A CSV table of decided outcomes.")],
+    ) -> OutcomesSaved:
+        """Attach a table of decided outcomes to one of the user's scenarios, for backtests."""
+        loaded(scenario_id)
+        content = await read_upload(file)
+        try:
+            decided = library.attach_outcomes(scenario_id, file.filename or "outcomes.csv", content)
+        except LibraryError as error:
+            raise Refused(409, str(error)) from None
+        except ScenarioError as error:
+            raise Refused(422, "the table has problems", error.problems) from None
+        return OutcomesSaved(id=scenario_id, decided_issues=decided)
+
+    @api.post("/runs", tags=["runs"], status_code=202)
+    def start(request: RunRequest) -> JobOut:
+        """Start a run: a forecast, a comparison of shocks, a sensitivity analysis, a backtest
+        or a levers search. Its ``scenario`` is a library id or a whole scenario."""
+        ready, scenario = prepared_request(request, library, settings)
+        return job_out(jobs.submit(ready, f"{request.kind.capitalize()}: {scenario.title}"))
+
+    @api.get("/runs", tags=["runs"])
+    def list_jobs() -> JobList:
+        """The runs of this server since it started, newest first."""
+        return JobList(runs=[job_out(job) for job in jobs.jobs()])
+
+    @api.get("/runs/{job_id}", tags=["runs"])
+    def status(job_id: str) -> JobOut:
+        """Where a run stands: waiting, running (with its progress), done, failed or
+        cancelled."""
+        return job_out(known_job(job_id))
+
+    @api.post("/runs/{job_id}/cancel", tags=["runs"])
+    def cancel(job_id: str) -> JobOut:
+        """Cancel a run: at once if it waits, after its current step if it runs."""
+        known_job(job_id)
+        return job_out(jobs.cancel(job_id))
+
+    @api.get("/runs/{job_id}/result", tags=["runs"])
+    def result(job_id: str) -> dict[str, Any]:
+        """A finished run's result: the same JSON document as the command line's --json."""
+        job = known_job(job_id)
+        if job.state != "done":
+            raise Refused(
+                409,
+                f"the run is {job.state}" + (f": {job.failure.message}" if job.failure else ""),
+            )
+        return job.result.to_dict()
+
+    def store() -> RunStore:
+        if settings.store is None:
+            raise Refused(409, "this server keeps no run history (it was started with --no-store)")
+        try:
+            return RunStore(settings.store)
+        except (StoreError, OSError) as error:
+            raise Refused(409, f"the run history cannot be opened: {error}") from None
+
+    @api.get("/history", tags=["history"])
+    def history(limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> HistoryOut:
+        """The runs kept in the run store, newest first (the command line's too)."""
+        if settings.store is None:
+            return HistoryOut(runs=[], store=None)
+        with store() as runs:
+            stored = runs.runs(limit)
+        return HistoryOut(
+            runs=[
+                StoredRunOut(
+                    **{name: getattr(run, name) for name in StoredRunOut.model_fields if name != "page"},
+                    page=f"/history/{run.id}",
+                )
+                for run in stored
+            ],
+            store=str(settings.store),
+        )
+
+    @api.get("/history/{run_id}", tags=["history"])
+    def stored_run(run_id: Annotated[int, Path(ge=1)]) -> dict[str, Any]:
+        """One kept run as one JSON document (as ``flashpoint runs export`` writes it)."""
+        with store() as runs:
+            try:
+                return runs.get(run_id).to_dict()
+            except KeyError:
+                raise Refused(404, f"no run {run_id} in the run history") from None
+
+    @api.post("/history/{run_id}/rerun", tags=["history"], status_code=202)
+    def rerun(run_id: Annotated[int, Path(ge=1)]) -> JobOut:
+        """Run a kept run again (its request on its scenario: the same numbers)."""
+        with store() as runs:
+            try:
+                kept = runs.get(run_id)
+            except KeyError:
+                raise Refused(404, f"no run {run_id} in the run history") from None
+        request = kept.rerun_request()
+        if isinstance(request, BacktestRequest) and request.outcomes is not None:
+            raise Refused(
+                409,
+                "this backtest read a table of outcomes from a file: run it again from the"
+                f" command line (flashpoint runs rerun {run_id})",
+            )
+        if request.executor == "dask":
+            request = request.model_copy(update={"scheduler": None})
+        ready, scenario = prepared_request(request, library, settings)
+        return job_out(jobs.submit(ready, f"{request.kind.capitalize()}: {scenario.title}"))
+
+    return api
+
+
+def refusal_response(_: Request, error: Refused) -> JSONResponse:
+    body = ErrorOut(detail=error.message, problems=[problem_out(p) for p in error.problems])
+    return JSONResponse(body.model_dump(), status_code=error.status)

@@ -1,0 +1,241 @@
+"""The web app's pages, rendered on the server with Jinja2 (autoescaped: every text of a
+scenario is shown as text), each with a little JavaScript that calls the JSON API
+(:mod:`flashpoint.web.api`).
+
+- ``/``: the scenario library, upload, a new scenario.
+- ``/scenarios/ID``: who stands where, and forms to run a forecast, compare shocks, find what
+  drives a forecast, and backtest; ``/scenarios/ID/edit``: the editor (actors x issues).
+- ``/runs``: this server's runs; ``/runs/JOB``: a run's progress, then its charts and tables
+  (the report's, :mod:`flashpoint.report.document`), and ``/runs/JOB/report.html`` to keep.
+- ``/history``: the run store's runs; ``/history/ID``: one of them, to run again.
+
+plotly.js, the report's script and styles, and the app's own are served from ``/static``, out of
+the installed packages: a page makes no request beyond this server.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import FileResponse, HTMLResponse, Response
+from jinja2 import Environment, PackageLoader
+
+from flashpoint import Scenario, ScenarioError, __version__, get_model, model_names, scenario_to_data
+from flashpoint.report.document import result_report
+from flashpoint.report.html import asset, script_json, template_environment
+from flashpoint.report.html_tables import block_html
+from flashpoint.report.terminal import futures_definition_table, stances_table
+from flashpoint.store import RunStore, StoreError
+from flashpoint.web.api import job_out
+from flashpoint.web.jobs import Jobs
+from flashpoint.web.library import Library, UnknownScenario
+from flashpoint.web.settings import WebSettings
+
+NEW_SCENARIO: dict[str, Any] = {
+    "id": "new-scenario",
+    "title": "A new scenario",
+    "description": "",
+    "issues": [{"id": "issue_1", "label": "Issue 1", "min": 0, "max": 100}],
+    "actors": [
+        {"id": "actor_a", "label": "Actor A", "capability": 50,
+         "issues": {"issue_1": {"position": 20, "salience": 60}}},
+        {"id": "actor_b", "label": "Actor B", "capability": 50,
+         "issues": {"issue_1": {"position": 80, "salience": 60}}},
+    ],
+}
+
+
+def static_files() -> str:
+    """The folder of the app's own scripts and styles."""
+    return str(resources.files("flashpoint.web").joinpath("static"))
+
+
+@cache
+def _environment() -> Environment:
+    environment = template_environment(PackageLoader("flashpoint.web", "templates"))
+    environment.filters["page_data"] = lambda value: script_json(_json(value))
+    environment.globals["version"] = __version__
+    return environment
+
+
+def _json(value: Any) -> str:
+    import json
+
+    return json.dumps(value, allow_nan=False)
+
+
+def _page(name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    return HTMLResponse(_environment().get_template(name).render(**context), status)
+
+
+def error_page(status: int, title: str, message: str) -> HTMLResponse:
+    return _page("error.html.j2", status, title=title, message=message)
+
+
+def _targets(scenario: Scenario) -> list[tuple[str, str]]:
+    """What a sensitivity analysis can measure: each future's probability, each issue's mean."""
+    futures = [(f"P({o.id})", f"Probability: {o.label or o.id}") for o in scenario.outcomes]
+    issues = [(i.id, f"Expected outcome: {i.label or i.id}") for i in scenario.issues]
+    return futures + issues
+
+
+def build_pages(settings: WebSettings, library: Library, jobs: Jobs) -> APIRouter:
+    """The pages of one server."""
+    pages = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+
+    @pages.get("/static/plotly.min.js")
+    def plotly_js() -> FileResponse:
+        path = resources.files("plotly").joinpath("package_data", "plotly.min.js")
+        return FileResponse(str(path), media_type="text/javascript")
+
+    @pages.get("/static/report.js")
+    def report_js() -> Response:
+        return Response(asset("report.js"), media_type="text/javascript")
+
+    @pages.get("/static/report.css")
+    def report_css() -> Response:
+        return Response(asset("report.css"), media_type="text/css")
+
+    @pages.get("/")
+    def home() -> HTMLResponse:
+        entries, problems = library.entries()
+        return _page(
+            "library.html.j2",
+            bundled=[e for e in entries if e.bundled],
+            own=[e for e in entries if not e.bundled],
+            problems=[str(p) for p in problems],
+            settings=settings,
+        )
+
+    @pages.get("/scenarios/new")
+    def new_scenario() -> HTMLResponse:
+        return _page(
+            "editor.html.j2", scenario_id=None, bundled=False, data=NEW_SCENARIO,
+            title="A new scenario",
+        )
+
+    def loaded(scenario_id: str) -> Scenario | HTMLResponse:
+        try:
+            return library.load(scenario_id)
+        except UnknownScenario as error:
+            return error_page(404, "No such scenario", str(error.args[0]))
+        except ScenarioError as error:
+            return error_page(422, "This scenario's file does not load", str(error))
+
+    @pages.get("/scenarios/{scenario_id}")
+    def scenario_page(scenario_id: str) -> HTMLResponse:
+        scenario = loaded(scenario_id)
+        if isinstance(scenario, HTMLResponse):
+            return scenario
+        tables = [stances_table(scenario)]
+        if scenario.outcomes:
+            tables.insert(0, futures_definition_table(scenario))
+        entry = library.entry(scenario_id, scenario)
+        return _page(
+            "scenario.html.j2",
+            entry=entry,
+            scenario=scenario,
+            tables=[block_html(table) for table in tables],
+            models=[(name, get_model(name).label) for name in model_names()],
+            targets=_targets(scenario),
+            settings=settings,
+        )
+
+    @pages.get("/scenarios/{scenario_id}/edit")
+    def editor(scenario_id: str) -> HTMLResponse:
+        scenario = loaded(scenario_id)
+        if isinstance(scenario, HTMLResponse):
+            return scenario
+        return _page(
+            "editor.html.j2",
+            scenario_id=scenario_id,
+            bundled=library.is_bundled(scenario_id),
+            data=scenario_to_data(scenario),
+            title=scenario.title,
+        )
+
+    @pages.get("/runs")
+    def runs_page() -> HTMLResponse:
+        return _page("runs.html.j2", runs=[job_out(job) for job in jobs.jobs()])
+
+    @pages.get("/runs/{job_id}")
+    def run_page(job_id: str) -> HTMLResponse:
+        job = jobs.get(job_id)
+        if job is None:
+            return error_page(
+                404,
+                "No such run",
+                "This server does not know that run: it may have been started before the server"
+                " was, or forgotten after many others. Finished runs are in the run history.",
+            )
+        report = result_report(job.result) if job.state == "done" else None
+        return _page("run.html.j2", job=job_out(job), report=report)
+
+    @pages.get("/runs/{job_id}/report.html")
+    def report_file(job_id: str) -> Response:
+        from flashpoint.report.html import render_html
+
+        job = jobs.get(job_id)
+        if job is None or job.state != "done":
+            return error_page(404, "No report", "That run is unknown here or not finished.")
+        html = render_html(result_report(job.result))
+        name = f"flashpoint-{job.kind}-{job.id}.html"
+        return Response(
+            html,
+            media_type="text/html",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+
+    def store() -> RunStore | None:
+        if settings.store is None:
+            return None
+        try:
+            return RunStore(settings.store)
+        except (StoreError, OSError):
+            return None
+
+    @pages.get("/history")
+    def history_page() -> HTMLResponse:
+        opened = store()
+        if opened is None:
+            return _page("history.html.j2", runs=[], store=settings.store, available=False)
+        with opened:
+            runs = opened.runs(200)
+        return _page("history.html.j2", runs=runs, store=settings.store, available=True)
+
+    @pages.get("/history/{run_id}")
+    def stored_page(run_id: int) -> HTMLResponse:
+        opened = store()
+        if opened is None:
+            return error_page(404, "No run history", "This server keeps no run history.")
+        with opened:
+            try:
+                kept = opened.get(run_id)
+            except KeyError:
+                return error_page(404, "No such run", f"There is no run {run_id} in the history.")
+        futures = _stored_futures(kept.result) if kept.kind == "forecast" else []
+        return _page("stored.html.j2", run=kept, futures=futures)
+
+    return pages
+
+
+def _stored_futures(document: dict[str, Any] | None) -> list[tuple[str, str, float, Any]]:
+    """The recommended (or pooled) probability of each future of a kept forecast's document."""
+    if not document:
+        return []
+    headline = document.get("recommended") or document.get("ensemble") or {}
+    rows = []
+    for future in headline.get("futures", []) if isinstance(headline, dict) else []:
+        rows.append(
+            (
+                future.get("id", ""),
+                future.get("label", ""),
+                future.get("probability", 0.0),
+                future.get("interval_95"),
+            )
+        )
+    return rows
+
