@@ -131,8 +131,8 @@ class CompareRequest(RunSettings):
     @classmethod
     def _shock_lists(cls, value: Any) -> Any:
         """A single shock (its id or a Shock) stands for the list of it alone."""
-        if value is None:
-            return None
+        if not isinstance(value, list | tuple):
+            return value  # None, or what pydantic refuses with a message
         return [[item] if isinstance(item, str | Shock | Mapping) else item for item in value]
 
     @field_validator("draws")

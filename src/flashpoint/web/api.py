@@ -223,6 +223,9 @@ def prepared_request(
     for model in request.models or ():
         if model not in model_names():
             raise Refused(422, f"unknown model '{model}' (models: {', '.join(model_names())})")
+    idle = sorted(set(request.options) - set(request.models or model_names()))
+    if idle:
+        raise Refused(422, f"options given for models not being run: {', '.join(idle)}")
     updates: dict[str, Any] = {"executor": "serial", "workers": None}
     if isinstance(request.scenario, str):
         try:
@@ -490,7 +493,7 @@ def build_router(settings: WebSettings, library: Library, jobs: Jobs) -> APIRout
         )
 
     @api.get("/history/{run_id}", tags=["history"])
-    def stored_run(run_id: Annotated[int, Path(ge=1)]) -> dict[str, Any]:
+    def stored_run(run_id: Annotated[int, Path(ge=1, le=2**63 - 1)]) -> dict[str, Any]:
         """One kept run as one JSON document (as ``flashpoint runs export`` writes it)."""
         with store() as runs:
             try:
@@ -499,7 +502,7 @@ def build_router(settings: WebSettings, library: Library, jobs: Jobs) -> APIRout
                 raise Refused(404, f"no run {run_id} in the run history") from None
 
     @api.post("/history/{run_id}/rerun", tags=["history"], status_code=202)
-    def rerun(run_id: Annotated[int, Path(ge=1)]) -> JobOut:
+    def rerun(run_id: Annotated[int, Path(ge=1, le=2**63 - 1)]) -> JobOut:
         """Run a kept run again (its request on its scenario: the same numbers)."""
         with store() as runs:
             try:

@@ -129,6 +129,8 @@ def _execute(job_id: str, request: Any) -> tuple[str, Any, float]:
         return "failed", failure, time.perf_counter() - started
     except (UnknownShockError, UnknownChoice, TooLarge, MissingExtra, ValueError) as error:
         return "failed", Failure(str(error)), time.perf_counter() - started
+    except KeyError as error:  # an unknown name in the request (model, option, variant)
+        return "failed", Failure(str(error.args[0])), time.perf_counter() - started
     except MemoryError:
         failure = Failure(
             "the run needs more memory than this machine has: ask for fewer draws or models",

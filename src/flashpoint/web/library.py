@@ -28,7 +28,7 @@ from flashpoint import (
     scenario_from_data,
 )
 
-ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+ID = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
 UPLOAD_SUFFIXES = (".yaml", ".yml", ".json", ".xlsx", ".xlsm", ".csv", ".tsv", ".txt", ".xml")
 DOWNLOAD_TYPES = {
     "yaml": "application/yaml",
@@ -85,7 +85,7 @@ class Library:
         if not ID.match(scenario_id):
             raise UnknownScenario(
                 f"'{scenario_id[:80]}' is not a scenario id: ids are lower-case letters, digits,"
-                " '-' and '_'"
+                " '-' and '_', starting with a letter"
             )
         return scenario_id
 
@@ -147,8 +147,8 @@ class Library:
     def free_id(self, wanted: str) -> str:
         """``wanted`` made into an id that no scenario of the library has yet."""
         base = re.sub(r"[^a-z0-9_-]+", "-", wanted.lower()).strip("-_")[:56] or "scenario"
-        if not base[0].isalnum():
-            base = f"s{base}"
+        if not base[0].isalpha():
+            base = f"s-{base}"
         taken = set(self.ids())
         candidate, number = base, 2
         while candidate in taken:
@@ -165,7 +165,8 @@ class Library:
         path = self._file(scenario_id)
         self.folder.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(f".{path.name}.partial")
-        save_scenario(scenario, partial, format="yaml")
+        # the scenario's own id is its library id, so that runs name it by what the user sees
+        save_scenario(scenario.model_copy(update={"id": scenario_id}), partial, format="yaml")
         os.replace(partial, path)  # a reader never sees half a file
         return scenario_id
 

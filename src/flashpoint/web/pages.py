@@ -208,6 +208,8 @@ def build_pages(settings: WebSettings, library: Library, jobs: Jobs) -> APIRoute
 
     @pages.get("/history/{run_id}")
     def stored_page(run_id: int) -> HTMLResponse:
+        if not 1 <= run_id < 2**63:
+            return error_page(404, "No such run", f"There is no run {run_id} in the history.")
         opened = store()
         if opened is None:
             return error_page(404, "No run history", "This server keeps no run history.")

@@ -60,14 +60,80 @@
     return b;
   }
 
+  // The uncertainty entries of one input (an actor's position, salience or capability on an
+  // issue; a capability with no issue is the actor's own), with their index in the list.
+  function uncertain(actorId, issueId, field) {
+    return (data.uncertainty || []).map(function (u, index) { return { entry: u, index: index }; })
+      .filter(function (found) {
+        var u = found.entry;
+        return u.actor === actorId && u.field === field && (u.issue || null) === (issueId || null);
+      });
+  }
+
+  // A stated value's distribution follows it, inside its range, when it was centred on it as
+  // loaded: a triangular one's mode, a normal or beta one's mean (left out, they are the stated
+  // value already).
+  function centre(u) { return u.distribution === "triangular" ? "mode" : (u.distribution === "normal" || u.distribution === "beta") ? "mean" : null; }
+  function stated(u) {
+    var actor = (data.actors || []).filter(function (a) { return a.id === u.actor; })[0];
+    if (!actor) { return undefined; }
+    if (u.field === "capability" && !u.issue) { return actor.capability; }
+    return ((actor.issues || {})[u.issue] || {})[u.field];
+  }
+  var centred = new Set((data.uncertainty || []).filter(function (u) {
+    var key = centre(u);
+    return key && u[key] !== undefined && u[key] !== null && u[key] === stated(u);
+  }));
+
+  function follow(actorId, issueId, field, after) {
+    if (typeof after !== "number") { return; }
+    uncertain(actorId, issueId, field).forEach(function (found) {
+      var u = found.entry;
+      var inside = (typeof u.low !== "number" || after >= u.low) && (typeof u.high !== "number" || after <= u.high);
+      if (centred.has(u) && inside) { u[centre(u)] = after; }
+    });
+  }
+
+  // Under an uncertain input: the range its draws come from, a button that changes it.
+  function rangeButton(actorId, issueId, field) {
+    var found = uncertain(actorId, issueId, field);
+    if (!found.length) { return null; }
+    var u = found[0].entry;
+    var b = document.createElement("button");
+    b.type = "button";
+    b.className = "uncertain";
+    b.dataset.path = "uncertainty[" + found[0].index + "]";
+    b.dataset.testid = "range-" + actorId + "-" + (issueId || "") + "-" + field;
+    var centre = u.mode !== undefined && u.mode !== null ? ", mode " + u.mode : (u.mean !== undefined && u.mean !== null ? ", mean " + u.mean : "");
+    b.textContent = (u.low !== undefined && u.low !== null ? shown(u.low) + "–" + shown(u.high) : u.distribution);
+    b.title = "Drawn from a " + u.distribution + " distribution" + (u.low !== undefined && u.low !== null ? " from " + u.low + " to " + u.high : "") +
+      centre + " in the Monte Carlo draws. Click to change its range." + (u.note ? "\n" + u.note : "");
+    b.addEventListener("click", function () {
+      var answer = window.prompt("The range its draws come from (low to high):", shown(u.low) + " to " + shown(u.high));
+      if (!answer) { return; }
+      var parts = answer.split(/\s*(?:to|-|–|,)\s*/).map(function (t) { return parsed(t); });
+      if (parts.length !== 2) { window.alert("Write it as: low to high"); return; }
+      u.low = parts[0];
+      u.high = parts[1];
+      draw(); changed();
+    });
+    return b;
+  }
+
   function setStance(actor, issueId, key, text) {
     actor.issues = actor.issues || {};
     var stance = actor.issues[issueId] || {};
+    follow(actor.id, issueId, key, parsed(text));
     stance[key] = parsed(text);
     var others = Object.keys(stance).filter(function (k) {
       return (k !== "position" && k !== "salience") || stance[k] !== null;
     });
     if (others.length === 0) { delete actor.issues[issueId]; } else { actor.issues[issueId] = stance; }
+  }
+
+  function appendRange(td, actorId, issueId, field) {
+    var b = rangeButton(actorId, issueId, field);
+    if (b) { td.appendChild(b); }
   }
 
   function draw() {
@@ -118,7 +184,11 @@
       row.appendChild(cell("td", input(base + ".label", actor.label || actor.id, "label-" + actor.id,
         "Name of actor " + (a + 1), function (text) { actor.label = text; })));
       row.appendChild(cell("td", input(base + ".capability", actor.capability, "capability-" + actor.id,
-        "Capability of " + (actor.label || actor.id), function (text) { actor.capability = parsed(text); }), "num"));
+        "Capability of " + (actor.label || actor.id), function (text) {
+          follow(actor.id, null, "capability", parsed(text));
+          actor.capability = parsed(text);
+        }), "num"));
+      appendRange(row.lastChild, actor.id, null, "capability");
       issues.forEach(function (issue) {
         var stance = (actor.issues || {})[issue.id] || {};
         ["position", "salience"].forEach(function (key) {
@@ -126,6 +196,7 @@
           row.appendChild(cell("td", input(path, stance[key], "cell-" + actor.id + "-" + issue.id + "-" + key,
             key + " of " + (actor.label || actor.id) + " on " + (issue.label || issue.id),
             function (text) { setStance(actor, issue.id, key, text); }), "num"));
+          appendRange(row.lastChild, actor.id, issue.id, key);
         });
       });
       row.appendChild(cell("td", button("×", "Remove " + (actor.label || actor.id), function () {
@@ -174,12 +245,12 @@
       target.classList.add("bad");
       target.setAttribute("aria-invalid", "true");
       target.title = problem.message;
-      if (target.tagName === "INPUT" && target.parentNode) {
+      if ((target.tagName === "INPUT" || target.classList.contains("uncertain")) && target.parentNode) {
         var note = document.createElement("div");
         note.className = "cell-problem";
         note.dataset.testid = "cell-problem";
         note.textContent = problem.message;
-        target.parentNode.appendChild(note);
+        target.insertAdjacentElement("afterend", note);
       }
     });
     problemsBox.textContent = "";

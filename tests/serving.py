@@ -1,0 +1,46 @@
+"""A real web server for the tests that need one (schemathesis over HTTP, Chromium through
+Playwright): uvicorn on a free loopback port, in a thread of the test process."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import httpx
+import uvicorn
+
+from flashpoint.web import WebSettings, create_app
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def serving(settings: WebSettings) -> Iterator[str]:
+    """Serve the app of ``settings`` (its port replaced by a free one) until the block ends;
+    yields its address."""
+    port = free_port()
+    config = uvicorn.Config(
+        create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    address = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.05)
+    assert httpx.get(f"{address}/api/health").status_code == 200
+    try:
+        yield address
+    finally:
+        server.should_exit = True
+        thread.join(60)
