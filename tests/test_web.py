@@ -226,8 +226,14 @@ def test_an_uploaded_file_joins_the_library_and_no_path_escapes_it(client, folde
 
 @pytest.mark.parametrize(
     "name",
-    ["border-talks.yaml", "budget-ktab.csv", "budget-ktab.xml", "emissions-semicolon.csv",
-     "trade-talks.csv", "water-talks.txt"],
+    [
+        "border-talks.yaml",
+        "budget-ktab.csv",
+        "budget-ktab.xml",
+        "emissions-semicolon.csv",
+        "trade-talks.csv",
+        "water-talks.txt",
+    ],
 )
 def test_a_file_of_each_format_uploads_as_the_command_line_loads_it(client, name):
     path = EXAMPLES / name
@@ -356,7 +362,9 @@ def test_ten_forecasts_at_once_all_complete_correctly(client):
         documents = list(pool.map(one, seeds))
     for seed, document in zip(seeds, documents, strict=True):
         direct = flashpoint.forecast("korea-2018", draws=40, seed=seed, executor="serial")
-        assert without_timings(document) == json.loads(json.dumps(without_timings(direct.to_dict())))
+        assert without_timings(document) == json.loads(
+            json.dumps(without_timings(direct.to_dict()))
+        )
     assert len({json.dumps(d["ensemble"]) for d in documents}) == 10  # ten different runs
 
 
@@ -389,7 +397,9 @@ def test_a_backtest_uses_the_table_of_outcomes_attached_to_the_scenario(client):
     )
     assert saved.status_code == 201, saved.text
     refused(
-        client.post("/api/scenarios/deu/outcomes", files={"file": ("x.csv", b"issue,outcome\nzz,1\n")}),
+        client.post(
+            "/api/scenarios/deu/outcomes", files={"file": ("x.csv", b"issue,outcome\nzz,1\n")}
+        ),
         422,
         "decides none",
     )
@@ -575,3 +585,79 @@ def test_models_and_health(client):
     health = client.get("/api/health").json()
     assert health["status"] == "ok" and health["workers"] == 2
 
+
+# --- flashpoint serve ------------------------------------------------------------------------
+
+
+def serve_process(tmp_path: Path, *arguments: str):
+    import os
+    import subprocess
+    import sys
+
+    environment = {**os.environ, "FLASHPOINT_LIBRARY": str(tmp_path / "library")}
+    return subprocess.Popen(
+        [sys.executable, "-m", "flashpoint", "serve", "--no-store", *arguments],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=environment,
+    )
+
+
+def test_flashpoint_serve_answers_and_stops_on_ctrl_c(tmp_path):
+    import signal
+
+    import httpx
+
+    from tests.serving import free_port
+
+    port = free_port()
+    process = serve_process(tmp_path, "--port", str(port), "--workers", "1")
+    try:
+        first = process.stdout.readline()
+        assert f"flashpoint is at http://127.0.0.1:{port}/" in first
+        assert "token" not in first  # on this machine only: no token needed
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                health = httpx.get(f"http://127.0.0.1:{port}/api/health")
+                break
+            except httpx.ConnectError:
+                assert time.monotonic() < deadline
+                time.sleep(0.2)
+        assert health.json()["status"] == "ok"
+    finally:
+        process.send_signal(signal.SIGINT)
+        assert process.wait(60) == 0, process.stderr.read()
+
+
+def test_flashpoint_serve_says_when_its_port_is_taken(tmp_path):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        process = serve_process(tmp_path, "--port", str(port))
+        assert process.wait(60) == 1
+    said = " ".join(process.stderr.read().split())
+    assert f"Cannot listen on 127.0.0.1 port {port}" in said and "--port" in said
+    assert "Traceback" not in said
+
+
+def test_flashpoint_serve_beyond_this_machine_prints_a_token(tmp_path):
+    import signal
+
+    from tests.serving import free_port
+
+    port = free_port()
+    process = serve_process(tmp_path, "--host", "0.0.0.0", "--port", str(port), "--workers", "1")
+    try:
+        first = process.stdout.readline() + process.stdout.readline()
+        assert "?token=" in first
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(60)
+    short = serve_process(tmp_path, "--token", "short")
+    assert short.wait(60) == 1
+    assert "16 characters" in short.stderr.read()

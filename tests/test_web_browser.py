@@ -18,9 +18,11 @@ from tests.serving import serving
 CHROMIUM = Path("/usr/bin/chromium")
 EXAMPLES = Path(__file__).parents[1] / "docs" / "examples"
 HOSTILE = "<script>alert(1)</script>"
-SHOTS = Path(os.environ.get("FLASHPOINT_SCREENSHOTS", "")) if os.environ.get(
-    "FLASHPOINT_SCREENSHOTS"
-) else None
+SHOTS = (
+    Path(os.environ.get("FLASHPOINT_SCREENSHOTS", ""))
+    if os.environ.get("FLASHPOINT_SCREENSHOTS")
+    else None
+)
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists() and not os.environ.get("CI"),
@@ -60,7 +62,9 @@ def page(chromium, address):
     opened.on("pageerror", lambda e: seen["errors"].append(str(e)))
     opened.on(
         "request",
-        lambda r: None if r.url.startswith((address, "data:", "blob:")) else seen["outside"].append(r.url),
+        lambda r: (
+            None if r.url.startswith((address, "data:", "blob:")) else seen["outside"].append(r.url)
+        ),
     )
     opened.on("dialog", lambda d: (seen["dialogs"].append(d.message), d.dismiss()))
     opened.seen = seen
@@ -85,7 +89,9 @@ def forecast_from(page, address: str, scenario: str) -> dict[str, float]:
     page.wait_for_selector("[data-testid=headline]", timeout=180_000)
     cards = page.locator("[data-testid=headline] .card")
     probabilities = {
-        cards.nth(i).get_attribute("data-future"): float(cards.nth(i).get_attribute("data-probability"))
+        cards.nth(i).get_attribute("data-future"): float(
+            cards.nth(i).get_attribute("data-probability")
+        )
         for i in range(cards.count())
     }
     page.wait_for_selector("[data-testid=chart-futures] .plot .main-svg")
@@ -120,7 +126,9 @@ def test_edit_a_salience_run_a_forecast_and_see_it_change(page, address):
     page.wait_for_url(f"{address}/scenarios/korea-less-salient")
     saved = httpx.get(f"{address}/api/scenarios/korea-less-salient").json()["scenario"]
     assert saved["actors"][0]["issues"]["denuclearization"]["salience"] == 80
-    moved = [u for u in saved["uncertainty"] if u["actor"] == "north_korea" and u["field"] == "salience"]
+    moved = [
+        u for u in saved["uncertainty"] if u["actor"] == "north_korea" and u["field"] == "salience"
+    ]
     assert moved[0]["mode"] == 80 and (moved[0]["low"], moved[0]["high"]) == (75, 100)
 
     after = forecast_from(page, address, "korea-less-salient")

@@ -51,11 +51,11 @@ from flashpoint.extras import MissingExtra
 from flashpoint.models.registry import MODELS, get_model, model_names
 from flashpoint.scenario import (
     DEFAULT_SCENARIO,
-    Location,
-    Problem,
     READ_FORMATS,
     WRITE_FORMATS,
     WRITE_SUFFIXES,
+    Location,
+    Problem,
     Scenario,
     ScenarioError,
     Shock,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -59,23 +60,6 @@ def opened(path: Path | None) -> Iterator[RunStore]:
         store.close()
 
 
-def summary(run: StoredRun) -> dict[str, Any]:
-    """A run's line in the list, as JSON."""
-    return {
-        "id": run.id,
-        "created": run.created,
-        "kind": run.kind,
-        "status": run.status,
-        "title": run.title,
-        "source": run.source,
-        "seed": run.seed,
-        "models": run.models,
-        "draws": run.request.get("draws"),
-        "seconds": run.seconds,
-        "scenario_hash": run.scenario_hash,
-    }
-
-
 def _what(run: StoredRun) -> str:
     shocks = run.request.get("shocks")
     extra = ""
@@ -99,7 +83,7 @@ def list_command(
         runs = found.runs(limit)
         where = found.path
     if as_json:
-        print_json({"store": str(where), "runs": [summary(run) for run in runs]})
+        print_json({"store": str(where), "runs": [asdict(run.summary()) for run in runs]})
         return
     if not runs:
         out.print(

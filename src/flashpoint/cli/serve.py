@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 from pathlib import Path
 from typing import Annotated
 
@@ -95,17 +96,28 @@ def serve_command(
     except ValueError as error:
         err.print(f"[red]{escape(str(error))}[/]")
         raise typer.Exit(1) from None
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+            probe.bind((host, port))
+    except OSError as error:
+        err.print(
+            f"[red]Cannot listen on {escape(host)} port {port}: {escape(error.strerror or str(error))}."
+            f" Is flashpoint serve already running there? Try another port (--port {port + 1}).[/]"
+        )
+        raise typer.Exit(1) from None
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     address = f"http://{'[' + shown + ']' if ':' in shown else shown}:{port}/"
-    if settings.token and not settings.local:
+    if settings.token:
         address += f"?token={settings.token}"
     out.print(f"flashpoint is at [bold]{escape(address)}[/] (Ctrl-C stops it)")
+    if not settings.local:
+        out.print(
+            "[dim]Other machines reach it at this machine's own address, with the same"
+            " ?token=…; anyone with the token can use it.[/]"
+        )
     out.print(
         f"[dim]Your scenarios: {escape(str(settings.library))}; run history:"
         f" {escape(str(settings.store or 'none'))}; {workers} worker(s).[/]"
     )
-    try:
-        uvicorn.run(web_app, host=host, port=port, log_level="warning")
-    except OSError as error:  # the port is taken, say
-        err.print(f"[red]Cannot listen on {escape(host)}:{port}: {escape(str(error))}[/]")
-        raise typer.Exit(1) from None
+    uvicorn.run(web_app, host=host, port=port, log_level="warning")

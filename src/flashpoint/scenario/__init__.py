@@ -10,6 +10,8 @@ from flashpoint.scenario.load import (
     load_scenario,
     save_scenario,
 )
+from flashpoint.scenario.native import scenario_to_data
+from flashpoint.scenario.outcomes import read_outcomes
 from flashpoint.scenario.schema import (
     Actor,
     Change,
@@ -22,8 +24,6 @@ from flashpoint.scenario.schema import (
     Stance,
     Uncertainty,
 )
-from flashpoint.scenario.native import scenario_to_data
-from flashpoint.scenario.outcomes import read_outcomes
 from flashpoint.scenario.shocks import apply_shocks
 from flashpoint.scenario.tables import left_out_of_csv
 from flashpoint.scenario.validate import build_scenario, scenario_from_data

@@ -14,7 +14,7 @@
 from flashpoint.store.database import ENVIRONMENT, SCHEMA_VERSION, StoreError, default_path
 from flashpoint.store.diff import Change, RunDiff, diff_runs
 from flashpoint.store.ledger import Entry, Ledger, Resolution, Scores
-from flashpoint.store.runs import RunStore, StoredRun
+from flashpoint.store.runs import RunStore, RunSummary, StoredRun
 
 __all__ = [
     "ENVIRONMENT",
@@ -25,6 +25,7 @@ __all__ = [
     "Resolution",
     "RunDiff",
     "RunStore",
+    "RunSummary",
     "Scores",
     "StoreError",
     "StoredRun",

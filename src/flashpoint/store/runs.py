@@ -49,6 +49,24 @@ def now() -> str:
 
 
 @dataclass(frozen=True)
+class RunSummary:
+    """A kept run's line in a list (``flashpoint runs list --json``, the web app's history)."""
+
+    id: int
+    created: str
+    kind: str
+    status: str
+    title: str
+    source: str
+    seed: int | None
+    models: list[str]
+    draws: int | None
+    seconds: float
+    scenario_hash: str
+    error: str | None
+
+
+@dataclass(frozen=True)
 class StoredRun:
     """A run as the store keeps it. ``scenario`` is the whole scenario it ran on (before any
     shocks), ``request`` its request as JSON, ``result`` its result's JSON document (None for
@@ -90,6 +108,17 @@ class StoredRun:
             "scenario": self.scenario,
             "result": self.result,
         }
+
+    def summary(self) -> RunSummary:
+        """The run's line in a list."""
+        return RunSummary(
+            **{
+                name.name: getattr(self, name.name)
+                for name in fields(RunSummary)
+                if name.name != "draws"
+            },
+            draws=self.request.get("draws"),
+        )
 
     def rerun_request(self) -> AnyRequest:
         """The request that runs this run again: its own, on the scenario the store kept (a

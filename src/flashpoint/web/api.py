@@ -22,8 +22,8 @@ from pydantic import BaseModel, Field
 from flashpoint import (
     BacktestRequest,
     Problem,
-    Scenario,
     RunRequest,
+    Scenario,
     ScenarioError,
     UnknownShockError,
     __version__,
@@ -32,7 +32,7 @@ from flashpoint import (
     model_names,
     scenario_to_data,
 )
-from flashpoint.store import RunStore, StoreError
+from flashpoint.store import RunStore, RunSummary, StoreError
 from flashpoint.web.jobs import Job, Jobs
 from flashpoint.web.library import Entry, Library, LibraryError, UnknownScenario, check_data
 from flashpoint.web.settings import WebSettings
@@ -62,29 +62,15 @@ class ErrorOut(BaseModel):
     problems: list[ProblemOut] = Field(default_factory=list)
 
 
-class ScenarioSummary(BaseModel):
-    id: str
-    title: str
-    description: str
-    bundled: bool
-    actors: int
-    issues: int
-    futures: int
-    shocks: int
-    as_of: str | None
-    decided_issues: int
-    outcomes_table: bool
-
-
 class ScenarioList(BaseModel):
-    scenarios: list[ScenarioSummary]
+    scenarios: list[Entry]
     problems: list[str] = Field(
         default_factory=list, description="Files of the library that do not load, and why."
     )
 
 
 class ScenarioOut(BaseModel):
-    summary: ScenarioSummary
+    summary: Entry
     scenario: dict[str, Any] = Field(description="The scenario as its YAML or JSON file holds it.")
 
 
@@ -131,23 +117,8 @@ class JobList(BaseModel):
     runs: list[JobOut]
 
 
-class StoredRunOut(BaseModel):
-    id: int
-    created: str
-    kind: str
-    status: str
-    title: str
-    source: str
-    seed: int | None
-    models: list[str]
-    version: str
-    seconds: float
-    error: str | None
-    page: str
-
-
 class HistoryOut(BaseModel):
-    runs: list[StoredRunOut]
+    runs: list[RunSummary]
     store: str | None
 
 
@@ -174,10 +145,6 @@ def problem_out(problem: Problem) -> ProblemOut:
     return ProblemOut(text=str(problem), path=problem.location.path, message=problem.message)
 
 
-def summary_of(entry: Entry) -> ScenarioSummary:
-    return ScenarioSummary(**entry.__dict__)
-
-
 def job_out(job: Job) -> JobOut:
     failure = job.failure
     return JobOut(
@@ -199,9 +166,7 @@ def job_out(job: Job) -> JobOut:
     )
 
 
-def prepared_request(
-    request: Any, library: Library, settings: WebSettings
-) -> tuple[Any, Scenario]:
+def prepared_request(request: Any, library: Library, settings: WebSettings) -> tuple[Any, Scenario]:
     """A request made ready for a worker: its scenario loaded (from the library, or checked
     whole), its caps checked, its draws run serially; refused (422) with the reason."""
     if isinstance(request, BacktestRequest) and request.outcomes is not None:
@@ -259,8 +224,11 @@ def build_router(settings: WebSettings, library: Library, jobs: Jobs) -> APIRout
     def known_job(job_id: str) -> Job:
         job = jobs.get(job_id)
         if job is None:
-            raise Refused(404, f"no run '{job_id[:40]}' on this server (it may have been forgotten:"
-                          " see the run history)")
+            raise Refused(
+                404,
+                f"no run '{job_id[:40]}' on this server (it may have been forgotten:"
+                " see the run history)",
+            )
         return job
 
     @api.get("/health", tags=["server"])
@@ -288,7 +256,7 @@ def build_router(settings: WebSettings, library: Library, jobs: Jobs) -> APIRout
         """The library: the bundled scenarios and the user's own."""
         entries, problems = library.entries()
         return ScenarioList(
-            scenarios=[summary_of(entry) for entry in entries],
+            scenarios=entries,
             problems=[str(problem) for problem in problems],
         )
 
@@ -305,7 +273,7 @@ def build_router(settings: WebSettings, library: Library, jobs: Jobs) -> APIRout
         """One scenario, whole, as its YAML or JSON file holds it."""
         scenario = loaded(scenario_id)
         return ScenarioOut(
-            summary=summary_of(library.entry(scenario_id, scenario)),
+            summary=library.entry(scenario_id, scenario),
             scenario=scenario_to_data(scenario),
         )
 
@@ -481,16 +449,7 @@ def build_router(settings: WebSettings, library: Library, jobs: Jobs) -> APIRout
             return HistoryOut(runs=[], store=None)
         with store() as runs:
             stored = runs.runs(limit)
-        return HistoryOut(
-            runs=[
-                StoredRunOut(
-                    **{name: getattr(run, name) for name in StoredRunOut.model_fields if name != "page"},
-                    page=f"/history/{run.id}",
-                )
-                for run in stored
-            ],
-            store=str(settings.store),
-        )
+        return HistoryOut(runs=[run.summary() for run in stored], store=str(settings.store))
 
     @api.get("/history/{run_id}", tags=["history"])
     def stored_run(run_id: Annotated[int, Path(ge=1, le=2**63 - 1)]) -> dict[str, Any]:

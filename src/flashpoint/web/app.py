@@ -28,8 +28,8 @@ from urllib.parse import urlsplit
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.requests import Request
 
 from flashpoint import __version__
@@ -125,7 +125,9 @@ class Guard(BaseHTTPMiddleware):
 async def _http_error(request: Request, error: StarletteHTTPException) -> Response:
     """Starlette's own refusals (an unknown address, a wrong method): the API's JSON under
     /api and for scripts, a page for a browser."""
-    message = str(error.detail) if error.status_code != 404 else f"there is no {request.url.path[:80]}"
+    message = (
+        str(error.detail) if error.status_code != 404 else f"there is no {request.url.path[:80]}"
+    )
     if request.url.path.startswith("/api") or "text/html" not in request.headers.get("accept", ""):
         return JSONResponse({"detail": message, "problems": []}, error.status_code, error.headers)
     return error_page(error.status_code, "Not here", message[:1].upper() + message[1:] + ".")
@@ -185,4 +187,3 @@ class _LateJobs:
         except KeyError:
             raise Refused(409, "the server is starting or stopping; try again") from None
         return getattr(jobs, name)
-

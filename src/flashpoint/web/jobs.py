@@ -214,7 +214,9 @@ class Jobs:
         else:
             job.failure = outcome
             if not outcome.input_error:
-                log.error("run %s failed: %s\n%s", job.id, outcome.message, "\n".join(outcome.problems))
+                log.error(
+                    "run %s failed: %s\n%s", job.id, outcome.message, "\n".join(outcome.problems)
+                )
         job.run_id, job.note = self._record(job, state)
         job.stage = ""
         job.state = state

@@ -10,10 +10,11 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from pydantic import BaseModel, ConfigDict
 
 from flashpoint import (
     WRITE_SUFFIXES,
@@ -46,9 +47,10 @@ class LibraryError(ValueError):
     """A request the library cannot carry out (a bundled scenario cannot be changed, say)."""
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(BaseModel):
     """One scenario of the library, as its list shows it."""
+
+    model_config = ConfigDict(frozen=True)
 
     id: str
     title: str
@@ -101,7 +103,9 @@ class Library:
         return path if path.is_file() else None
 
     def ids(self) -> list[str]:
-        own = sorted(p.name[: -len(".yaml")] for p in self.folder.glob("*.yaml") if ID.match(p.stem))
+        own = sorted(
+            p.name[: -len(".yaml")] for p in self.folder.glob("*.yaml") if ID.match(p.stem)
+        )
         return bundled_names() + [i for i in own if i not in bundled_names()]
 
     def load(self, scenario_id: str) -> Scenario:
@@ -169,13 +173,6 @@ class Library:
         save_scenario(scenario.model_copy(update={"id": scenario_id}), partial, format="yaml")
         os.replace(partial, path)  # a reader never sees half a file
         return scenario_id
-
-    def save_data(self, scenario_id: str, data: Mapping[str, Any]) -> Scenario:
-        """Validate a scenario's plain data (as the editor sends it) and save it; raises
-        ScenarioError with each problem placed by its path (``actors[2].issues.x.salience``)."""
-        scenario = check_data(data)
-        self.save(scenario_id, scenario)
-        return scenario
 
     def delete(self, scenario_id: str) -> None:
         if self.is_bundled(scenario_id):

@@ -23,7 +23,14 @@ from fastapi import APIRouter
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from jinja2 import Environment, PackageLoader
 
-from flashpoint import Scenario, ScenarioError, __version__, get_model, model_names, scenario_to_data
+from flashpoint import (
+    Scenario,
+    ScenarioError,
+    __version__,
+    get_model,
+    model_names,
+    scenario_to_data,
+)
 from flashpoint.report.document import result_report
 from flashpoint.report.html import asset, script_json, template_environment
 from flashpoint.report.html_tables import block_html
@@ -40,10 +47,18 @@ NEW_SCENARIO: dict[str, Any] = {
     "description": "",
     "issues": [{"id": "issue_1", "label": "Issue 1", "min": 0, "max": 100}],
     "actors": [
-        {"id": "actor_a", "label": "Actor A", "capability": 50,
-         "issues": {"issue_1": {"position": 20, "salience": 60}}},
-        {"id": "actor_b", "label": "Actor B", "capability": 50,
-         "issues": {"issue_1": {"position": 80, "salience": 60}}},
+        {
+            "id": "actor_a",
+            "label": "Actor A",
+            "capability": 50,
+            "issues": {"issue_1": {"position": 20, "salience": 60}},
+        },
+        {
+            "id": "actor_b",
+            "label": "Actor B",
+            "capability": 50,
+            "issues": {"issue_1": {"position": 80, "salience": 60}},
+        },
     ],
 }
 
@@ -113,7 +128,10 @@ def build_pages(settings: WebSettings, library: Library, jobs: Jobs) -> APIRoute
     @pages.get("/scenarios/new")
     def new_scenario() -> HTMLResponse:
         return _page(
-            "editor.html.j2", scenario_id=None, bundled=False, data=NEW_SCENARIO,
+            "editor.html.j2",
+            scenario_id=None,
+            bundled=False,
+            data=NEW_SCENARIO,
             title="A new scenario",
         )
 
@@ -240,4 +258,3 @@ def _stored_futures(document: dict[str, Any] | None) -> list[tuple[str, str, flo
             )
         )
     return rows
-
