@@ -344,7 +344,7 @@ def test_a_long_run_can_be_cancelled_and_the_server_keeps_answering(client):
     started = time.perf_counter()
     assert client.get("/api/health").json()["running"] >= 1
     assert client.get("/").status_code == 200
-    assert time.perf_counter() - started < 2.0  # the work is in a worker, not the server
+    assert time.perf_counter() - started < 3.0  # the work is in a worker, not the server
     assert client.post(f"/api/runs/{job['id']}/cancel").status_code == 200
     assert wait(client, job, 60)["state"] == "cancelled"
 

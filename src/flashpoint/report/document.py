@@ -340,14 +340,20 @@ def _forecast_sections(forecast: Forecast) -> list[Section]:
     return sections
 
 
-def _shocks(comparison: Comparison) -> Section:
+def _shocks(comparison: Comparison, beside_headline: bool = True) -> Section:
+    """What each shock changes; ``beside_headline``: in a report whose headline is the
+    recommended forecast, which the comparison's pooled models need not agree with."""
+    intro = (
+        f"Each shock against the scenario as stated, on the same {comparison.draws:,} draws"
+        " (common random numbers), so a change is the shock's own effect. These pool the models"
+        " with equal weights, as the compare command does"
+    )
+    if beside_headline:
+        intro += "; the headline above is the recommended forecast, so the two need not agree"
     return Section(
         id="shocks",
         title="What each shock changes",
-        intro=f"Each shock against the scenario as stated, on the same {comparison.draws:,}"
-        " draws (common random numbers), so a change is the shock's own effect. These pool the"
-        " models with equal weights, as the compare command does; the headline above is the"
-        " recommended forecast, so the two need not agree.",
+        intro=intro + ".",
         charts=[Chart("chart-shocks", figures.shocks_figure(comparison), wide=True)],
         tables=[compare_futures_table(comparison), compare_issues_table(comparison)],
     )
@@ -440,7 +446,7 @@ def result_report(result: Forecast | Comparison | Sensitivity | Backtest | Lever
     if isinstance(result, Backtest):
         return backtest_report(result)
     if isinstance(result, Comparison):
-        section, kind = _shocks(result), "compare"
+        section, kind = _shocks(result, beside_headline=False), "compare"
     elif isinstance(result, Sensitivity):
         section, kind = _drivers(result), "sensitivity"
     else:

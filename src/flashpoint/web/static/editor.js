@@ -241,6 +241,8 @@
     problems.forEach(function (problem) {
       var target = null;
       prefixes(problem.path || "").some(function (path) { target = fields[path] || null; return target; });
+      var actor = /^actors\[\d+\]/.exec(problem.path || "");
+      if (!target && actor) { target = fields[actor[0] + ".label"] || null; }  // about the actor as a whole
       if (!target || target.tagName === "TH") { loose.push(problem.text); if (!target) { return; } }
       target.classList.add("bad");
       target.setAttribute("aria-invalid", "true");
