@@ -283,3 +283,65 @@ def test_a_formula_without_a_saved_value_is_named_as_such(tmp_path):
     first = caught.value.problems[0]
     assert str(first.location) == "formula.xlsx, sheet actors, row 2, column capability"
     assert "keeps no value" in first.message and "Excel or LibreOffice" in first.message
+
+
+def big_table(path, actors: int, issues: int):
+    rows = ["actor,issue,position,salience,capability"]
+    rows += [
+        f"a{a},i{i},{(a + i) % 100},50,{1 + a % 9}" for a in range(actors) for i in range(issues)
+    ]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("name", ["big.csv", "big.txt"])
+def test_a_table_with_more_cells_than_the_limit_is_refused_at_that_row(tmp_path, monkeypatch, name):
+    path = big_table(tmp_path / name, 20, 3)  # 61 rows of 5 cells
+    monkeypatch.setenv("FLASHPOINT_MAX_CELLS", "100")
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path)
+    problem = caught.value.problems[0]
+    assert str(problem.location) == f"{name}, row 21"  # the row whose cells pass 100
+    assert "more than 100 cells" in problem.message and "FLASHPOINT_MAX_CELLS" in problem.message
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "FLASHPOINT_MAX_CELLS" in result.output
+    monkeypatch.delenv("FLASHPOINT_MAX_CELLS")
+    assert len(load_scenario(path).actors) == 20
+
+
+def test_a_large_file_is_announced_before_it_is_read(tmp_path, monkeypatch, capsys):
+    import sys
+
+    import flashpoint
+    from flashpoint.cli import main
+    from flashpoint.scenario import guard
+
+    path = big_table(tmp_path / "wide.csv", 30, 4)
+    heard: list[str] = []
+    with flashpoint.on_slow_read(heard.append):
+        load_scenario(path)  # a small file: no word
+        monkeypatch.setattr(guard, "SECONDS_PER_MB", 1e6)
+        load_scenario(path)
+    assert heard == [
+        "Reading wide.csv: a file this large takes about 28 minutes to read and check."
+    ]
+    monkeypatch.setattr(sys, "argv", ["flashpoint", "validate", str(path)])
+    with pytest.raises(SystemExit) as ended:
+        main()
+    assert ended.value.code in (0, None)
+    said = " ".join(capsys.readouterr().err.split())
+    assert "Reading wide.csv: a file this large takes about" in said
+
+
+def test_default_scales_report_every_position_outside_them(tmp_path):
+    path = tmp_path / "off.csv"
+    path.write_text(
+        "actor,issue,position,salience,capability\n"
+        "a,x,150,50,1\nb,x,-20,50,1\nc,x,50,50,1\na,y,120,50,1\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path)
+    found = [(p.location.row, p.message.split(" is outside")[0]) for p in caught.value.problems]
+    assert found == [(2, "150"), (3, "-20"), (5, "120")]

@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from flashpoint.analysis.montecarlo import BLOCK_SIZE
+from flashpoint.scenario.words import duration
 
 LONG = 20.0  # seconds: a run estimated to take longer is announced
 SHARE_OF_MEMORY = 0.8  # a run may use this share of the machine's memory
@@ -46,7 +47,7 @@ class Cost:
     def describe(self) -> str:
         """The estimate in words, e.g. "about 3 minutes (2,000 actors x 50 issues, ...)"."""
         return (
-            f"about {_duration(self.seconds)} and {_size(self.bytes)} of memory"
+            f"about {duration(self.seconds)} and {_size(self.bytes)} of memory"
             f" ({self.actors:,} actors x {self.issues:,} issues, {self.draws:,}"
             f" draw{'s' if self.draws != 1 else ''}, {', '.join(self.models)})"
         )
@@ -112,14 +113,6 @@ def on_long_run(listener: Callable[[Cost], None]) -> Iterator[None]:
         yield
     finally:
         _LISTENERS.remove(listener)
-
-
-def _duration(seconds: float) -> str:
-    if seconds < 90:
-        return f"{seconds:.0f} seconds"
-    if seconds < 90 * 60:
-        return f"{seconds / 60:.0f} minutes"
-    return f"{seconds / 3600:.1f} hours"
 
 
 def _size(count: float) -> str:

@@ -22,12 +22,15 @@ from flashpoint.cli import runs as _runs  # noqa: F401
 from flashpoint.cli import ledger as _ledger  # noqa: F401
 from flashpoint.cli import serve as _serve  # noqa: F401
 
-from flashpoint.cli.common import app
+from flashpoint import on_slow_read
+from flashpoint.cli.common import announce_slow_read, app
 
 
 def main() -> None:
-    """The ``flashpoint`` command's entry point."""
-    app(prog_name="flashpoint")
+    """The ``flashpoint`` command's entry point: every command says so before reading a large
+    scenario file (:func:`flashpoint.on_slow_read`)."""
+    with on_slow_read(announce_slow_read):
+        app(prog_name="flashpoint")
 
 
 __all__ = ["app", "main"]

@@ -172,6 +172,11 @@ def check_executor(executor: str, scheduler: str | None) -> None:
         )
 
 
+def announce_slow_read(message: str) -> None:
+    """Say that a large scenario file is being read, and about how long it takes."""
+    err.print(f"[dim]{escape(message)}[/]")
+
+
 @contextmanager
 def compile_notice() -> Iterator[None]:
     """Say so on the terminal when the models are being compiled (the first run on a machine;

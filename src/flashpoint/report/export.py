@@ -16,7 +16,7 @@ import pandas
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from flashpoint.scenario.workbook import keep_text
+from flashpoint.scenario.workbook import append_row
 
 SHEETS = {
     "outcome": "outcomes",
@@ -57,9 +57,8 @@ def _workbook(frame: pandas.DataFrame) -> Workbook:
     for name, part in sheets:
         sheet = book.create_sheet(name)
         sheet.append(list(part.columns))
-        for values in part.itertuples(index=False):
-            sheet.append([_cell(v) for v in values])
-            keep_text(sheet[sheet.max_row])  # text, even if it starts with '='
+        for row, values in enumerate(part.itertuples(index=False), start=2):
+            append_row(sheet, row, [_cell(v) for v in values])  # text stays text
         for k, column in enumerate(part.columns, start=1):
             sheet.column_dimensions[get_column_letter(k)].width = max(10, len(str(column)) + 2)
         sheet.freeze_panes = "A2"

@@ -1,6 +1,7 @@
 """Scenarios: the schema, validation with located errors, loaders and writers, shocks."""
 
 from flashpoint.scenario.errors import Location, Origin, Problem, ScenarioError, UnknownShockError
+from flashpoint.scenario.guard import on_slow_read
 from flashpoint.scenario.load import (
     DEFAULT_SCENARIO,
     READ_FORMATS,
@@ -54,6 +55,7 @@ __all__ = [
     "bundled_names",
     "left_out_of_csv",
     "load_scenario",
+    "on_slow_read",
     "read_outcomes",
     "save_scenario",
     "scenario_from_data",

@@ -12,7 +12,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from flashpoint.scenario.errors import Location, Problem
+from flashpoint.scenario.errors import Location, Problem, ScenarioError
+from flashpoint.scenario.guard import limit, too_many_cells
 
 _DECIMAL_COMMA = re.compile(r"^[-+]?\d+,\d+$")
 
@@ -119,16 +120,24 @@ def sniff_delimiter(text: str, candidates: str = "\t;,") -> str:
         return max(counts, key=lambda d: counts[d])
 
 
-def read_rows(text: str, delimiter: str, quotechar: str = '"') -> list[Row]:
-    """Every non-blank row of delimited text, numbered by the line it starts on."""
+def read_rows(
+    text: str, delimiter: str, quotechar: str = '"', *, file: str | None = None
+) -> list[Row]:
+    """Every non-blank row of delimited text, numbered by the line it starts on. A table of
+    more cells than the limit (:func:`flashpoint.scenario.guard.limit`) is refused at the row
+    that passes it, before it fills the memory."""
     lines = text.splitlines()
     reader = csv.reader(lines, delimiter=delimiter, quotechar=quotechar, skipinitialspace=True)
     rows: list[Row] = []
     start = 1
+    cells_read, most = 0, limit("FLASHPOINT_MAX_CELLS")
     for cells in reader:
         number = start
         start = reader.line_num + 1
         cleaned = [cell.strip() for cell in cells]
         if any(cleaned):
             rows.append(Row(number, cleaned))
+            cells_read += len(cleaned)
+            if cells_read > most:
+                raise ScenarioError([too_many_cells(file, number, most, len(lines))])
     return rows

@@ -57,7 +57,7 @@ def read_decide(text: str, *, file: str, name: str) -> tuple[dict[str, Any], Ori
     """Scenario data from the text of a Decide input file."""
     origin = Origin(file=file, show_path=False)
     problems: list[Problem] = []
-    rows = read_rows(text, sniff_delimiter(text), quotechar="'")
+    rows = read_rows(text, sniff_delimiter(text), quotechar="'", file=file)
     title = name
     issues: dict[str, Declared] = {}
     issue_keys: dict[str, str] = {}

@@ -12,13 +12,14 @@ import csv
 import os
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import yaml
 
 from flashpoint.scenario.errors import Location, Problem, ScenarioError
+from flashpoint.scenario.words import duration
 
 LIMITS = {
     "FLASHPOINT_MAX_FILE_MB": 200,
@@ -30,6 +31,39 @@ LIMITS = {
 file's size, the unpacked size of each part of a workbook, the cells of a sheet's used range,
 and the values a YAML or JSON file may hold (mappings, lists and scalars, aliases expanded: a
 file of aliases that expand to more, a "billion laughs", is refused before it is built)."""
+
+
+SECONDS_PER_MB = 3.5
+"""Reading and checking a scenario file takes about this long per megabyte, whatever its format
+(``python bench/read.py`` on the 2-core development machine, 100,000 stances: the CSV table
+flashpoint writes 1.3 s/MB, a five-column CSV 2.9, a workbook 3.0, YAML 4.3, JSON 2.8)."""
+SLOW_READ = 5.0  # seconds: a file estimated to take longer to read is announced
+
+_READ_LISTENERS: list[Callable[[str], None]] = []
+
+
+@contextmanager
+def on_slow_read(listener: Callable[[str], None]) -> Iterator[None]:
+    """Call ``listener(message)`` before reading a file estimated to take over
+    :data:`SLOW_READ` seconds, inside this block, with a sentence saying so (the command line
+    prints it, so that a large file is not read in silence)."""
+    _READ_LISTENERS.append(listener)
+    try:
+        yield
+    finally:
+        _READ_LISTENERS.remove(listener)
+
+
+def announce_slow_read(path: Path) -> None:
+    """Tell the listeners (:func:`on_slow_read`) how long ``path`` will take, if long."""
+    seconds = path.stat().st_size / 2**20 * SECONDS_PER_MB
+    if seconds > SLOW_READ:
+        message = (
+            f"Reading {path.name}: a file this large takes about {duration(seconds)} to read"
+            " and check."
+        )
+        for listener in list(_READ_LISTENERS):
+            listener(message)
 
 
 def limit(name: str) -> int:
@@ -69,6 +103,17 @@ def check_cells(file: str, sheet: str, rows: int | None, columns: int | None) ->
                 )
             ]
         )
+
+
+def too_many_cells(file: str | None, row: int, most: int, lines: int) -> Problem:
+    """The problem of a delimited table with more cells than the limit, found at ``row`` of a
+    text of ``lines`` lines."""
+    return Problem(
+        Location(file=file, row=row),
+        f"the table has more than {most:,} cells by this row (of {lines:,} lines): a table this"
+        " large would take minutes and gigabytes to read. Split it, or raise the limit with the"
+        " environment variable FLASHPOINT_MAX_CELLS",
+    )
 
 
 def _too_big(path: Path, found: str, variable: str, megabytes: int) -> ScenarioError:

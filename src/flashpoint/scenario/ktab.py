@@ -36,7 +36,7 @@ def read_ktab(text: str, *, file: str, name: str) -> tuple[dict[str, Any], Origi
     """Scenario data from the text of a KTAB SMP CSV file."""
     origin = Origin(file=file, show_path=False)
     problems: list[Problem] = []
-    rows = read_rows(text, ",")
+    rows = read_rows(text, ",", file=file)
 
     def at(row: Row, column: str | None = None) -> Location:
         return Location(file=file, row=row.number, column=column)

@@ -28,7 +28,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from flashpoint.scenario.cells import read_rows, slug, sniff_delimiter
 from flashpoint.scenario.decide import looks_like_decide, read_decide
 from flashpoint.scenario.errors import Location, Origin, Problem, ScenarioError
-from flashpoint.scenario.guard import check_size, guarded
+from flashpoint.scenario.guard import announce_slow_read, check_size, guarded
 from flashpoint.scenario.ktab import looks_like_ktab, read_ktab
 from flashpoint.scenario.ktab_xml import read_ktab_xml
 from flashpoint.scenario.native import read_native, write_json, write_yaml
@@ -95,6 +95,7 @@ def load_scenario(
     with guarded(path.name):
         if path.is_file():
             check_size(path)
+            announce_slow_read(path)
         raw, origin, problems = read_source(path, format=format)
         try:
             return build_scenario(raw, origin, problems)
@@ -153,7 +154,10 @@ def read_source(path: Path, *, format: str | None = None) -> tuple[Any, Origin, 
         return read_ktab(text, file=path.name, name=path.stem)
     delimiter = sniff_delimiter(text, ",;\t")
     return read_actor_table(
-        read_rows(text, delimiter), file=path.name, name=path.stem, decimal_comma=delimiter != ","
+        read_rows(text, delimiter, file=path.name),
+        file=path.name,
+        name=path.stem,
+        decimal_comma=delimiter != ",",
     )
 
 

@@ -404,25 +404,28 @@ def _same_on_every_row(
 def _default_scales(
     issues: dict[str, Declared], entries: list[Entry], problems: list[Problem]
 ) -> None:
-    """Issues without min/max take the 0-100 scale; say so where a position falls outside it."""
-    for issue_key, declared in issues.items():
-        if "min" in declared.data or "max" in declared.data:
-            continue
-        for entry in entries:
-            position = entry.values.get("position")
-            if (
-                entry.issue == issue_key
-                and isinstance(position, float)
-                and not 0 <= position <= 100
-            ):
-                problems.append(
-                    Problem(
-                        entry.places["position"],
-                        f"{position:g} is outside the default scale 0 to 100 of issue '{issue_key}':"
-                        " add min and max columns giving the issue's scale",
-                    )
+    """Issues without min/max take the 0-100 scale; say so where a position falls outside it
+    (one pass over the entries, so that a table of millions of rows is read in seconds)."""
+    unscaled = {
+        key
+        for key, declared in issues.items()
+        if "min" not in declared.data and "max" not in declared.data
+    }
+    for entry in entries:
+        position = entry.values.get("position")
+        if entry.issue in unscaled and isinstance(position, float) and not 0 <= position <= 100:
+            declared = issues[entry.issue]
+            problems.append(
+                Problem(
+                    entry.places["position"],
+                    f"{position:g} is outside the default scale 0 to 100 of issue '{entry.issue}':"
+                    " add min and max columns giving the issue's scale",
                 )
-                declared.data.update(min=min(position, 0.0), max=max(position, 100.0))
+            )
+            declared.data.update(
+                min=min(position, declared.data.get("min", 0.0)),
+                max=max(position, declared.data.get("max", 100.0)),
+            )
 
 
 def table_rows(scenario: Scenario) -> list[dict[str, Any]]:

@@ -541,9 +541,8 @@ def write_workbook(scenario: Scenario | None, path: Path) -> None:
         ws.append(list(columns))
         for cell in ws[1]:
             cell.font = Font(bold=True)
-        for values in rows.get(sheet, []):
-            ws.append([_cell_ids(values.get(column)) for column in columns])
-            keep_text(ws[ws.max_row])
+        for row, values in enumerate(rows.get(sheet, []), start=2):
+            append_row(ws, row, [_cell_ids(values.get(column)) for column in columns])
         for index, column in enumerate(columns):
             letter = ws.cell(row=1, column=index + 1).column_letter
             ws.column_dimensions[letter].width = (
@@ -652,12 +651,15 @@ def _scenario_rows(scenario: Scenario) -> dict[str, list[dict[str, Any]]]:
     return rows
 
 
-def keep_text(cells: Any) -> None:
-    """Mark each text cell of a written row as text, so that a label such as ``=1+1`` stays
-    those characters and is never run as a formula (formula injection)."""
-    for cell in cells:
-        if isinstance(cell.value, str):
-            cell.data_type = TYPE_STRING
+def append_row(sheet: Any, row: int, values: list[Any]) -> None:
+    """Append ``values`` to ``sheet`` as its row ``row`` (the caller counts, so that a sheet of
+    many rows is written in time proportional to its cells) and mark each text cell as text,
+    so that a label such as ``=1+1`` stays those characters and is never run as a formula
+    (formula injection)."""
+    sheet.append(values)
+    for column, value in enumerate(values, start=1):
+        if isinstance(value, str):
+            sheet.cell(row=row, column=column).data_type = TYPE_STRING
 
 
 def _cell_ids(value: Any) -> Any:

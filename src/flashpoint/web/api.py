@@ -18,6 +18,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from flashpoint import (
     BacktestRequest,
@@ -370,9 +371,9 @@ def build_router(settings: WebSettings, library: Library, jobs: Jobs) -> APIRout
         """Add a scenario file (YAML, JSON, workbook, CSV table, KTAB or Decide) to the
         library; every problem of the file is named with its row and column."""
         content = await read_upload(file)
-        try:
-            scenario_id, scenario = library.import_file(
-                file.filename or "upload", content, format, name or None
+        try:  # in a thread: reading a large file takes a while, and the server answers meanwhile
+            scenario_id, scenario = await run_in_threadpool(
+                library.import_file, file.filename or "upload", content, format, name or None
             )
         except ScenarioError as error:
             count = len(error.problems)
@@ -392,7 +393,9 @@ def build_router(settings: WebSettings, library: Library, jobs: Jobs) -> APIRout
         loaded(scenario_id)
         content = await read_upload(file)
         try:
-            decided = library.attach_outcomes(scenario_id, file.filename or "outcomes.csv", content)
+            decided = await run_in_threadpool(
+                library.attach_outcomes, scenario_id, file.filename or "outcomes.csv", content
+            )
         except LibraryError as error:
             raise Refused(409, str(error)) from None
         except ScenarioError as error:

@@ -129,8 +129,14 @@
       if (!data.get("name")) { data.delete("name"); }
       if (!data.get("format")) { data.delete("format"); }
       box.hidden = true;
+      var button = upload.querySelector("button[type=submit]");
+      var label = button.textContent;
+      button.disabled = true;
+      button.textContent = "Reading and checking the file…";
       call("POST", "/api/scenarios/upload", data).then(function (answer) {
         if (answer.ok) { window.location.href = answer.body.page; return; }
+        button.disabled = false;
+        button.textContent = label;
         showError(box, answer.body, answer.status);
       });
     });
