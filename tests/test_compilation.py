@@ -44,3 +44,17 @@ def test_the_command_line_says_it_is_compiling(capsys):
     with compile_notice():
         pass
     assert capsys.readouterr().err == ""
+
+
+def test_a_run_that_loads_its_models_from_the_cache_says_nothing_of_compiling():
+    """The spatial model's runner has a block run in Python (numba.objmode), which numba
+    compiles afresh in every process in milliseconds: that is not compiling the models."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    example = Path(__file__).parents[1] / "docs" / "examples" / "budget-ktab.xml"
+    command = [sys.executable, "-m", "flashpoint", "run", "smp", str(example)]
+    subprocess.run(command, capture_output=True, check=True)  # compiles, if the cache is cold
+    again = subprocess.run(command, capture_output=True, text=True, check=True)
+    assert "Compiling" not in again.stderr and "Spatial model" in again.stdout

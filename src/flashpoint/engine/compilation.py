@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 
 @contextmanager
@@ -21,9 +22,9 @@ def on_compile(callback: Callable[[], None]) -> Iterator[None]:
     called = False
 
     class Notice(event.Listener):
-        def on_start(self, _: event.Event) -> None:
+        def on_start(self, started: event.Event) -> None:
             nonlocal called
-            if not called:
+            if not called and not _object_mode_block(started):
                 called = True
                 callback()
 
@@ -32,3 +33,11 @@ def on_compile(callback: Callable[[], None]) -> Iterator[None]:
 
     with event.install_listener("numba:compile", Notice()):
         yield
+
+
+def _object_mode_block(started: Any) -> bool:
+    """Whether a compilation is that of a block of a compiled function that runs in Python
+    (``with numba.objmode()``): numba compiles such a block in every new process, in
+    milliseconds, and never caches it, so it is nothing to announce."""
+    dispatcher = (started.data or {}).get("dispatcher")
+    return type(dispatcher).__name__ == "ObjModeLiftedWith"

@@ -88,11 +88,18 @@ def run_blocks(
     if executor == "auto":
         many = len(blocks) >= AUTO_PROCESS_BLOCKS and workers > 1
         executor = "process" if many else "serial"
+    here: list[list[tuple[int, int]]] = []
+    if executor != "serial" and len(blocks) > 1:
+        # The first block runs here, first: whatever the models need compiled is compiled once,
+        # in this process (where a notice can say so), and the workers load it from numba's
+        # cache (or inherit it) instead of each compiling it again, silently. Blocks merge in
+        # block order, so where a block runs changes no number.
+        here, blocks = [blocks[:1]], blocks[1:]
     if executor == "serial":
         per_chunk = chunk_blocks or 1
     else:
         per_chunk = chunk_blocks or max(1, math.ceil(len(blocks) / (4 * workers)))
-    chunks = [blocks[k : k + per_chunk] for k in range(0, len(blocks), per_chunk)]
+    chunks = here + [blocks[k : k + per_chunk] for k in range(0, len(blocks), per_chunk)]
     done: dict[int, Any] = {}
 
     def finished(number: int, results: Any) -> None:
@@ -100,19 +107,23 @@ def run_blocks(
         if progress is not None:
             progress(sum(size for _, size in chunks[number]))
 
-    if executor == "serial":
-        for number, chunk in enumerate(chunks):
-            finished(number, run_chunk(task, chunk))
-    elif executor == "process":
+    local = len(chunks) if executor == "serial" else len(here)  # the chunks run here
+    for number in range(local):
+        finished(number, run_chunk(task, chunks[number]))
+    if executor == "process":
         pool = ProcessPoolExecutor(max_workers=workers)
         try:
-            pending = {pool.submit(run_chunk, task, chunk): n for n, chunk in enumerate(chunks)}
+            pending = {
+                pool.submit(run_chunk, task, chunk): n
+                for n, chunk in enumerate(chunks)
+                if n >= local
+            }
             for future in as_completed(pending):
                 finished(pending[future], future.result())
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
-    else:
-        _run_on_dask(task, chunks, workers, scheduler, finished)
+    elif executor == "dask":
+        _run_on_dask(task, chunks, local, workers, scheduler, finished)
     return task.merge([done[number] for number in range(len(chunks))])
 
 
@@ -124,12 +135,13 @@ def run_chunk(task: BlockTask, blocks: Sequence[tuple[int, int]]) -> Any:
 def _run_on_dask(
     task: BlockTask,
     chunks: list[list[tuple[int, int]]],
+    start: int,
     workers: int,
     scheduler: str | None,
     finished: Callable[[int, Any], None],
 ) -> None:
-    """Run the chunks on a Dask cluster: the task is scattered to every worker once, and each
-    chunk is one Dask task (not cached: ``pure=False``)."""
+    """Run the chunks from number ``start`` on a Dask cluster: the task is scattered to every
+    worker once, and each chunk is one Dask task (not cached: ``pure=False``)."""
     distributed = require("dask.distributed", "distributed", "the dask executor")
     cluster = None
     if scheduler is None:
@@ -138,8 +150,10 @@ def _run_on_dask(
         client = _connect(distributed.Client, cluster if cluster is not None else scheduler)
         with client:
             shared = client.scatter(task, broadcast=True)
-            futures = [client.submit(run_chunk, shared, chunk, pure=False) for chunk in chunks]
-            number = {future.key: n for n, future in enumerate(futures)}
+            futures = [
+                client.submit(run_chunk, shared, chunk, pure=False) for chunk in chunks[start:]
+            ]
+            number = {future.key: start + n for n, future in enumerate(futures)}
             try:
                 for future, results in distributed.as_completed(futures, with_results=True):
                     finished(number[future.key], results)
