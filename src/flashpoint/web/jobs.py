@@ -168,7 +168,8 @@ class Jobs:
         self._workers = workers
         self._pool = self._new_pool()
         self._jobs: OrderedDict[str, Job] = OrderedDict()
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # the list of jobs
+        self._states = threading.Lock()  # a job's state: polls and the end of its run
         self._warming = [self._pool.submit(_warm) for _ in range(workers)] if warm else []
 
     def _new_pool(self) -> ProcessPoolExecutor:
@@ -210,16 +211,18 @@ class Jobs:
         job.seconds = seconds
         if state == "done":
             job.result = outcome
-            job.done = job.total = max(job.total, 1)
         else:
             job.failure = outcome
             if not outcome.input_error:
                 log.error(
                     "run %s failed: %s\n%s", job.id, outcome.message, "\n".join(outcome.problems)
                 )
-        job.run_id, job.note = self._record(job, state)
-        job.stage = ""
-        job.state = state
+        run_id, note = self._record(job, state)
+        with self._states:  # not to be undone by a poll that read the progress just before
+            job.run_id, job.note, job.stage = run_id, note, ""
+            if state == "done":
+                job.done = job.total = max(job.total, 1)
+            job.state = state
         self._progress.pop(job.id, None)
         self._forget_old_results()
 
@@ -245,13 +248,16 @@ class Jobs:
     def get(self, job_id: str) -> Job | None:
         """A job, with its progress brought up to date; None if unknown (or forgotten)."""
         job = self._jobs.get(job_id)
-        if job is not None and job.state not in FINISHED:
-            reported = self._progress.get(job_id)
-            if reported is not None:
-                job.done, job.total, job.stage = reported
-                job.state = "running"
-            elif not all(future.done() for future in self._warming):
-                job.stage = WARMING
+        if job is None:
+            return None
+        with self._states:
+            if job.state not in FINISHED:
+                reported = self._progress.get(job_id)
+                if reported is not None:
+                    job.done, job.total, job.stage = reported
+                    job.state = "running"
+                elif not all(future.done() for future in self._warming):
+                    job.stage = WARMING
         return job
 
     def jobs(self) -> list[Job]:
