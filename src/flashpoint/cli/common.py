@@ -41,6 +41,7 @@ PANEL_FORECASTS = "Forecasts"
 PANEL_MODELS = "Models round by round"
 PANEL_SCENARIOS = "Scenarios"
 PANEL_RECORDS = "Records"
+PANEL_BROWSER = "In a browser"
 
 out = Console()
 err = Console(stderr=True)

@@ -10,13 +10,13 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from flashpoint.cli.common import PANEL_RECORDS, StoreArg, app, err, out
+from flashpoint.cli.common import PANEL_BROWSER, StoreArg, app, err, out
 from flashpoint.store import default_path
 
 
 @app.command(
     "serve",
-    rich_help_panel=PANEL_RECORDS,
+    rich_help_panel=PANEL_BROWSER,
     epilog=(
         "Examples:\n\n"
         "  flashpoint serve                         open http://127.0.0.1:8765 in a browser\n\n"
@@ -34,7 +34,15 @@ def serve_command(
             metavar="ADDRESS",
         ),
     ] = "127.0.0.1",
-    port: Annotated[int, typer.Option(min=1, max=65535, metavar="PORT")] = 8765,
+    port: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=65535,
+            help="The port to listen on (one in use is said, with another to try).",
+            metavar="PORT",
+        ),
+    ] = 8765,
     token: Annotated[
         str | None,
         typer.Option(
