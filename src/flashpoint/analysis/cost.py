@@ -14,11 +14,12 @@ with the machine's speed, which is enough for a user to decide whether to wait.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
 from flashpoint.analysis.montecarlo import BLOCK_SIZE
+from flashpoint.scenario.notices import Notices
 from flashpoint.scenario.words import duration
 
 LONG = 20.0  # seconds: a run estimated to take longer is announced
@@ -97,22 +98,16 @@ def check(cost: Cost) -> None:
             " --scheduler ADDRESS)"
         )
     if cost.seconds > LONG:
-        for listener in list(_LISTENERS):
-            listener(cost)
+        _LONG_RUNS.tell(cost)
 
 
-_LISTENERS: list[Callable[[Cost], None]] = []
+_LONG_RUNS: Notices[Cost] = Notices()
 
 
-@contextmanager
-def on_long_run(listener: Callable[[Cost], None]) -> Iterator[None]:
+def on_long_run(listener: Callable[[Cost], None]) -> AbstractContextManager[None]:
     """Call ``listener(cost)`` for each run estimated to take over :data:`LONG` seconds that
     starts inside this block (the command line prints the estimate)."""
-    _LISTENERS.append(listener)
-    try:
-        yield
-    finally:
-        _LISTENERS.remove(listener)
+    return _LONG_RUNS.listening(listener)
 
 
 def _size(count: float) -> str:

@@ -13,12 +13,13 @@ import os
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import yaml
 
 from flashpoint.scenario.errors import Location, Problem, ScenarioError
+from flashpoint.scenario.notices import Notices
 from flashpoint.scenario.words import duration
 
 LIMITS = {
@@ -39,31 +40,24 @@ SECONDS_PER_MB = 3.5
 flashpoint writes 1.3 s/MB, a five-column CSV 2.9, a workbook 3.0, YAML 4.3, JSON 2.8)."""
 SLOW_READ = 5.0  # seconds: a file estimated to take longer to read is announced
 
-_READ_LISTENERS: list[Callable[[str], None]] = []
+_SLOW_READS: Notices[str] = Notices()
 
 
-@contextmanager
-def on_slow_read(listener: Callable[[str], None]) -> Iterator[None]:
+def on_slow_read(listener: Callable[[str], None]) -> AbstractContextManager[None]:
     """Call ``listener(message)`` before reading a file estimated to take over
     :data:`SLOW_READ` seconds, inside this block, with a sentence saying so (the command line
     prints it, so that a large file is not read in silence)."""
-    _READ_LISTENERS.append(listener)
-    try:
-        yield
-    finally:
-        _READ_LISTENERS.remove(listener)
+    return _SLOW_READS.listening(listener)
 
 
 def announce_slow_read(path: Path) -> None:
     """Tell the listeners (:func:`on_slow_read`) how long ``path`` will take, if long."""
     seconds = path.stat().st_size / 2**20 * SECONDS_PER_MB
     if seconds > SLOW_READ:
-        message = (
+        _SLOW_READS.tell(
             f"Reading {path.name}: a file this large takes about {duration(seconds)} to read"
             " and check."
         )
-        for listener in list(_READ_LISTENERS):
-            listener(message)
 
 
 def limit(name: str) -> int:
