@@ -31,11 +31,12 @@ from flashpoint import (
     apply_shocks,
     get_model,
     model_names,
+    scenario_from_data,
     scenario_to_data,
 )
 from flashpoint.store import RunStore, RunSummary, StoreError
 from flashpoint.web.jobs import Job, Jobs
-from flashpoint.web.library import Entry, Library, LibraryError, UnknownScenario, check_data
+from flashpoint.web.library import Entry, Library, LibraryError, UnknownScenario
 from flashpoint.web.settings import WebSettings
 
 
@@ -205,7 +206,7 @@ def prepared_request(request: Any, library: Library, settings: WebSettings) -> t
             updates["outcomes"] = str(outcomes) if outcomes is not None else None
     else:
         try:
-            scenario = check_data(scenario_to_data(request.scenario))
+            scenario = scenario_from_data(scenario_to_data(request.scenario))
         except ScenarioError as error:
             raise Refused(422, "the scenario has problems", error.problems) from None
     shocks = getattr(request, "shocks", None) or ()
@@ -304,14 +305,14 @@ def build_router(settings: WebSettings, library: Library, jobs: Jobs) -> APIRout
     def validate(scenario: dict[str, Any]) -> Validation:
         """Check a scenario's data (as the editor holds it); every problem placed by its path."""
         try:
-            check_data(scenario)
+            scenario_from_data(scenario)
         except ScenarioError as error:
             return Validation(ok=False, problems=[problem_out(p) for p in error.problems])
         return Validation(ok=True, problems=[])
 
     def checked(data: dict[str, Any]) -> Scenario:
         try:
-            return check_data(data)
+            return scenario_from_data(data)
         except ScenarioError as error:
             raise Refused(422, "the scenario has problems", error.problems) from None
 
@@ -402,12 +403,16 @@ def build_router(settings: WebSettings, library: Library, jobs: Jobs) -> APIRout
             raise Refused(422, "the table has problems", error.problems) from None
         return OutcomesSaved(id=scenario_id, decided_issues=decided)
 
+    def submitted(request: Any) -> JobOut:
+        """Give a request, made ready (:func:`prepared_request`), to a worker."""
+        ready, scenario = prepared_request(request, library, settings)
+        return job_out(jobs.submit(ready, f"{request.kind.capitalize()}: {scenario.title}"))
+
     @api.post("/runs", tags=["runs"], status_code=202)
     def start(request: RunRequest) -> JobOut:
         """Start a run: a forecast, a comparison of shocks, a sensitivity analysis, a backtest
         or a levers search. Its ``scenario`` is a library id or a whole scenario."""
-        ready, scenario = prepared_request(request, library, settings)
-        return job_out(jobs.submit(ready, f"{request.kind.capitalize()}: {scenario.title}"))
+        return submitted(request)
 
     @api.get("/runs", tags=["runs"])
     def list_jobs() -> JobList:
@@ -480,8 +485,7 @@ def build_router(settings: WebSettings, library: Library, jobs: Jobs) -> APIRout
             )
         if request.executor == "dask":
             request = request.model_copy(update={"scheduler": None})
-        ready, scenario = prepared_request(request, library, settings)
-        return job_out(jobs.submit(ready, f"{request.kind.capitalize()}: {scenario.title}"))
+        return submitted(request)
 
     return api
 

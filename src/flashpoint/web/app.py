@@ -20,6 +20,7 @@ Every response says ``nosniff``, cannot be framed, and pages run only the server
 
 from __future__ import annotations
 
+import html
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -112,7 +113,7 @@ class Guard(BaseHTTPMiddleware):
             response: Response = JSONResponse({"detail": message, "problems": []}, status)
         else:
             response = HTMLResponse(
-                f"<!DOCTYPE html><title>flashpoint</title><p>{_escape(message)}</p>", status
+                f"<!DOCTYPE html><title>flashpoint</title><p>{html.escape(message)}</p>", status
             )
         return self._secured(response)
 
@@ -131,10 +132,6 @@ async def _http_error(request: Request, error: StarletteHTTPException) -> Respon
     if request.url.path.startswith("/api") or "text/html" not in request.headers.get("accept", ""):
         return JSONResponse({"detail": message, "problems": []}, error.status_code, error.headers)
     return error_page(error.status_code, "Not here", message[:1].upper() + message[1:] + ".")
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def create_app(settings: WebSettings | None = None) -> FastAPI:

@@ -34,8 +34,6 @@ from flashpoint import (
     MissingExtra,
     RunRequest,
     ScenarioError,
-    TooLarge,
-    UnknownChoice,
     UnknownShockError,
     on_compile,
     run,
@@ -117,33 +115,40 @@ def _execute(job_id: str, request: Any) -> tuple[str, Any, float]:
         progress[job_id] = (done, total, COMPILING)
 
     try:
+        state, outcome = _outcome(request, report, compiling)
+    finally:
+        cancelled.pop(job_id, None)
+    return state, outcome, time.perf_counter() - started
+
+
+def _outcome(
+    request: Any, report: Callable[[int, int], None], compiling: Callable[[], None]
+) -> tuple[State, Any]:
+    """``("done", result)``, or the state and :class:`Failure` of a run that did not finish."""
+    try:
         with on_compile(compiling):
-            result = run(request, progress=report)
+            return "done", run(request, progress=report)
     except Cancelled:
-        return "cancelled", Failure("cancelled"), time.perf_counter() - started
+        return "cancelled", Failure("cancelled")
     except ScenarioError as error:
-        failure = Failure(
+        return "failed", Failure(
             f"{len(error.problems)} problem(s) in the scenario",
             tuple(str(problem) for problem in error.problems[: ScenarioError.SHOWN]),
         )
-        return "failed", failure, time.perf_counter() - started
-    except (UnknownShockError, UnknownChoice, TooLarge, MissingExtra, ValueError) as error:
-        return "failed", Failure(str(error)), time.perf_counter() - started
+    except (UnknownShockError, MissingExtra, ValueError) as error:  # TooLarge, UnknownChoice too
+        return "failed", Failure(str(error))
     except KeyError as error:  # an unknown name in the request (model, option, variant)
-        return "failed", Failure(str(error.args[0])), time.perf_counter() - started
+        return "failed", Failure(str(error.args[0]))
     except MemoryError:
-        failure = Failure(
+        return "failed", Failure(
             "the run needs more memory than this machine has: ask for fewer draws or models",
             input_error=False,
         )
-        return "failed", failure, time.perf_counter() - started
     except Exception as error:  # a defect: said to the user, logged in full, recorded
         text = "".join(traceback.format_exception(error))
-        failure = Failure(f"internal error ({type(error).__name__}: {error})", (text,), False)
-        return "failed", failure, time.perf_counter() - started
-    finally:
-        cancelled.pop(job_id, None)
-    return "done", result, time.perf_counter() - started
+        return "failed", Failure(
+            f"internal error ({type(error).__name__}: {error})", (text,), False
+        )
 
 
 def _warm() -> None:

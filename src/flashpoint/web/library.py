@@ -12,7 +12,6 @@ import re
 import tempfile
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
@@ -26,7 +25,6 @@ from flashpoint import (
     load_scenario,
     read_outcomes,
     save_scenario,
-    scenario_from_data,
 )
 
 ID = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
@@ -241,9 +239,3 @@ class Library:
         with tempfile.TemporaryDirectory(prefix="flashpoint-download-") as folder:
             path = save_scenario(scenario, Path(folder) / f"{scenario_id}{suffix}", format=format)
             return path.read_bytes(), path.name, DOWNLOAD_TYPES[format]
-
-
-def check_data(data: Any) -> Scenario:
-    """A scenario from plain data (as the editor and the JSON API send it), with every problem
-    placed by its path in the data (:func:`flashpoint.scenario_from_data`)."""
-    return scenario_from_data(data)

@@ -15,6 +15,7 @@ the installed packages: a page makes no request beyond this server.
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -32,7 +33,7 @@ from flashpoint import (
     scenario_to_data,
 )
 from flashpoint.report.document import result_report
-from flashpoint.report.html import asset, script_json, template_environment
+from flashpoint.report.html import asset, render_html, script_json, template_environment
 from flashpoint.report.html_tables import block_html
 from flashpoint.report.terminal import futures_definition_table, stances_table
 from flashpoint.store import RunStore, StoreError
@@ -71,15 +72,9 @@ def static_files() -> str:
 @cache
 def _environment() -> Environment:
     environment = template_environment(PackageLoader("flashpoint.web", "templates"))
-    environment.filters["page_data"] = lambda value: script_json(_json(value))
+    environment.filters["page_data"] = lambda value: script_json(json.dumps(value, allow_nan=False))
     environment.globals["version"] = __version__
     return environment
-
-
-def _json(value: Any) -> str:
-    import json
-
-    return json.dumps(value, allow_nan=False)
 
 
 def _page(name: str, status: int = 200, **context: Any) -> HTMLResponse:
@@ -194,8 +189,6 @@ def build_pages(settings: WebSettings, library: Library, jobs: Jobs) -> APIRoute
 
     @pages.get("/runs/{job_id}/report.html")
     def report_file(job_id: str) -> Response:
-        from flashpoint.report.html import render_html
-
         job = jobs.get(job_id)
         if job is None or job.state != "done":
             return error_page(404, "No report", "That run is unknown here or not finished.")
