@@ -21,6 +21,7 @@ from flashpoint import (
     Problem,
     Scenario,
     ScenarioError,
+    __version__,
     bundled_names,
     load_scenario,
     read_outcomes,
@@ -64,9 +65,10 @@ class Entry(BaseModel):
 
 
 @lru_cache(maxsize=64)
-def _load(path: str, modified: int, size: int) -> Scenario:
-    """A scenario file, loaded once for each version of it (its time and size)."""
-    return load_scenario(path)
+def _load(source: str, version: tuple[object, ...]) -> Scenario:
+    """A scenario (a file, or a bundled scenario's name), loaded once for each ``version`` of
+    it: a file's time and size, a bundled scenario's flashpoint version."""
+    return load_scenario(source)
 
 
 def clean_name(filename: str) -> str:
@@ -110,13 +112,13 @@ class Library:
         """The scenario of an id. Raises UnknownScenario, or ScenarioError if the user's file
         has been broken by hand."""
         if self.is_bundled(scenario_id):
-            return load_scenario(scenario_id)
+            return _load(scenario_id, (__version__,))
         path = self._file(scenario_id)
         try:
             stat = path.stat()
         except FileNotFoundError:
             raise UnknownScenario(f"there is no scenario '{scenario_id}' in the library") from None
-        return _load(str(path), stat.st_mtime_ns, stat.st_size)
+        return _load(str(path), (stat.st_mtime_ns, stat.st_size))
 
     def entries(self) -> tuple[list[Entry], list[Problem]]:
         """Every scenario of the library, bundled first; and the problems of files in the
