@@ -59,3 +59,16 @@ def runs_stay_out_of_the_users_store(tmp_path_factory):
     import os
 
     os.environ["FLASHPOINT_STORE"] = str(tmp_path_factory.mktemp("store") / "runs.sqlite")
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Debian's Chromium through Playwright, for a module's browser tests (tests/browsing.py)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browsing import launch
+
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        yield browser
+        browser.close()

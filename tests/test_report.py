@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -23,10 +22,10 @@ from flashpoint.cli import app
 from flashpoint.report.document import forecast_report
 from flashpoint.report.export import write_table
 
+from .browsing import needs_chromium, watched_page
 from .conftest import DATA
 
 runner = CliRunner()
-CHROMIUM = Path("/usr/bin/chromium")
 DRAWS, SEED = "200", "3"
 
 
@@ -390,40 +389,15 @@ def test_report_of_a_scenario_without_futures_or_draws_of_uncertainty():
     }
 
 
-browser = pytest.mark.skipif(
-    not CHROMIUM.exists() and not os.environ.get("CI"),
-    reason="Debian's chromium is not installed (apt-get install chromium; .ci/run does)",
-)
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        found = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        yield found
-        found.close()
-
-
 def open_page(chromium, path: Path):
-    """Open a file in a new page; returns the page, its console errors, its network requests
-    and its dialogs."""
-    page = chromium.new_page(viewport={"width": 1366, "height": 900})
-    seen = {"errors": [], "requests": [], "dialogs": []}
-    page.on("console", lambda m: seen["errors"].append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: seen["errors"].append(str(e)))
-    page.on(
-        "request",
-        lambda r: seen["requests"].append(r.url) if not r.url.startswith("file:") else None,
-    )
-    page.on("dialog", lambda d: (seen["dialogs"].append(d.message), d.dismiss()))
+    """Open a file in a new page; returns the page and what it did (tests/browsing.py)."""
+    page = watched_page(chromium, ("file:",))
     page.goto(path.as_uri())
     page.wait_for_load_state("load")
-    return page, seen
+    return page, page.seen
 
 
-@browser
+@needs_chromium
 def test_the_report_opens_in_chromium_offline_with_every_chart_drawn(korea, chromium):
     page, seen = open_page(chromium, korea["path"])
     charts = {t for t in Page(korea["text"]).testids if t.startswith("chart-")}
@@ -433,16 +407,16 @@ def test_the_report_opens_in_chromium_offline_with_every_chart_drawn(korea, chro
     cards = page.locator('[data-testid="headline"] .card .value').all_inner_texts()
     futures = korea["forecast"]["recommended"]["futures"]
     assert cards == [f"{f['probability']:.0%}" for f in futures]
-    assert seen == {"errors": [], "requests": [], "dialogs": []}
+    assert seen == {"errors": [], "outside": [], "dialogs": []}
     pdf = page.pdf(format="A4")  # it prints
     assert pdf.startswith(b"%PDF") and len(pdf) > 50_000
     page.close()
 
 
-@browser
+@needs_chromium
 def test_html_in_names_shows_as_text_in_chromium(hostile, chromium):
     page, seen = open_page(chromium, hostile)
-    assert seen["dialogs"] == [] and seen["errors"] == [] and seen["requests"] == []
+    assert seen["dialogs"] == [] and seen["errors"] == [] and seen["outside"] == []
     assert page.get_by_text("<script>alert(1)</script>", exact=True).count() >= 1
     assert page.locator("h1").inner_text() == "<script>alert(1)</script> talks"
     svg = page.locator('[data-testid="chart-bubble-x"] .main-svg').first.inner_html()

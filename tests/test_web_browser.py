@@ -13,21 +13,16 @@ import httpx
 import pytest
 
 from flashpoint.web import WebSettings
+from tests.browsing import needs_chromium, watched_page
 from tests.serving import serving
 
-CHROMIUM = Path("/usr/bin/chromium")
 EXAMPLES = Path(__file__).parents[1] / "docs" / "examples"
 HOSTILE = "<script>alert(1)</script>"
 SHOTS = (
-    Path(os.environ.get("FLASHPOINT_SCREENSHOTS", ""))
-    if os.environ.get("FLASHPOINT_SCREENSHOTS")
-    else None
+    Path(os.environ["FLASHPOINT_SCREENSHOTS"]) if os.environ.get("FLASHPOINT_SCREENSHOTS") else None
 )
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists() and not os.environ.get("CI"),
-    reason="Debian's chromium is not installed (apt-get install chromium; .ci/run does)",
-)
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")
@@ -40,34 +35,11 @@ def address(tmp_path_factory):
         yield running
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
 def page(chromium, address):
     """A new page that records console errors, requests beyond the server and dialogs."""
-    opened = chromium.new_page(viewport={"width": 1366, "height": 900})
-    seen = {"errors": [], "outside": [], "dialogs": []}
-    opened.on("console", lambda m: seen["errors"].append(m.text) if m.type == "error" else None)
-    opened.on("pageerror", lambda e: seen["errors"].append(str(e)))
-    opened.on(
-        "request",
-        lambda r: (
-            None if r.url.startswith((address, "data:", "blob:")) else seen["outside"].append(r.url)
-        ),
-    )
-    opened.on("dialog", lambda d: (seen["dialogs"].append(d.message), d.dismiss()))
-    opened.seen = seen
+    opened = watched_page(chromium, (address, "data:", "blob:"))
+    seen = opened.seen
     yield opened
     assert seen["errors"] == []
     assert seen["outside"] == []
