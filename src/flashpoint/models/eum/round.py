@@ -1,202 +1,32 @@
-"""One round of the expected utility model for a chunk of one-issue problems at once: votes and
-probabilities of success, expected utilities of challenges, risk exponents, and the offer each
-actor takes (``docs/specs/eum.md`` §3 and §5; the formulas are in the package's docstring). In an
-``[member, l, m]`` matrix, rows are one actor of a pair and columns the other.
+"""One round of the expected utility model for a chunk of one-issue problems, compiled with
+numba: votes and probabilities of success, expected utilities of challenges, risk exponents,
+and the offer each actor takes (``docs/specs/eum.md`` §3 and §5; the formulas are in the
+package's docstring).
+
+:func:`play_round` runs the round for every member of a chunk (one draw of one issue each), one
+member at a time in ``Θ(n³)`` time and ``Θ(n²)`` memory, and writes each actor's move into the
+runner's tables. In an ``[l, m]`` matrix, rows are one actor of a pair and columns the other.
+
+Sums are taken in a fixed order that does not depend on the chunk: a vote total voter by voter
+in the order of the rows (the runner's canonical order, not the listing), a danger challenger by
+challenger, ``Z`` as numpy sums an array (:func:`~flashpoint.models.pairwise.pairwise_sum`). So a
+chunk gives exactly the numbers each of its members gives alone.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cache
+from typing import NamedTuple
 
 import numpy as np
+from numba import njit
 
 from flashpoint.models.eum.options import EUMOptions
+from flashpoint.models.pairwise import pairwise_sum
+
+compiled = njit(cache=True, nogil=True, error_model="numpy")
 
 NONE, CONFRONTATION, COMPROMISE, CAPITULATION = 0, 1, 2, 3
 MOVES = ("", "confrontation", "compromise", "capitulation")
-
-# Up to this many actors, every voter's votes on every pair are formed at once (n³ numbers per
-# batch member, in blocks of members of about _BLOCK_ELEMENTS numbers); above it, voter by voter.
-_ALL_VOTERS_AT_ONCE = 32
-_BLOCK_ELEMENTS = 1 << 20
-
-
-@dataclass(frozen=True, eq=False)
-class State:
-    """A chunk of one-issue problems at the start of a round: ``[member, actor]`` arrays, plus
-    what every step of the round needs (``gap[b, l, m] = |x_l - x_m|`` and ``distance``, the
-    same divided by Δ; ``pairs`` marks two different actors who both take part;
-    ``median_gap = |x - μ|``)."""
-
-    x: np.ndarray
-    salience: np.ndarray
-    weight: np.ndarray
-    present: np.ndarray
-    span: np.ndarray
-    median: np.ndarray
-    gap: np.ndarray
-    distance: np.ndarray
-    pairs: np.ndarray
-    median_gap: np.ndarray
-
-    @classmethod
-    def of(cls, x, salience, weight, present, span, median) -> State:
-        pairs = _other_actors(x.shape[1]) & present[:, :, None] & present[:, None, :]
-        gap = np.abs(x[:, :, None] - x[:, None, :])
-        return cls(
-            x, salience, weight, present, span, median,
-            gap=gap,
-            distance=gap / span[:, None, None],
-            pairs=pairs,
-            median_gap=np.abs(x - median[:, None]),
-        )  # fmt: skip
-
-
-@cache
-def _other_actors(n: int) -> np.ndarray:
-    """``[l, m]``: True where ``l`` and ``m`` are different actors."""
-    return ~np.eye(n, dtype=bool)
-
-
-def vote_totals(state: State, exponent: np.ndarray | None) -> np.ndarray:
-    """``N[b, l, m] = Σ_k max(0, v_k(x_l, x_m))``, the positive votes for ``l`` over ``m``, with
-    distances raised to each voter's ``exponent`` (``None``: linear votes).
-
-    The votes are added voter by voter, in the order of the rows (the runner's canonical order,
-    not the listing), whichever way the work is split (all voters at once for small ``n``, one
-    voter at a time with ``Θ(n²)`` memory for large ``n``), so a batch gives exactly the numbers
-    each of its members gives alone.
-    """
-    batch, n = state.x.shape
-    distance = state.distance
-    if exponent is not None:
-        distance = distance ** exponent[:, :, None]
-    weighted = state.weight[:, :, None] * distance  # [b, voter, position]
-    if n <= _ALL_VOTERS_AT_ONCE:
-        step = max(1, _BLOCK_ELEMENTS // n**3)
-        if batch <= step:
-            return np.maximum(weighted[:, :, None, :] - weighted[:, :, :, None], 0.0).sum(axis=1)
-        parts = np.split(weighted, range(step, batch, step))
-        return np.concatenate(
-            [np.maximum(p[:, :, None, :] - p[:, :, :, None], 0.0).sum(axis=1) for p in parts]
-        )
-    total = np.zeros((batch, n, n))
-    votes = np.empty((batch, n, n))
-    for voter in range(n):
-        row = weighted[:, voter]
-        np.subtract(row[:, None, :], row[:, :, None], out=votes)
-        total += np.maximum(votes, 0.0, out=votes)
-    return total
-
-
-def success_probability(
-    state: State, exponent: np.ndarray | None, options: EUMOptions
-) -> np.ndarray:
-    """``P[b, l, m]``: the probability that ``x_l`` beats ``x_m`` (``docs/specs/eum.md`` §3.2,
-    §5)."""
-    votes = np.where(state.pairs, vote_totals(state, exponent), 0.0)
-    if options.probability == "all_pairs":
-        # Z sums |v| over ordered pairs: each pair's positive votes once in each direction.
-        every_vote = 2.0 * votes.reshape(len(votes), -1).sum(axis=1)[:, None, None]
-        denominator = np.where(every_vote > 0, every_vote, np.inf)
-    else:
-        denominator = votes + votes.transpose(0, 2, 1)
-        denominator[denominator == 0] = np.inf
-    probability = votes / denominator
-    if options.probability_cutoff > 0:
-        probability[state.gap < options.probability_cutoff] = 0.0
-    return probability
-
-
-@dataclass(frozen=True, eq=False)
-class OutcomeUtilities:
-    """What a challenge's outcomes are worth to an actor with risk exponent ``r`` (Bueno de Mesquita
-    1994, eq. 3-8; ``docs/specs/eum.md`` §3.3 and §5), for challenger-target distance ``δ`` and,
-    in the median term, distance ``m`` to the median (both divided by Δ)::
-
-        win    U_s  = 2 - 4 (1/2 - δ/2)**r          lose   U_f = 2 - 4 (1/2 + δ/2)**r
-        status U_sq = 2 - 4 (1/2)**r
-        median T U_b + (1 - T) U_w,  U_b = 2 - 4 (1/2 - (m + δ)/4)**r,  U_w = 2 - 4 (1/2 + (m + δ)/4)**r
-
-    with ``T = 1`` when the median is nearer than the rival (``median`` is 0 without the term).
-    """
-
-    win: np.ndarray
-    lose: np.ndarray
-    status_quo: np.ndarray
-    median: np.ndarray | float
-
-    @classmethod
-    def of(cls, risk: np.ndarray | float, state: State, options: EUMOptions) -> OutcomeUtilities:
-        """For every ordered pair ``(row, column)`` of ``state``; ``m`` is the row actor's
-        distance to the median (the challenger's in the danger, the receiver's in an offer)."""
-        delta = state.distance
-        median: np.ndarray | float = 0.0
-        if options.median_term:
-            median_gap = state.median_gap[:, :, None]
-            reach = (median_gap / state.span[:, None, None] + delta) / 4.0
-            better = 2.0 - 4.0 * (0.5 - reach) ** risk
-            worse = 2.0 - 4.0 * (0.5 + reach) ** risk
-            median = np.where(median_gap < state.gap, better, worse)
-        return cls(
-            win=2.0 - 4.0 * (0.5 - 0.5 * delta) ** risk,
-            lose=2.0 - 4.0 * (0.5 + 0.5 * delta) ** risk,
-            status_quo=2.0 - 4.0 * 0.5**risk,
-            median=median,
-        )
-
-    def expected(self, target_salience, success, options: EUMOptions) -> np.ndarray:
-        """The expected utility of the challenge::
-
-        E = s_b [P U_s + (1 - P) U_f] + (1 - s_b) U_s - Q U_sq - (1 - Q) [T U_b + (1 - T) U_w]
-
-        with ``s_b`` the target's salience (the chance it resists) and ``P`` the chance of success.
-        """
-        q = options.status_quo_probability
-        utility = (
-            target_salience * (success * self.win + (1.0 - success) * self.lose)
-            + (1.0 - target_salience) * self.win
-            - q * self.status_quo
-        )
-        if options.median_term:
-            utility = utility - (1.0 - q) * self.median
-        return utility
-
-
-def risk_exponents(state: State, options: EUMOptions) -> np.ndarray:
-    """Each actor's risk exponent from its danger relative to the others' (``docs/specs/eum.md``
-    §3.4).
-
-    ``E[b, j, i]`` is ``j``'s expected utility of challenging ``i`` with every exponent at 1;
-    the median term (literal preset) uses the challenger's distance to the median (§5b C2).
-    """
-    success = success_probability(state, None, options)
-    utilities = OutcomeUtilities.of(1.0, state, options)
-    threat = utilities.expected(state.salience[:, None, :], success, options)
-    danger = np.where(state.pairs, threat, 0.0).sum(axis=1)
-    highest = np.where(state.present, danger, -np.inf).max(axis=1, keepdims=True)
-    lowest = np.where(state.present, danger, np.inf).min(axis=1, keepdims=True)
-    spread = highest - lowest
-    unequal = (spread > 0) & state.present
-    acceptance = (2.0 * danger - highest - lowest) / np.where(unequal, spread, 1.0)
-    # R lies in [-1, 1]; when the dangers differ by rounding only, the quotient may not.
-    acceptance = np.clip(acceptance, -1.0, 1.0)
-    risk = (1.0 - acceptance / 3.0) / (1.0 + acceptance / 3.0)
-    return np.where(unequal, risk, options.equal_danger_risk)
-
-
-@dataclass(frozen=True)
-class Moves:
-    """The offer each actor takes in a round (see :class:`EUMLog` for the fields)."""
-
-    position: np.ndarray
-    move: np.ndarray
-    partner: np.ndarray
-    alpha: np.ndarray
-    beta: np.ndarray
-    offers: np.ndarray
-
 
 # Relative difference below which two expected utilities are equal: a few units of rounding.
 _ROUNDING = 1e-12
@@ -209,90 +39,337 @@ _ROUNDING = 1e-12
 # with the shortest-move compromise from round 6, where |α| and β are near 1e-14 or 1e-9).
 _ROUNDING_FLOOR = float(np.spacing(4.0))
 
-# Which kind of offer an actor takes first: confrontation, then compromise, then capitulation.
-_PRIORITY = np.array([0, 3, 2, 1])
-_KINDS = np.array([CONFRONTATION, COMPROMISE, CAPITULATION])
+
+class Switches(NamedTuple):
+    """:class:`~flashpoint.models.eum.options.EUMOptions` as the compiled round reads them."""
+
+    status_quo_probability: float
+    median_term: bool
+    all_pairs: bool
+    voter_risk: bool
+    each_side: bool
+    receiver_resists: bool
+    scaled_step: bool
+    lowest_average: bool
+    capitulation: bool
+    zero_tolerance: float
+    probability_cutoff: float
+    colocated_offers: bool
+    equal_danger_risk: float
+    lowest_position: bool
+
+    @classmethod
+    def of(cls, options: EUMOptions) -> Switches:
+        return cls(
+            status_quo_probability=float(options.status_quo_probability),
+            median_term=options.median_term,
+            all_pairs=options.probability == "all_pairs",
+            voter_risk=options.votes == "voter_risk",
+            each_side=options.point_of_view == "each_side",
+            receiver_resists=options.beta_salience == "receiver",
+            scaled_step=options.compromise_position == "scaled_step",
+            lowest_average=options.compromise_pick == "lowest_average",
+            capitulation=options.capitulation,
+            zero_tolerance=float(options.zero_tolerance),
+            probability_cutoff=float(options.probability_cutoff),
+            colocated_offers=options.colocated_offers,
+            equal_danger_risk=float(options.equal_danger_risk),
+            lowest_position=options.tie_break == "lowest_position",
+        )
 
 
-def classify_offers(alpha: np.ndarray, beta: np.ndarray, options: EUMOptions) -> np.ndarray:
-    """The kind of each offer from ``α`` and ``β``, read top to bottom (``docs/specs/eum.md``
-    §3.5, §5b C4)."""
-    tolerance = options.zero_tolerance
-    alpha_zero = np.abs(alpha) < tolerance
-    # |α| and β closer than rounding noise count as equal (neither side's case is stronger), so
-    # that the order in which the actors' numbers were added up does not decide an offer.
-    noise = np.maximum(_ROUNDING * np.maximum(np.abs(alpha), np.abs(beta)), _ROUNDING_FLOOR)
-    challenged = (alpha < 0) & (beta > 0)
-    kind = np.where(challenged & (beta > noise - alpha), COMPROMISE, NONE)
-    if options.capitulation:
-        kind[challenged & (-alpha > beta + noise)] = CAPITULATION
-    kind[(alpha > 0) & (alpha < beta - noise)] = CONFRONTATION
-    if tolerance > 0:
-        kind[alpha_zero & (beta > 0)] = COMPROMISE
-        kind[alpha_zero & (np.abs(beta) < tolerance)] = NONE
+class Moved(NamedTuple):
+    """What :func:`play_round` writes, per member and actor (see
+    :class:`~flashpoint.models.eum.runner.EUMLog` for the fields)."""
+
+    position: np.ndarray
+    move: np.ndarray
+    partner: np.ndarray
+    alpha: np.ndarray
+    beta: np.ndarray
+    risk: np.ndarray
+    offers: np.ndarray
+
+    @classmethod
+    def empty(cls, batch: int, n: int) -> Moved:
+        shape = (batch, n)
+        return cls(
+            position=np.empty(shape),
+            move=np.empty(shape, dtype=np.int8),
+            partner=np.empty(shape, dtype=np.int32),
+            alpha=np.empty(shape),
+            beta=np.empty(shape),
+            risk=np.empty(shape),
+            offers=np.empty((*shape, 3), dtype=np.int16),
+        )
+
+
+@compiled
+def vote_totals(x, weight, present, span, exponent, linear, votes):
+    """``votes[l, m] = Σ_k max(0, v_k(x_l, x_m))``, the positive votes for ``l`` over ``m``
+    (``docs/specs/eum.md`` §3.2), with distances raised to each voter's ``exponent`` unless
+    ``linear``; 0 where ``l`` and ``m`` are not two different actors taking part. Voter ``k``
+    gives ``w_k (d(x_k, x_m)**e_k - d(x_k, x_l)**e_k)``, added voter by voter."""
+    n = x.shape[0]
+    votes[:, :] = 0.0
+    weighted = np.empty(n)  # w_k d(x_k, x_m)**e_k for every position m
+    for k in range(n):
+        for m in range(n):
+            distance = abs(x[k] - x[m]) / span
+            weighted[m] = weight[k] * (distance if linear else distance ** exponent[k])
+        for l in range(n):
+            below = weighted[l]
+            row = votes[l]
+            for m in range(n):
+                row[m] += max(weighted[m] - below, 0.0)
+    for l in range(n):
+        for m in range(n):
+            if l == m or not (present[l] and present[m]):
+                votes[l, m] = 0.0
+
+
+@compiled
+def success_probability(x, votes, switches, success):
+    """``success[l, m]``: the probability that ``x_l`` beats ``x_m`` (``docs/specs/eum.md``
+    §3.2, §5), from the vote totals: over every vote on every ordered pair (``Z``, each pair's
+    positive votes once in each direction) or over the contested pair's."""
+    n = x.shape[0]
+    every_vote = 2.0 * pairwise_sum(votes.ravel()) if switches.all_pairs else 0.0
+    for l in range(n):
+        for m in range(n):
+            if switches.all_pairs:
+                denominator = every_vote if every_vote > 0 else np.inf
+            else:
+                denominator = votes[l, m] + votes[m, l]
+                if denominator == 0:
+                    denominator = np.inf
+            success[l, m] = votes[l, m] / denominator
+            if abs(x[l] - x[m]) < switches.probability_cutoff:
+                success[l, m] = 0.0
+
+
+@compiled
+def outcome_utilities(risk, delta, median_gap, gap, span, switches):
+    """What a challenge's outcomes are worth to an actor with risk exponent ``r = risk``, the
+    challenger at distance ``δ = delta`` (over Δ) from its target (Bueno de Mesquita 1994,
+    eq. 3-8; ``docs/specs/eum.md`` §3.3 and §5): ``(U_s, U_f, median)`` with::
+
+        win    U_s  = 2 - 4 (1/2 - δ/2)**r          lose   U_f = 2 - 4 (1/2 + δ/2)**r
+        median T U_b + (1 - T) U_w,
+               U_b = 2 - 4 (1/2 - (m + δ)/4)**r,  U_w = 2 - 4 (1/2 + (m + δ)/4)**r
+
+    ``m = median_gap / Δ`` and ``T = 1`` when the median is nearer than the rival
+    (``median_gap < gap``); the median term is 0 without ``median_term``. The status quo's
+    utility depends on ``r`` only: :func:`status_quo_utility`."""
+    win = 2.0 - 4.0 * _power(0.5 - 0.5 * delta, risk)
+    lose = 2.0 - 4.0 * _power(0.5 + 0.5 * delta, risk)
+    median = 0.0
+    if switches.median_term:
+        reach = (median_gap / span + delta) / 4.0
+        if median_gap < gap:
+            median = 2.0 - 4.0 * _power(0.5 - reach, risk)
+        else:
+            median = 2.0 - 4.0 * _power(0.5 + reach, risk)
+    return win, lose, median
+
+
+@compiled
+def status_quo_utility(risk):
+    """``U_sq = 2 - 4 (1/2)**r``, what the status quo is worth to an actor with risk exponent
+    ``r = risk`` (Bueno de Mesquita 1994, eq. 5)."""
+    return 2.0 - 4.0 * _power(0.5, risk)
+
+
+@compiled
+def _power(base, exponent):
+    """``base ** exponent``; ``base`` itself for an exponent of 1 (the same number, sooner)."""
+    return base if exponent == 1.0 else base**exponent
+
+
+@compiled
+def expected_utility(utilities, status_quo, resists, success, switches):
+    """The expected utility of a challenge, from its :func:`outcome_utilities` and the
+    :func:`status_quo_utility` of the actor who weighs it::
+
+        E = s_b [P U_s + (1 - P) U_f] + (1 - s_b) U_s - Q U_sq - (1 - Q) [T U_b + (1 - T) U_w]
+
+    with ``s_b = resists`` the chance the target resists and ``P = success`` the chance the
+    challenge succeeds."""
+    win, lose, median = utilities
+    q = switches.status_quo_probability
+    utility = resists * (success * win + (1.0 - success) * lose) + (1.0 - resists) * win
+    utility = utility - q * status_quo
+    if switches.median_term:
+        utility = utility - (1.0 - q) * median
+    return utility
+
+
+@compiled
+def risk_exponents(x, salience, weight, present, span, median, switches, votes, success, risk):
+    """Each actor's risk exponent from its danger relative to the others' (``docs/specs/eum.md``
+    §3.4): with every exponent at 1 and linear votes, ``S_i = Σ_{j≠i} E(j → i)`` (the median
+    term seen from the challenger ``j``, §5b C2), ``R_i = (2 S_i - S_max - S_min) / (S_max -
+    S_min)`` and ``r_i = (1 - R_i/3) / (1 + R_i/3)``; ``equal_danger_risk`` when all dangers are
+    equal."""
+    n = x.shape[0]
+    vote_totals(x, weight, present, span, risk, True, votes)
+    success_probability(x, votes, switches, success)
+    danger = np.zeros(n)
+    # U_sq = 2 - 4 (1/2)**1 = 0
+    for j in range(n):  # the challenger
+        for i in range(n):  # its target
+            if i != j and present[i] and present[j]:
+                gap = abs(x[j] - x[i])
+                utilities = outcome_utilities(
+                    1.0, gap / span, abs(x[j] - median), gap, span, switches
+                )
+                danger[i] += expected_utility(utilities, 0.0, salience[i], success[j, i], switches)
+    highest, lowest = -np.inf, np.inf
+    for i in range(n):
+        if present[i]:
+            highest, lowest = max(highest, danger[i]), min(lowest, danger[i])
+    spread = highest - lowest
+    for i in range(n):
+        if present[i] and spread > 0:
+            # R lies in [-1, 1]; when the dangers differ by rounding only, the quotient may not.
+            acceptance = min(max((2.0 * danger[i] - highest - lowest) / spread, -1.0), 1.0)
+            risk[i] = (1.0 - acceptance / 3.0) / (1.0 + acceptance / 3.0)
+        else:
+            risk[i] = switches.equal_danger_risk
+
+
+@compiled
+def classify_offer(alpha, beta, switches):
+    """The kind of an offer from ``α`` and ``β``, read top to bottom (``docs/specs/eum.md``
+    §3.5, §5b C4). ``|α|`` and ``β`` closer than rounding noise count as equal (neither side's
+    case is stronger), so that the order in which numbers were added up decides no offer."""
+    tolerance = switches.zero_tolerance
+    noise = max(_ROUNDING * max(abs(alpha), abs(beta)), _ROUNDING_FLOOR)
+    kind = NONE
+    if alpha < 0 and beta > 0:
+        if beta > noise - alpha:
+            kind = COMPROMISE
+        if switches.capitulation and -alpha > beta + noise:
+            kind = CAPITULATION
+    if alpha > 0 and alpha < beta - noise:
+        kind = CONFRONTATION
+    if tolerance > 0 and abs(alpha) < tolerance:
+        if beta > 0:
+            kind = COMPROMISE
+        if abs(beta) < tolerance:
+            kind = NONE
     return kind
 
 
-def choose_moves(
-    state: State, risk: np.ndarray, options: EUMOptions, listed: np.ndarray | None = None
-) -> Moves:
-    """Every actor's offers and the one it takes (``docs/specs/eum.md`` §3.5-3.6, §5, §5b C1 and
-    C4).
+@compiled
+def _priority(kind):
+    """Which kind of offer an actor takes first: a confrontation (3), then a compromise (2),
+    then a capitulation (1); no offer is 0."""
+    return 0 if kind == NONE else 4 - kind
 
-    Rows are receivers ``i``, columns proposers ``j``; ``listed[b, j]`` is where actor ``j`` is
-    listed in the scenario (``None``: the actors are in the listed order). The listing decides
-    only what the tie rule leaves to it (see :func:`~flashpoint.models.eum.runner.canonical_order`):
-    with ``"first_listed"``, which of equally good offers is taken; with ``"lowest_position"``,
-    which of the proposers at one position is named the partner of the same move.
-    """
-    x, salience = state.x, state.salience
-    success = success_probability(state, risk if options.votes == "voter_risk" else None, options)
-    mine = OutcomeUtilities.of(risk[:, :, None], state, options)
-    alpha = mine.expected(salience[:, None, :], success, options)
-    theirs = mine
-    if options.point_of_view == "each_side":
-        theirs = OutcomeUtilities.of(risk[:, None, :], state, options)
-    resist = salience[:, :, None] if options.beta_salience == "receiver" else salience[:, None, :]
-    beta = theirs.expected(resist, success.transpose(0, 2, 1), options)
-    pairs = state.pairs if options.colocated_offers else state.pairs & (state.gap > 0)
-    kind = np.where(pairs, classify_offers(alpha, beta, options), NONE)
 
-    here, there = x[:, :, None], x[:, None, :]
-    weak, strong = np.abs(alpha), np.abs(beta)
-    compromise = kind == COMPROMISE
-    total = np.where(compromise, weak + strong, 1.0)
-    average = (weak * here + strong * there) / total
-    if options.compromise_position == "scaled_step":
-        middle = here + (there - here) * weak / np.where(compromise, beta, 1.0)
-    else:
-        middle = average
-    destination = np.where(compromise, middle, there)
-    move_length = np.abs(destination - here)
-    key = move_length
-    if options.compromise_pick == "lowest_average":
-        key = np.where(compromise, average, move_length)
+@compiled
+def choose_move(
+    i, x, salience, present, span, median, risk, status_quo, listed, switches, success, offer
+):
+    """The offers actor ``i`` gets from every proposer ``j`` and the one it takes
+    (``docs/specs/eum.md`` §3.5-3.6, §5, §5b C1 and C4); returns the proposer (-1: none) and
+    leaves in ``offer[:, j]`` the kind, α, β and destination of ``j``'s offer.
 
-    rank = _PRIORITY[kind]
-    top = rank.max(axis=2)
-    ranked = np.where(rank == top[:, :, None], key, np.inf)
-    tied = ranked == ranked.min(axis=2, keepdims=True)
-    if options.tie_break == "lowest_position":
-        lowest = np.where(tied, destination, np.inf)
-        tied &= lowest == lowest.min(axis=2, keepdims=True)
-    n = x.shape[1]
-    listing = np.arange(n) if listed is None else listed[:, None, :]
-    chosen = np.where(tied, listing, n).argmin(axis=2)  # the tied proposer listed first
-    moved = top > 0
-    members, actors = np.indices(x.shape, sparse=True)
+    ``α`` is ``i``'s expected utility of challenging ``j``, ``β`` that of ``j`` challenging
+    ``i``, with ``i``'s risk exponent or, ``each_side``, ``j``'s (``status_quo[k]``: the
+    :func:`status_quo_utility` of actor ``k``'s exponent). ``i`` takes a confrontation if it has
+    one, else a compromise, else a capitulation; within a kind the shortest move (or, for
+    compromises with ``lowest_average``, the lowest weighted average); exact ties go to the
+    lowest destination (``lowest_position``) and then to the proposer listed first
+    (``listed[j]``: where ``j`` is listed in the scenario)."""
+    here = x[i]
+    median_gap = abs(here - median)
+    best, best_rank, best_key, best_place = -1, 0, np.inf, np.inf
+    for j in range(x.shape[0]):
+        offer[0, j] = NONE
+    for j in range(x.shape[0]):
+        there = x[j]
+        gap = abs(here - there)
+        if j == i or not (present[i] and present[j]) or not (switches.colocated_offers or gap > 0):
+            continue
+        delta = gap / span
+        mine = outcome_utilities(risk[i], delta, median_gap, gap, span, switches)
+        alpha = expected_utility(mine, status_quo[i], salience[j], success[i, j], switches)
+        resists = salience[i] if switches.receiver_resists else salience[j]
+        if switches.each_side:
+            theirs = outcome_utilities(risk[j], delta, median_gap, gap, span, switches)
+            beta = expected_utility(theirs, status_quo[j], resists, success[j, i], switches)
+        else:
+            beta = expected_utility(mine, status_quo[i], resists, success[j, i], switches)
+        kind = classify_offer(alpha, beta, switches)
+        if kind == NONE:
+            continue
+        weak, strong = abs(alpha), abs(beta)
+        destination = there
+        key = abs(there - here)
+        if kind == COMPROMISE:
+            average = (weak * here + strong * there) / (weak + strong)
+            destination = here + (there - here) * weak / beta if switches.scaled_step else average
+            key = average if switches.lowest_average else abs(destination - here)
+        offer[0, j], offer[1, j], offer[2, j], offer[3, j] = kind, alpha, beta, destination
+        rank = _priority(kind)
+        if rank < best_rank:
+            continue
+        place = destination if switches.lowest_position else 0.0
+        if (
+            rank > best_rank
+            or key < best_key
+            or (
+                key == best_key
+                and (place < best_place or (place == best_place and listed[j] < listed[best]))
+            )
+        ):
+            best, best_rank, best_key, best_place = j, rank, key, place
+    return best
 
-    def pick(table: np.ndarray) -> np.ndarray:
-        return table[members, actors, chosen]
 
-    return Moves(
-        position=np.where(moved, pick(destination), x),
-        move=np.where(moved, pick(kind), NONE).astype(np.int8),
-        partner=np.where(moved, chosen, -1),
-        alpha=np.where(moved, pick(alpha), np.nan),
-        beta=np.where(moved, pick(beta), np.nan),
-        offers=(kind[..., None] == _KINDS).sum(axis=2, dtype=np.int16),
-    )
+@compiled
+def play_round(x, salience, weight, present, span, median, listed, switches, moved):
+    """One round for every member ``b`` of a chunk (``x[b, actor]``, the actors in canonical
+    order; ``listed[b, c]``: where the ``c``-th is listed; ``span[b]``: Δ; ``median[b]``: the
+    last round's weighted median). Fills the tables of ``moved`` (:class:`Moved`) for every
+    member and actor: new position, move, partner (-1: none), α, β, risk exponent and the
+    number of offers of each kind."""
+    batch, n = x.shape
+    votes, success = np.empty((n, n)), np.empty((n, n))
+    risk, status_quo = np.empty(n), np.empty(n)
+    offer = np.empty((4, n))
+    for b in range(batch):
+        risk_exponents(
+            x[b], salience[b], weight[b], present[b], span[b], median[b], switches, votes,
+            success, risk,
+        )  # fmt: skip
+        for i in range(n):
+            status_quo[i] = status_quo_utility(risk[i])
+        if switches.voter_risk:
+            vote_totals(x[b], weight[b], present[b], span[b], risk, False, votes)
+            success_probability(x[b], votes, switches, success)
+        for i in range(n):
+            partner = choose_move(
+                i, x[b], salience[b], present[b], span[b], median[b], risk, status_quo, listed[b],
+                switches, success, offer,
+            )  # fmt: skip
+            for k in range(3):
+                moved.offers[b, i, k] = 0
+            for j in range(n):
+                kind = int(offer[0, j])
+                if kind != NONE:
+                    moved.offers[b, i, kind - 1] += 1
+            moved.risk[b, i] = risk[i] if present[b, i] else np.nan
+            moved.partner[b, i] = partner
+            if partner < 0:
+                moved.position[b, i] = x[b, i]
+                moved.move[b, i] = NONE
+                moved.alpha[b, i] = np.nan
+                moved.beta[b, i] = np.nan
+            else:
+                moved.position[b, i] = offer[3, partner]
+                moved.move[b, i] = int(offer[0, partner])
+                moved.alpha[b, i] = offer[1, partner]
+                moved.beta[b, i] = offer[2, partner]

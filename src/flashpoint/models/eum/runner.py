@@ -14,7 +14,7 @@ from flashpoint.engine.arrays import ScenarioArrays
 from flashpoint.models.base import Trajectory
 from flashpoint.models.compromise import weighted_mean
 from flashpoint.models.eum.options import EUMOptions
-from flashpoint.models.eum.round import State, choose_moves, risk_exponents
+from flashpoint.models.eum.round import Moved, Switches, play_round
 from flashpoint.models.median import lower_weighted_median
 
 # Elements per chunk of draws: bounds the n x n matrices of a round.
@@ -116,14 +116,14 @@ def canonical_order(
     distances. One such run turned 1e-16 in round 1 into 1.1e-7 in the forecast. The reference
     programs (§1) add in listed order, and in a few of their runs that rounding alone put ``|α|`` on
     one side of ``β`` or the other; such differences, below 8.9e-16, are ties
-    (:func:`~flashpoint.models.eum.round.classify_offers`), so every reference run still matches.
+    (:func:`~flashpoint.models.eum.round.classify_offer`), so every reference run still matches.
 
     How. The model reads an actor only through its position, salience, weight and whether it
     takes part, so sorting by these (as the SMP does, ``smp/listing.py``) runs the same problem
     the same way however it is listed. Actors alike in all of these keep their listed order, and
     swapping them changes no number either. The listing still decides what the tie rule leaves
     to it (``docs/specs/eum.md`` §5b C4: ties go to the actor listed first), so
-    :func:`~flashpoint.models.eum.round.choose_moves` is told where each row is listed: with
+    :func:`~flashpoint.models.eum.round.choose_move` is told where each row is listed: with
     ``tie_break="first_listed"``, which of equally good offers is taken; with
     ``"lowest_position"`` (§3.1's recommendation), only which of the proposers at one position
     is named the partner of the same move.
@@ -141,7 +141,8 @@ def _run_chunk(
 ) -> tuple[_Run, int]:
     """Run the rounds for a chunk of one-issue problems ``[member, actor]``, the actors in
     canonical order (``listed[b, c]``: where the ``c``-th is listed); also return the number of
-    rounds run.
+    rounds run. Each round's moves are made in compiled code (:func:`~.round.play_round`), its
+    medians, means and repeats here.
 
     With ``stop_at_repeat`` a member whose positions repeat is frozen from then on, and the
     chunk stops when every member is frozen; so a member's numbers never depend on the others.
@@ -150,6 +151,7 @@ def _run_chunk(
     low = np.where(present, x0, np.inf).min(axis=1)
     high = np.where(present, x0, -np.inf).max(axis=1)
     span = np.where(high > low, high - low, 1.0)
+    switches = Switches.of(options)
     run = _Run.empty(options.rounds, batch, n)
     log = run.log
     run.positions[0] = x0
@@ -168,19 +170,21 @@ def _run_chunk(
                 live = slice(None)
         last = round_
         x, weight, here = run.positions[round_ - 1, live], w[live], present[live]
-        state = State.of(x, s[live], weight, here, span[live], log.median[round_ - 1, live])
-        risk = risk_exponents(state, options)
-        moves = choose_moves(state, risk, options, listed[live])
-        run.positions[round_, live] = moves.position
-        log.median[round_, live] = lower_weighted_median(moves.position, weight, here)
-        log.mean[round_, live] = weighted_mean(moves.position, weight, here)
-        log.risk[round_, live] = np.where(here, risk, np.nan)
-        log.move[round_, live] = moves.move
-        log.partner[round_, live] = moves.partner
-        log.alpha[round_, live] = moves.alpha
-        log.beta[round_, live] = moves.beta
-        log.offers[round_, live] = moves.offers
-        same = np.all(run.positions[:round_, live] == moves.position, axis=2)
+        moved = Moved.empty(len(x), n)
+        play_round(
+            x, s[live], weight, here, span[live], log.median[round_ - 1, live], listed[live],
+            switches, moved,
+        )  # fmt: skip
+        run.positions[round_, live] = moved.position
+        log.median[round_, live] = lower_weighted_median(moved.position, weight, here)
+        log.mean[round_, live] = weighted_mean(moved.position, weight, here)
+        log.risk[round_, live] = moved.risk
+        log.move[round_, live] = moved.move
+        log.partner[round_, live] = moved.partner
+        log.alpha[round_, live] = moved.alpha
+        log.beta[round_, live] = moved.beta
+        log.offers[round_, live] = moved.offers
+        same = np.all(run.positions[:round_, live] == moved.position, axis=2)
         members = np.arange(batch)[live]
         first = (log.repeat_round[members] < 0) & same.any(axis=0)
         log.repeat_round[members[first]] = round_
