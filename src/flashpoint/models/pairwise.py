@@ -45,7 +45,7 @@ def pairwise_sum(values: np.ndarray) -> float:
     longer runs split in two halves (the first a multiple of 8 long) and their sums added."""
     count = values.shape[0]
     if count <= BLOCK:
-        return 0.0 + _block(values, 0, count)
+        return 0.0 + _block(values, np.int64(0), count)
     # the halving, depth first without recursion (numba cannot cache recursive functions)
     start, length = np.zeros(64, dtype=np.int64), np.zeros(64, dtype=np.int64)
     split = np.zeros(64, dtype=np.bool_)

@@ -212,7 +212,7 @@ def risk_exponents(x, salience, weight, present, span, median, switches, votes, 
     S_min)`` and ``r_i = (1 - R_i/3) / (1 + R_i/3)``; ``equal_danger_risk`` when all dangers are
     equal."""
     n = x.shape[0]
-    vote_totals(x, weight, present, span, risk, True, votes)
+    vote_totals(x, weight, present, span, risk, np.bool_(True), votes)
     success_probability(x, votes, switches, success)
     danger = np.zeros(n)
     # U_sq = 2 - 4 (1/2)**1 = 0
@@ -348,7 +348,7 @@ def play_round(x, salience, weight, present, span, median, listed, switches, mov
         for i in range(n):
             status_quo[i] = status_quo_utility(risk[i])
         if switches.voter_risk:
-            vote_totals(x[b], weight[b], present[b], span[b], risk, False, votes)
+            vote_totals(x[b], weight[b], present[b], span[b], risk, np.bool_(False), votes)
             success_probability(x[b], votes, switches, success)
         for i in range(n):
             partner = choose_move(

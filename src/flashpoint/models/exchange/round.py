@@ -175,13 +175,14 @@ def work_out(
     row: int,
     current: np.ndarray,
     p: float,
-    rng: np.random.Generator,
+    rng: np.random.Generator | None,
     drop_boundary: bool,
 ) -> float:
     """Solve candidate ``row`` and return its rank: its gain rounded to 1e-12 (C1), or
-    ``GONE`` if it is not valid."""
+    ``GONE`` if it is not valid. ``rng`` is None when exchange rates do not vary (``p = 0``):
+    numba then compiles the round without :func:`~.randomized.perturb`."""
     solve_equal_gain(numbers, values, flags, row, current)
-    if p > 0:
+    if rng is not None:
         perturb(numbers, values, flags, row, current, p, rng)
     if not is_valid(values, flags, row, drop_boundary):
         return GONE
@@ -197,7 +198,7 @@ def play_round(
     drop_boundary: bool,
     full_recompute: bool,
     p: float,
-    rng: np.random.Generator,
+    rng: np.random.Generator | None,
     recorded: np.ndarray | None,
     voting: np.ndarray,
     supplied: np.ndarray,

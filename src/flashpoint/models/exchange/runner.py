@@ -63,14 +63,15 @@ def run_draws(
     drop_boundary: bool,
     full_recompute: bool,
     p: float,
-    rng: np.random.Generator,
+    rng: np.random.Generator | None,
     recorded: np.ndarray | None,
     offsets: np.ndarray,
 ):
     """``rounds`` rounds of every draw (``position``, ``salience`` and ``weight`` are
     ``[draw, actor, issue]``, positions on 0-100), draw after draw, so that with ``p > 0`` the
-    draws use ``rng`` in turn. The round's choices are those of :func:`.round.play_round`;
-    if ``recorded`` is given, round ``r`` replays ``recorded[offsets[r - 1]:offsets[r]]``.
+    draws use ``rng`` in turn (``rng`` is None when ``p = 0``: nothing is drawn). The round's
+    choices are those of :func:`.round.play_round`; if ``recorded`` is given, round ``r``
+    replays ``recorded[offsets[r - 1]:offsets[r]]``.
 
     Returns the arrays of a :class:`~.log.RunLog`: preferences, voting positions, start and
     voting outcomes, valid candidates and executed exchanges per round, and the executed
@@ -168,7 +169,7 @@ def simulate(
         boundary == "drop",
         policy == "full-recompute",
         float(p),
-        rng,
+        rng if p > 0 else None,
         None if recorded is None else replayed,
         offsets,
     )

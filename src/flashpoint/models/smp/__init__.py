@@ -137,7 +137,7 @@ def run(arrays: ScenarioArrays, options: SMPOptions, rng: np.random.Generator) -
             np.take_along_axis(salience, order[:, :, None], axis=1),
             np.take_along_axis(capability, order, axis=1),
             listed,
-            np.empty((0, 0)) if accommodation is None else accommodation,
+            accommodation,
             (
                 rules.voting,
                 rules.victory,

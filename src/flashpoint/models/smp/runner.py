@@ -90,7 +90,7 @@ def run_draws(
     salience: np.ndarray,
     capability: np.ndarray,
     listed: np.ndarray,
-    accommodation: np.ndarray,
+    accommodation: np.ndarray | None,
     codes: tuple,
     max_turns: int,
     rng: np.random.Generator,
@@ -101,8 +101,9 @@ def run_draws(
     ``max_turns``, and stop once a turn moves the actors by less than 2% of the first turn's
     movement (§4.9, C5).
 
-    Ideals follow ``accommodation`` (``[actor, actor]`` as listed; empty: none) after each
-    turn (:func:`follow`); without it each ideal is the actor's position. ``codes``: voting,
+    Ideals follow ``accommodation`` (``[actor, actor]`` as listed; None: none) after each
+    turn (:func:`follow`); without it each ideal is the actor's position (and numba compiles
+    the run without :func:`follow`). ``codes``: voting,
     victory, pce, adjust, commit, interpolation, bargain, stochastic, risk range. Returns the
     fields of :class:`.log.Recording`, in its order, with a row per state, group, turn or
     bargain (the values of each flattened).
@@ -134,7 +135,7 @@ def run_draws(
             total_salience[a] = pairwise_sum(s[a])
             weight[a] = c[a] * total_salience[a]
         matrix = np.empty((0, 0))
-        if accommodation.shape[0]:  # in canonical order
+        if accommodation is not None:  # in canonical order
             matrix = np.empty((n, n))
             for a in range(n):
                 for b in range(n):
@@ -153,12 +154,12 @@ def run_draws(
             for a in range(n):
                 put(state_position, states, a * dimensions, x[a])
                 put(state_ideal, states, a * dimensions, ideal[a])
-            put(state_risk, states, 0, risk)
-            put(state_win, states, 0, win)
+            put(state_risk, states, np.int64(0), risk)
+            put(state_win, states, np.int64(0), win)
             group_position = grown(group_position, groups + merged.shape[0])
             group_probability = grown(group_probability, groups + merged.shape[0])
             for g in range(merged.shape[0]):
-                put(group_position, groups, 0, merged[g])
+                put(group_position, groups, np.int64(0), merged[g])
                 group_probability[groups, 0] = forecast[g]
                 groups += 1
             states += 1
@@ -176,22 +177,22 @@ def run_draws(
             turn_estimate = grown(turn_estimate, turns + 1)
             turn_fraction = grown(turn_fraction, turns + 1)
             bargain_start = grown(bargain_start, turns + 2)
-            put(turn_target, turns, 0, target)
-            put(turn_chosen, turns, 0, chosen)
-            put(turn_estimate, turns, 0, success)
+            put(turn_target, turns, np.int64(0), target)
+            put(turn_chosen, turns, np.int64(0), chosen)
+            put(turn_estimate, turns, np.int64(0), success)
             put(turn_estimate, turns, n, gain)
             put(turn_estimate, turns, 2 * n, probability)
             turn_fraction[turns, 0] = ratio
             bargain_parties = grown(bargain_parties, bargains + parties.shape[0])
             bargain_position = grown(bargain_position, bargains + parties.shape[0])
             for b in range(parties.shape[0]):
-                put(bargain_parties, bargains, 0, parties[b])
-                put(bargain_position, bargains, 0, moved[0, b])
+                put(bargain_parties, bargains, np.int64(0), parties[b])
+                put(bargain_position, bargains, np.int64(0), moved[0, b])
                 put(bargain_position, bargains, dimensions, moved[1, b])
                 bargains += 1
             turns += 1
             bargain_start[turns, 0] = bargains
-            ideal = after if not accommodation.shape[0] else follow(matrix, after, ideal)
+            ideal = after if accommodation is None else follow(matrix, after, ideal)
             x = after
         state_start[d + 1, 0] = states
     return (
