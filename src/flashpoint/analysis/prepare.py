@@ -14,6 +14,7 @@ from pydantic import AliasChoices, BaseModel, ValidationError
 from flashpoint._version import __version__
 from flashpoint.analysis.cost import check, estimate
 from flashpoint.analysis.request import RunSettings
+from flashpoint.analysis.warmup import load_models
 from flashpoint.models.base import ModelSpec
 from flashpoint.models.registry import get_model, model_names
 from flashpoint.scenario.load import load_scenario
@@ -67,10 +68,12 @@ class RequestedRun:
 
 def prepare(request: RunSettings) -> Prepared:
     """Load the request's scenario and resolve its models, options and seed; refuse a run that
-    cannot fit in memory and announce a long one (:mod:`flashpoint.analysis.cost`)."""
+    cannot fit in memory and announce a long one (:mod:`flashpoint.analysis.cost`); load the
+    compiled models, compiling them two at a time the first time (:mod:`.warmup`)."""
     loaded = load_scenario(request.scenario)
     options = resolve_options(loaded, request.models, request.options)
     check(estimate(len(loaded.actors), len(loaded.issues), _draws(request, loaded), list(options)))
+    load_models(options)
     seed = request.seed
     if seed is None:
         seed = loaded.seed if loaded.seed is not None else 0

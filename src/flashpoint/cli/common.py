@@ -186,8 +186,8 @@ def compile_notice() -> Iterator[None]:
     with (
         on_compile(
             lambda: err.print(
-                "[dim]Compiling the models for this machine, once: this run takes about a minute"
-                " longer; later runs load them in a second.[/]"
+                "[dim]Compiling the models for this machine, once: this run takes about half a"
+                " minute longer; later runs load them in a second.[/]"
             )
         ),
         on_long_run(

@@ -58,7 +58,11 @@ class ModelSpec:
     ``utility`` is the shape of an actor's utility in the distance ``d`` from its position
     (as a share of the issue's scale) that the model assumes: ``linear`` (``-d``: the spatial
     utility of the compromise and median models) or ``quadratic`` (``-d**2``: Nash's). The
-    agreement test weighs a package by it (:mod:`flashpoint.analysis.agreement`)."""
+    agreement test weighs a package by it (:mod:`flashpoint.analysis.agreement`).
+
+    ``compile_seconds`` is about how long numba takes to compile the model's code the first
+    time on a machine (measured alone on the 2-core development machine; 0: nothing is
+    compiled); :mod:`flashpoint.analysis.warmup` shares that work between two processes."""
 
     name: str
     label: str
@@ -69,6 +73,7 @@ class ModelSpec:
     stochastic: bool = False
     joint_issues: bool = False
     utility: Literal["linear", "quadratic"] = "linear"
+    compile_seconds: float = 0.0
     references: tuple[str, ...] = field(default_factory=tuple)
 
     def __call__(

@@ -115,6 +115,7 @@ SPEC = ModelSpec(
     run=run,
     options=EUMOptions,
     iterative=True,
+    compile_seconds=4,
     references=(
         "Bueno de Mesquita (1994), Political forecasting: an expected utility method",
         "Scholz, Calbert & Smith (2011), Unravelling Bueno De Mesquita's group decision model, "

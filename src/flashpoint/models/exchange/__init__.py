@@ -99,6 +99,7 @@ SPEC = ModelSpec(
     run=run,
     options=ExchangeOptions,
     iterative=True,
+    compile_seconds=10,
     stochastic=True,
     joint_issues=True,
     references=(

@@ -177,6 +177,7 @@ SPEC = ModelSpec(
     run=run,
     options=SMPOptions,
     iterative=True,
+    compile_seconds=15,
     stochastic=True,
     joint_issues=True,
     references=(
