@@ -77,18 +77,19 @@ References
   decision model. *Journal of Theoretical Politics* 23(4): 510-531.
 """
 
-from flashpoint.models.base import ModelSpec
-from flashpoint.models.eum.options import PRESETS, EUMOptions
-from flashpoint.models.eum.round import (
+import numpy as np
+
+from flashpoint.engine.arrays import ScenarioArrays
+from flashpoint.models.base import ModelSpec, Trajectory
+from flashpoint.models.eum.log import (
     CAPITULATION,
     COMPROMISE,
     CONFRONTATION,
     MOVES,
     NONE,
-    classify_offer,
-    play_round,
+    EUMLog,
 )
-from flashpoint.models.eum.runner import EUMLog, run
+from flashpoint.models.eum.options import PRESETS, EUMOptions
 
 __all__ = [
     "CAPITULATION",
@@ -100,10 +101,17 @@ __all__ = [
     "SPEC",
     "EUMLog",
     "EUMOptions",
-    "classify_offer",
-    "play_round",
     "run",
 ]
+
+
+def run(arrays: ScenarioArrays, options: EUMOptions, rng: np.random.Generator) -> Trajectory:
+    """Run the expected utility model on every draw and issue of ``arrays``
+    (:func:`.runner.run`); ``events`` is the run's :class:`EUMLog`."""
+    from flashpoint.models.eum import runner  # compiled code: numba loads here
+
+    return runner.run(arrays, options, rng)
+
 
 SPEC = ModelSpec(
     name="eum",

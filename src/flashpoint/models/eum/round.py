@@ -20,13 +20,12 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
+from flashpoint.models.eum.log import CAPITULATION, COMPROMISE, CONFRONTATION, NONE
 from flashpoint.models.eum.options import EUMOptions
 from flashpoint.models.pairwise import pairwise_sum
 
 compiled = njit(cache=True, nogil=True, error_model="numpy")
 
-NONE, CONFRONTATION, COMPROMISE, CAPITULATION = 0, 1, 2, 3
-MOVES = ("", "confrontation", "compromise", "capitulation")
 
 # Relative difference below which two expected utilities are equal: a few units of rounding.
 _ROUNDING = 1e-12
