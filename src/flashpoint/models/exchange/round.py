@@ -37,6 +37,8 @@ from flashpoint.models.exchange.columns import (
     SIDE_NUMBERS,
     SIDE_VALUES,
     SUPPLY,
+    A,
+    B,
 )
 from flashpoint.models.exchange.randomized import perturb
 from flashpoint.models.exchange.replay import choose
@@ -63,24 +65,27 @@ def is_valid(values: np.ndarray, flags: np.ndarray, row: int, drop_boundary: boo
         return False
     if drop_boundary and flags[row, AT_BOUNDARY]:
         return False
-    return _side_valid(values, flags, row, np.int64(0)) and _side_valid(
-        values, flags, row, np.int64(1)
-    )
+    return _side_valid(
+        values[row, A + MOVE], values[row, A + POSITION], values[row, A + HISTORY_SUM],
+        flags[row, HISTORY_UP], flags[row, HISTORY_DOWN],
+    ) and _side_valid(
+        values[row, B + MOVE], values[row, B + POSITION], values[row, B + HISTORY_SUM],
+        flags[row, SIDE_FLAGS + HISTORY_UP], flags[row, SIDE_FLAGS + HISTORY_DOWN],
+    )  # fmt: skip
 
 
-@inlined
-def _side_valid(values: np.ndarray, flags: np.ndarray, row: int, side: int) -> bool:
-    v, f = side * SIDE_VALUES, side * SIDE_FLAGS
-    move = values[row, v + MOVE]
+@compiled
+def _side_valid(move: float, position: float, history: float, up: bool, down: bool) -> bool:
+    """One side of :func:`is_valid`, in numbers (an array handed to a compiled function costs
+    more than these tests: see :mod:`.solve`): its ``move`` from ``position``, the sum of its
+    move ``history`` and whether that history went all ``up`` or all ``down``."""
     if not NEGLIGIBLE < abs(move) <= 100:
         return False
-    if not -_SLACK <= values[row, v + POSITION] + move <= 100 + _SLACK:
+    if not -_SLACK <= position + move <= 100 + _SLACK:
         return False
-    if not (
-        (flags[row, f + HISTORY_UP] and move > 0) or (flags[row, f + HISTORY_DOWN] and move < 0)
-    ):
+    if not ((up and move > 0) or (down and move < 0)):
         return False
-    return not values[row, v + HISTORY_SUM] + move > 100 + _SLACK
+    return not history + move > 100 + _SLACK
 
 
 @inlined

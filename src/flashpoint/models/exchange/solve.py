@@ -40,7 +40,6 @@ from flashpoint.models.exchange.columns import (
     REPORTED_GAIN,
     SEEN_SUM,
     SIDE_NUMBERS,
-    SIDE_VALUES,
     START,
     SUPPLY,
     SUPPLY_SALIENCE,
@@ -94,23 +93,14 @@ def solve_equal_gain(
     x[row, GAIN] = shift_p * factor
 
 
-@inlined
-def outcome_seen(
-    numbers: np.ndarray,
-    values: np.ndarray,
-    row: int,
-    side: int,
-    current: np.ndarray,
-) -> float:
-    """The outcome of the supply issue of ``side`` (0: ``a``, 1: ``b``) as candidate ``row``
-    sees it: round-start positions with its third-party updates and the supplier's current
-    position (§4.5); or the ``current`` outcome, if given."""
-    if len(current):
-        return current[numbers[row, side * SIDE_NUMBERS + SUPPLY]]
-    x, v = values, side * SIDE_VALUES
-    return (
-        x[row, v + SEEN_SUM] + x[row, v + WEIGHT] * (x[row, v + POSITION] - x[row, v + START])
-    ) / x[row, v + TOTAL]
+@compiled
+def outcome_seen(seen_sum: float, weight: float, position: float, start: float, total: float):
+    """The outcome of a side's supply issue as its candidate sees it (§4.5): the round-start
+    weighted sum with the candidate's third-party updates (``seen_sum``), moved by the
+    supplier's ``weight`` times its move from its round-start position, over the issue's
+    ``total`` weight. (With the ``current`` outcomes of the full-recompute policy, those are
+    read instead: :func:`solve_shifts`.)"""
+    return (seen_sum + weight * (position - start)) / total
 
 
 @compiled
@@ -135,8 +125,18 @@ def solve_shifts(
     and outcome checks of both sides and ``AT_BOUNDARY``. Returns ``Δp`` after and before the
     caps."""
     x = values
-    before_a = outcome_seen(numbers, values, row, np.int64(0), current)
-    before_b = outcome_seen(numbers, values, row, np.int64(1), current)
+    if len(current):
+        before_a = current[numbers[row, SUPPLY]]
+        before_b = current[numbers[row, SIDE_NUMBERS + SUPPLY]]
+    else:
+        before_a = outcome_seen(
+            x[row, A + SEEN_SUM], x[row, A + WEIGHT], x[row, A + POSITION], x[row, A + START],
+            x[row, A + TOTAL],
+        )  # fmt: skip
+        before_b = outcome_seen(
+            x[row, B + SEEN_SUM], x[row, B + WEIGHT], x[row, B + POSITION], x[row, B + START],
+            x[row, B + TOTAL],
+        )  # fmt: skip
     move_a, move_b, after_a, after_b, at_boundary, shift_p, uncapped = shifts(
         x[row, A + TARGET] - x[row, A + POSITION],
         x[row, B + TARGET] - x[row, B + POSITION],
