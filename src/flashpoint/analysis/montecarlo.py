@@ -149,7 +149,9 @@ def run_models(
     With ``paths``, each model that runs more than one round keeps its positions
     ``[draw, round, actor, issue]`` (:func:`paths_of`)."""
     trajectories = {
-        name: get_model(name)(arrays, options, named_stream(seed, stream + name, block))
+        name: get_model(name)(
+            arrays, options, named_stream(seed, stream + name, block), events=False
+        )
         for name, options in models
     }
     found = {name: trajectory.forecast for name, trajectory in trajectories.items()}

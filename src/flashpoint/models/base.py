@@ -1,8 +1,9 @@
 """What every model shares: the call shape, the result (:class:`Trajectory`), the description.
 
-A model is a pure function ``run(arrays, options, rng) -> Trajectory``: it reads a
+A model is a pure function ``run(arrays, options, rng, events) -> Trajectory``: it reads a
 :class:`~flashpoint.engine.ScenarioArrays` batch, works on all draws at once, takes any
-randomness from ``rng`` and never prints, plots or touches files.
+randomness from ``rng`` and never prints, plots or touches files. With ``events`` false it may
+leave out its log (a Monte Carlo run needs each draw's positions and forecast only).
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ class ModelSpec:
     name: str
     label: str
     summary: str
-    run: Callable[[ScenarioArrays, Any, np.random.Generator], Trajectory]
+    run: Callable[[ScenarioArrays, Any, np.random.Generator, bool], Trajectory]
     options: type[BaseModel] = NoOptions
     iterative: bool = False
     stochastic: bool = False
@@ -81,8 +82,11 @@ class ModelSpec:
         arrays: ScenarioArrays,
         options: BaseModel | dict[str, Any] | None,
         rng: np.random.Generator,
+        *,
+        events: bool = True,
     ) -> Trajectory:
-        """Run the model; ``options`` may be a dict of option values (None: the defaults).
+        """Run the model; ``options`` may be a dict of option values (None: the defaults);
+        without ``events`` the trajectory may hold no log (``events`` None).
 
         ``rng`` is required, for deterministic models too, so that no run depends on a seed
         made up on the caller's behalf: raises :class:`TypeError` if it is None.
@@ -94,7 +98,7 @@ class ModelSpec:
             )
         if not isinstance(options, self.options):
             options = self.options.model_validate(options or {})
-        trajectory = self.run(arrays, options, rng)
+        trajectory = self.run(arrays, options, rng, events)
         forecast = trajectory.forecast
         if not np.isfinite(forecast).all():
             draws = int((~np.isfinite(forecast)).any(axis=1).sum())

@@ -31,8 +31,10 @@ def weighted_mean(position: np.ndarray, weight: np.ndarray, present: np.ndarray)
     return (weight * np.where(present, position, 0.0)).sum(axis=1) / weight.sum(axis=1)
 
 
-def run(arrays: ScenarioArrays, options: NoOptions, rng: np.random.Generator) -> Trajectory:
-    """One round: actors stay where they are; the outcome is the weighted mean."""
+def run(
+    arrays: ScenarioArrays, options: NoOptions, rng: np.random.Generator, events: bool = True
+) -> Trajectory:
+    """One round: actors stay where they are; the outcome is the weighted mean (no log)."""
     outcome = weighted_mean(arrays.position, arrays.weight, arrays.present)
     return Trajectory(positions=arrays.position[None], outcome=outcome[None])
 

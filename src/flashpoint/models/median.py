@@ -52,8 +52,10 @@ def lower_weighted_median(
     return held[rows[:, 0], order[rows[:, 0], first]]
 
 
-def run(arrays: ScenarioArrays, options: NoOptions, rng: np.random.Generator) -> Trajectory:
-    """One round: actors stay where they are; the outcome is the weighted median."""
+def run(
+    arrays: ScenarioArrays, options: NoOptions, rng: np.random.Generator, events: bool = True
+) -> Trajectory:
+    """One round: actors stay where they are; the outcome is the weighted median (no log)."""
     outcome = weighted_median(arrays.position, arrays.weight, arrays.present)
     return Trajectory(positions=arrays.position[None], outcome=outcome[None])
 

@@ -78,8 +78,10 @@ def nash_solution(arrays: ScenarioArrays) -> np.ndarray:
     return outcome
 
 
-def run(arrays: ScenarioArrays, options: NoOptions, rng: np.random.Generator) -> Trajectory:
-    """One round: actors stay where they are; the outcome is the Nash bargaining solution."""
+def run(
+    arrays: ScenarioArrays, options: NoOptions, rng: np.random.Generator, events: bool = True
+) -> Trajectory:
+    """One round: actors stay where they are; the outcome is the Nash bargaining solution (no log)."""
     return Trajectory(positions=arrays.position[None], outcome=nash_solution(arrays)[None])
 
 

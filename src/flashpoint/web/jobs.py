@@ -45,7 +45,9 @@ log = logging.getLogger("flashpoint.web")
 State = Literal["queued", "running", "done", "failed", "cancelled"]
 FINISHED = ("done", "failed", "cancelled")
 COMPILING = "compiling the models (the first run after installing takes about half a minute)"
-WARMING = "loading the models into the workers (about half a minute the first time after installing)"
+WARMING = (
+    "loading the models into the workers (about half a minute the first time after installing)"
+)
 
 
 class Cancelled(Exception):

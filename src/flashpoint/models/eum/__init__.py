@@ -105,12 +105,14 @@ __all__ = [
 ]
 
 
-def run(arrays: ScenarioArrays, options: EUMOptions, rng: np.random.Generator) -> Trajectory:
+def run(
+    arrays: ScenarioArrays, options: EUMOptions, rng: np.random.Generator, events: bool = True
+) -> Trajectory:
     """Run the expected utility model on every draw and issue of ``arrays``
-    (:func:`.runner.run`); ``events`` is the run's :class:`EUMLog`."""
+    (:func:`.runner.run`); ``events`` is the run's :class:`EUMLog` (None without ``events``)."""
     from flashpoint.models.eum import runner  # compiled code: numba loads here
 
-    return runner.run(arrays, options, rng)
+    return runner.run(arrays, options, rng, events)
 
 
 SPEC = ModelSpec(

@@ -53,9 +53,10 @@ class _Run:
             table[rounds + 1 :] = table[rounds]
         return self
 
-    def listed(self, order: np.ndarray) -> _Run:
+    def listed(self, order: np.ndarray, events: bool) -> _Run:
         """The run of actors in canonical order (``order[b, c]``: the listed actor run as the
-        ``c``-th) with its actors back in the listed order and partners named as listed."""
+        ``c``-th) with its actors back in the listed order and partners named as listed (without
+        ``events``, the positions only: the actors' log is left as it is, unread)."""
         members = np.arange(len(order))[:, None]
         rows = np.argsort(order, axis=1)  # rows[b, a]: the row of the a-th listed actor
 
@@ -63,6 +64,8 @@ class _Run:
             return table[:, members, rows]
 
         log = self.log
+        if not events:
+            return _Run(back(self.positions), log)
         partner = back(log.partner)
         return _Run(
             back(self.positions),
@@ -114,6 +117,7 @@ def _run_chunk(
     present: np.ndarray,
     listed: np.ndarray,
     options: EUMOptions,
+    events: bool,
 ) -> tuple[_Run, int]:
     """Run the rounds for a chunk of one-issue problems ``[member, actor]``, the actors in
     canonical order (``listed[b, c]``: where the ``c``-th is listed); also return the number of
@@ -165,7 +169,7 @@ def _run_chunk(
         first = (log.repeat_round[members] < 0) & same.any(axis=0)
         log.repeat_round[members[first]] = round_
         log.cycle_length[members[first]] = round_ - same.argmax(axis=0)[first]
-    return run.cut(last).listed(listed), last
+    return run.cut(last).listed(listed, events), last
 
 
 def _chunk_size(n: int, rounds: int) -> int:
@@ -174,8 +178,11 @@ def _chunk_size(n: int, rounds: int) -> int:
     return max(1, _CHUNK_ELEMENTS // (n * n + 8 * (rounds + 1) * n))
 
 
-def run(arrays: ScenarioArrays, options: EUMOptions, rng: np.random.Generator) -> Trajectory:
-    """Run the expected utility model on every draw and issue of ``arrays``."""
+def run(
+    arrays: ScenarioArrays, options: EUMOptions, rng: np.random.Generator, events: bool = True
+) -> Trajectory:
+    """Run the expected utility model on every draw and issue of ``arrays``; the trajectory's
+    ``events`` is the run's :class:`EUMLog` (None without ``events``)."""
     draws, n, issues = arrays.position.shape
     batch = draws * issues
 
@@ -195,7 +202,7 @@ def run(arrays: ScenarioArrays, options: EUMOptions, rng: np.random.Generator) -
     chunks = [
         _run_chunk(
             x0[k : k + size], s[k : k + size], w[k : k + size], present[k : k + size],
-            order[k : k + size], options,
+            order[k : k + size], options, events,
         )
         for k in range(0, batch, size)
     ]  # fmt: skip
@@ -210,17 +217,20 @@ def run(arrays: ScenarioArrays, options: EUMOptions, rng: np.random.Generator) -
         table = table.reshape(rounds + 1, draws, issues, *table.shape[2:])
         return np.moveaxis(table, 2, 3) if table.ndim > 3 else table
 
-    log = EUMLog(
-        **{
-            field.name: gather([getattr(r.log, field.name) for r, _ in chunks])
-            for field in fields(EUMLog)
-        }
-    )
+    kept = [field.name for field in fields(EUMLog)]
+    if not events:  # what the forecast needs
+        kept = ["median", "repeat_round", "cycle_length"]
+    log = {name: gather([getattr(r.log, name) for r, _ in chunks]) for name in kept}
     positions = np.where(arrays.present, gather([r.positions for r, _ in chunks]), np.nan)
     final = None
     if options.forecast == "cycle_mean":
-        final = _cycle_mean(log.median, log.repeat_round, log.cycle_length)
-    return Trajectory(positions=positions, outcome=log.median, events=log, final=final)
+        final = _cycle_mean(log["median"], log["repeat_round"], log["cycle_length"])
+    return Trajectory(
+        positions=positions,
+        outcome=log["median"],
+        events=EUMLog(**log) if events else None,
+        final=final,
+    )
 
 
 def _cycle_mean(

@@ -60,13 +60,19 @@ class ExchangeOptions(BaseModel):
     rounds: int = Field(10, ge=0, le=100, description="Number of rounds.")
 
 
-def run(arrays: ScenarioArrays, options: ExchangeOptions, rng: np.random.Generator) -> Trajectory:
+def run(
+    arrays: ScenarioArrays,
+    options: ExchangeOptions,
+    rng: np.random.Generator,
+    events: bool = True,
+) -> Trajectory:
     """Run the exchange model on every draw; issues are rescaled to 0-100 and back (§2).
 
     The trajectory's positions are each round's voting positions and its outcome each round's
     voting outcome (round 0: the stated positions and their weighted mean); ``events`` is the
     run's :class:`~.log.RunLog`, whose item ``d`` is draw ``d``'s list of
-    :class:`~.records.ExchangeRound`. With ``p > 0`` the draws use ``rng`` in turn.
+    :class:`~.records.ExchangeRound` (None without ``events``: no exchange is kept). With
+    ``p > 0`` the draws use ``rng`` in turn.
     """
     from flashpoint.models.exchange.runner import simulate  # compiled code: numba loads here
 
@@ -82,11 +88,12 @@ def run(arrays: ScenarioArrays, options: ExchangeOptions, rng: np.random.Generat
         policy=options.policy,
         p=options.p,
         rng=rng,
+        logged=events,
     )
     positions = np.where(present, lower + log.voting * span / 100, np.nan)
     positions[0] = arrays.position
     outcome = lower + log.voting_outcome * span / 100
-    return Trajectory(positions=positions, outcome=outcome, events=log)
+    return Trajectory(positions=positions, outcome=outcome, events=log if events else None)
 
 
 SPEC = ModelSpec(

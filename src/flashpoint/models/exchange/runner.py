@@ -66,6 +66,7 @@ def run_draws(
     rng: np.random.Generator | None,
     recorded: np.ndarray | None,
     offsets: np.ndarray,
+    logged: bool,
 ):
     """``rounds`` rounds of every draw (``position``, ``salience`` and ``weight`` are
     ``[draw, actor, issue]``, positions on 0-100), draw after draw, so that with ``p > 0`` the
@@ -75,7 +76,7 @@ def run_draws(
 
     Returns the arrays of a :class:`~.log.RunLog`: preferences, voting positions, start and
     voting outcomes, valid candidates and executed exchanges per round, and the executed
-    candidates (their table rows, in order).
+    candidates (their table rows, in order; none unless ``logged``).
     """
     draws, actors, issues = position.shape
     preferences = np.empty((rounds + 1, draws, actors, issues))
@@ -108,21 +109,22 @@ def run_draws(
                     p, rng, recorded[offsets[r] : offsets[r + 1]], vote, supplied,
                 )  # fmt: skip
             candidates[r, d], executed[d, r] = valid, len(order)
-            if used + len(order) > len(logged_numbers):
-                room = max(2 * len(logged_numbers), used + len(order), 64)
-                logged_numbers = _grown(logged_numbers, room, used)
-                logged_values = _grown(logged_values, room, used)
-                logged_flags = _grown(logged_flags, room, used)
-            for row in order:
-                _copy(numbers[row], logged_numbers[used])
-                _copy(values[row], logged_values[used])
-                _copy(flags[row], logged_flags[used])
-                used += 1
+            if logged:
+                if used + len(order) > len(logged_numbers):
+                    room = max(2 * len(logged_numbers), used + len(order), 64)
+                    logged_numbers = _grown(logged_numbers, room, used)
+                    logged_values = _grown(logged_values, room, used)
+                    logged_flags = _grown(logged_flags, room, used)
+                for row in order:
+                    _copy(numbers[row], logged_numbers[used])
+                    _copy(values[row], logged_values[used])
+                    _copy(flags[row], logged_flags[used])
+                    used += 1
             _copy(outcome(vote, weight[d], present), voting_outcome[r + 1, d])
             preferences_after(start, salience[d], vote, supplied, preferences[r + 1, d])
             _copy(outcome(preferences[r + 1, d], weight[d], present), start_outcome[r + 1, d])
-    logged = (logged_numbers[:used], logged_values[:used], logged_flags[:used])
-    return preferences, voting, start_outcome, voting_outcome, candidates, executed, logged
+    rows = (logged_numbers[:used], logged_values[:used], logged_flags[:used])
+    return preferences, voting, start_outcome, voting_outcome, candidates, executed, rows
 
 
 @inlined
@@ -146,11 +148,13 @@ def simulate(
     p: float = 0.0,
     *,
     rng: np.random.Generator,
+    logged: bool = True,
 ) -> RunLog:
     """``rounds`` rounds of every draw (:func:`run_draws`; ``[draw, actor, issue]`` arrays on
     0-100); ``recorded[round]`` replays the reference's choices in that round (:mod:`.replay`);
-    ``p`` and ``rng`` vary the exchange rates at random (:mod:`.randomized`). Raises
-    :class:`TypeError` if ``rng`` is None."""
+    ``p`` and ``rng`` vary the exchange rates at random (:mod:`.randomized`). Without
+    ``logged``, the log keeps positions and outcomes but no exchange (Monte Carlo draws need
+    no more). Raises :class:`TypeError` if ``rng`` is None."""
     if rng is None:
         raise TypeError(
             "the exchange model needs a random generator: pass rng=np.random.default_rng(seed)"
@@ -172,6 +176,7 @@ def simulate(
         rng if p > 0 else None,
         None if recorded is None else replayed,
         offsets,
+        logged,
     )
     return RunLog(salience, weight, present, *arrays[:-1], CandidateTable(*arrays[-1]))
 

@@ -106,12 +106,15 @@ def ktab_inputs(
     return position, salience, per_actor
 
 
-def run(arrays: ScenarioArrays, options: SMPOptions, rng: np.random.Generator) -> Trajectory:
+def run(
+    arrays: ScenarioArrays, options: SMPOptions, rng: np.random.Generator, events: bool = True
+) -> Trajectory:
     """Run the spatial model on every draw.
 
     The trajectory's positions are the states (state 0: the input); a draw that stops early
     keeps its last state in the later rounds. Its outcome is each state's expected outcome
-    (the module docstring); ``events`` holds one :class:`SMPRun` per draw, built when read.
+    (the module docstring); ``events`` holds one :class:`SMPRun` per draw, built when read
+    (None without ``events``).
     Stochastic transitions draw from ``rng``, draw after draw.
     """
     from flashpoint.models.smp.runner import accommodation_matrix, run_draws  # numba loads here
@@ -162,7 +165,7 @@ def run(arrays: ScenarioArrays, options: SMPOptions, rng: np.random.Generator) -
     return Trajectory(
         positions=np.where(arrays.present, arrays.lower + unit * span, np.nan),
         outcome=arrays.lower + expected[state] * span,
-        events=SMPRuns(recording, expected, listed),
+        events=SMPRuns(recording, expected, listed) if events else None,
     )
 
 
