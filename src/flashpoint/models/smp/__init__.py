@@ -154,6 +154,7 @@ def run(
             ),
             options.rounds,
             rng,
+            events,
         )
     )
     expected = recording.expected_outcomes()

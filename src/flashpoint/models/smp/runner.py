@@ -94,6 +94,7 @@ def run_draws(
     codes: tuple,
     max_turns: int,
     rng: np.random.Generator,
+    logged: bool,
 ):
     """Every draw from ``position`` (``[draw, actor, dimension]`` on [0, 1], actors in the
     canonical order of :mod:`.listing`; ``listed[d, k]``: the row of draw ``d``'s ``k``-th
@@ -106,26 +107,29 @@ def run_draws(
     the run without :func:`follow`). ``codes``: voting,
     victory, pce, adjust, commit, interpolation, bargain, stochastic, risk range. Returns the
     fields of :class:`.log.Recording`, in its order, with a row per state, group, turn or
-    bargain (the values of each flattened).
+    bargain (the values of each flattened). Without ``logged``, only what the forecast needs
+    is recorded: each state's positions and its groups (the arrays of ideals, risks, win
+    probabilities, turns and bargains come back empty).
     """
     voting, victory, pce, _, _, _, _, _, risk_range = codes
     draws, n, dimensions = position.shape
     capacity = 16 * draws
+    log_rows = capacity if logged else 0  # rows of what only the log reads
     state_start = np.zeros((draws + 1, 1), dtype=np.int64)
     group_start = np.zeros((capacity, 1), dtype=np.int64)
-    bargain_start = np.zeros((capacity, 1), dtype=np.int64)
+    bargain_start = np.zeros((log_rows, 1), dtype=np.int64)
     state_position = np.empty((capacity, n * dimensions))
-    state_ideal = np.empty((capacity, n * dimensions))
-    state_risk = np.empty((capacity, n))
-    state_win = np.empty((capacity, n))
+    state_ideal = np.empty((log_rows, n * dimensions))
+    state_risk = np.empty((log_rows, n))
+    state_win = np.empty((log_rows, n))
     group_position = np.empty((capacity, dimensions))
     group_probability = np.empty((capacity, 1))
-    turn_target = np.empty((capacity, n), dtype=np.int64)
-    turn_chosen = np.empty((capacity, n), dtype=np.int64)
-    turn_estimate = np.empty((capacity, 3 * n))
-    turn_fraction = np.empty((capacity, 1))
-    bargain_parties = np.empty((capacity, 3), dtype=np.int64)
-    bargain_position = np.empty((capacity, 2 * dimensions))
+    turn_target = np.empty((log_rows, n), dtype=np.int64)
+    turn_chosen = np.empty((log_rows, n), dtype=np.int64)
+    turn_estimate = np.empty((log_rows, 3 * n))
+    turn_fraction = np.empty((log_rows, 1))
+    bargain_parties = np.empty((log_rows, 3), dtype=np.int64)
+    bargain_position = np.empty((log_rows, 2 * dimensions))
     states, groups, turns, bargains = 0, 0, 0, 0
     for d in range(draws):
         x, s, c = position[d].copy(), salience[d], capability[d]
@@ -145,17 +149,17 @@ def run_draws(
             distance, risk, own, win, merged, forecast = evaluate_state(
                 x, ideal, s, c, listed[d], voting, victory, pce, risk_range
             )
-            state_position, state_ideal = (
-                grown(state_position, states + 1),
-                grown(state_ideal, states + 1),
-            )
-            state_risk, state_win = grown(state_risk, states + 1), grown(state_win, states + 1)
+            state_position = grown(state_position, states + 1)
             group_start = grown(group_start, states + 2)
             for a in range(n):
                 put(state_position, states, a * dimensions, x[a])
-                put(state_ideal, states, a * dimensions, ideal[a])
-            put(state_risk, states, np.int64(0), risk)
-            put(state_win, states, np.int64(0), win)
+            if logged:
+                state_ideal = grown(state_ideal, states + 1)
+                state_risk, state_win = grown(state_risk, states + 1), grown(state_win, states + 1)
+                for a in range(n):
+                    put(state_ideal, states, a * dimensions, ideal[a])
+                put(state_risk, states, np.int64(0), risk)
+                put(state_win, states, np.int64(0), win)
             group_position = grown(group_position, groups + merged.shape[0])
             group_probability = grown(group_probability, groups + merged.shape[0])
             for g in range(merged.shape[0]):
@@ -173,42 +177,45 @@ def run_draws(
             if t == 0:
                 first = moving
             ratio = moving / (first + FIRST_STEP_GUARD)
-            turn_target, turn_chosen = grown(turn_target, turns + 1), grown(turn_chosen, turns + 1)
-            turn_estimate = grown(turn_estimate, turns + 1)
-            turn_fraction = grown(turn_fraction, turns + 1)
-            bargain_start = grown(bargain_start, turns + 2)
-            put(turn_target, turns, np.int64(0), target)
-            put(turn_chosen, turns, np.int64(0), chosen)
-            put(turn_estimate, turns, np.int64(0), success)
-            put(turn_estimate, turns, n, gain)
-            put(turn_estimate, turns, 2 * n, probability)
-            turn_fraction[turns, 0] = ratio
-            bargain_parties = grown(bargain_parties, bargains + parties.shape[0])
-            bargain_position = grown(bargain_position, bargains + parties.shape[0])
-            for b in range(parties.shape[0]):
-                put(bargain_parties, bargains, np.int64(0), parties[b])
-                put(bargain_position, bargains, np.int64(0), moved[0, b])
-                put(bargain_position, bargains, dimensions, moved[1, b])
-                bargains += 1
+            if logged:
+                turn_target = grown(turn_target, turns + 1)
+                turn_chosen = grown(turn_chosen, turns + 1)
+                turn_estimate = grown(turn_estimate, turns + 1)
+                turn_fraction = grown(turn_fraction, turns + 1)
+                bargain_start = grown(bargain_start, turns + 2)
+                put(turn_target, turns, np.int64(0), target)
+                put(turn_chosen, turns, np.int64(0), chosen)
+                put(turn_estimate, turns, np.int64(0), success)
+                put(turn_estimate, turns, n, gain)
+                put(turn_estimate, turns, 2 * n, probability)
+                turn_fraction[turns, 0] = ratio
+                bargain_parties = grown(bargain_parties, bargains + parties.shape[0])
+                bargain_position = grown(bargain_position, bargains + parties.shape[0])
+                for b in range(parties.shape[0]):
+                    put(bargain_parties, bargains, np.int64(0), parties[b])
+                    put(bargain_position, bargains, np.int64(0), moved[0, b])
+                    put(bargain_position, bargains, dimensions, moved[1, b])
+                    bargains += 1
+                bargain_start[turns + 1, 0] = bargains
             turns += 1
-            bargain_start[turns, 0] = bargains
             ideal = after if accommodation is None else follow(matrix, after, ideal)
             x = after
         state_start[d + 1, 0] = states
+    kept_states, kept_turns = (states, turns) if logged else (0, 0)
     return (
         state_start[:, 0],
         state_position[:states].reshape(states, n, dimensions),
-        state_ideal[:states].reshape(states, n, dimensions),
-        state_risk[:states],
-        state_win[:states],
+        state_ideal[:kept_states].reshape(kept_states, n, dimensions),
+        state_risk[:kept_states],
+        state_win[:kept_states],
         group_start[: states + 1, 0],
         group_position[:groups],
         group_probability[:groups, 0],
-        turn_target[:turns],
-        turn_chosen[:turns],
-        turn_estimate[:turns].reshape(turns, 3, n),
-        turn_fraction[:turns, 0],
-        bargain_start[: turns + 1, 0],
+        turn_target[:kept_turns],
+        turn_chosen[:kept_turns],
+        turn_estimate[:kept_turns].reshape(kept_turns, 3, n),
+        turn_fraction[:kept_turns, 0],
+        bargain_start[: kept_turns + 1 if logged else 0, 0],
         bargain_parties[:bargains],
         bargain_position[:bargains].reshape(bargains, 2, dimensions),
     )
