@@ -159,3 +159,28 @@ def test_no_model_returns_a_number_that_is_not_finite_or_off_the_scale(model, ar
     forecast = MODELS[model](arrays, None, np.random.default_rng(0)).forecast
     assert np.isfinite(forecast).all()
     assert np.all(forecast >= arrays.lower - 1e-9) and np.all(forecast <= arrays.upper + 1e-9)
+
+
+finite = st.floats(allow_nan=False, allow_infinity=False, min_value=-1e300, max_value=1e300)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(finite, min_size=7, max_size=7), min_size=1, max_size=6))
+def test_compiled_exact_sums_are_math_fsum_to_the_last_bit(rows):
+    """models/exact_sum.py: the spatial model's inputs use it instead of math.fsum."""
+    import math
+
+    from flashpoint.models.exact_sum import exact_sums
+
+    got = exact_sums(np.array(rows, dtype=float))
+    assert [float(value) for value in got] == [math.fsum(row) for row in rows]
+
+
+def test_exact_sums_round_half_way_across_partials():
+    """The case CPython's fsum corrects: 1e-16 + 1 + 1e16 rounds up to the next even number."""
+    import math
+
+    from flashpoint.models.exact_sum import exact_sums
+
+    terms = [1e-16, 1.0, 1e16]
+    assert float(exact_sums(np.array([terms]))[0]) == math.fsum(terms) == 1.0000000000000002e16

@@ -34,7 +34,6 @@ References
 
 from __future__ import annotations
 
-import math
 
 import numpy as np
 
@@ -77,8 +76,10 @@ def ktab_inputs(
     span = arrays.upper - arrays.lower
     capability = np.where(present, arrays.capability, 0.0)
     per_actor = capability.sum(axis=2) / np.maximum(present.sum(axis=1), 1)
-    # exact sums: the same in any actor order
-    mean = np.array([math.fsum(row) / len(row) for row in per_actor.tolist()])
+    from flashpoint.models.exact_sum import exact_sums  # compiled: numba loads here
+
+    # exact sums (math.fsum's): the same in any actor order
+    mean = exact_sums(per_actor) / per_actor.shape[1]
     # on a fixed scale, so that KTAB's absolute floors weigh the same in any unit
     scale = np.ones_like(mean)
     np.divide(CAPABILITY_SCALE, mean, out=scale, where=mean > 0)
@@ -92,16 +93,11 @@ def ktab_inputs(
     # relative to the largest, so that tiny (even subnormal) capabilities keep precision
     weights = np.where(largest > 0, weights / np.where(largest > 0, largest, 1.0), present)
     weighted = np.where(present, scaled, 0.0) * weights
-    fill = np.array(
-        [
-            [math.fsum(column) / math.fsum(weight) for column, weight in zip(*one, strict=True)]
-            for one in zip(
-                np.swapaxes(weighted, 1, 2).tolist(),
-                np.swapaxes(weights, 1, 2).tolist(),
-                strict=True,
-            )
-        ]
-    ).reshape(arrays.n_draws, arrays.n_issues)
+    by_issue = (arrays.n_draws * arrays.n_issues, arrays.n_actors)  # rows [draw, issue]
+    fill = exact_sums(np.swapaxes(weighted, 1, 2).reshape(by_issue)) / exact_sums(
+        np.swapaxes(weights, 1, 2).reshape(by_issue)
+    )
+    fill = fill.reshape(arrays.n_draws, arrays.n_issues)
     position = np.where(present, scaled, fill[:, None, :])
     return position, salience, per_actor
 
