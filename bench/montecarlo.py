@@ -5,7 +5,10 @@ Run on demand (not part of the test suite):  python bench/montecarlo.py [--quick
 1. The Korea default, 10,000 draws of every registered model, on 2 worker processes (and
    serially): wall time and the peak memory of the whole process tree (this process and its
    workers, summed, sampled every 20 ms from /proc).
-2. A 1,000,000-draw sweep of the numpy models (compromise, median, Nash) with 5% jitter:
+2. The Korea default with every model through Dask (a local cluster of 2 single-threaded workers,
+   started for the run): 100,000 and 1,000,000 draws (``--million``), wall time and the peak
+   memory of the process tree, to see whether memory grows with the draws.
+3. A 1,000,000-draw sweep of the numpy models (compromise, median, Nash) with 5% jitter:
    serially, on a pool of 2 processes, and through Dask with 2 single-threaded workers (on a
    running local cluster, and counting the cluster's start), in rounds that run each of them
    in turn. The Dask speed-up is compared with the process pool's of the same round.
@@ -88,6 +91,18 @@ def korea_every_model(draws: int) -> None:
         )
 
 
+def korea_on_dask(draws: int) -> None:
+    korea = flashpoint.load_scenario("korea-2018")
+    flashpoint.forecast(korea, draws=2)  # compile or load every model's compiled code first
+    elapsed, peak = measured(
+        lambda: flashpoint.forecast(korea, draws=draws, executor="dask", workers=2)
+    )
+    print(
+        f"korea, {draws:,} draws, every model, dask x2 (cluster started for the run):"
+        f" {elapsed:.1f} s, peak memory {peak / 2**20:,.0f} MB"
+    )
+
+
 def sweep(draws: int, rounds: int) -> None:
     """The sweep, in ``rounds`` rounds of serial, process pool, Dask on a running cluster and
     Dask starting its own cluster, one after another: the machine's speed drifts over minutes,
@@ -142,8 +157,14 @@ def sweep(draws: int, rounds: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a tenth of the draws, one round")
-    quick = parser.parse_args().quick
+    parser.add_argument(
+        "--million", action="store_true", help="also 1,000,000 Korea draws on Dask (minutes)"
+    )
+    arguments = parser.parse_args()
+    quick = arguments.quick
     korea_every_model(1_000 if quick else 10_000)
+    for draws in (10_000 if quick else 100_000, *((1_000_000,) if arguments.million else ())):
+        korea_on_dask(draws)
     sweep(100_000 if quick else 1_000_000, 1 if quick else 5)
 
 
