@@ -55,13 +55,12 @@ Boundary = Literal["keep", "drop"]
 Policy = Literal["decide-parity", "full-recompute"]
 
 
-@compiled
+@inlined
 def is_valid(values: np.ndarray, flags: np.ndarray, row: int, drop_boundary: bool) -> bool:
     """§4.3: a real gain; each move real, at most 100, inside the scale; the supplier's moves in
     this candidate all one way and together at most 100 (C3); and at the outcome cap's boundary
     (C2) kept (``drop_boundary`` false: the cap reads "strictly between", and rounding counts as
-    exact) or dropped (no room left). Compiled on its own, not written into its caller: its
-    early returns keep numba from pairing the reference counts of its arrays there."""
+    exact) or dropped (no room left)."""
     if values[row, GAIN] < NEGLIGIBLE:
         return False
     if drop_boundary and flags[row, AT_BOUNDARY]:
