@@ -278,6 +278,22 @@ def test_commands_that_run_no_compiled_model_do_not_load_numba():
     assert loaded.stdout.strip() == "False"
 
 
+def test_the_command_line_starts_without_pandas_or_scipy_optimize():
+    """Tables (pandas) and the backtest's and levers' optimizers (scipy.optimize) load when a
+    command uses them, not at every start (together about 0.6 s of every command)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, flashpoint.cli;"
+        " print(sorted(m for m in ('pandas', 'scipy.optimize') if m in sys.modules))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert loaded.stdout.strip() == "[]"
+
+
 def test_forecast_with_draws_shows_how_likely_each_future_is():
     result = run("forecast", "-m", "compromise", "-m", "median", "--draws", "300", "--seed", "2")
     assert result.exit_code == 0, result.output

@@ -33,7 +33,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy.optimize import differential_evolution
 
 from flashpoint.analysis.montecarlo import MonteCarlo, run_draws
 from flashpoint.analysis.prepare import RequestedRun, document_head, prepare
@@ -285,6 +284,8 @@ def run_levers(request: LeversRequest, progress: Progress | None = None) -> Leve
     bounds = [(lever.low, lever.high) for lever in levers_]
     stated = np.array([lever.stated for lever in levers_])
     population = _first_generation(stated, bounds, request, search)
+    from scipy.optimize import differential_evolution  # only this search: imported when run
+
     found = differential_evolution(
         objective,
         bounds,

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from flashpoint.scenario.workbook import append_row
+
+if TYPE_CHECKING:
+    import pandas  # tables are pandas frames; writing one needs no import of pandas here
 
 SHEETS = {
     "outcome": "outcomes",

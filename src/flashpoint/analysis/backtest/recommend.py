@@ -33,7 +33,6 @@ from importlib import resources
 from typing import Any
 
 import numpy as np
-from scipy.optimize import linprog
 
 from flashpoint.analysis.backtest.scores import mae_difference
 
@@ -93,6 +92,8 @@ def least_absolute(design: np.ndarray, target: np.ndarray, simplex: bool) -> np.
         equalities = np.vstack([equalities, np.r_[np.ones(k), np.zeros(2 * rows)]])
         right = np.r_[right, 1.0]
     bounds = [(0, None) if simplex else (None, None)] * k + [(0, None)] * (2 * rows)
+    from scipy.optimize import linprog  # only a backtest fits: other commands skip the import
+
     solved = linprog(cost, A_eq=equalities, b_eq=right, bounds=bounds, method="highs")
     if not solved.success:
         raise ValueError(f"the least absolute deviations fit failed: {solved.message}")
