@@ -145,3 +145,17 @@ def test_after_the_warm_up_a_run_compiles_nothing_more(tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "nothing compiled during the run"
     assert any(tmp_path.glob("smp_*/runner.run_draws-*.nbi"))  # the cache that was filled
+
+
+def test_options_that_name_the_scenarios_actors_leave_the_model_to_the_run():
+    """The spatial model's accommodation pairs name actors the tiny problem does not have: the
+    warm-up leaves the model to the run, which runs it, and still refuses unknown actors."""
+    scenario = flashpoint.load_scenario("korea-2018")
+    pair = {"actor": "north_korea", "towards": "china", "rate": 0.5}
+    itself = {"actor": "north_korea", "towards": "north_korea", "rate": 0.5}
+    given = {"smp": {"accommodation": [itself, pair]}}
+    warmup.run_once("smp", resolve_options(scenario, ["smp"], given)["smp"])  # no error
+    assert flashpoint.forecast(scenario, models=["smp"], options=given).results["smp"]
+    unknown = {"smp": {"accommodation": [itself, {**pair, "towards": "usa"}]}}
+    with pytest.raises(ValueError, match="accommodation names actors not in the scenario"):
+        flashpoint.forecast(scenario, models=["smp"], options=unknown)

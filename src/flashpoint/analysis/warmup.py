@@ -77,8 +77,18 @@ def shares(names: Sequence[str]) -> tuple[list[str], list[str]]:
 
 def run_once(name: str, options: BaseModel | Mapping[str, Any]) -> None:
     """Run model ``name`` once on :func:`tiny_problem`: numba loads its compiled code, or
-    compiles it for the types a run gives it."""
-    get_model(name)(tiny_problem(), options, np.random.default_rng(0))
+    compiles it for the types a run gives it.
+
+    Options that name the scenario's actors (the spatial model's accommodation pairs) do not fit
+    the tiny problem: such a model is left to the run itself, which loads or compiles it and
+    reports any error in its options."""
+    spec = get_model(name)
+    if not isinstance(options, spec.options):
+        options = spec.options.model_validate(options)  # a bad option is an error here too
+    try:
+        spec(tiny_problem(), options, np.random.default_rng(0))
+    except ValueError:
+        return
 
 
 def tiny_problem() -> ScenarioArrays:
