@@ -104,35 +104,36 @@ class Moved(NamedTuple):
 
 
 @compiled
-def vote_totals(x, weight, present, span, exponent, linear, votes):
-    """``votes[l, m] = Σ_k max(0, v_k(x_l, x_m))``, the positive votes for ``l`` over ``m``
-    (``docs/specs/eum.md`` §3.2), with distances raised to each voter's ``exponent`` unless
-    ``linear``; 0 where ``l`` and ``m`` are not two different actors taking part. Voter ``k``
-    gives ``w_k (d(x_k, x_m)**e_k - d(x_k, x_l)**e_k)``, added voter by voter."""
-    n = x.shape[0]
-    votes[:, :] = 0.0
-    weighted = np.empty(n)  # w_k d(x_k, x_m)**e_k for every position m
-    for k in range(n):
-        for m in range(n):
-            distance = abs(x[k] - x[m]) / span
-            weighted[m] = weight[k] * (distance if linear else distance ** exponent[k])
-        for l in range(n):
-            below = weighted[l]
-            row = votes[l]
-            for m in range(n):
-                row[m] += max(weighted[m] - below, 0.0)
+def vote_totals(b, x, weight, present, span, exponent, linear, votes, weighted):
+    """``votes[l, m] = Σ_k max(0, v_k(x_l, x_m))`` for member ``b``: the positive votes for
+    ``l`` over ``m`` (``docs/specs/eum.md`` §3.2), with distances raised to each voter's
+    ``exponent`` unless ``linear``; 0 where ``l`` and ``m`` are not two different actors taking
+    part. Voter ``k`` gives ``w_k (d(x_k, x_m)**e_k - d(x_k, x_l)**e_k)``, added voter by voter
+    (``weighted``: room for one voter's ``w_k d(x_k, x_m)**e_k``)."""
+    n = x.shape[1]
     for l in range(n):
         for m in range(n):
-            if l == m or not (present[l] and present[m]):
+            votes[l, m] = 0.0
+    for k in range(n):
+        for m in range(n):
+            distance = abs(x[b, k] - x[b, m]) / span[b]
+            weighted[m] = weight[b, k] * (distance if linear else distance ** exponent[k])
+        for l in range(n):
+            below = weighted[l]
+            for m in range(n):
+                votes[l, m] += max(weighted[m] - below, 0.0)
+    for l in range(n):
+        for m in range(n):
+            if l == m or not (present[b, l] and present[b, m]):
                 votes[l, m] = 0.0
 
 
 @compiled
-def success_probability(x, votes, switches, success):
-    """``success[l, m]``: the probability that ``x_l`` beats ``x_m`` (``docs/specs/eum.md``
-    §3.2, §5), from the vote totals: over every vote on every ordered pair (``Z``, each pair's
-    positive votes once in each direction) or over the contested pair's."""
-    n = x.shape[0]
+def success_probability(b, x, votes, switches, success):
+    """``success[l, m]``: the probability that ``x_l`` beats ``x_m`` in member ``b``
+    (``docs/specs/eum.md`` §3.2, §5), from the vote totals: over every vote on every ordered pair
+    (``Z``, each pair's positive votes once in each direction) or over the contested pair's."""
+    n = x.shape[1]
     every_vote = 2.0 * pairwise_sum(votes.ravel()) if switches.all_pairs else 0.0
     for l in range(n):
         for m in range(n):
@@ -143,7 +144,7 @@ def success_probability(x, votes, switches, success):
                 if denominator == 0:
                     denominator = np.inf
             success[l, m] = votes[l, m] / denominator
-            if abs(x[l] - x[m]) < switches.probability_cutoff:
+            if abs(x[b, l] - x[b, m]) < switches.probability_cutoff:
                 success[l, m] = 0.0
 
 
@@ -204,32 +205,38 @@ def expected_utility(utilities, status_quo, resists, success, switches):
 
 
 @compiled
-def risk_exponents(x, salience, weight, present, span, median, switches, votes, success, risk):
+def risk_exponents(
+    b, x, salience, weight, present, span, median, switches, votes, success, risk, room
+):
     """Each actor's risk exponent from its danger relative to the others' (``docs/specs/eum.md``
     §3.4): with every exponent at 1 and linear votes, ``S_i = Σ_{j≠i} E(j → i)`` (the median
     term seen from the challenger ``j``, §5b C2), ``R_i = (2 S_i - S_max - S_min) / (S_max -
     S_min)`` and ``r_i = (1 - R_i/3) / (1 + R_i/3)``; ``equal_danger_risk`` when all dangers are
-    equal."""
-    n = x.shape[0]
-    vote_totals(x, weight, present, span, risk, np.bool_(True), votes)
-    success_probability(x, votes, switches, success)
-    danger = np.zeros(n)
+    equal. ``room``: two rows of ``n`` numbers to work in."""
+    n = x.shape[1]
+    vote_totals(b, x, weight, present, span, risk, np.bool_(True), votes, room[0])
+    success_probability(b, x, votes, switches, success)
+    danger = room[1]
+    for i in range(n):
+        danger[i] = 0.0
     # U_sq = 2 - 4 (1/2)**1 = 0
     for j in range(n):  # the challenger
         for i in range(n):  # its target
-            if i != j and present[i] and present[j]:
-                gap = abs(x[j] - x[i])
+            if i != j and present[b, i] and present[b, j]:
+                gap = abs(x[b, j] - x[b, i])
                 utilities = outcome_utilities(
-                    1.0, gap / span, abs(x[j] - median), gap, span, switches
+                    1.0, gap / span[b], abs(x[b, j] - median[b]), gap, span[b], switches
                 )
-                danger[i] += expected_utility(utilities, 0.0, salience[i], success[j, i], switches)
+                danger[i] += expected_utility(
+                    utilities, 0.0, salience[b, i], success[j, i], switches
+                )
     highest, lowest = -np.inf, np.inf
     for i in range(n):
-        if present[i]:
+        if present[b, i]:
             highest, lowest = max(highest, danger[i]), min(lowest, danger[i])
     spread = highest - lowest
     for i in range(n):
-        if present[i] and spread > 0:
+        if present[b, i] and spread > 0:
             # R lies in [-1, 1]; when the dangers differ by rounding only, the quotient may not.
             acceptance = min(max((2.0 * danger[i] - highest - lowest) / spread, -1.0), 1.0)
             risk[i] = (1.0 - acceptance / 3.0) / (1.0 + acceptance / 3.0)
@@ -268,12 +275,12 @@ def _priority(kind):
 
 
 @compiled
-def choose_move(
-    i, x, salience, present, span, median, risk, status_quo, listed, switches, success, offer
+def choose_moves(
+    b, x, salience, present, span, median, risk, status_quo, listed, switches, success, moved
 ):
-    """The offers actor ``i`` gets from every proposer ``j`` and the one it takes
-    (``docs/specs/eum.md`` §3.5-3.6, §5, §5b C1 and C4); returns the proposer (-1: none) and
-    leaves in ``offer[:, j]`` the kind, α, β and destination of ``j``'s offer.
+    """The offers every actor ``i`` of member ``b`` gets from every proposer ``j`` and the one
+    it takes (``docs/specs/eum.md`` §3.5-3.6, §5, §5b C1 and C4), written into row ``b`` of
+    ``moved`` (:class:`Moved`).
 
     ``α`` is ``i``'s expected utility of challenging ``j``, ``β`` that of ``j`` challenging
     ``i``, with ``i``'s risk exponent or, ``each_side``, ``j``'s (``status_quo[k]``: the
@@ -281,51 +288,75 @@ def choose_move(
     one, else a compromise, else a capitulation; within a kind the shortest move (or, for
     compromises with ``lowest_average``, the lowest weighted average); exact ties go to the
     lowest destination (``lowest_position``) and then to the proposer listed first
-    (``listed[j]``: where ``j`` is listed in the scenario)."""
-    here = x[i]
-    median_gap = abs(here - median)
-    best, best_rank, best_key, best_place = -1, 0, np.inf, np.inf
-    for j in range(x.shape[0]):
-        offer[0, j] = NONE
-    for j in range(x.shape[0]):
-        there = x[j]
-        gap = abs(here - there)
-        if j == i or not (present[i] and present[j]) or not (switches.colocated_offers or gap > 0):
-            continue
-        delta = gap / span
-        mine = outcome_utilities(risk[i], delta, median_gap, gap, span, switches)
-        alpha = expected_utility(mine, status_quo[i], salience[j], success[i, j], switches)
-        resists = salience[i] if switches.receiver_resists else salience[j]
-        if switches.each_side:
-            theirs = outcome_utilities(risk[j], delta, median_gap, gap, span, switches)
-            beta = expected_utility(theirs, status_quo[j], resists, success[j, i], switches)
-        else:
-            beta = expected_utility(mine, status_quo[i], resists, success[j, i], switches)
-        kind = classify_offer(alpha, beta, switches)
-        if kind == NONE:
-            continue
-        weak, strong = abs(alpha), abs(beta)
-        destination = there
-        key = abs(there - here)
-        if kind == COMPROMISE:
-            average = (weak * here + strong * there) / (weak + strong)
-            destination = here + (there - here) * weak / beta if switches.scaled_step else average
-            key = average if switches.lowest_average else abs(destination - here)
-        offer[0, j], offer[1, j], offer[2, j], offer[3, j] = kind, alpha, beta, destination
-        rank = _priority(kind)
-        if rank < best_rank:
-            continue
-        place = destination if switches.lowest_position else 0.0
-        if (
-            rank > best_rank
-            or key < best_key
-            or (
-                key == best_key
-                and (place < best_place or (place == best_place and listed[j] < listed[best]))
-            )
-        ):
-            best, best_rank, best_key, best_place = j, rank, key, place
-    return best
+    (``listed[b, j]``: where ``j`` is listed in the scenario).
+
+    The whole chunk's arrays come in with the member's index, not the member's rows: numba
+    changes an array's reference count atomically each time one is made or handed over, which
+    in this loop over every pair of actors cost more than the arithmetic."""
+    n = x.shape[1]
+    for i in range(n):
+        here = x[b, i]
+        median_gap = abs(here - median[b])
+        best, best_rank, best_key, best_place = -1, 0, np.inf, np.inf
+        best_kind, best_alpha, best_beta, best_destination = NONE, np.nan, np.nan, here
+        confrontations = compromises = capitulations = 0
+        for j in range(n):
+            there = x[b, j]
+            gap = abs(here - there)
+            if j == i or not (present[b, i] and present[b, j]):
+                continue
+            if not (switches.colocated_offers or gap > 0):
+                continue
+            delta = gap / span[b]
+            mine = outcome_utilities(risk[i], delta, median_gap, gap, span[b], switches)
+            alpha = expected_utility(mine, status_quo[i], salience[b, j], success[i, j], switches)
+            resists = salience[b, i] if switches.receiver_resists else salience[b, j]
+            if switches.each_side:
+                theirs = outcome_utilities(risk[j], delta, median_gap, gap, span[b], switches)
+                beta = expected_utility(theirs, status_quo[j], resists, success[j, i], switches)
+            else:
+                beta = expected_utility(mine, status_quo[i], resists, success[j, i], switches)
+            kind = classify_offer(alpha, beta, switches)
+            if kind == NONE:
+                continue
+            confrontations += kind == CONFRONTATION
+            compromises += kind == COMPROMISE
+            capitulations += kind == CAPITULATION
+            weak, strong = abs(alpha), abs(beta)
+            destination = there
+            key = abs(there - here)
+            if kind == COMPROMISE:
+                average = (weak * here + strong * there) / (weak + strong)
+                destination = (
+                    here + (there - here) * weak / beta if switches.scaled_step else average
+                )
+                key = average if switches.lowest_average else abs(destination - here)
+            rank = _priority(kind)
+            if rank < best_rank:
+                continue
+            place = destination if switches.lowest_position else 0.0
+            if (
+                rank > best_rank
+                or key < best_key
+                or (
+                    key == best_key
+                    and (
+                        place < best_place
+                        or (place == best_place and listed[b, j] < listed[b, best])
+                    )
+                )
+            ):
+                best, best_rank, best_key, best_place = j, rank, key, place
+                best_kind, best_alpha, best_beta, best_destination = kind, alpha, beta, destination
+        moved.offers[b, i, 0] = confrontations
+        moved.offers[b, i, 1] = compromises
+        moved.offers[b, i, 2] = capitulations
+        moved.risk[b, i] = risk[i] if present[b, i] else np.nan
+        moved.partner[b, i] = best
+        moved.position[b, i] = best_destination
+        moved.move[b, i] = best_kind
+        moved.alpha[b, i] = best_alpha
+        moved.beta[b, i] = best_beta
 
 
 @compiled
@@ -338,37 +369,17 @@ def play_round(x, salience, weight, present, span, median, listed, switches, mov
     batch, n = x.shape
     votes, success = np.empty((n, n)), np.empty((n, n))
     risk, status_quo = np.empty(n), np.empty(n)
-    offer = np.empty((4, n))
+    room = np.empty((2, n))
     for b in range(batch):
         risk_exponents(
-            x[b], salience[b], weight[b], present[b], span[b], median[b], switches, votes,
-            success, risk,
-        )  # fmt: skip
+            b, x, salience, weight, present, span, median, switches, votes, success, risk, room
+        )
         for i in range(n):
             status_quo[i] = status_quo_utility(risk[i])
         if switches.voter_risk:
-            vote_totals(x[b], weight[b], present[b], span[b], risk, np.bool_(False), votes)
-            success_probability(x[b], votes, switches, success)
-        for i in range(n):
-            partner = choose_move(
-                i, x[b], salience[b], present[b], span[b], median[b], risk, status_quo, listed[b],
-                switches, success, offer,
-            )  # fmt: skip
-            for k in range(3):
-                moved.offers[b, i, k] = 0
-            for j in range(n):
-                kind = int(offer[0, j])
-                if kind != NONE:
-                    moved.offers[b, i, kind - 1] += 1
-            moved.risk[b, i] = risk[i] if present[b, i] else np.nan
-            moved.partner[b, i] = partner
-            if partner < 0:
-                moved.position[b, i] = x[b, i]
-                moved.move[b, i] = NONE
-                moved.alpha[b, i] = np.nan
-                moved.beta[b, i] = np.nan
-            else:
-                moved.position[b, i] = offer[3, partner]
-                moved.move[b, i] = int(offer[0, partner])
-                moved.alpha[b, i] = offer[1, partner]
-                moved.beta[b, i] = offer[2, partner]
+            vote_totals(b, x, weight, present, span, risk, np.bool_(False), votes, room[0])
+            success_probability(b, x, votes, switches, success)
+        choose_moves(
+            b, x, salience, present, span, median, risk, status_quo, listed, switches, success,
+            moved,
+        )  # fmt: skip
