@@ -35,7 +35,7 @@ def distances(ideal: np.ndarray, position: np.ndarray, salience: np.ndarray) -> 
         # (KTAB stops with an error instead)
         if total > 0:
             for b in range(position.shape[0]):
-                gap = weighted_squared_gap(squared[a], ideal[a], position[b])
+                gap = weighted_squared_gap(squared, ideal, position, a, b)
                 distance[a, b] = np.sqrt(gap / total)
     return distance
 

@@ -16,24 +16,26 @@ from flashpoint.models.smp.kernels import compiled
 
 
 @compiled
-def weighted_squared_gap(weight: np.ndarray, a: np.ndarray, b: np.ndarray) -> float:
-    """``Σ_k weight[k] (a[k] - b[k])²`` as numpy's einsum takes it: two lanes (even and odd
-    ``k``), each fed eight terms at a time from the last pair back, then the rest in order."""
-    count = weight.shape[0]
+def weighted_squared_gap(weight: np.ndarray, a: np.ndarray, b: np.ndarray, i: int, j: int) -> float:
+    """``Σ_k weight[i, k] (a[i, k] - b[j, k])²`` as numpy's einsum takes it: two lanes (even and
+    odd ``k``), each fed eight terms at a time from the last pair back, then the rest in order.
+    (Rows by index, not as row views: numba changes an array's reference count atomically each
+    time a view is made, which in the n² calls of a state cost more than the sum.)"""
+    count = weight.shape[1]
     even, odd = 0.0, 0.0
     k = 0
     while count - k >= 8:
         for pair in (6, 4, 2, 0):
-            gap = a[k + pair] - b[k + pair]
-            even = weight[k + pair] * (gap * gap) + even
-            gap = a[k + pair + 1] - b[k + pair + 1]
-            odd = weight[k + pair + 1] * (gap * gap) + odd
+            gap = a[i, k + pair] - b[j, k + pair]
+            even = weight[i, k + pair] * (gap * gap) + even
+            gap = a[i, k + pair + 1] - b[j, k + pair + 1]
+            odd = weight[i, k + pair + 1] * (gap * gap) + odd
         k += 8
     while k < count:
-        gap = a[k] - b[k]
-        even = weight[k] * (gap * gap) + even
+        gap = a[i, k] - b[j, k]
+        even = weight[i, k] * (gap * gap) + even
         if k + 1 < count:
-            gap = a[k + 1] - b[k + 1]
-            odd = weight[k + 1] * (gap * gap) + odd
+            gap = a[i, k + 1] - b[j, k + 1]
+            odd = weight[i, k + 1] * (gap * gap) + odd
         k += 2
     return 0.0 + (even + odd)
