@@ -25,21 +25,23 @@ _CHUNK_ELEMENTS = 1 << 21
 @dataclass(frozen=True)
 class _Run:
     """The rounds of one chunk of batch members: positions ``[round, member, actor]`` and the
-    log's tables in the same layout, allocated for the maximum number of rounds."""
+    log's tables in the same layout, allocated for the maximum number of rounds (without
+    ``events``, the actors' tables hold no round: only what the forecast needs is kept)."""
 
     positions: np.ndarray
     log: EUMLog
 
     @classmethod
-    def empty(cls, rounds: int, batch: int, n: int) -> _Run:
+    def empty(cls, rounds: int, batch: int, n: int, events: bool) -> _Run:
         shape = (rounds + 1, batch, n)
+        kept = shape if events else (0, batch, n)
         log = EUMLog(
-            risk=np.full(shape, np.nan),
-            move=np.zeros(shape, dtype=np.int8),
-            partner=np.full(shape, -1, dtype=np.int32),
-            alpha=np.full(shape, np.nan),
-            beta=np.full(shape, np.nan),
-            offers=np.zeros((*shape, 3), dtype=np.int16),
+            risk=np.full(kept, np.nan),
+            move=np.zeros(kept, dtype=np.int8),
+            partner=np.full(kept, -1, dtype=np.int32),
+            alpha=np.full(kept, np.nan),
+            beta=np.full(kept, np.nan),
+            offers=np.zeros((*kept, 3), dtype=np.int16),
             median=np.empty(shape[:2]),
             mean=np.empty(shape[:2]),
             repeat_round=np.full(batch, -1),
@@ -132,7 +134,7 @@ def _run_chunk(
     high = np.where(present, x0, -np.inf).max(axis=1)
     span = np.where(high > low, high - low, 1.0)
     switches = Switches.of(options)
-    run = _Run.empty(options.rounds, batch, n)
+    run = _Run.empty(options.rounds, batch, n, events)
     log = run.log
     run.positions[0] = x0
     log.median[0] = lower_weighted_median(x0, w, present)
@@ -158,12 +160,13 @@ def _run_chunk(
         run.positions[round_, live] = moved.position
         log.median[round_, live] = lower_weighted_median(moved.position, weight, here)
         log.mean[round_, live] = weighted_mean(moved.position, weight, here)
-        log.risk[round_, live] = moved.risk
-        log.move[round_, live] = moved.move
-        log.partner[round_, live] = moved.partner
-        log.alpha[round_, live] = moved.alpha
-        log.beta[round_, live] = moved.beta
-        log.offers[round_, live] = moved.offers
+        if events:
+            log.risk[round_, live] = moved.risk
+            log.move[round_, live] = moved.move
+            log.partner[round_, live] = moved.partner
+            log.alpha[round_, live] = moved.alpha
+            log.beta[round_, live] = moved.beta
+            log.offers[round_, live] = moved.offers
         same = np.all(run.positions[:round_, live] == moved.position, axis=2)
         members = np.arange(batch)[live]
         first = (log.repeat_round[members] < 0) & same.any(axis=0)
