@@ -147,10 +147,11 @@ def run_models(
     ``record``, each model's test is kept too: whether each issue was agreed ``[draw, issue]``
     and whether each actor refused ``[draw, actor]`` (:func:`agreement_of` reads them back).
     With ``paths``, each model that runs more than one round keeps its positions
-    ``[draw, round, actor, issue]`` (:func:`paths_of`)."""
+    ``[draw, round, actor, issue]`` (:func:`paths_of`); without, the models are asked for their
+    forecasts only (``events=False``: no log, no round but the last)."""
     trajectories = {
         name: get_model(name)(
-            arrays, options, named_stream(seed, stream + name, block), events=False
+            arrays, options, named_stream(seed, stream + name, block), events=paths
         )
         for name, options in models
     }

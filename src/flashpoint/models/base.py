@@ -2,8 +2,9 @@
 
 A model is a pure function ``run(arrays, options, rng, events) -> Trajectory``: it reads a
 :class:`~flashpoint.engine.ScenarioArrays` batch, works on all draws at once, takes any
-randomness from ``rng`` and never prints, plots or touches files. With ``events`` false it may
-leave out its log (a Monte Carlo run needs each draw's positions and forecast only).
+randomness from ``rng`` and never prints, plots or touches files. With ``events`` false only
+the forecast is needed: a model may leave out its log and every round but the last (a Monte
+Carlo draw needs its forecast, and its positions round by round only when paths are asked for).
 """
 
 from __future__ import annotations
@@ -86,7 +87,8 @@ class ModelSpec:
         events: bool = True,
     ) -> Trajectory:
         """Run the model; ``options`` may be a dict of option values (None: the defaults);
-        without ``events`` the trajectory may hold no log (``events`` None).
+        without ``events`` the trajectory may hold no log (``events`` None) and the last round
+        only.
 
         ``rng`` is required, for deterministic models too, so that no run depends on a seed
         made up on the caller's behalf: raises :class:`TypeError` if it is None.

@@ -109,8 +109,10 @@ def run(
 
     The trajectory's positions are the states (state 0: the input); a draw that stops early
     keeps its last state in the later rounds. Its outcome is each state's expected outcome
-    (the module docstring); ``events`` holds one :class:`SMPRun` per draw, built when read
-    (None without ``events``).
+    (the module docstring); ``events`` holds one :class:`SMPRun` per draw, built when read.
+    Without ``events`` the trajectory holds the last state only and no log: a draw that runs
+    to 100 turns would otherwise make every draw's trajectory 101 states long (a Monte Carlo
+    draw needs its forecast only).
     Stochastic transitions draw from ``rng``, draw after draw.
     """
     from flashpoint.models.smp.runner import accommodation_matrix, run_draws  # numba loads here
@@ -155,8 +157,10 @@ def run(
     )
     expected = recording.expected_outcomes()
     turns = recording.turns
-    # state s of each draw, a draw that stopped keeping its last
+    # state s of each draw, a draw that stopped keeping its last; without events, the last only
     state = recording.state_start[:-1] + np.minimum(np.arange(turns.max() + 1)[:, None], turns)
+    if not events:
+        state = state[-1:]
     span = arrays.upper - arrays.lower
     unit = recording.position[state[:, :, None], listed[None, :, :]]
     return Trajectory(
