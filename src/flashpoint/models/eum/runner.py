@@ -18,7 +18,7 @@ from flashpoint.models.eum.options import EUMOptions
 from flashpoint.models.eum.round import Moved, Switches, play_round
 from flashpoint.models.median import lower_weighted_median
 
-# Elements per chunk of draws: bounds the n x n matrices of a round.
+# Elements per chunk of draws: bounds the record of every round that a chunk keeps.
 _CHUNK_ELEMENTS = 1 << 21
 
 
@@ -176,9 +176,9 @@ def _run_chunk(
 
 
 def _chunk_size(n: int, rounds: int) -> int:
-    """Batch members per chunk: about ``_CHUNK_ELEMENTS`` numbers in a round's n x n matrices
-    and in the chunk's record of every round."""
-    return max(1, _CHUNK_ELEMENTS // (n * n + 8 * (rounds + 1) * n))
+    """Batch members per chunk: about ``_CHUNK_ELEMENTS`` numbers in the chunk's record of every
+    round (the compiled round works in two n x n matrices for the whole chunk)."""
+    return max(1, _CHUNK_ELEMENTS // (8 * (rounds + 1) * n))
 
 
 def run(
