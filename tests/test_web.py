@@ -277,6 +277,26 @@ def test_an_upload_too_large_or_of_an_unknown_kind_is_refused(client):
 # --- runs ------------------------------------------------------------------------------------
 
 
+def test_a_run_that_ends_before_anyone_asks_still_counts_all_its_draws():
+    """The worker's last progress report is read when the run ends, not only by polls: a quick
+    run that no poll saw running still shows every draw done."""
+    from flashpoint.web.jobs import Jobs
+
+    jobs = Jobs(workers=1, store=None, warm=False)
+    try:
+        korea = flashpoint.load_scenario("korea-2018")
+        request = flashpoint.ForecastRequest(scenario=korea, models=["compromise"], draws=200)
+        job = jobs.submit(request, korea.title)
+        job.future.result(timeout=300)
+        deadline = time.monotonic() + 60
+        while job.state not in FINISHED:  # the finishing callback runs just after the result
+            assert time.monotonic() < deadline, job.state
+            time.sleep(0.05)
+        assert job.state == "done" and (job.done, job.total) == (200, 200)
+    finally:
+        jobs.close()
+
+
 def test_a_forecast_by_id_is_the_librarys_forecast(client):
     job = start(client, kind="forecast", scenario="korea-2018", draws=300, seed=5)
     assert job["state"] in ("queued", "running") and job["unit"] == "Monte Carlo draws"

@@ -228,7 +228,9 @@ class Jobs:
         with self._states:  # not to be undone by a poll that read the progress just before
             job.run_id, job.note, job.stage = run_id, note, ""
             if state == "done":
-                job.done = job.total = max(job.total, 1)
+                # the worker's last report, which no poll may have read if the run was quick
+                _, reported, _ = self._progress.get(job.id, (0, job.total, ""))
+                job.done = job.total = max(reported, job.total, 1)
             job.state = state
         self._progress.pop(job.id, None)
         self._forget_old_results()
