@@ -29,7 +29,7 @@ from pydantic import BaseModel
 
 from flashpoint.engine.arrays import ScenarioArrays
 from flashpoint.engine.compilation import on_compile
-from flashpoint.models.registry import get_model
+from flashpoint.models.registry import MODELS, get_model
 
 
 def load_models(options: Mapping[str, BaseModel]) -> None:
@@ -45,7 +45,8 @@ def load_models(options: Mapping[str, BaseModel]) -> None:
         nonlocal helper
         helper = subprocess.Popen(
             [
-                sys.executable, "-m", __name__,
+                # by name: __name__ is "__main__" when this module runs as a script
+                sys.executable, "-m", "flashpoint.analysis.warmup",
                 json.dumps({name: options[name].model_dump(mode="json") for name in theirs}),
             ],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -109,7 +110,14 @@ def tiny_problem() -> ScenarioArrays:
 
 def main(argv: Sequence[str]) -> int:
     """``python -m flashpoint.analysis.warmup '{"model": {options}, ...}'``: compile those
-    models into numba's cache (what :func:`load_models` starts)."""
+    models into numba's cache (what :func:`load_models` starts). Without an argument: compile
+    every compiled model with its default options, which every bundled scenario runs, two
+    processes at once (what building the wheel does, ``hatch_build.py``)."""
+    if not argv:
+        load_models(
+            {name: spec.options() for name, spec in MODELS.items() if spec.compile_seconds > 0}
+        )
+        return 0
     for name, values in json.loads(argv[0]).items():
         run_once(name, values)
     return 0
