@@ -30,8 +30,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import special
 
+# scipy.special loads in the functions that use it: every command imports this module, and
+# building the wheel imports flashpoint without scipy (hatch_build.py).
 from flashpoint.engine.arrays import ScenarioArrays
 from flashpoint.scenario.limits import bounds
 from flashpoint.scenario.schema import Scenario, Uncertainty
@@ -98,6 +99,8 @@ def draw_scores(
 def place_scores(scenario: Scenario, scores: Scores) -> ScenarioArrays:
     """The draws that ``scores`` give on ``scenario``: the scenario the scores were drawn for,
     or one that shocks made of it (its inputs are a subset of the original's)."""
+    from scipy import special
+
     arrays = ScenarioArrays.from_scenario(scenario, scores.draws)
     values = {field: getattr(arrays, field) for field in INPUTS}  # views: set in place
     covered = np.zeros((len(FIELDS), arrays.n_actors, arrays.n_issues), dtype=bool)
@@ -166,6 +169,8 @@ def place_levels(scenario: Scenario, levels: np.ndarray) -> ScenarioArrays:
     group, the factor's and each member's own noise's levels are scores over their central 90%,
     ``Z = Φ⁻¹(0.05 + 0.9 level)``, combined as in a Monte Carlo draw (the module docstring),
     so the members move together as their correlations say."""
+    from scipy import special
+
     found = sources(scenario)
     if levels.ndim != 2 or levels.shape[1] != len(found):
         raise ValueError(f"levels must be [draw, {len(found)}], not {list(levels.shape)}")
@@ -188,6 +193,8 @@ def place_levels(scenario: Scenario, levels: np.ndarray) -> ScenarioArrays:
 
 def _central_score(level: np.ndarray) -> np.ndarray:
     """The standard normal score at ``level`` of its central 90%."""
+    from scipy import special
+
     return special.ndtri(0.05 + 0.9 * level)
 
 
@@ -251,6 +258,8 @@ def _cells(scenario: Scenario, entry: Uncertainty) -> tuple[int, np.ndarray]:
 
 def _quantile(entry: Uncertainty, scenario: Scenario, stated: float, u: np.ndarray) -> np.ndarray:
     """The entry's distribution's quantiles at ``u`` (see the module docstring)."""
+    from scipy import special
+
     issue = next((i for i in scenario.issues if i.id == entry.issue), None)
     low_bound, high_bound = bounds(entry.field, issue, scenario.salience_scale)
     low = entry.low if entry.low is not None else low_bound
