@@ -1,7 +1,8 @@
-"""Loading a run's compiled models before it starts, and compiling them two at a time the first
-time after installing.
+"""Loading a run's compiled models before it starts, and compiling them two at a time where they
+have not been compiled yet.
 
-The expected utility, exchange and spatial models run code compiled by numba. The first run on a
+The expected utility, exchange and spatial models run code compiled by numba. Installing
+compiles it (``hatch_build.py`` runs :func:`main`); where it did not, the first run on a
 machine compiles it (each model's :attr:`~flashpoint.models.base.ModelSpec.compile_seconds`,
 about half a minute for the three one after another on the 2-core development machine); later
 runs load it from numba's cache in a second. numba compiles in the process that calls a model,

@@ -1,9 +1,10 @@
 """Noticing when numba compiles.
 
-The expected utility, exchange and spatial models run in code compiled by numba. The first run
-on a machine compiles it (about half a minute) and caches the result next to the source; later
-runs load it from the cache in about a second. numba announces each compilation, not a load from its cache, as a
-``numba:compile`` event (numba's event API), which :func:`on_compile` listens to.
+The expected utility, exchange and spatial models run in code compiled by numba. Installing
+compiles it (the wheel ships numba's cache: ``hatch_build.py``); where it did not, the first run
+on a machine compiles it (about half a minute) and caches the result next to the source. Later
+runs load it from the cache in about a second. numba announces each compilation, not a load from
+its cache, as a ``numba:compile`` event (numba's event API), which :func:`on_compile` listens to.
 """
 
 from __future__ import annotations

@@ -81,7 +81,8 @@ def nash_solution(arrays: ScenarioArrays) -> np.ndarray:
 def run(
     arrays: ScenarioArrays, options: NoOptions, rng: np.random.Generator, events: bool = True
 ) -> Trajectory:
-    """One round: actors stay where they are; the outcome is the Nash bargaining solution (no log)."""
+    """One round: actors stay where they are; the outcome is the Nash bargaining solution (no
+    log)."""
     return Trajectory(positions=arrays.position[None], outcome=nash_solution(arrays)[None])
 
 

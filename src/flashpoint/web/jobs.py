@@ -44,10 +44,8 @@ log = logging.getLogger("flashpoint.web")
 
 State = Literal["queued", "running", "done", "failed", "cancelled"]
 FINISHED = ("done", "failed", "cancelled")
-COMPILING = "compiling the models (the first run after installing takes about half a minute)"
-WARMING = (
-    "loading the models into the workers (about half a minute the first time after installing)"
-)
+COMPILING = "compiling the models (once on this machine: about half a minute)"
+WARMING = "loading the models into the workers (about half a minute if they compile)"
 
 
 class Cancelled(Exception):

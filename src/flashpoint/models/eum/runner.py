@@ -104,7 +104,7 @@ def canonical_order(
     the same way however it is listed. Actors alike in all of these keep their listed order, and
     swapping them changes no number either. The listing still decides what the tie rule leaves
     to it (``docs/specs/eum.md`` §5b C4: ties go to the actor listed first), so
-    :func:`~flashpoint.models.eum.round.choose_move` is told where each row is listed: with
+    :func:`~flashpoint.models.eum.round.choose_moves` is told where each row is listed: with
     ``tie_break="first_listed"``, which of equally good offers is taken; with
     ``"lowest_position"`` (§3.1's recommendation), only which of the proposers at one position
     is named the partner of the same move.
