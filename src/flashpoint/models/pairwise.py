@@ -12,12 +12,14 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from flashpoint.models.borrowing import borrowing
+
 compiled = njit(cache=True, nogil=True)
 
 BLOCK = 128  # numpy's pairwise summation splits above this many terms, into multiples of 8
 
 
-@compiled
+@borrowing()
 def _block(values: np.ndarray, start: int, count: int) -> float:
     """Up to ``BLOCK`` terms: one by one below 8, else eight running sums combined in pairs."""
     if count < 8:
@@ -25,17 +27,22 @@ def _block(values: np.ndarray, start: int, count: int) -> float:
         for k in range(start, start + count):
             total += values[k]
         return total
-    partial = values[start : start + 8].copy()
-    k = 8
-    while k < count - count % 8:
-        for lane in range(8):
-            partial[lane] += values[start + k + lane]
+    s0, s1, s2, s3 = values[start], values[start + 1], values[start + 2], values[start + 3]
+    s4, s5, s6, s7 = values[start + 4], values[start + 5], values[start + 6], values[start + 7]
+    k = start + 8
+    end = start + count - count % 8
+    while k < end:
+        s0, s1, s2, s3 = s0 + values[k], s1 + values[k + 1], s2 + values[k + 2], s3 + values[k + 3]
+        s4, s5, s6, s7 = (
+            s4 + values[k + 4],
+            s5 + values[k + 5],
+            s6 + values[k + 6],
+            s7 + values[k + 7],
+        )
         k += 8
-    total = ((partial[0] + partial[1]) + (partial[2] + partial[3])) + (
-        (partial[4] + partial[5]) + (partial[6] + partial[7])
-    )
-    for rest in range(k, count):
-        total += values[start + rest]
+    total = ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))
+    for rest in range(k, start + count):
+        total += values[rest]
     return total
 
 

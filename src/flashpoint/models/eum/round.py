@@ -20,11 +20,15 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
+from flashpoint.models.borrowing import borrowing
 from flashpoint.models.eum.log import CAPITULATION, COMPROMISE, CONFRONTATION, NONE
 from flashpoint.models.eum.options import EUMOptions
 from flashpoint.models.pairwise import pairwise_sum
 
 compiled = njit(cache=True, nogil=True, error_model="numpy")
+# The steps of a round, each called once per member and round, borrow the chunk's arrays
+# (:mod:`flashpoint.models.borrowing`): none allocates or returns an array.
+step = borrowing(error_model="numpy")
 
 
 # Relative difference below which two expected utilities are equal: a few units of rounding.
@@ -103,8 +107,8 @@ class Moved(NamedTuple):
         )
 
 
-@compiled
-def vote_totals(b, x, weight, present, span, exponent, linear, votes, weighted):
+@step
+def vote_totals(b, x, weight, present, span, exponent, linear, votes, weighted) -> None:
     """``votes[l, m] = Σ_k max(0, v_k(x_l, x_m))`` for member ``b``: the positive votes for
     ``l`` over ``m`` (``docs/specs/eum.md`` §3.2), with distances raised to each voter's
     ``exponent`` unless ``linear``; 0 where ``l`` and ``m`` are not two different actors taking
@@ -274,10 +278,10 @@ def _priority(kind):
     return 0 if kind == NONE else 4 - kind
 
 
-@compiled
+@step
 def choose_moves(
     b, x, salience, present, span, median, risk, status_quo, listed, switches, success, moved
-):
+) -> None:
     """The offers every actor ``i`` of member ``b`` gets from every proposer ``j`` and the one
     it takes (``docs/specs/eum.md`` §3.5-3.6, §5, §5b C1 and C4), written into row ``b`` of
     ``moved`` (:class:`Moved`).

@@ -28,6 +28,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from flashpoint.models.borrowing import borrowing
 from flashpoint.models.exchange.columns import (
     AT_BOUNDARY,
     BOUNDARY,
@@ -60,7 +61,7 @@ compiled = numba.njit(cache=True, nogil=True)
 inlined = numba.njit(cache=True, nogil=True, inline="always")
 
 
-@inlined
+@borrowing()
 def solve_equal_gain(
     numbers: np.ndarray,
     values: np.ndarray,

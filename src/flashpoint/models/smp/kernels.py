@@ -11,7 +11,12 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from flashpoint.models.borrowing import borrowing
+
 compiled = njit(cache=True, nogil=True, error_model="numpy")
+# The steps of a turn's challenge evaluations, called for every actor and target, borrow their
+# caller's arrays and write into them (:mod:`flashpoint.models.borrowing`).
+step = borrowing(error_model="numpy")
 
 # VotingRule codes (options.VOTING)
 BINARY, PROP_BIN, PROP, PROP_CBC, CUBIC, ASYM_PROSP = range(6)
@@ -56,7 +61,7 @@ def utility(distance: float, risk: float) -> float:
     return (1.0 - distance) * (1.0 + risk * min(distance, 1.0))
 
 
-@compiled
+@step
 def perceived_risk(estimator: int, actor: int, risk: np.ndarray, adjust: int) -> float:
     """The risk attitude ``estimator`` ascribes to ``actor`` (BigRAdjust, ``docs/specs/ktab.md``
     §4.5): its own, the true one, or a mix; everyone knows its own."""
@@ -179,7 +184,7 @@ def commit_weights(commit: int) -> tuple[float, float, float, float]:
     return 3.0, 0.0, 3.0, 0.0
 
 
-@compiled
+@step
 def challenges(
     i: int,
     targets: np.ndarray,
@@ -190,9 +195,13 @@ def challenges(
     total_salience: np.ndarray,
     rule: int,
     commit: int,
-) -> tuple[np.ndarray, np.ndarray]:
+    phi: np.ndarray,
+    gain: np.ndarray,
+    room: np.ndarray,
+) -> None:
     """One estimator's view of ``i`` challenging each of ``targets`` (``docs/specs/ktab.md`` §4.6):
-    the probability that ``i`` wins and the expected gain to ``i``.
+    fills ``phi[c]``, the probability that ``i`` wins, and ``gain[c]``, the expected gain to
+    ``i`` (``room``: four rows of at least ``len(targets)`` numbers to work in).
 
     As the estimator sees it, ``to_initiator[a]`` is actor ``a``'s utility of ``i``'s position,
     ``to_target[a, c]`` of the position of ``targets[c]`` and ``own[a]`` of its own; ``weight``
@@ -203,14 +212,15 @@ def challenges(
     taken in the same order as one by one.
     """
     count = targets.shape[0]
-    base_i, base_j = np.empty(count), np.empty(count)
+    base_i, base_j, side_i, side_j = room[0], room[1], room[2], room[3]
     for c in range(count):
         j = targets[c]
         v = vote(weight[i], own[i], to_target[i, c], rule)
         w = vote(weight[j], to_initiator[j], own[j], rule)
         base_i[c] = CHALLENGE_FLOOR + max(v, 0.0) + max(w, 0.0)
         base_j[c] = CHALLENGE_FLOOR + max(-v, 0.0) + max(-w, 0.0)
-    side_i, side_j = base_i.copy(), base_j.copy()
+    for c in range(count):
+        side_i[c], side_j[c] = base_i[c], base_j[c]
     winner, winner_own, loser, loser_own = commit_weights(commit)
     for t in range(weight.shape[0]):
         if t == i:
@@ -229,7 +239,6 @@ def challenges(
             counts = 0.0 if targets[c] == t else 1.0  # a principal is no third party
             side_i[c] += counts * max(third, 0.0)
             side_j[c] += counts * max(-third, 0.0)
-    phi, gain = np.empty(count), np.empty(count)
     win = 2.0 * own[i]  # i wins: j moves to i
     for c in range(count):
         phi[c] = side_i[c] / (side_i[c] + side_j[c])
@@ -237,43 +246,42 @@ def challenges(
         lose = 2.0 * to_target[i, c]  # i loses: i moves to j
         contest = phi[c] * win + (1.0 - phi[c]) * lose
         gain[c] = (1.0 - resist) * win + resist * contest - (own[i] + to_target[i, c])
-    return phi, gain
 
 
-@compiled
+@step
 def estimator_view(
-    h: int, columns: np.ndarray, distance: np.ndarray, risk: np.ndarray, adjust: int
-) -> np.ndarray:
-    """``view[a, c]``: actor ``a``'s utility of the position of actor ``columns[c]`` as ``h``
-    sees it (``h`` ascribes ``a`` the risk attitude of BigRAdjust); ``distance[a, b]`` is from
-    ``a``'s ideal to ``b``'s position."""
-    n = distance.shape[0]
-    view = np.empty((n, columns.shape[0]))
-    for a in range(n):
+    h: int,
+    columns: np.ndarray,
+    distance: np.ndarray,
+    risk: np.ndarray,
+    adjust: int,
+    view: np.ndarray,
+) -> None:
+    """Fills ``view[a, c]``: actor ``a``'s utility of the position of actor ``columns[c]`` as
+    ``h`` sees it (``h`` ascribes ``a`` the risk attitude of BigRAdjust); ``distance[a, b]`` is
+    from ``a``'s ideal to ``b``'s position."""
+    for a in range(distance.shape[0]):
         r = perceived_risk(h, a, risk, adjust)
         for c in range(columns.shape[0]):
             view[a, c] = utility(distance[a, columns[c]], r)
-    return view
 
 
-@compiled
+@step
 def own_positions(
     h: int, distance: np.ndarray, risk: np.ndarray, adjust: int, own: np.ndarray
-) -> np.ndarray:
+) -> None:
     """Fills ``own[a]``: actor ``a``'s utility of its own position as ``h`` sees it."""
     for a in range(distance.shape[0]):
         own[a] = utility(distance[a, a], perceived_risk(h, a, risk, adjust))
-    return own
 
 
-@compiled
+@step
 def position_view(
     h: int, b: int, distance: np.ndarray, risk: np.ndarray, adjust: int, view: np.ndarray
-) -> np.ndarray:
+) -> None:
     """Fills ``view[a]``: actor ``a``'s utility of ``b``'s position as ``h`` sees it."""
     for a in range(distance.shape[0]):
         view[a] = utility(distance[a, b], perceived_risk(h, a, risk, adjust))
-    return view
 
 
 @compiled
@@ -296,15 +304,18 @@ def choose_targets(
     gain = np.full(n, np.nan)
     own, to_initiator = np.empty(n), np.empty(n)
     others = np.empty(n - 1, dtype=np.int64)
+    view = np.empty((n, n - 1))
+    phi, delta, room = np.empty(n - 1), np.empty(n - 1), np.empty((4, n - 1))
     for i in range(n):
         for c in range(n - 1):
             others[c] = c if c < i else c + 1
-        view = estimator_view(i, others, distance, risk, adjust)
+        estimator_view(i, others, distance, risk, adjust, view)
         own_positions(i, distance, risk, adjust, own)
         position_view(i, i, distance, risk, adjust, to_initiator)
-        phi, delta = challenges(
-            i, others, to_initiator, view, own, weight, total_salience, rule, commit
-        )
+        challenges(
+            i, others, to_initiator, view, own, weight, total_salience, rule, commit, phi, delta,
+            room,
+        )  # fmt: skip
         best = minimum_gain
         for c in range(others.shape[0]):
             if delta[c] > best:
@@ -376,6 +387,7 @@ def receiver_success(
     phi = np.empty(initiator.shape[0])
     own, to_initiator, to_target = np.empty(n), np.empty(n), np.empty((n, 1))
     targets = np.empty(1, dtype=np.int64)
+    estimate, gain, room = np.empty(1), np.empty(1), np.empty((4, 1))
     for b in range(initiator.shape[0]):
         i, j = initiator[b], receiver[b]
         targets[0] = j
@@ -383,17 +395,10 @@ def receiver_success(
         for a in range(n):
             to_target[a, 0] = utility(distance[a, j], perceived_risk(j, a, risk, adjust))
         own_positions(j, distance, risk, adjust, own)
-        estimate, _ = challenges(
-            i,
-            targets,
-            to_initiator,
-            to_target,
-            own,
-            weight,
-            total_salience,
-            rule,
-            commit,
-        )
+        challenges(
+            i, targets, to_initiator, to_target, own, weight, total_salience, rule, commit,
+            estimate, gain, room,
+        )  # fmt: skip
         phi[b] = estimate[0]
     return phi
 
