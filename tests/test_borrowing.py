@@ -4,7 +4,6 @@ references, and none of them hands an array back; and numpy's pairwise sum, whos
 from __future__ import annotations
 
 import numpy as np
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays

@@ -90,10 +90,13 @@ def run_blocks(
         executor = "process" if many else "serial"
     here: list[list[tuple[int, int]]] = []
     if executor != "serial" and len(blocks) > 1:
-        # The first block runs here, first: whatever the models need compiled is compiled once,
-        # in this process (where a notice can say so), and the workers load it from numba's
-        # cache (or inherit it) instead of each compiling it again, silently. Blocks merge in
-        # block order, so where a block runs changes no number.
+        # The first draw of the first block runs here before any worker starts: whatever the
+        # models need compiled is compiled once, in this process (where a notice can say so),
+        # and the workers load it from numba's cache (or inherit it) instead of each compiling
+        # it again, silently. Then the first block runs here while the workers run the others
+        # (this process would otherwise wait). Blocks merge in block order, so where a block
+        # runs changes no number.
+        task.run_block(0, 1)
         here, blocks = [blocks[:1]], blocks[1:]
     if executor == "serial":
         per_chunk = chunk_blocks or 1
@@ -108,9 +111,14 @@ def run_blocks(
             progress(sum(size for _, size in chunks[number]))
 
     local = len(chunks) if executor == "serial" else len(here)  # the chunks run here
-    for number in range(local):
-        finished(number, run_chunk(task, chunks[number]))
-    if executor == "process":
+
+    def run_here() -> None:
+        for number in range(local):
+            finished(number, run_chunk(task, chunks[number]))
+
+    if executor == "serial":
+        run_here()
+    elif executor == "process":
         pool = ProcessPoolExecutor(max_workers=workers)
         try:
             pending = {
@@ -118,12 +126,13 @@ def run_blocks(
                 for n, chunk in enumerate(chunks)
                 if n >= local
             }
+            run_here()
             for future in as_completed(pending):
                 finished(pending[future], future.result())
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
     elif executor == "dask":
-        _run_on_dask(task, chunks, local, workers, scheduler, finished)
+        _run_on_dask(task, chunks, local, workers, scheduler, finished, run_here)
     return task.merge([done[number] for number in range(len(chunks))])
 
 
@@ -139,9 +148,11 @@ def _run_on_dask(
     workers: int,
     scheduler: str | None,
     finished: Callable[[int, Any], None],
+    meanwhile: Callable[[], None],
 ) -> None:
     """Run the chunks from number ``start`` on a Dask cluster: the task is scattered to every
-    worker once, and each chunk is one Dask task (not cached: ``pure=False``)."""
+    worker once, and each chunk is one Dask task (not cached: ``pure=False``); ``meanwhile()``
+    runs here once they are sent."""
     distributed = require("dask.distributed", "distributed", "the dask executor")
     cluster = None
     if scheduler is None:
@@ -155,6 +166,7 @@ def _run_on_dask(
             ]
             number = {future.key: start + n for n, future in enumerate(futures)}
             try:
+                meanwhile()
                 for future, results in distributed.as_completed(futures, with_results=True):
                     finished(number[future.key], results)
             except BaseException:

@@ -28,7 +28,7 @@ from flashpoint.models.pairwise import pairwise_sum
 compiled = njit(cache=True, nogil=True, error_model="numpy")
 # The steps of a round, each called once per member and round, borrow the chunk's arrays
 # (:mod:`flashpoint.models.borrowing`): none allocates or returns an array.
-step = borrowing(error_model="numpy")
+borrower = borrowing(error_model="numpy")
 
 
 # Relative difference below which two expected utilities are equal: a few units of rounding.
@@ -107,7 +107,7 @@ class Moved(NamedTuple):
         )
 
 
-@step
+@borrower
 def vote_totals(b, x, weight, present, span, exponent, linear, votes, weighted) -> None:
     """``votes[l, m] = Σ_k max(0, v_k(x_l, x_m))`` for member ``b``: the positive votes for
     ``l`` over ``m`` (``docs/specs/eum.md`` §3.2), with distances raised to each voter's
@@ -278,7 +278,7 @@ def _priority(kind):
     return 0 if kind == NONE else 4 - kind
 
 
-@step
+@borrower
 def choose_moves(
     b, x, salience, present, span, median, risk, status_quo, listed, switches, success, moved
 ) -> None:

@@ -16,7 +16,7 @@ from flashpoint.models.borrowing import borrowing
 compiled = njit(cache=True, nogil=True, error_model="numpy")
 # The steps of a turn's challenge evaluations, called for every actor and target, borrow their
 # caller's arrays and write into them (:mod:`flashpoint.models.borrowing`).
-step = borrowing(error_model="numpy")
+borrower = borrowing(error_model="numpy")
 
 # VotingRule codes (options.VOTING)
 BINARY, PROP_BIN, PROP, PROP_CBC, CUBIC, ASYM_PROSP = range(6)
@@ -61,7 +61,7 @@ def utility(distance: float, risk: float) -> float:
     return (1.0 - distance) * (1.0 + risk * min(distance, 1.0))
 
 
-@step
+@borrower
 def perceived_risk(estimator: int, actor: int, risk: np.ndarray, adjust: int) -> float:
     """The risk attitude ``estimator`` ascribes to ``actor`` (BigRAdjust, ``docs/specs/ktab.md``
     §4.5): its own, the true one, or a mix; everyone knows its own."""
@@ -184,7 +184,7 @@ def commit_weights(commit: int) -> tuple[float, float, float, float]:
     return 3.0, 0.0, 3.0, 0.0
 
 
-@step
+@borrower
 def challenges(
     i: int,
     targets: np.ndarray,
@@ -248,7 +248,7 @@ def challenges(
         gain[c] = (1.0 - resist) * win + resist * contest - (own[i] + to_target[i, c])
 
 
-@step
+@borrower
 def estimator_view(
     h: int,
     columns: np.ndarray,
@@ -266,7 +266,7 @@ def estimator_view(
             view[a, c] = utility(distance[a, columns[c]], r)
 
 
-@step
+@borrower
 def own_positions(
     h: int, distance: np.ndarray, risk: np.ndarray, adjust: int, own: np.ndarray
 ) -> None:
@@ -275,7 +275,7 @@ def own_positions(
         own[a] = utility(distance[a, a], perceived_risk(h, a, risk, adjust))
 
 
-@step
+@borrower
 def position_view(
     h: int, b: int, distance: np.ndarray, risk: np.ndarray, adjust: int, view: np.ndarray
 ) -> None:

@@ -9,7 +9,7 @@ import numpy as np
 from numba import njit, objmode
 
 from flashpoint.models.pairwise import pairwise_sum
-from flashpoint.models.smp.kernels import compiled
+from flashpoint.models.smp.kernels import borrower, compiled
 from flashpoint.models.smp.records import STOP_FRACTION
 from flashpoint.models.smp.state import evaluate_state
 from flashpoint.models.smp.turn import step
@@ -77,7 +77,7 @@ def grown(table: np.ndarray, rows: int) -> np.ndarray:
     return larger
 
 
-@compiled
+@borrower
 def put(table: np.ndarray, row: int, column: int, values: np.ndarray) -> None:
     """Writes ``values`` into ``table[row]`` from ``column`` on."""
     for c in range(values.shape[0]):

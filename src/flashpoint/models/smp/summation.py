@@ -12,15 +12,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from flashpoint.models.smp.kernels import compiled
+from flashpoint.models.smp.kernels import borrower
 
 
-@compiled
+@borrower
 def weighted_squared_gap(weight: np.ndarray, a: np.ndarray, b: np.ndarray, i: int, j: int) -> float:
     """``Σ_k weight[i, k] (a[i, k] - b[j, k])²`` as numpy's einsum takes it: two lanes (even and
     odd ``k``), each fed eight terms at a time from the last pair back, then the rest in order.
-    (Rows by index, not as row views: numba changes an array's reference count atomically each
-    time a view is made, which in the n² calls of a state cost more than the sum.)"""
+    (Rows by index, not as row views, and the arrays borrowed: numba changes an array's reference
+    count atomically each time a view is made or an array handed over, which in the n² calls of
+    a state cost more than the sum.)"""
     count = weight.shape[1]
     even, odd = 0.0, 0.0
     k = 0
