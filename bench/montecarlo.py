@@ -87,7 +87,7 @@ def korea_every_model(draws: int) -> None:
         )
         print(
             f"korea, {draws:,} draws, every model ({', '.join(flashpoint.model_names())}),"
-            f" {executor} x{workers}: {elapsed:.1f} s, peak memory {peak / 2**20:,.0f} MB"
+            f" {executor} x{workers}: {elapsed:.2f} s, peak memory {peak / 2**20:,.0f} MB"
         )
 
 

@@ -11,8 +11,10 @@ solved, about 19,000 atomic operations, 0.20 ms a draw with them and 0.16 ms wit
 numba's own library uses for helpers that allocate nothing, e.g. ``numba/misc/mergesort.py``):
 it reads and writes the arrays its caller holds and counts no reference. So it must not
 allocate an array, nor return or keep one (its caller would release a reference it never
-took); it may take views and call other compiled functions. Numbers are unchanged: counting
-references does no arithmetic. :data:`BORROWERS` lists every such function, for the test that
+took), nor call a compiled function that allocates (numba compiles the callees of a function
+without its runtime without it too, and refuses); it may index, take views, and call functions
+of numbers or other borrowing functions. Numbers are unchanged: counting references does no
+arithmetic. :data:`BORROWERS` lists every such function, for the test that
 checks none returns an array (``tests/test_borrowing.py``).
 """
 

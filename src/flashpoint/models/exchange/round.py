@@ -16,10 +16,11 @@ executed candidate is not touched again, so the table keeps it as it stood when 
 records (:mod:`.log`).
 
 The steps of the round's innermost loops (a candidate's validity, a third-party update) are
-written out in :func:`play_round` or take numbers, not the table's arrays: numba changes an
-array's reference count atomically each time it is handed to a function, even one it writes into
-its caller, and in these loops that cost more than the steps themselves (Korea 2018, a Monte
-Carlo draw: 0.26 ms with them as functions of the arrays, 0.18 ms now).
+written out in :func:`play_round` or take numbers, not the table's arrays, and solving a
+candidate borrows them (:mod:`flashpoint.models.borrowing`): numba changes an array's reference
+count atomically each time it is handed to a function, even one it writes into its caller, and
+in these loops that cost more than the steps themselves (Korea 2018, a Monte Carlo draw: 0.26 ms
+with them as functions of the arrays, 0.18 ms written out, 0.15 ms with the solving borrowing).
 """
 
 from __future__ import annotations

@@ -54,10 +54,11 @@ from flashpoint.models.exchange.columns import (
 # Compiled functions; a constant argument is written np.int64(...) or np.bool_(...) so that numba
 # compiles the callee once, not once per constant.
 compiled = numba.njit(cache=True, nogil=True)
-# Steps of the round's inner loops, written into their caller by numba: an array handed to a
-# compiled function has its reference count changed on the way in and out, atomically, which
-# costs more than these steps. Only for functions with one or two call sites: each copy
-# lengthens the first compile.
+# Steps of the round's inner loops, written into their caller by numba, for functions with one or
+# two call sites (each copy lengthens the first compile). Inlined, a step that binds the table's
+# arrays to its own names still has their reference counts changed, atomically, on every call:
+# solve_equal_gain, called for every candidate solved, borrows them instead
+# (flashpoint.models.borrowing).
 inlined = numba.njit(cache=True, nogil=True, inline="always")
 
 
