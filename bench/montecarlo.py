@@ -6,8 +6,9 @@ Run on demand (not part of the test suite):  python bench/montecarlo.py [--quick
    serially): wall time and the peak memory of the whole process tree (this process and its
    workers, summed, sampled every 20 ms from /proc).
 2. The Korea default with every model through Dask (a local cluster of 2 single-threaded workers,
-   started for the run): 100,000 and 1,000,000 draws (``--million``), wall time and the peak
-   memory of the process tree, to see whether memory grows with the draws.
+   started for the run): 100,000 draws (every draw kept), 200,000 and 1,000,000 (``--million``;
+   summed up block by block), wall time and the peak memory of the process tree, to see whether
+   memory grows with the draws.
 3. A 1,000,000-draw sweep of the numpy models (compromise, median, Nash) with 5% jitter:
    serially, on a pool of 2 processes, and through Dask with 2 single-threaded workers (on a
    running local cluster, and counting the cluster's start), in rounds that run each of them
@@ -167,7 +168,9 @@ def main() -> None:
     arguments = parser.parse_args()
     quick = arguments.quick
     korea_every_model(1_000 if quick else 10_000)
-    for draws in (10_000 if quick else 100_000, *((1_000_000,) if arguments.million else ())):
+    # 100,000 draws keep every draw; more are summed up block by block (analysis/streaming.py)
+    dask_draws = (10_000,) if quick else (100_000, 200_000)
+    for draws in (*dask_draws, *((1_000_000,) if arguments.million else ())):
         korea_on_dask(draws)
     sweep(100_000 if quick else 1_000_000, 1 if quick else 5)
 

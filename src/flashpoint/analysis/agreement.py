@@ -198,13 +198,27 @@ def odds(
 ) -> AgreementOdds:
     """The odds of agreement from a recorded test: ``agreed[draw, issue]``,
     ``refused[draw, actor]``; actors who never refused are left out."""
-    whole = agreed.all(axis=1)
-    draws = len(whole)
-    stood = int(whole.sum())
-    share = refused.mean(axis=0)
+    stood = int(agreed.all(axis=1).sum())
+    return odds_of_counts(
+        len(agreed), stood, agreed.sum(axis=0), refused.sum(axis=0), issues, actors
+    )
+
+
+def odds_of_counts(
+    draws: int,
+    stood: int,
+    agreed: np.ndarray,
+    refused: np.ndarray,
+    issues: tuple[str, ...],
+    actors: tuple[str, ...],
+) -> AgreementOdds:
+    """:func:`odds` from counts over ``draws``: those in which the whole bargain ``stood``,
+    each issue's ``agreed[issue]`` and each actor's ``refused[actor]``."""
     return AgreementOdds(
         probability=stood / draws,
         interval_95=wilson_interval(stood, draws),
-        issues={issue: float(agreed[:, i].mean()) for i, issue in enumerate(issues)},
-        refused_by={actor: float(share[a]) for a, actor in enumerate(actors) if share[a] > 0},
+        issues={issue: int(agreed[i]) / draws for i, issue in enumerate(issues)},
+        refused_by={
+            actor: int(refused[a]) / draws for a, actor in enumerate(actors) if refused[a] > 0
+        },
     )

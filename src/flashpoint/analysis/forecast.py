@@ -21,19 +21,26 @@ import numpy as np
 from flashpoint.analysis.agreement import AgreementOdds, Refusal, Terms, odds, refusals, settle
 from flashpoint.analysis.backtest.recommend import Recommendation, shipped
 from flashpoint.analysis.montecarlo import MonteCarlo, agreement_of, paths_of, run_draws
-from flashpoint.analysis.outcomes import UNCLASSIFIED, classify, future_label, reversion_of
+from flashpoint.analysis.outcomes import (
+    UNCLASSIFIED,
+    Reversion,
+    classify,
+    future_label,
+    reversion_of,
+)
 from flashpoint.analysis.prepare import Prepared, RequestedRun, document_head, prepare
 from flashpoint.analysis.progress import Progress, Tally
 from flashpoint.analysis.request import ForecastRequest
+from flashpoint.analysis.streaming import STREAMED_ABOVE, RunSums, SummedMonteCarlo
 from flashpoint.analysis.tree import Branch, follow, likely_shocks
 from flashpoint.analysis.uncertainty import PathBands, Spread, path_bands, spread, spread_dict
 from flashpoint.engine.arrays import ScenarioArrays
-from flashpoint.engine.executors import Executor
+from flashpoint.engine.executors import Executor, run_blocks
 from flashpoint.engine.seeding import named_stream
 from flashpoint.models.base import Trajectory
 from flashpoint.models.registry import get_model
 from flashpoint.scenario.load import DEFAULT_SCENARIO
-from flashpoint.scenario.schema import Scenario
+from flashpoint.scenario.schema import Outcome, Scenario
 from flashpoint.scenario.shocks import apply_shocks
 
 if TYPE_CHECKING:
@@ -329,35 +336,52 @@ def run_forecast(request: ForecastRequest, progress: Progress | None = None) -> 
             },
             refusals=tuple(refusals(terms, arrays, trajectory.forecast, spec.utility)),
         )
-    ensemble, tree = None, None
+    ensemble, tree, recommended, traces = None, None, None, None
     outcomes, issues = shocked.outcomes, arrays.issues
-    points = settled
-    if request.draws > 1:
+    recommendation = shipped()
+    if request.draws > STREAMED_ABOVE and not (request.tree or request.paths):
         started = time.perf_counter()
-        drawn, tree = _draws(prepared, progress)
-        values, tests = agreement_of(drawn)
-        paths = paths_of(drawn)
+        sums = _summed_draws(prepared, arrays, outcomes, reversion, recommendation, progress)
         timings["monte_carlo"] = time.perf_counter() - started
         results = {
             name: replace(
                 result,
-                spread=spread(values[name], outcomes, issues, reversion),
-                agreement=odds(*tests[name], arrays.issues, arrays.actors)
-                if name in tests
-                else None,
-                path=path_bands(result.trajectory.positions[:, 0], paths[name])
-                if name in paths
+                spread=sums.models[name].spread(outcomes, issues),
+                agreement=sums.agreement[name].odds(arrays.issues, arrays.actors)
+                if name in sums.agreement
                 else None,
             )
             for name, result in results.items()
         }
-        ensemble = spread(np.concatenate(list(values.values())), outcomes, issues, reversion)
-        points = values
-    recommendation = shipped()
-    recommended = None
-    if all(model in points for model in recommendation.models):
-        samples = _recommended(recommendation, points, arrays, seed)
-        recommended = spread(samples, outcomes, issues, reversion)
+        ensemble = sums.pooled.spread(outcomes, issues)
+        if sums.recommended is not None:
+            recommended = sums.recommended.spread(outcomes, issues)
+    else:
+        points = settled
+        if request.draws > 1:
+            started = time.perf_counter()
+            drawn, tree = _draws(prepared, progress)
+            values, tests = agreement_of(drawn)
+            paths = paths_of(drawn)
+            timings["monte_carlo"] = time.perf_counter() - started
+            results = {
+                name: replace(
+                    result,
+                    spread=spread(values[name], outcomes, issues, reversion),
+                    agreement=odds(*tests[name], arrays.issues, arrays.actors)
+                    if name in tests
+                    else None,
+                    path=path_bands(result.trajectory.positions[:, 0], paths[name])
+                    if name in paths
+                    else None,
+                )
+                for name, result in results.items()
+            }
+            ensemble = spread(np.concatenate(list(values.values())), outcomes, issues, reversion)
+            points = traces = values
+        if all(model in points for model in recommendation.models):
+            samples = _recommended(recommendation, points, arrays, seed)
+            recommended = spread(samples, outcomes, issues, reversion)
     return Forecast(
         request=prepared.request,
         scenario=shocked,
@@ -368,7 +392,7 @@ def run_forecast(request: ForecastRequest, progress: Progress | None = None) -> 
         recommended=recommended,
         recommendation=recommendation if recommended is not None else None,
         tree=tree,
-        traces=points if request.draws > 1 else None,
+        traces=traces,
     )
 
 
@@ -386,6 +410,41 @@ def _recommended(
     combined = np.resize(combined, (rows, combined.shape[1]))  # the draws over again
     return recommendation.draw(
         combined, arrays.lower, arrays.upper, named_stream(seed, "recommended")
+    )
+
+
+def _summed_draws(
+    prepared: Prepared,
+    arrays: ScenarioArrays,
+    outcomes: Sequence[Outcome],
+    reversion: Reversion,
+    recommendation: Recommendation,
+    progress: Progress | None,
+) -> RunSums:
+    """The request's Monte Carlo draws (of the scenario before its shocks, the shocks applied
+    to each draw), summed up block by block where they run
+    (:mod:`flashpoint.analysis.streaming`)."""
+    request = prepared.request
+    run = MonteCarlo(
+        prepared.scenario,
+        prepared.model_runs,
+        prepared.seed,
+        request.jitter,
+        shocks=(request.shocks,),
+        agreement=True,
+    )
+    task = SummedMonteCarlo(
+        run,
+        arrays.issues,
+        tuple(outcomes),
+        tuple(reversion),
+        arrays.lower,
+        arrays.upper,
+        recommendation,
+    )
+    tally = Tally(progress, request.draws)
+    return run_blocks(
+        task, task.sizes(request.draws), progress=tally.counter(1), **request.execution()
     )
 
 

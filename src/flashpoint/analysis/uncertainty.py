@@ -112,10 +112,19 @@ def future_probabilities(
     whose prediction falls in it. The futures are exclusive (the first that holds), so the
     probabilities add up to 1."""
     found = classify(outcomes, forecasts, issues, reversion)
-    trials = forecasts.shape[0]
+    counts = np.bincount(np.where(found == UNCLASSIFIED, len(outcomes), found))
+    counts = np.pad(counts, (0, len(outcomes) + 1 - len(counts)))
+    return futures_of_counts(counts, outcomes, forecasts.shape[0])
+
+
+def futures_of_counts(
+    counts: np.ndarray, outcomes: Sequence[Outcome], trials: int
+) -> dict[str | None, FutureProbability]:
+    """:func:`future_probabilities` from ``counts[future]``, the number of draws in each future
+    (the last: in none) of ``trials``."""
     result: dict[str | None, FutureProbability] = {}
-    for index, outcome in [*enumerate(outcomes), (UNCLASSIFIED, None)]:
-        count = int(np.count_nonzero(found == index))
+    for index, outcome in [*enumerate(outcomes), (len(outcomes), None)]:
+        count = int(counts[index])
         if outcome is None and count == 0:
             continue
         result[None if outcome is None else outcome.id] = FutureProbability(

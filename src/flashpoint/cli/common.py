@@ -220,7 +220,8 @@ KeepTracesArg = Annotated[
     typer.Option(
         "--keep-traces",
         help="Also record every draw's forecast in the run store, compressed (flashpoint runs"
-        " export --traces reads them back).",
+        " export --traces reads them back; a forecast of more than 100,000 draws sums them up"
+        " as it runs and keeps none).",
         metavar="",
     ),
 ]

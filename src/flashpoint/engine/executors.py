@@ -1,7 +1,8 @@
 """Where blocks of draws run: in this process, on a pool of worker processes, or on a Dask
 cluster.
 
-A *task* is any picklable object with ``run_block(block, size)`` and ``merge(parts)``. A
+A *task* is any picklable object with ``run_block(block, size)`` and ``merge(parts)`` (and
+optionally ``fold``: :func:`run_chunk`). A
 block's result must depend only on the block's number and size (each block seeds its own random
 streams). ``merge`` joins the results of consecutive blocks, in block order, into their result
 together (for arrays of draws: concatenation); it must be associative. A worker merges its
@@ -137,8 +138,16 @@ def run_blocks(
 
 
 def run_chunk(task: BlockTask, blocks: Sequence[tuple[int, int]]) -> Any:
-    """Run a chunk of ``(block, size)`` pairs in turn, and merge their results."""
-    return task.merge([task.run_block(block, size) for block, size in blocks])
+    """Run a chunk of ``(block, size)`` pairs in turn, and merge their results: all at once, or
+    for a task that says its results ``fold`` (sums of a fixed size), each into the sum of those
+    before it as it comes, so that a chunk holds one result however many blocks it runs."""
+    if not getattr(task, "fold", False):
+        return task.merge([task.run_block(block, size) for block, size in blocks])
+    total = None
+    for block, size in blocks:
+        result = task.run_block(block, size)
+        total = result if total is None else task.merge([total, result])
+    return total
 
 
 def _run_on_dask(

@@ -27,6 +27,7 @@ from flashpoint._version import __version__
 from flashpoint.analysis.progress import Progress
 from flashpoint.analysis.request import AnyRequest, BacktestRequest, read_request
 from flashpoint.analysis.runner import Result, run
+from flashpoint.analysis.streaming import STREAMED_ABOVE
 from flashpoint.scenario.load import load_scenario
 from flashpoint.scenario.schema import Scenario
 from flashpoint.store.database import StoreError, connect, default_path, records
@@ -223,7 +224,10 @@ class RunStore:
         ``VARIANT/MODEL``); KeyError if the run kept none."""
         row = self._db.execute("SELECT data FROM traces WHERE run = ?", (run_id,)).fetchone()
         if row is None:
-            raise KeyError(f"run {run_id} kept no traces (run it with --keep-traces)")
+            raise KeyError(
+                f"run {run_id} kept no traces (run it with --keep-traces; a forecast of more"
+                f" than {STREAMED_ABOVE:,} draws keeps none)"
+            )
         with np.load(io.BytesIO(row[0]), allow_pickle=False) as found:
             return {name: found[name] for name in found.files}
 

@@ -1,0 +1,252 @@
+"""Monte Carlo summaries made block by block, for runs too large to keep every draw.
+
+A forecast of many draws (more than :data:`STREAMED_ABOVE`) does not keep each model's
+forecast on every draw until the end: each block of draws is summed up where it ran
+(:class:`RunSums`: per model, a histogram of each issue's outcome, the count of draws in each
+named future, the counts of the agreement test) and the tallies of consecutive blocks are added,
+so memory does not grow with the number of draws and a worker sends back a few hundred
+kilobytes however many draws it ran.
+
+What changes against keeping every draw (:func:`~flashpoint.analysis.uncertainty.spread`):
+
+- The probabilities of the futures, their Wilson intervals and the odds of agreement are counts:
+  the same numbers.
+- The mean adds block sums: the same to rounding.
+- The quantiles (median, 50%, 80% and 90% intervals) are read from a histogram of
+  :data:`BINS` bins over each issue's scale that also keeps the smallest and largest value in
+  each bin: a quantile among values that fall in one bin is placed between them, as if they
+  were evenly spread (numpy's linear interpolation between the two nearest order statistics,
+  each estimated so). The error is below the width of a bin (1/4,096 of the scale, 0.024 on a
+  0-100 scale), and nil where a bin holds one value only (outcomes piled at a bound or at a
+  reversion point).
+- The recommended forecast's errors are drawn block by block (from stream
+  ``recommended`` at the block's place), not for all draws at once: different random numbers,
+  the same distribution.
+- :attr:`~flashpoint.analysis.forecast.Forecast.traces` is not kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from flashpoint.analysis.agreement import AgreementOdds, odds_of_counts
+from flashpoint.analysis.backtest.recommend import Recommendation
+from flashpoint.analysis.montecarlo import MonteCarlo, agreement_of
+from flashpoint.analysis.outcomes import UNCLASSIFIED, classify
+from flashpoint.analysis.uncertainty import IssueDistribution, Spread, futures_of_counts
+from flashpoint.engine.seeding import named_stream
+from flashpoint.scenario.schema import Outcome
+
+STREAMED_ABOVE = 100_000  # forecasts of more draws are summed up block by block
+BINS = 4096  # histogram bins over each issue's scale
+_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95, 0.1, 0.9)  # as uncertainty.issue_distributions
+
+
+@dataclass
+class Histogram:
+    """Values ``[draw, issue]`` counted in :data:`BINS` bins over each issue's ``lower`` to
+    ``upper``, with each bin's smallest and largest value and each issue's sum."""
+
+    lower: np.ndarray
+    upper: np.ndarray
+    counts: np.ndarray = field(init=False)
+    smallest: np.ndarray = field(init=False)
+    largest: np.ndarray = field(init=False)
+    total: np.ndarray = field(init=False)
+    draws: int = 0
+
+    def __post_init__(self) -> None:
+        issues = len(self.lower)
+        self.counts = np.zeros((issues, BINS), dtype=np.int64)
+        self.smallest = np.full((issues, BINS), np.inf)
+        self.largest = np.full((issues, BINS), -np.inf)
+        self.total = np.zeros(issues)
+
+    def add(self, values: np.ndarray) -> None:
+        """Count the draws ``values[draw, issue]``."""
+        width = np.where(self.upper > self.lower, self.upper - self.lower, 1.0)
+        where = np.floor((values - self.lower) / width * BINS).astype(np.int64)
+        where = np.clip(where, 0, BINS - 1)
+        for i in range(values.shape[1]):
+            self.counts[i] += np.bincount(where[:, i], minlength=BINS)
+            np.minimum.at(self.smallest[i], where[:, i], values[:, i])
+            np.maximum.at(self.largest[i], where[:, i], values[:, i])
+        self.total += values.sum(axis=0)
+        self.draws += values.shape[0]
+
+    def absorb(self, other: Histogram) -> None:
+        """Add the draws ``other`` counted (after this one's)."""
+        self.counts += other.counts
+        np.minimum(self.smallest, other.smallest, out=self.smallest)
+        np.maximum(self.largest, other.largest, out=self.largest)
+        self.total += other.total
+        self.draws += other.draws
+
+    def quantiles(self, levels: Sequence[float]) -> np.ndarray:
+        """``[level, issue]``: numpy's linear quantiles, each order statistic estimated from its
+        bin (evenly spread between the bin's smallest and largest value)."""
+        result = np.empty((len(levels), len(self.lower)))
+        for i in range(len(self.lower)):
+            ends = np.cumsum(self.counts[i])
+            for row, level in enumerate(levels):
+                place = (self.draws - 1) * level
+                below = int(np.floor(place))
+                low = self._order_statistic(i, ends, below)
+                high = self._order_statistic(i, ends, min(below + 1, self.draws - 1))
+                result[row, i] = low + (place - below) * (high - low)
+        return result
+
+    def _order_statistic(self, issue: int, ends: np.ndarray, rank: int) -> float:
+        """The ``rank``-th smallest value (from 0) of an issue, estimated from its bin."""
+        where = int(np.searchsorted(ends, rank, side="right"))
+        count = self.counts[issue, where]
+        first = ends[where] - count  # the rank of the bin's first value
+        low, high = self.smallest[issue, where], self.largest[issue, where]
+        if count == 1:
+            return float(low)
+        return float(low + (high - low) * (rank - first) / (count - 1))
+
+    def distributions(self, issues: Sequence[str]) -> dict[str, IssueDistribution]:
+        """As :func:`~flashpoint.analysis.uncertainty.issue_distributions` reads every draw."""
+        q = self.quantiles(_QUANTILES)
+        mean = self.total / self.draws
+        return {
+            issue: IssueDistribution(
+                median=float(q[2, i]),
+                mean=float(mean[i]),
+                interval_50=(float(q[1, i]), float(q[3, i])),
+                interval_90=(float(q[0, i]), float(q[4, i])),
+                interval_80=(float(q[5, i]), float(q[6, i])),
+            )
+            for i, issue in enumerate(issues)
+        }
+
+
+@dataclass
+class Summary:
+    """One forecast's draws summed up: the histogram of its outcomes and the number of draws in
+    each named future (the last count: in none)."""
+
+    histogram: Histogram
+    futures: np.ndarray
+
+    @classmethod
+    def empty(cls, lower: np.ndarray, upper: np.ndarray, futures: int) -> Summary:
+        return cls(Histogram(lower, upper), np.zeros(futures + 1, dtype=np.int64))
+
+    def add(self, values: np.ndarray, found: np.ndarray) -> None:
+        """Count the draws ``values[draw, issue]``, which fall in the futures ``found[draw]``."""
+        self.histogram.add(values)
+        self.futures += np.bincount(np.where(found == UNCLASSIFIED, len(self.futures) - 1, found),
+                                    minlength=len(self.futures))  # fmt: skip
+
+    def absorb(self, other: Summary) -> None:
+        self.histogram.absorb(other.histogram)
+        self.futures += other.futures
+
+    def spread(self, outcomes: Sequence[Outcome], issues: Sequence[str]) -> Spread:
+        return Spread(
+            distribution=self.histogram.distributions(issues),
+            futures=futures_of_counts(self.futures, outcomes, self.histogram.draws),
+        )
+
+
+@dataclass
+class Agreement:
+    """One model's agreement tests summed up: draws in which every issue was agreed, each
+    issue's agreed draws and each actor's refusals."""
+
+    draws: int
+    stood: int
+    agreed: np.ndarray
+    refused: np.ndarray
+
+    def absorb(self, other: Agreement) -> None:
+        self.draws += other.draws
+        self.stood += other.stood
+        self.agreed += other.agreed
+        self.refused += other.refused
+
+    def odds(self, issues: tuple[str, ...], actors: tuple[str, ...]) -> AgreementOdds:
+        return odds_of_counts(self.draws, self.stood, self.agreed, self.refused, issues, actors)
+
+
+@dataclass
+class RunSums:
+    """A run of blocks summed up: per model its :class:`Summary` and :class:`Agreement`, the
+    models pooled with equal weights, and the recommended forecast (if its models ran)."""
+
+    models: dict[str, Summary]
+    agreement: dict[str, Agreement]
+    pooled: Summary
+    recommended: Summary | None
+
+    def absorb(self, other: RunSums) -> None:
+        for name, summary in self.models.items():
+            summary.absorb(other.models[name])
+        for name, tested in self.agreement.items():
+            tested.absorb(other.agreement[name])
+        self.pooled.absorb(other.pooled)
+        if self.recommended is not None and other.recommended is not None:
+            self.recommended.absorb(other.recommended)
+
+
+@dataclass(frozen=True)
+class SummedMonteCarlo:
+    """A Monte Carlo run (one variant: the scenario with its shocks) whose blocks come back
+    summed up (:class:`RunSums`), and whose results merge by adding them. Sent as is to worker
+    processes."""
+
+    run: MonteCarlo
+    issues: tuple[str, ...]
+    outcomes: tuple[Outcome, ...]
+    reversion: tuple[float | None, ...]
+    lower: np.ndarray
+    upper: np.ndarray
+    recommendation: Recommendation | None
+    fold: bool = True  # a chunk adds each block's sums as it comes (executors.run_chunk)
+
+    def sizes(self, draws: int) -> list[int]:
+        return self.run.sizes(draws)
+
+    def run_block(self, block: int, size: int) -> RunSums:
+        (results,) = self.run.run_block(block, size)
+        values, tests = agreement_of(results)
+        futures = len(self.outcomes)
+
+        def summed(drawn: np.ndarray) -> Summary:
+            summary = Summary.empty(self.lower, self.upper, futures)
+            summary.add(drawn, classify(self.outcomes, drawn, self.issues, self.reversion))
+            return summary
+
+        models = {name: summed(drawn) for name, drawn in values.items()}
+        pooled = Summary.empty(self.lower, self.upper, futures)
+        for summary in models.values():
+            pooled.absorb(summary)
+        recommended = None
+        if self.recommendation is not None and all(
+            model in values for model in self.recommendation.models
+        ):
+            combined = self.recommendation.combination.predict(values)
+            stream = named_stream(self.run.seed, "recommended", block)
+            recommended = summed(self.recommendation.draw(combined, self.lower, self.upper, stream))
+        agreement = {
+            name: Agreement(
+                draws=len(agreed),
+                stood=int(agreed.all(axis=1).sum()),
+                agreed=agreed.sum(axis=0),
+                refused=refused.sum(axis=0),
+            )
+            for name, (agreed, refused) in tests.items()
+        }
+        return RunSums(models, agreement, pooled, recommended)
+
+    def merge(self, parts: Sequence[RunSums]) -> RunSums:
+        """The tallies of consecutive blocks added up, in block order."""
+        first, *rest = parts
+        for part in rest:
+            first.absorb(part)
+        return first
