@@ -3,12 +3,15 @@ number of actors, issues and draws, so that a long run says so up front and one 
 in memory is refused with what would.
 
 The estimates are fits to measurements on the 2-core development machine (one draw of random
-scenarios of 100 to 400 actors and 5 to 10 issues, after compiling; see ``bench/cost.py``): the
-expected utility model's time grows as ``actors^3 x issues``, the spatial model's as
-``actors^3``, the exchange model's as ``actors^2.7 x issues^2.9`` (its table of candidate
-exchanges, ``16 x actors^2 x issues^2`` bytes, is also what fills memory first). On that machine
-they come within 25% of the measured times (``python bench/cost.py``); elsewhere they scale
-with the machine's speed, which is enough for a user to decide whether to wait.
+scenarios of 100 to 400 actors and 5 to 10 issues, after compiling; see ``bench/cost.py``; and
+Monte Carlo draws of the Korea scenario for the cost of a draw in a batch): the
+expected utility model's time grows as ``actors^2.6 x issues`` (its compiled round; refitted on
+6 December 2026), the spatial model's as ``actors^3``, the exchange model's as
+``actors^2.7 x issues^2.9`` (its table of candidate exchanges, ``16 x actors^2 x issues^2``
+bytes, is also what fills memory first). On that machine they come within 25% of the measured
+times of runs over a second and within a factor of 2 of shorter ones (``python bench/cost.py``);
+elsewhere they scale with the machine's speed, which is enough for a user to decide whether to
+wait.
 """
 
 from __future__ import annotations
@@ -19,19 +22,23 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
 from flashpoint.analysis.montecarlo import BLOCK_SIZE
+from flashpoint.analysis.streaming import STREAMED_ABOVE
 from flashpoint.scenario.notices import Notices
 from flashpoint.scenario.words import duration
 
 LONG = 20.0  # seconds: a run estimated to take longer is announced
 SHARE_OF_MEMORY = 0.8  # a run may use this share of the machine's memory
 
-# per model: seconds per draw = overhead + factor x actors^a x issues^i
+# per model: seconds = calls x per_call + draws x (per_draw + factor x actors^a x issues^i), a
+# call running a block of up to BLOCK_SIZE draws (per_call: one draw's run less its sizes'
+# terms, bench/cost.py; per_draw: Korea's Monte Carlo draws less theirs, bench/eum.py,
+# bench/exchange.py and bench/smp.py, 6 December 2026)
 _SECONDS = {
-    "eum": (8.5e-4, 2.9e-8, 3.0, 1.0),
-    "exchange": (5.6e-4, 4.3e-9, 2.7, 2.9),
-    "smp": (2.3e-4, 1.7e-7, 3.0, 0.0),
+    "eum": (8.5e-4, 8e-5, 3.0e-8, 2.6, 1.0),
+    "exchange": (5.6e-4, 5e-6, 4.3e-9, 2.7, 2.9),
+    "smp": (2.3e-4, 3.5e-5, 1.7e-7, 3.0, 0.0),
 }
-_ONE_STEP = (1e-5, 1e-7, 1.0, 1.0)  # compromise, median, Nash: vectorised and fast
+_ONE_STEP = (0.0, 1e-5, 1e-7, 1.0, 1.0)  # compromise, median, Nash: vectorised and fast
 
 
 @dataclass(frozen=True)
@@ -58,10 +65,11 @@ def estimate(actors: int, issues: int, draws: int, models: Sequence[str]) -> Cos
     """The cost of running ``models`` on ``draws`` draws (plus the stated values) of a
     scenario of ``actors`` x ``issues`` (see the module docstring)."""
     runs = draws + 1
+    calls = 1 + -(-draws // BLOCK_SIZE)  # the stated values, then the blocks of draws
     seconds = 0.0
     for model in models:
-        overhead, factor, a, i = _SECONDS.get(model, _ONE_STEP)
-        seconds += runs * (overhead + factor * actors**a * issues**i)
+        per_call, per_draw, factor, a, i = _SECONDS.get(model, _ONE_STEP)
+        seconds += calls * per_call + runs * (per_draw + factor * actors**a * issues**i)
     block = min(runs, BLOCK_SIZE)  # draws run together
     memory = {
         "exchange": 16.0 * actors**2 * issues**2,
@@ -69,7 +77,8 @@ def estimate(actors: int, issues: int, draws: int, models: Sequence[str]) -> Cos
         "smp": 16.0 * actors**2 * issues * block,
     }
     peak = max((memory.get(model, 0.0) for model in models), default=0.0)
-    kept = 32.0 * runs * len(models) * issues  # each draw's forecasts, kept for the summaries
+    # each draw's forecasts, kept for the summaries up to STREAMED_ABOVE draws (then summed up)
+    kept = 32.0 * min(runs, STREAMED_ABOVE) * len(models) * issues
     return Cost(seconds, peak + kept, actors, issues, draws, tuple(models))
 
 
