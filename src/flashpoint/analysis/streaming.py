@@ -36,13 +36,18 @@ from flashpoint.analysis.agreement import AgreementOdds, odds_of_counts
 from flashpoint.analysis.backtest.recommend import Recommendation
 from flashpoint.analysis.montecarlo import MonteCarlo, agreement_of
 from flashpoint.analysis.outcomes import UNCLASSIFIED, classify
-from flashpoint.analysis.uncertainty import IssueDistribution, Spread, futures_of_counts
+from flashpoint.analysis.uncertainty import (
+    DISTRIBUTION_QUANTILES,
+    IssueDistribution,
+    Spread,
+    distributions_of,
+    futures_of_counts,
+)
 from flashpoint.engine.seeding import named_stream
 from flashpoint.scenario.schema import Outcome
 
 STREAMED_ABOVE = 100_000  # forecasts of more draws are summed up block by block
 BINS = 4096  # histogram bins over each issue's scale
-_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95, 0.1, 0.9)  # as uncertainty.issue_distributions
 
 
 @dataclass
@@ -111,18 +116,8 @@ class Histogram:
 
     def distributions(self, issues: Sequence[str]) -> dict[str, IssueDistribution]:
         """As :func:`~flashpoint.analysis.uncertainty.issue_distributions` reads every draw."""
-        q = self.quantiles(_QUANTILES)
-        mean = self.total / self.draws
-        return {
-            issue: IssueDistribution(
-                median=float(q[2, i]),
-                mean=float(mean[i]),
-                interval_50=(float(q[1, i]), float(q[3, i])),
-                interval_90=(float(q[0, i]), float(q[4, i])),
-                interval_80=(float(q[5, i]), float(q[6, i])),
-            )
-            for i, issue in enumerate(issues)
-        }
+        q = self.quantiles(DISTRIBUTION_QUANTILES)
+        return distributions_of(q, self.total / self.draws, issues)
 
 
 @dataclass

@@ -14,6 +14,8 @@ from flashpoint.analysis.outcomes import UNCLASSIFIED, Reversion, classify
 from flashpoint.scenario.schema import Outcome
 
 Z_95 = 1.959963984540054  # the 97.5% quantile of the standard normal
+# the quantiles an issue's distribution reads: the 90%, 50% and 80% intervals and the median
+DISTRIBUTION_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95, 0.1, 0.9)
 
 
 def wilson_interval(successes: int, trials: int, z: float = Z_95) -> tuple[float, float]:
@@ -88,8 +90,15 @@ def issue_distributions(
 ) -> dict[str, IssueDistribution]:
     """Per issue, the median, the mean and the central 50%, 80% and 90% intervals of
     ``forecasts[draw, issue]``."""
-    q = np.quantile(forecasts, [0.05, 0.25, 0.5, 0.75, 0.95, 0.1, 0.9], axis=0)
-    mean = forecasts.mean(axis=0)
+    q = np.quantile(forecasts, DISTRIBUTION_QUANTILES, axis=0)
+    return distributions_of(q, forecasts.mean(axis=0), issues)
+
+
+def distributions_of(
+    q: np.ndarray, mean: np.ndarray, issues: Sequence[str]
+) -> dict[str, IssueDistribution]:
+    """Per issue, its distribution from ``q[level, issue]``, the quantiles at
+    :data:`DISTRIBUTION_QUANTILES`, and its ``mean``."""
     return {
         issue: IssueDistribution(
             median=float(q[2, i]),
