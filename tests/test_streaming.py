@@ -79,3 +79,30 @@ def test_a_histograms_quantiles(values, piled, level):
         histogram.absorb(other)
         found = histogram.quantiles([level])[0, 0]
         assert abs(found - np.quantile(column, level)) <= tolerance + 1e-9
+
+
+def test_a_chunk_adds_up_every_block_it_runs():
+    """Blocks summed one by one, or three to a chunk (folded as they come): the same sums."""
+    from flashpoint.analysis.montecarlo import MonteCarlo
+    from flashpoint.analysis.outcomes import reversion_of
+    from flashpoint.analysis.streaming import SummedMonteCarlo
+    from flashpoint.engine.arrays import ScenarioArrays
+    from flashpoint.engine.executors import run_blocks
+
+    korea = flashpoint.load_scenario("korea-2018")
+    arrays = ScenarioArrays.from_scenario(korea)
+    run = MonteCarlo(korea, (("compromise", {}), ("median", {})), seed=1, agreement=True)
+    task = SummedMonteCarlo(
+        run, arrays.issues, tuple(korea.outcomes), tuple(reversion_of(korea)), arrays.lower,
+        arrays.upper, None,
+    )  # fmt: skip
+    one, three = (
+        run_blocks(task, task.sizes(1100), executor="serial", chunk_blocks=blocks)
+        for blocks in (1, 3)
+    )
+    for name in ("compromise", "median"):
+        assert one.models[name].histogram.draws == three.models[name].histogram.draws == 1100
+        assert (one.models[name].histogram.counts == three.models[name].histogram.counts).all()
+        assert (one.models[name].futures == three.models[name].futures).all()
+        mine = one.models[name].spread(korea.outcomes, arrays.issues)
+        assert mine == three.models[name].spread(korea.outcomes, arrays.issues)

@@ -11,7 +11,9 @@ What changes against keeping every draw (:func:`~flashpoint.analysis.uncertainty
 
 - The probabilities of the futures, their Wilson intervals and the odds of agreement are counts:
   the same numbers.
-- The mean adds block sums: the same to rounding.
+- The mean is the exact sum of the draws, rounded once (as ``math.fsum``:
+  :mod:`flashpoint.models.exact_sum`), over their number: the same whichever blocks a worker
+  added first, and within rounding of numpy's mean of every draw.
 - The quantiles (median, 50%, 80% and 90% intervals) are read from a histogram of
   :data:`BINS` bins over each issue's scale that also keeps the smallest and largest value in
   each bin: a quantile among values that fall in one bin is placed between them, as if they
@@ -44,6 +46,7 @@ from flashpoint.analysis.uncertainty import (
     futures_of_counts,
 )
 from flashpoint.engine.seeding import named_stream
+from flashpoint.models.exact_sum import CAPACITY, add_columns, rounded_columns
 from flashpoint.scenario.schema import Outcome
 
 STREAMED_ABOVE = 100_000  # forecasts of more draws are summed up block by block
@@ -53,14 +56,16 @@ BINS = 4096  # histogram bins over each issue's scale
 @dataclass
 class Histogram:
     """Values ``[draw, issue]`` counted in :data:`BINS` bins over each issue's ``lower`` to
-    ``upper``, with each bin's smallest and largest value and each issue's sum."""
+    ``upper``, with each bin's smallest and largest value and each issue's exact sum (the
+    partials of :func:`~flashpoint.models.exact_sum.add_columns`)."""
 
     lower: np.ndarray
     upper: np.ndarray
     counts: np.ndarray = field(init=False)
     smallest: np.ndarray = field(init=False)
     largest: np.ndarray = field(init=False)
-    total: np.ndarray = field(init=False)
+    partials: np.ndarray = field(init=False)
+    used: np.ndarray = field(init=False)
     draws: int = 0
 
     def __post_init__(self) -> None:
@@ -68,7 +73,8 @@ class Histogram:
         self.counts = np.zeros((issues, BINS), dtype=np.int64)
         self.smallest = np.full((issues, BINS), np.inf)
         self.largest = np.full((issues, BINS), -np.inf)
-        self.total = np.zeros(issues)
+        self.partials = np.zeros((issues, CAPACITY))
+        self.used = np.zeros(issues, dtype=np.int64)
 
     def add(self, values: np.ndarray) -> None:
         """Count the draws ``values[draw, issue]``."""
@@ -79,15 +85,22 @@ class Histogram:
             self.counts[i] += np.bincount(where[:, i], minlength=BINS)
             np.minimum.at(self.smallest[i], where[:, i], values[:, i])
             np.maximum.at(self.largest[i], where[:, i], values[:, i])
-        self.total += values.sum(axis=0)
+        self._sum(values)
         self.draws += values.shape[0]
+
+    def _sum(self, values: np.ndarray) -> None:
+        if not add_columns(self.partials, self.used, values):
+            raise ArithmeticError(
+                "the sum of the draws needs more partials than an exact sum keeps"
+            )
 
     def absorb(self, other: Histogram) -> None:
         """Add the draws ``other`` counted (after this one's)."""
         self.counts += other.counts
         np.minimum(self.smallest, other.smallest, out=self.smallest)
         np.maximum(self.largest, other.largest, out=self.largest)
-        self.total += other.total
+        held = np.arange(CAPACITY) < other.used[:, None]  # an issue's partials in use
+        self._sum(np.where(held, other.partials, 0.0).T.copy())
         self.draws += other.draws
 
     def quantiles(self, levels: Sequence[float]) -> np.ndarray:
@@ -117,7 +130,7 @@ class Histogram:
     def distributions(self, issues: Sequence[str]) -> dict[str, IssueDistribution]:
         """As :func:`~flashpoint.analysis.uncertainty.issue_distributions` reads every draw."""
         q = self.quantiles(DISTRIBUTION_QUANTILES)
-        return distributions_of(q, self.total / self.draws, issues)
+        return distributions_of(q, rounded_columns(self.partials, self.used) / self.draws, issues)
 
 
 @dataclass

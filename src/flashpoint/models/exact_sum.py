@@ -14,8 +14,11 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+compiled = njit(cache=True, nogil=True)
+CAPACITY = 64  # partials an expansion of ExactColumns may hold (sums of numbers on a scale: few)
 
-@njit(cache=True, nogil=True)
+
+@compiled
 def exact_sums(rows: np.ndarray) -> np.ndarray:
     """``[math.fsum(row) for row in rows]`` of a 2-D array of finite numbers."""
     count, length = rows.shape
@@ -24,27 +27,54 @@ def exact_sums(rows: np.ndarray) -> np.ndarray:
     for r in range(count):
         used = 0
         for k in range(length):
-            x = rows[r, k]
-            kept = 0
-            for p in range(used):
-                y = partials[p]
-                if abs(x) < abs(y):
-                    x, y = y, x
-                high = x + y
-                low = y - (high - x)
-                if low != 0.0:
-                    partials[kept] = low
-                    kept += 1
-                x = high
-            used = kept
-            if x != 0.0:
-                partials[used] = x
-                used += 1
+            used = _grow(partials, used, rows[r, k])
         sums[r] = _rounded(partials, used)
     return sums
 
 
-@njit(cache=True, nogil=True)
+@compiled
+def _grow(partials: np.ndarray, used: int, x: float) -> int:
+    """Add ``x`` to the exact sum ``partials[:used]`` (non-overlapping, increasing in size);
+    returns how many partials it has now (Shewchuk's grow-expansion, as ``math.fsum``)."""
+    kept = 0
+    for p in range(used):
+        y = partials[p]
+        if abs(x) < abs(y):
+            x, y = y, x
+        high = x + y
+        low = y - (high - x)
+        if low != 0.0:
+            partials[kept] = low
+            kept += 1
+        x = high
+    if x != 0.0:
+        partials[kept] = x
+        kept += 1
+    return kept
+
+
+@compiled
+def add_columns(partials: np.ndarray, used: np.ndarray, values: np.ndarray) -> bool:
+    """Add each column ``values[:, c]`` to the exact sum ``partials[c, :used[c]]``; False if a
+    sum would need more than ``partials.shape[1]`` partials (nothing is then trusted)."""
+    for c in range(values.shape[1]):
+        for k in range(values.shape[0]):
+            if used[c] == partials.shape[1]:
+                return False
+            used[c] = _grow(partials[c], used[c], values[k, c])
+    return True
+
+
+@compiled
+def rounded_columns(partials: np.ndarray, used: np.ndarray) -> np.ndarray:
+    """Each exact sum ``partials[c, :used[c]]`` rounded once, as ``math.fsum`` rounds."""
+    sums = np.empty(partials.shape[0])
+    for c in range(partials.shape[0]):
+        sums[c] = _rounded(partials[c], used[c])
+    return sums
+
+
+@compiled
 def _rounded(partials: np.ndarray, used: int) -> float:
     """The total of ``partials[:used]`` (non-overlapping, increasing in size) rounded once:
     added from the largest down until a rounding error appears; if the next partial has the
