@@ -21,8 +21,7 @@ from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
-from flashpoint.analysis.montecarlo import BLOCK_SIZE
-from flashpoint.analysis.streaming import STREAMED_ABOVE
+from flashpoint.analysis.montecarlo import BLOCK_SIZE, STREAMED_ABOVE
 from flashpoint.scenario.notices import Notices
 from flashpoint.scenario.words import duration
 

@@ -20,7 +20,13 @@ import numpy as np
 
 from flashpoint.analysis.agreement import AgreementOdds, Refusal, Terms, odds, refusals, settle
 from flashpoint.analysis.backtest.recommend import Recommendation, shipped
-from flashpoint.analysis.montecarlo import MonteCarlo, agreement_of, paths_of, run_draws
+from flashpoint.analysis.montecarlo import (
+    STREAMED_ABOVE,
+    MonteCarlo,
+    agreement_of,
+    paths_of,
+    run_draws,
+)
 from flashpoint.analysis.outcomes import (
     UNCLASSIFIED,
     Reversion,
@@ -31,7 +37,7 @@ from flashpoint.analysis.outcomes import (
 from flashpoint.analysis.prepare import Prepared, RequestedRun, document_head, prepare
 from flashpoint.analysis.progress import Progress, Tally
 from flashpoint.analysis.request import ForecastRequest
-from flashpoint.analysis.streaming import STREAMED_ABOVE, RunSums, SummedMonteCarlo
+from flashpoint.analysis.streaming import RunSums, SummedMonteCarlo
 from flashpoint.analysis.tree import Branch, follow, likely_shocks
 from flashpoint.analysis.uncertainty import PathBands, Spread, path_bands, spread, spread_dict
 from flashpoint.engine.arrays import ScenarioArrays

@@ -36,6 +36,7 @@ from flashpoint.scenario.schema import Scenario, Shock
 from flashpoint.scenario.shocks import apply_shocks
 
 BLOCK_SIZE = 250
+STREAMED_ABOVE = 100_000  # a forecast of more draws sums them up block by block (.streaming)
 Results = dict[str, np.ndarray]  # model name -> forecasts [draw, issue]
 AGREED, REFUSED = "agreed:", "refused:"  # the keys of a recorded agreement test (run_models)
 PATH = "path:"  # the key of a model's recorded positions round by round (run_models)

@@ -46,11 +46,10 @@ from flashpoint.analysis.uncertainty import (
     futures_of_counts,
 )
 from flashpoint.engine.seeding import named_stream
-from flashpoint.models.exact_sum import CAPACITY, add_columns, rounded_columns
 from flashpoint.scenario.schema import Outcome
 
-STREAMED_ABOVE = 100_000  # forecasts of more draws are summed up block by block
 BINS = 4096  # histogram bins over each issue's scale
+_CAPACITY = 64  # partials of an issue's exact sum (sums of numbers on a scale need few)
 
 
 @dataclass
@@ -73,7 +72,7 @@ class Histogram:
         self.counts = np.zeros((issues, BINS), dtype=np.int64)
         self.smallest = np.full((issues, BINS), np.inf)
         self.largest = np.full((issues, BINS), -np.inf)
-        self.partials = np.zeros((issues, CAPACITY))
+        self.partials = np.zeros((issues, _CAPACITY))
         self.used = np.zeros(issues, dtype=np.int64)
 
     def add(self, values: np.ndarray) -> None:
@@ -89,6 +88,8 @@ class Histogram:
         self.draws += values.shape[0]
 
     def _sum(self, values: np.ndarray) -> None:
+        from flashpoint.models.exact_sum import add_columns  # compiled: numba loads here
+
         if not add_columns(self.partials, self.used, values):
             raise ArithmeticError(
                 "the sum of the draws needs more partials than an exact sum keeps"
@@ -99,7 +100,7 @@ class Histogram:
         self.counts += other.counts
         np.minimum(self.smallest, other.smallest, out=self.smallest)
         np.maximum(self.largest, other.largest, out=self.largest)
-        held = np.arange(CAPACITY) < other.used[:, None]  # an issue's partials in use
+        held = np.arange(_CAPACITY) < other.used[:, None]  # an issue's partials in use
         self._sum(np.where(held, other.partials, 0.0).T.copy())
         self.draws += other.draws
 
@@ -130,7 +131,10 @@ class Histogram:
     def distributions(self, issues: Sequence[str]) -> dict[str, IssueDistribution]:
         """As :func:`~flashpoint.analysis.uncertainty.issue_distributions` reads every draw."""
         q = self.quantiles(DISTRIBUTION_QUANTILES)
-        return distributions_of(q, rounded_columns(self.partials, self.used) / self.draws, issues)
+        from flashpoint.models.exact_sum import rounded_columns
+
+        mean = rounded_columns(self.partials, self.used) / self.draws
+        return distributions_of(q, mean, issues)
 
 
 @dataclass

@@ -15,7 +15,6 @@ import numpy as np
 from numba import njit
 
 compiled = njit(cache=True, nogil=True)
-CAPACITY = 64  # partials an expansion of ExactColumns may hold (sums of numbers on a scale: few)
 
 
 @compiled

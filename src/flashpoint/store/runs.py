@@ -24,10 +24,10 @@ from typing import Any
 import numpy as np
 
 from flashpoint._version import __version__
+from flashpoint.analysis.montecarlo import STREAMED_ABOVE
 from flashpoint.analysis.progress import Progress
 from flashpoint.analysis.request import AnyRequest, BacktestRequest, read_request
 from flashpoint.analysis.runner import Result, run
-from flashpoint.analysis.streaming import STREAMED_ABOVE
 from flashpoint.scenario.load import load_scenario
 from flashpoint.scenario.schema import Scenario
 from flashpoint.store.database import StoreError, connect, default_path, records
