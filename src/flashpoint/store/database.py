@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -115,13 +116,29 @@ def connect(path: str | Path, up_to: int = SCHEMA_VERSION) -> sqlite3.Connection
         target.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(target, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        db.execute("PRAGMA journal_mode = WAL")
+        _write_ahead(db)
         db.execute("PRAGMA foreign_keys = ON")
         db.execute("PRAGMA synchronous = NORMAL")
         migrate(db, up_to)
     except (OSError, sqlite3.Error) as error:
         raise StoreError(f"cannot open the run store {target}: {error}") from None
     return db
+
+
+def _write_ahead(db: sqlite3.Connection) -> None:
+    """Put the database in WAL mode. Two processes that open a new store at once both switch
+    it, and SQLite may answer the second "database is locked" at once, without waiting as its
+    busy timeout says (a clean clone's test of two writers failed so, once): try again until
+    the timeout."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 def migrate(db: sqlite3.Connection, up_to: int = SCHEMA_VERSION) -> None:
