@@ -193,32 +193,49 @@ class AgreementOdds:
         }
 
 
+@dataclass
+class AgreementCounts:
+    """A recorded agreement test counted over ``draws``: those in which the whole bargain
+    ``stood``, each issue's ``agreed[issue]`` and each actor's ``refused[actor]``. Counts of
+    consecutive blocks add up (:meth:`absorb`), so a run need not keep every draw's test."""
+
+    draws: int
+    stood: int
+    agreed: np.ndarray
+    refused: np.ndarray
+
+    @classmethod
+    def of(cls, agreed: np.ndarray, refused: np.ndarray) -> AgreementCounts:
+        """The counts of ``agreed[draw, issue]`` and ``refused[draw, actor]``."""
+        return cls(
+            len(agreed), int(agreed.all(axis=1).sum()), agreed.sum(axis=0), refused.sum(axis=0)
+        )
+
+    def absorb(self, other: AgreementCounts) -> None:
+        """Add the draws ``other`` counted."""
+        self.draws += other.draws
+        self.stood += other.stood
+        self.agreed += other.agreed
+        self.refused += other.refused
+
+    def odds(self, issues: tuple[str, ...], actors: tuple[str, ...]) -> AgreementOdds:
+        """The odds of agreement; actors who never refused are left out."""
+        draws = self.draws
+        return AgreementOdds(
+            probability=self.stood / draws,
+            interval_95=wilson_interval(self.stood, draws),
+            issues={issue: int(self.agreed[i]) / draws for i, issue in enumerate(issues)},
+            refused_by={
+                actor: int(self.refused[a]) / draws
+                for a, actor in enumerate(actors)
+                if self.refused[a] > 0
+            },
+        )
+
+
 def odds(
     agreed: np.ndarray, refused: np.ndarray, issues: tuple[str, ...], actors: tuple[str, ...]
 ) -> AgreementOdds:
     """The odds of agreement from a recorded test: ``agreed[draw, issue]``,
     ``refused[draw, actor]``; actors who never refused are left out."""
-    stood = int(agreed.all(axis=1).sum())
-    return odds_of_counts(
-        len(agreed), stood, agreed.sum(axis=0), refused.sum(axis=0), issues, actors
-    )
-
-
-def odds_of_counts(
-    draws: int,
-    stood: int,
-    agreed: np.ndarray,
-    refused: np.ndarray,
-    issues: tuple[str, ...],
-    actors: tuple[str, ...],
-) -> AgreementOdds:
-    """:func:`odds` from counts over ``draws``: those in which the whole bargain ``stood``,
-    each issue's ``agreed[issue]`` and each actor's ``refused[actor]``."""
-    return AgreementOdds(
-        probability=stood / draws,
-        interval_95=wilson_interval(stood, draws),
-        issues={issue: int(agreed[i]) / draws for i, issue in enumerate(issues)},
-        refused_by={
-            actor: int(refused[a]) / draws for a, actor in enumerate(actors) if refused[a] > 0
-        },
-    )
+    return AgreementCounts.of(agreed, refused).odds(issues, actors)

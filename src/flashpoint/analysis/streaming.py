@@ -34,15 +34,16 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from flashpoint.analysis.agreement import AgreementOdds, odds_of_counts
+from flashpoint.analysis.agreement import AgreementCounts
 from flashpoint.analysis.backtest.recommend import Recommendation
 from flashpoint.analysis.montecarlo import MonteCarlo, agreement_of
-from flashpoint.analysis.outcomes import UNCLASSIFIED, classify
+from flashpoint.analysis.outcomes import classify
 from flashpoint.analysis.uncertainty import (
     DISTRIBUTION_QUANTILES,
     IssueDistribution,
     Spread,
     distributions_of,
+    future_counts,
     futures_of_counts,
 )
 from flashpoint.engine.seeding import named_stream
@@ -130,9 +131,9 @@ class Histogram:
 
     def distributions(self, issues: Sequence[str]) -> dict[str, IssueDistribution]:
         """As :func:`~flashpoint.analysis.uncertainty.issue_distributions` reads every draw."""
-        q = self.quantiles(DISTRIBUTION_QUANTILES)
         from flashpoint.models.exact_sum import rounded_columns
 
+        q = self.quantiles(DISTRIBUTION_QUANTILES)
         mean = rounded_columns(self.partials, self.used) / self.draws
         return distributions_of(q, mean, issues)
 
@@ -152,8 +153,7 @@ class Summary:
     def add(self, values: np.ndarray, found: np.ndarray) -> None:
         """Count the draws ``values[draw, issue]``, which fall in the futures ``found[draw]``."""
         self.histogram.add(values)
-        self.futures += np.bincount(np.where(found == UNCLASSIFIED, len(self.futures) - 1, found),
-                                    minlength=len(self.futures))  # fmt: skip
+        self.futures += future_counts(found, len(self.futures) - 1)
 
     def absorb(self, other: Summary) -> None:
         self.histogram.absorb(other.histogram)
@@ -167,32 +167,12 @@ class Summary:
 
 
 @dataclass
-class Agreement:
-    """One model's agreement tests summed up: draws in which every issue was agreed, each
-    issue's agreed draws and each actor's refusals."""
-
-    draws: int
-    stood: int
-    agreed: np.ndarray
-    refused: np.ndarray
-
-    def absorb(self, other: Agreement) -> None:
-        self.draws += other.draws
-        self.stood += other.stood
-        self.agreed += other.agreed
-        self.refused += other.refused
-
-    def odds(self, issues: tuple[str, ...], actors: tuple[str, ...]) -> AgreementOdds:
-        return odds_of_counts(self.draws, self.stood, self.agreed, self.refused, issues, actors)
-
-
-@dataclass
 class RunSums:
-    """A run of blocks summed up: per model its :class:`Summary` and :class:`Agreement`, the
+    """A run of blocks summed up: per model its :class:`Summary` and agreement counts, the
     models pooled with equal weights, and the recommended forecast (if its models ran)."""
 
     models: dict[str, Summary]
-    agreement: dict[str, Agreement]
+    agreement: dict[str, AgreementCounts]
     pooled: Summary
     recommended: Summary | None
 
@@ -245,15 +225,7 @@ class SummedMonteCarlo:
             combined = self.recommendation.combination.predict(values)
             stream = named_stream(self.run.seed, "recommended", block)
             recommended = summed(self.recommendation.draw(combined, self.lower, self.upper, stream))
-        agreement = {
-            name: Agreement(
-                draws=len(agreed),
-                stood=int(agreed.all(axis=1).sum()),
-                agreed=agreed.sum(axis=0),
-                refused=refused.sum(axis=0),
-            )
-            for name, (agreed, refused) in tests.items()
-        }
+        agreement = {name: AgreementCounts.of(*test) for name, test in tests.items()}
         return RunSums(models, agreement, pooled, recommended)
 
     def merge(self, parts: Sequence[RunSums]) -> RunSums:

@@ -121,9 +121,13 @@ def future_probabilities(
     whose prediction falls in it. The futures are exclusive (the first that holds), so the
     probabilities add up to 1."""
     found = classify(outcomes, forecasts, issues, reversion)
-    counts = np.bincount(np.where(found == UNCLASSIFIED, len(outcomes), found))
-    counts = np.pad(counts, (0, len(outcomes) + 1 - len(counts)))
-    return futures_of_counts(counts, outcomes, forecasts.shape[0])
+    return futures_of_counts(future_counts(found, len(outcomes)), outcomes, forecasts.shape[0])
+
+
+def future_counts(found: np.ndarray, futures: int) -> np.ndarray:
+    """How many draws fall in each of ``futures`` futures, and last in none, from the index of
+    each draw's future ``found[draw]`` (:func:`~flashpoint.analysis.outcomes.classify`)."""
+    return np.bincount(np.where(found == UNCLASSIFIED, futures, found), minlength=futures + 1)
 
 
 def futures_of_counts(
