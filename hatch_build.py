@@ -12,20 +12,99 @@ processor, another numba) numba ignores the shipped cache and compiles, as it wo
 Not for editable installs (their runs cache in the source tree), nor with
 ``FLASHPOINT_PRECOMPILE=0``. If compiling fails, the wheel is built without the cache and says so:
 a run then compiles on first use.
+
+What one build compiled is kept in the user's cache folder (``$XDG_CACHE_HOME/flashpoint`` or
+``~/.cache/flashpoint``), under a key of everything the compiled code depends on: the package's
+source files, Python, numba and the processor. The README's second command (``pip install
+".[test]"`` after ``pip install .``) builds the wheel again; it then copies the first build's
+compiled models instead of compiling them again (issue #32). ``FLASHPOINT_BUILD_CACHE=0`` turns
+that off, ``FLASHPOINT_BUILD_CACHE=FOLDER`` keeps them there; the last three builds' are kept.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import platform
 import shutil
 import subprocess
 import sys
 import tempfile
+from importlib.metadata import version as installed_version
 from pathlib import Path
 
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
 CACHE_FILES = ("*.nbi", "*.nbc")
+KEPT_BUILDS = 3
+
+
+def build_key(package: Path) -> str:
+    """A SHA-256 of what the compiled models depend on: every source file of the package (its
+    path and contents), Python's and numba's versions, and the processor."""
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    processor = ""
+    if Path("/proc/cpuinfo").is_file():
+        processor = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
+        processor = "".join(line for line in processor.splitlines() if line.startswith("flags"))[
+            :4096
+        ]
+    for part in (sys.version, installed_version("numba"), platform.machine(), processor):
+        digest.update(part.encode() + b"\0")
+    return digest.hexdigest()
+
+
+def build_cache_folder() -> Path | None:
+    """Where builds keep their compiled models (None when ``FLASHPOINT_BUILD_CACHE=0``)."""
+    setting = os.environ.get("FLASHPOINT_BUILD_CACHE", "1")
+    if setting == "0":
+        return None
+    if setting != "1":
+        return Path(setting)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "flashpoint" / "compiled-models"
+
+
+def kept_build(folder: Path, key: str, workdir: Path) -> dict[str, str] | None:
+    """The compiled models a build with this key kept, copied under ``workdir`` (path -> path
+    in the wheel); None if none was kept."""
+    kept = folder / key
+    if not (kept / "complete").is_file():
+        return None
+    files = {}
+    for path in sorted(kept.rglob("*")):
+        if path.is_file() and path.name != "complete":
+            in_wheel = path.relative_to(kept).as_posix()
+            target = workdir / "kept" / in_wheel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+            files[str(target)] = in_wheel
+    return files or None
+
+
+def keep_build(folder: Path, key: str, files: dict[str, str]) -> None:
+    """Keep a build's compiled models under its key (written aside, then renamed: two builds at
+    once never see half of one), and only the last :data:`KEPT_BUILDS` builds."""
+    folder.mkdir(parents=True, exist_ok=True)
+    partial = Path(tempfile.mkdtemp(prefix=f"{key}-", dir=folder))
+    for source, in_wheel in files.items():
+        target = partial / in_wheel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+    (partial / "complete").write_text(key, encoding="utf-8")
+    try:
+        partial.rename(folder / key)
+    except OSError:  # another build kept the same key first
+        shutil.rmtree(partial, ignore_errors=True)
+    builds = sorted(
+        (path for path in folder.iterdir() if (path / "complete").is_file()),
+        key=lambda path: (path / "complete").stat().st_mtime,
+    )
+    for old in builds[:-KEPT_BUILDS]:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def compile_models(package: Path, workdir: Path) -> dict[str, str]:
@@ -58,9 +137,16 @@ class CustomBuildHook(BuildHookInterface):
             return
         self._workdir = tempfile.TemporaryDirectory(prefix="flashpoint-compile-")
         package = Path(self.root) / "src" / "flashpoint"
+        workdir = Path(self._workdir.name)
+        folder, key = build_cache_folder(), build_key(package)
+        files = kept_build(folder, key, workdir) if folder is not None else None
+        if files is not None:
+            self.app.display_info(f"flashpoint's models as compiled by an earlier build ({folder})")
+            build_data["force_include"].update(files)
+            return
         self.app.display_info("Compiling flashpoint's models (about 20 s, once)...")
         try:
-            files = compile_models(package, Path(self._workdir.name))
+            files = compile_models(package, workdir)
         except (subprocess.SubprocessError, OSError) as error:
             detail = getattr(error, "stderr", "") or str(error)
             self.app.display_warning(
@@ -69,6 +155,11 @@ class CustomBuildHook(BuildHookInterface):
             )
             return
         build_data["force_include"].update(files)
+        if folder is not None:
+            try:
+                keep_build(folder, key, files)
+            except OSError as error:  # a read-only home: the next build compiles again
+                self.app.display_warning(f"Could not keep the compiled models: {error}")
 
     def finalize(self, version: str, build_data: dict, artifact_path: str) -> None:
         workdir = getattr(self, "_workdir", None)

@@ -116,7 +116,8 @@ def test_editable_installs_and_a_switched_off_build_compile_nothing(
     assert build_data == {"force_include": {}}
 
 
-def test_a_failed_compile_builds_the_wheel_without_the_cache_and_says_why(tmp_path):
+def test_a_failed_compile_builds_the_wheel_without_the_cache_and_says_why(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     module = load_hook_module()
     broken = tmp_path / "src" / "flashpoint"
     (broken / "analysis").mkdir(parents=True)
@@ -130,3 +131,52 @@ def test_a_failed_compile_builds_the_wheel_without_the_cache_and_says_why(tmp_pa
     hook.finalize("standard", build_data, str(tmp_path / "dist" / "x.whl"))
     assert build_data == {"force_include": {}}
     assert len(app.warnings) == 1 and "no compiler here" in app.warnings[0]
+
+
+def fake_package(root: Path) -> Path:
+    package = root / "src" / "flashpoint"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("VALUE = 1\n")
+    return package
+
+
+@pytest.mark.parametrize("kept", [True, False], ids=["kept", "switched-off"])
+def test_a_second_build_of_the_same_source_copies_the_first_builds_models(
+    monkeypatch, tmp_path, kept
+):
+    """The README's second command builds the wheel again: it takes the models the first build
+    compiled (unless FLASHPOINT_BUILD_CACHE=0); a changed source file compiles again."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    if not kept:
+        monkeypatch.setenv("FLASHPOINT_BUILD_CACHE", "0")
+    module = load_hook_module()
+    package = fake_package(tmp_path)
+    compiles = []
+
+    def compile_models(source: Path, workdir: Path) -> dict[str, str]:
+        compiles.append(source)
+        cached = workdir / "flashpoint" / "__pycache__" / "m.nbi"
+        cached.parent.mkdir(parents=True)
+        cached.write_bytes(b"compiled " + (source / "__init__.py").read_bytes())
+        return {str(cached): "flashpoint/__pycache__/m.nbi"}
+
+    monkeypatch.setattr(module, "compile_models", compile_models)
+
+    def build() -> dict[str, bytes]:
+        build_data = {"force_include": {}}
+        hook = make_hook(module, tmp_path, App())
+        hook.initialize("standard", build_data)
+        shipped = {
+            in_wheel: Path(source).read_bytes()
+            for source, in_wheel in build_data["force_include"].items()
+        }
+        hook.finalize("standard", build_data, str(tmp_path / "dist" / "x.whl"))
+        return shipped
+
+    first = build()
+    assert first == {"flashpoint/__pycache__/m.nbi": b"compiled VALUE = 1\n"}
+    assert build() == first
+    assert len(compiles) == (1 if kept else 2)
+    (package / "__init__.py").write_text("VALUE = 2\n")
+    assert build() == {"flashpoint/__pycache__/m.nbi": b"compiled VALUE = 2\n"}
+    assert len(compiles) == (2 if kept else 3)

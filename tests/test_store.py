@@ -5,12 +5,14 @@ verifying the ledger."""
 from __future__ import annotations
 
 import json
+import math
 import os
 import signal
 import sqlite3
 import subprocess
 import sys
 import textwrap
+import zlib
 from datetime import date
 from pathlib import Path
 
@@ -19,7 +21,14 @@ from typer.testing import CliRunner
 
 import flashpoint
 from flashpoint.cli import app
-from flashpoint.store import SCHEMA_VERSION, Ledger, RunStore, StoreError, diff_runs
+from flashpoint.store import (
+    SCHEMA_VERSION,
+    Ledger,
+    RunStore,
+    StoreError,
+    diff_runs,
+    this_machine,
+)
 from flashpoint.store.database import connect
 from flashpoint.store.diff import comparable
 from flashpoint.store.ledger import brier, ranked_probability_score
@@ -96,6 +105,7 @@ def test_an_older_database_is_migrated_without_loss(tmp_path):
     with RunStore(tmp_path / "new.sqlite") as store:
         result, run_id = store.run(QUICK)
         row = store._db.execute("SELECT * FROM runs WHERE id = ?", (run_id,)).fetchone()
+    row = row[:-1]  # the first schema had no machine column
     old.execute(f"INSERT INTO runs VALUES ({', '.join('?' * len(row))})", row)
     assert old.execute("PRAGMA user_version").fetchone() == (1,)
     old.close()
@@ -103,6 +113,7 @@ def test_an_older_database_is_migrated_without_loss(tmp_path):
         assert store._db.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
         kept = store.get(run_id)
         assert comparable(kept.result) == comparable(json.loads(json.dumps(result.to_dict())))
+        assert kept.machine is None  # recorded before machines were
         entry = Ledger(store).add(run_id, "Which future?", date(2030, 1, 1))  # the new tables
         assert entry.id == 1
     db = sqlite3.connect(path)
@@ -142,6 +153,64 @@ def test_a_rerun_gives_the_stored_numbers_bit_for_bit(tmp_path):
     result = cli("runs", "rerun", str(run_id), "--store", str(tmp_path / "runs.sqlite"))
     assert result.exit_code == 0, result.output
     assert "every number is the same, bit for bit" in result.output
+
+
+def _rewrite(path: Path, run_id: int, machine: dict | None, result: dict | None = None) -> None:
+    """Change a stored run's machine (and result) as if it had been computed elsewhere."""
+    db = sqlite3.connect(path)
+    with db:
+        db.execute(
+            "UPDATE runs SET machine = ? WHERE id = ?",
+            (None if machine is None else json.dumps(machine), run_id),
+        )
+        if result is not None:
+            packed = zlib.compress(json.dumps(result).encode("utf-8"))
+            db.execute("UPDATE runs SET result = ? WHERE id = ?", (packed, run_id))
+    db.close()
+
+
+def test_a_rerun_of_a_run_from_another_machine_compares_within_its_tolerance(tmp_path):
+    """A store copied from another machine: the rerun claims no bit for bit, but "within 1e-12"
+    (docs/reliability.md), and names the first number that differs beyond it."""
+    path = tmp_path / "runs.sqlite"
+    request = flashpoint.ForecastRequest(models=("compromise", "smp"), draws=40, seed=3)
+    with RunStore(path) as store:
+        _, run_id = store.run(request)
+        kept = store.get(run_id)
+    assert kept.machine == this_machine() and kept.to_dict()["machine"] == kept.machine
+    elsewhere = {**kept.machine, "blas": ["openblas 0.3.31 SkylakeX"]}
+    _rewrite(path, run_id, elsewhere)
+    result = cli("runs", "rerun", str(run_id), "--store", str(path))
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert "every number is the same, within 1e-12 (relative)" in said
+    assert "SkylakeX" in said and "bit for bit" not in said
+
+    # the last bit of one number: within the tolerance; a change of 1e-9: named
+    document = kept.result
+    spread = document["models"]["smp"]["distribution"]["denuclearization"]
+    median = spread["median"]
+    spread["median"] = math.nextafter(median, math.inf)
+    _rewrite(path, run_id, elsewhere, document)
+    assert cli("runs", "rerun", str(run_id), "--store", str(path)).exit_code == 0
+    spread["median"] = median * (1 + 1e-9)
+    _rewrite(path, run_id, elsewhere, document)
+    result = cli("runs", "rerun", str(run_id), "--store", str(path))
+    assert result.exit_code == 1
+    said = " ".join(result.output.split())
+    assert "models.smp.distribution.denuclearization.median" in said and "beyond 1e-12" in said
+
+    # the same change on this machine is no longer within anything: bit for bit is asked for
+    spread["median"] = math.nextafter(median, math.inf)
+    _rewrite(path, run_id, this_machine(), document)
+    result = cli("runs", "rerun", str(run_id), "--store", str(path))
+    assert result.exit_code == 1 and "beyond" not in result.output
+
+    # a run kept before machines were recorded: compared as from another machine
+    _rewrite(path, run_id, None, kept.result)
+    result = cli("runs", "rerun", str(run_id), "--store", str(path))
+    assert result.exit_code == 0
+    assert "a machine it did not record" in " ".join(result.output.split())
 
 
 def test_a_run_that_fails_is_kept_as_failed(tmp_path):

@@ -25,8 +25,18 @@ from flashpoint.cli.common import (
     print_json,
     running,
 )
-from flashpoint.store import RunStore, StoredRun, StoreError, diff_runs
-from flashpoint.store.diff import comparable, numbers
+from flashpoint.store import (
+    ACROSS_MACHINES,
+    RunStore,
+    StoredRun,
+    StoreError,
+    beyond,
+    described,
+    diff_runs,
+    same_machine,
+    this_machine,
+)
+from flashpoint.store.diff import numbers
 
 runs_app = typer.Typer(
     help="The runs the store recorded: every forecast, comparison, sensitivity analysis and"
@@ -222,28 +232,36 @@ def rerun_command(
     as_json: json_flag("the new result") = False,
 ) -> None:
     """Run a recorded run again (same request, same scenario) and say whether every number is
-    the same; the new run is recorded too."""
+    the same: bit for bit on the machine it was recorded on, within 1e-12 (relative) on another
+    (docs/reliability.md); the new run is recorded too."""
     with opened(store) as found:
         stored = found.get(run_id)
         request = stored.rerun_request()
         with running("rerun", stored.source):
             result, new_id = found.run(request)
     document = result.to_dict()
-    before, after = numbers(stored.result), numbers(document)
-    same = comparable(stored.result) == comparable(json.loads(json.dumps(document)))
     if as_json:
         print_json(document)
-    err.print(
-        f"Run {run_id} again as run {new_id}: "
-        + (
-            "every number is the same, bit for bit."
-            if same
-            else f"{sum(before.get(k) != v for k, v in after.items())} headline numbers differ"
-            f" (flashpoint runs diff {run_id} {new_id})."
+    here = same_machine(stored.machine)
+    tolerance = 0.0 if here else ACROSS_MACHINES
+    differing = beyond(stored.result, json.loads(json.dumps(document)), tolerance)
+    said = f"Run {run_id} again as run {new_id}"
+    if not here:
+        said += (
+            f" (it was recorded on {described(stored.machine)};"
+            f" this is {described(this_machine())})"
         )
+    if differing is None:
+        same = "bit for bit" if here else f"within {tolerance:g} (relative)"
+        err.print(f"{said}: every number is the same, {same}.")
+        return
+    err.print(
+        f"{said}: {escape(differing.place)} was {_shown(differing.before)}, now"
+        f" {_shown(differing.after)}"
+        + ("" if here else f", beyond {tolerance:g} (relative)")
+        + f" (flashpoint runs diff {run_id} {new_id} lists the headline numbers)."
     )
-    if not same:
-        raise typer.Exit(1)
+    raise typer.Exit(1)
 
 
 @runs_app.command("export")

@@ -12,11 +12,13 @@
 """
 
 from flashpoint.store.database import ENVIRONMENT, SCHEMA_VERSION, StoreError, default_path
-from flashpoint.store.diff import Change, RunDiff, diff_runs
+from flashpoint.store.diff import Change, RunDiff, beyond, diff_runs
 from flashpoint.store.ledger import Entry, Ledger, Resolution, Scores
+from flashpoint.store.machine import ACROSS_MACHINES, described, same_machine, this_machine
 from flashpoint.store.runs import RunStore, RunSummary, StoredRun
 
 __all__ = [
+    "ACROSS_MACHINES",
     "ENVIRONMENT",
     "SCHEMA_VERSION",
     "Change",
@@ -29,6 +31,10 @@ __all__ = [
     "Scores",
     "StoreError",
     "StoredRun",
+    "beyond",
     "default_path",
+    "described",
     "diff_runs",
+    "same_machine",
+    "this_machine",
 ]

@@ -93,7 +93,13 @@ def _version_2(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_version_1, _version_2]
+def _version_3(db: sqlite3.Connection) -> None:
+    """The machine each run was computed on (JSON, :mod:`flashpoint.store.machine`); NULL for
+    the runs recorded before."""
+    db.execute("ALTER TABLE runs ADD COLUMN machine TEXT")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_version_1, _version_2, _version_3]
 """Step ``k`` brings a database of schema version ``k`` to version ``k + 1``."""
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -130,6 +130,25 @@ def comparable(document: dict[str, Any] | None) -> dict[str, Any] | None:
     return found
 
 
+def beyond(before: Any, after: Any, relative: float) -> Change | None:
+    """The first leaf (in the order of ``before``) in which two result documents differ by more
+    than ``relative`` (numbers, relative to the larger; 0: bit for bit) or at all (anything
+    else); None if there is none. The documents are compared as :func:`comparable` keeps them."""
+    a, b = flatten(comparable(before)), flatten(comparable(after))
+    for place in list(a) + [p for p in b if p not in a]:
+        old, new = a.get(place), b.get(place)
+        if _numeric(old) and _numeric(new):
+            if abs(new - old) > relative * max(abs(old), abs(new)):
+                return Change(place, old, new)
+        elif old != new:
+            return Change(place, old, new)
+    return None
+
+
+def _numeric(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 def diff_runs(first: StoredRun, second: StoredRun) -> RunDiff:
     """What changed from ``first`` to ``second``."""
     before, after = numbers(first.result), numbers(second.result)

@@ -31,6 +31,7 @@ from flashpoint.analysis.runner import Result, run
 from flashpoint.scenario.load import load_scenario
 from flashpoint.scenario.schema import Scenario
 from flashpoint.store.database import StoreError, connect, default_path, records
+from flashpoint.store.machine import this_machine
 
 
 def canonical(document: Any) -> str:
@@ -88,6 +89,7 @@ class StoredRun:
     seconds: float
     result: dict[str, Any] | None
     error: str | None
+    machine: dict[str, Any] | None = None  # None: recorded before machines were (schema 3)
 
     def to_dict(self) -> dict[str, Any]:
         """The run as one JSON document (``flashpoint runs export``)."""
@@ -105,6 +107,7 @@ class StoredRun:
             "flashpoint_version": self.version,
             "seconds": self.seconds,
             "error": self.error,
+            "machine": self.machine,
             "request": self.request,
             "scenario": self.scenario,
             "result": self.result,
@@ -240,9 +243,9 @@ class RunStore:
     ) -> sqlite3.Cursor:
         return self._db.execute(
             "INSERT INTO runs (created, kind, status, title, source, scenario, scenario_hash,"
-            " request, seed, models, version, seconds, result, error)"
+            " request, seed, models, version, seconds, result, error, machine)"
             " VALUES (:created, :kind, :status, :title, :source, :scenario, :scenario_hash,"
-            " :request, :seed, :models, :version, :seconds, :result, :error)",
+            " :request, :seed, :models, :version, :seconds, :result, :error, :machine)",
             {
                 **values,
                 "created": now(),
@@ -251,6 +254,7 @@ class RunStore:
                 "request": canonical(request),
                 "models": canonical(models),
                 "version": __version__,
+                "machine": canonical(this_machine()),
             },
         )
 
@@ -337,6 +341,7 @@ def _stored(row: dict[str, Any]) -> StoredRun:
             "scenario": json.loads(row["scenario"]),
             "request": json.loads(row["request"]),
             "models": json.loads(row["models"]),
+            "machine": None if row["machine"] is None else json.loads(row["machine"]),
             "result": None
             if result is None
             else json.loads(zlib.decompress(result).decode("utf-8")),

@@ -104,6 +104,8 @@ def mae_difference(
     sums = np.bincount(group, weights=difference, minlength=len(names))
     sizes = np.bincount(group, minlength=len(names)).astype(float)
     counts = rng.multinomial(len(names), np.full(len(names), 1 / len(names)), BOOTSTRAP_SAMPLES)
-    means = (counts @ sums) / (counts @ sizes)
+    # Each mean summed along its row (numpy's pairwise sum), not by a matrix product: BLAS adds in
+    # an order of its CPU's kernel, and the interval would differ in its last digits by machine.
+    means = (counts * sums).sum(axis=1) / (counts * sizes).sum(axis=1)
     low, high = np.quantile(means, [0.025, 0.975])
     return float(difference.mean()), float(low), float(high)

@@ -47,16 +47,11 @@ class Recording(NamedTuple):
 
     def expected_outcomes(self) -> np.ndarray:
         """``[state, dimension]``: each state's forecast, the mean of its distinct positions
-        weighted by their win probabilities (``docs/specs/ktab.md`` §4.8), in numpy's matrix
-        product; states with as many positions are stacked into one product."""
-        sizes = np.diff(self.group_start)
-        outcome = np.empty((sizes.size, self.group_position.shape[1]))
-        for size in np.unique(sizes):
-            rows = np.flatnonzero(sizes == size)
-            index = self.group_start[rows][:, None] + np.arange(size)
-            weights = self.group_probability[index][:, None, :]
-            outcome[rows] = np.matmul(weights, self.group_position[index])[:, 0]
-        return outcome
+        weighted by their win probabilities (``docs/specs/ktab.md`` §4.8), summed in one order
+        on every CPU (:func:`.summation.weighted_position`)."""
+        from flashpoint.models.smp.summation import weighted_positions  # compiled: loads numba
+
+        return weighted_positions(self.group_start, self.group_probability, self.group_position)
 
 
 class SMPRuns(Sequence[SMPRun]):

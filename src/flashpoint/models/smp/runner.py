@@ -6,12 +6,12 @@ settle (``docs/specs/ktab.md`` §4.7-4.9), with everything the log needs recorde
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, objmode
 
 from flashpoint.models.pairwise import pairwise_sum
 from flashpoint.models.smp.kernels import borrower, compiled
 from flashpoint.models.smp.records import STOP_FRACTION
 from flashpoint.models.smp.state import evaluate_state
+from flashpoint.models.smp.summation import matrix_product
 from flashpoint.models.smp.turn import step
 
 MINIMUM_TURNS = 2
@@ -29,20 +29,11 @@ def accommodation_matrix(n: int, pairs: list[tuple[int, int, float]]) -> np.ndar
     return None if np.array_equal(matrix, np.eye(n)) else matrix
 
 
-@njit(cache=True, error_model="numpy")  # holds the GIL: it calls numpy
-def product(matrix: np.ndarray, position: np.ndarray) -> np.ndarray:
-    """``matrix @ position``, as numpy (its BLAS) takes it, so that runs with accommodation keep
-    their numbers."""
-    with objmode(result="float64[:, ::1]"):
-        result = matrix @ position
-    return result
-
-
 @compiled
 def follow(accommodation: np.ndarray, position: np.ndarray, ideal: np.ndarray) -> np.ndarray:
     """The ideals after a turn: ``ξ ← A x + (1 - Σ_j A_ij) ξ`` (``docs/specs/ktab.md``
     §4.1)."""
-    moved = product(accommodation, position)
+    moved = matrix_product(accommodation, position)
     for a in range(ideal.shape[0]):
         kept = 1.0 - pairwise_sum(accommodation[a])
         for k in range(ideal.shape[1]):
