@@ -199,8 +199,38 @@ def test_the_shipped_recommendation_is_what_the_backtest_gives():
     again = flashpoint.run(request).recommendation
     assert again.combination.name == shipped["combination"]
     assert np.allclose(again.errors, shipped["errors"], atol=1e-9)
+    assert again.scale.a == pytest.approx(shipped["scale"]["a"], abs=1e-12)
+    assert again.scale.b == pytest.approx(shipped["scale"]["b"], abs=1e-12)
+    for key in ("out_of_fold", "scores"):
+        for name, value in again.provenance[key].items():
+            assert value == pytest.approx(shipped["provenance"][key][name], abs=1e-9), name
     loaded = Recommendation.from_dict(shipped)
     assert loaded.combination.name == "compromise" and len(loaded.errors) == 171
+    assert loaded.models == ["compromise", "median", "nash", "eum", "exchange", "smp"]
+
+
+def test_the_shipped_recommendation_scored_as_it_is_gives_its_own_scores():
+    """``--recommendation shipped`` scores it without fitting it again (the forecaster
+    ``fixed``): on the development set, the scores its file records, with its misses below and
+    above the 80% interval within 3 points of each other."""
+    shipped_path = ROOT / "src" / "flashpoint" / "data" / "recommended.json"
+    shipped = json.loads(shipped_path.read_text(encoding="utf-8"))
+    request = dict(shipped["provenance"]["request"])
+    request["scenario"] = str(ROOT / request["scenario"])
+    request["outcomes"] = str(ROOT / request["outcomes"])
+    request["recommendation"] = "shipped"
+    fixed = flashpoint.run(request).forecasters["fixed"].scores.to_dict()
+    for name, value in shipped["provenance"]["scores"].items():
+        assert fixed[name] == pytest.approx(value, abs=1e-9), name
+    assert abs(fixed["below80"] - fixed["above80"]) <= 0.03
+    with pytest.raises(ValueError, match="run the backtest with median, nash, eum"):
+        flashpoint.backtest(
+            request["scenario"],
+            request["outcomes"],
+            ["compromise"],
+            draws=1,
+            recommendation="shipped",
+        )
 
 
 # --- bad input ------------------------------------------------------------------------------------

@@ -135,7 +135,7 @@ def test_convert_and_refuse_to_overwrite(tmp_path):
     csv = run("convert", str(target), str(tmp_path / "korea.csv"))
     assert csv.exit_code == 0
     assert (
-        "Not written: the title and description, the date, sources and the sources each note cites, provenance, issue descriptions,"
+        "Not written: the title and description, the date, the horizon, sources and the sources each note cites, provenance, issue descriptions,"
         in " ".join(csv.output.split())
     )
 

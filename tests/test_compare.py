@@ -38,7 +38,7 @@ def with_noop(korea):
 def test_a_shock_that_changes_nothing_changes_nothing_exactly(korea):
     result = compare(with_noop(korea), ["noop"], FAST + ["eum"], draws=200, jitter=0.05)
     effects = result["noop"].effects
-    assert effects is not None and set(effects) == {*FAST, "eum", "ensemble"}
+    assert effects is not None and set(effects) == {*FAST, "eum", "ensemble", "recommended"}
     for effect in effects.values():
         assert all(d.value == 0.0 for d in effect.futures.values())
         assert all(d.value == 0.0 and d.interval_95 == (0.0, 0.0) for d in effect.issues.values())
@@ -117,8 +117,15 @@ def test_cli_compare(korea):
         app, ["compare", "-m", "compromise", "--draws", "30", "-s", "us_maximum_pressure"]
     )
     assert result.exit_code == 0, result.output
-    assert "Washington" in result.output and "model compromise" in result.output
-    assert "As stated" in result.output
+    said = " ".join(result.output.split())
+    assert "Washington" in said and "(the headline forecast)" in said
+    assert "As stated" in said
+    one = runner.invoke(
+        app,
+        ["compare", "-m", "compromise", "--draws", "30", "-s", "us_maximum_pressure"]
+        + ["--by-model", "compromise"],
+    )
+    assert one.exit_code == 0 and "(model compromise)" in " ".join(one.output.split())
     both = runner.invoke(
         app,
         [

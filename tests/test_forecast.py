@@ -131,7 +131,14 @@ def test_json_document_has_the_documented_shape():
     assert compromise["blocked"] == {} and compromise["refusals"] == []
     assert compromise["agreement"] is None  # without draws
     assert compromise["distribution"] is None and document["ensemble"] is None
-    assert set(document["recommended"]) == {"description", "distribution", "futures"}
+    assert set(document["recommended"]) == {
+        "description",
+        "horizon",
+        "basis",
+        "agreement",
+        "distribution",
+        "futures",
+    }
     assert compromise["rounds"] == 1 and compromise["options"] == {}
     value = compromise["outcome"]["security_guarantee"]
     assert set(value) == {"value", "anchor"}
@@ -306,13 +313,17 @@ def test_the_recommended_forecast_spreads_the_compromise_model_by_its_errors():
     assert flashpoint.forecast(models=["compromise"], seed=2).recommended != recommended
 
 
-def test_without_the_compromise_model_there_is_no_recommended_forecast():
-    result = flashpoint.forecast(models=["median"], draws=20)
-    assert result.recommended is None and result.to_dict()["recommended"] is None
+def test_the_headline_is_the_same_whichever_models_are_shown():
+    """The headline runs the models it needs even where a request shows fewer (issue #33)."""
+    shown = flashpoint.forecast(models=["median"], draws=20)
+    every = flashpoint.forecast(draws=20)
+    assert list(shown.results) == ["median"]
+    assert shown.recommended == every.recommended
+    assert shown.to_dict()["recommended"]["futures"] == every.to_dict()["recommended"]["futures"]
 
 
 def test_with_draws_the_recommended_forecast_spreads_each_draw():
     stated = flashpoint.forecast(models=["compromise"], seed=3).recommended
     drawn = flashpoint.forecast(models=["compromise"], draws=300, jitter=0.1, seed=3).recommended
-    assert sum(p.draws for p in drawn.futures.values()) == 2000  # the draws over again
+    assert sum(p.draws for p in drawn.futures.values()) == 300  # one error for each draw
     assert drawn != stated

@@ -86,6 +86,7 @@ def notes_and_sources():
         yield entry.target, entry.note, entry.source
     for shock in KOREA.shocks:
         yield shock.id, shock.probability_note, shock.probability_source
+    yield "horizon", KOREA.horizon_note, KOREA.horizon_source
 
 
 def test_every_note_names_its_sources_by_id():

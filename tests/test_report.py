@@ -177,7 +177,7 @@ def test_the_figures_plot_the_json_numbers(korea):
         shocks, comparison["variants"][0]["forecasts"]["ensemble"]["futures"], strict=True
     ):
         changes = [
-            next(d for d in v["effects"]["ensemble"]["futures"] if d["id"] == future["id"])
+            next(d for d in v["effects"]["recommended"]["futures"] if d["id"] == future["id"])
             for v in comparison["variants"][1:]
         ]
         assert trace["x"] == [d["change"] for d in changes]

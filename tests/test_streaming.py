@@ -83,6 +83,7 @@ def test_a_histograms_quantiles(values, piled, level):
 
 def test_a_chunk_adds_up_every_block_it_runs():
     """Blocks summed one by one, or three to a chunk (folded as they come): the same sums."""
+    from flashpoint.analysis.backtest.recommend import shipped
     from flashpoint.analysis.montecarlo import MonteCarlo
     from flashpoint.analysis.outcomes import reversion_of
     from flashpoint.analysis.streaming import SummedMonteCarlo
@@ -91,16 +92,18 @@ def test_a_chunk_adds_up_every_block_it_runs():
 
     korea = flashpoint.load_scenario("korea-2018")
     arrays = ScenarioArrays.from_scenario(korea)
-    run = MonteCarlo(korea, (("compromise", {}), ("median", {})), seed=1, agreement=True)
+    models = (("compromise", {}), ("median", {}))
+    others = tuple((name, {}) for name in shipped().models if name not in dict(models))
+    run = MonteCarlo(korea, models, seed=1, recommendation=shipped(), headline_models=others)
     task = SummedMonteCarlo(
         run, arrays.issues, tuple(korea.outcomes), tuple(reversion_of(korea)), arrays.lower,
-        arrays.upper, None,
+        arrays.upper,
     )  # fmt: skip
     one, three = (
         run_blocks(task, task.sizes(1100), executor="serial", chunk_blocks=blocks)
         for blocks in (1, 3)
     )
-    for name in ("compromise", "median"):
+    for name in ("compromise", "median", "recommended"):
         assert one.models[name].histogram.draws == three.models[name].histogram.draws == 1100
         assert (one.models[name].histogram.counts == three.models[name].histogram.counts).all()
         assert (one.models[name].futures == three.models[name].futures).all()

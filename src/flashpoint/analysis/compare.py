@@ -19,7 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from flashpoint.analysis.montecarlo import MonteCarlo, run_draws
+from flashpoint.analysis.backtest.recommend import shipped
+from flashpoint.analysis.headline import HEADLINE, Basis, basis
+from flashpoint.analysis.montecarlo import MonteCarlo, Results, agreement_of, run_draws
 from flashpoint.analysis.outcomes import (
     UNCLASSIFIED,
     Reversion,
@@ -77,8 +79,14 @@ class Variant:
     spreads: dict[str, Spread]
     effects: dict[str, Effect] | None
 
-    def summary(self, model: str = ENSEMBLE) -> Spread:
-        return self.spreads[model]
+    @property
+    def lead(self) -> str:
+        """What this variant leads with: the headline forecast if its models ran, else the
+        models pooled with equal weights."""
+        return HEADLINE if HEADLINE in self.spreads else ENSEMBLE
+
+    def summary(self, model: str | None = None) -> Spread:
+        return self.spreads[model or self.lead]
 
 
 @dataclass(frozen=True, eq=False)
@@ -94,6 +102,7 @@ class Comparison(RequestedRun):
     variants: list[Variant]
     timings: dict[str, float]
     traces: dict[str, dict[str, np.ndarray]] | None = field(default=None, repr=False)
+    basis: Basis | None = field(default=None, repr=False)
 
     @property
     def models(self) -> list[str]:
@@ -126,6 +135,11 @@ class Comparison(RequestedRun):
             "draws": self.draws,
             "jitter": self.jitter,
             "models": {name: {"options": options} for name, options in self.options.items()},
+            "headline": {
+                "forecast": self.baseline.lead,
+                "horizon": self.scenario.horizon.isoformat() if self.scenario.horizon else None,
+                "basis": None if self.basis is None else self.basis.to_dict(),
+            },
             "variants": [
                 {
                     "name": variant.name,
@@ -170,11 +184,12 @@ class Comparison(RequestedRun):
         return pandas.DataFrame(rows)
 
     def __repr__(self) -> str:
-        lines = [f"Comparison of '{self.scenario.title}' over {self.draws} draws (ensemble)"]
+        lead = self.baseline.lead
+        lines = [f"Comparison of '{self.scenario.title}' over {self.draws} draws ({lead})"]
         for variant in self.shocked:
             changes = ", ".join(
                 f"{self.future_label(future)} {d.value:+.3f}"
-                for future, d in variant.effects[ENSEMBLE].futures.items()  # type: ignore[index]
+                for future, d in variant.effects[lead].futures.items()  # type: ignore[index]
             )
             lines.append(f"  {variant.name}: {changes}")
         return "\n".join(lines)
@@ -256,39 +271,58 @@ def run_compare(request: CompareRequest, progress: Progress | None = None) -> Co
         tuple(loaded.shock(s) if isinstance(s, str) else s for s in items) for items in given
     ]
     run = MonteCarlo(
-        loaded, prepared.model_runs, prepared.seed, request.jitter, shocks=((), *shocked)
+        loaded,
+        prepared.model_runs,
+        prepared.seed,
+        request.jitter,
+        shocks=((), *shocked),
+        recommendation=shipped(),
+        headline_models=prepared.headline_runs(shipped().models),
     )
     started = time.perf_counter()
     tally = Tally(progress, request.draws * len(run.variants))
-    values = run_draws(
+    drawn = run_draws(
         run, request.draws, progress=tally.counter(len(run.variants)), **request.execution()
     )
     timings = {"monte_carlo": time.perf_counter() - started}
     outcomes, issues = loaded.outcomes, tuple(issue.id for issue in loaded.issues)
     reversion = reversion_of(loaded)
-    pooled = [{**v, ENSEMBLE: np.concatenate(list(v.values()))} for v in values]
-    base = pooled[0]
+    found = [_with_ensemble(*agreement_of(results)) for results in drawn]
+    (base, base_agreed), *rest = found
+
+    def summarised(values: Results, agreed: Results) -> dict[str, Spread]:
+        return {m: spread(values[m], outcomes, issues, reversion, agreed.get(m)) for m in values}
+
     variants = [
         Variant(
             name=BASELINE,
             shocks=(),
             label="As stated",
-            spreads={m: spread(base[m], outcomes, issues, reversion) for m in base},
+            spreads=summarised(base, base_agreed),
             effects=None,
         )
     ]
-    for items, results in zip(shocked, pooled[1:], strict=True):
+    for items, (values, agreed) in zip(shocked, rest, strict=True):
         variants.append(
             Variant(
                 name="+".join(s.id for s in items),
                 shocks=tuple(s.id for s in items),
                 label=" + ".join(s.label or s.id for s in items),
-                spreads={m: spread(results[m], outcomes, issues, reversion) for m in results},
+                spreads=summarised(values, agreed),
                 effects={
-                    m: effect(base[m], results[m], outcomes, issues, reversion) for m in results
+                    m: effect(
+                        base[m],
+                        values[m],
+                        outcomes,
+                        issues,
+                        reversion,
+                        (base_agreed.get(m), agreed.get(m)),
+                    )
+                    for m in values
                 },
             )
         )
+    headline = variants[0].spreads.get(HEADLINE)
     return Comparison(
         request=prepared.request,
         scenario=loaded,
@@ -296,11 +330,25 @@ def run_compare(request: CompareRequest, progress: Progress | None = None) -> Co
         options=prepared.option_values,
         variants=variants,
         timings=timings,
+        basis=None if headline is None else basis(shipped(), loaded, headline, request.draws),
         traces={
-            variant.name: {m: v for m, v in found.items() if m != ENSEMBLE}
-            for variant, found in zip(variants, pooled, strict=True)
+            variant.name: {m: v for m, v in values.items() if m not in (ENSEMBLE, HEADLINE)}
+            for variant, (values, _) in zip(variants, found, strict=True)
         },
     )
+
+
+def _with_ensemble(
+    values: Results, tests: dict[str, tuple[np.ndarray, np.ndarray]]
+) -> tuple[Results, Results]:
+    """A variant's forecasts (each model's, the headline's) with the models pooled with equal
+    weights (:data:`ENSEMBLE`, the headline left out), and each one's recorded agreement."""
+    models = [m for m in values if m != HEADLINE]
+    agreed = {m: test[0] for m, test in tests.items()}
+    pooled = {ENSEMBLE: np.concatenate([values[m] for m in models])}
+    if all(m in agreed for m in models) and agreed:
+        agreed[ENSEMBLE] = np.concatenate([agreed[m] for m in models])
+    return values | pooled, agreed
 
 
 def effect(
@@ -309,11 +357,13 @@ def effect(
     outcomes: Sequence[Any],
     issues: Sequence[str],
     reversion: Reversion | None = None,
+    agreed: tuple[np.ndarray | None, np.ndarray | None] = (None, None),
 ) -> Effect:
     """A shock's effect, draw by draw: ``baseline`` and ``shocked`` are the forecasts
-    ``[draw, issue]`` on the same draws (``reversion`` for futures that test agreement)."""
-    before = classify(outcomes, baseline, issues, reversion)
-    after = classify(outcomes, shocked, issues, reversion)
+    ``[draw, issue]`` on the same draws (``reversion`` and each one's recorded agreement test
+    ``agreed``, for futures that test agreement)."""
+    before = classify(outcomes, baseline, issues, reversion, agreed[0])
+    after = classify(outcomes, shocked, issues, reversion, agreed[1])
     futures: dict[str | None, Difference] = {}
     for index, outcome in [*enumerate(outcomes), (UNCLASSIFIED, None)]:
         was, is_ = before == index, after == index

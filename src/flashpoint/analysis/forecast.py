@@ -20,9 +20,17 @@ import numpy as np
 
 from flashpoint.analysis.agreement import AgreementOdds, Refusal, Terms, odds, refusals, settle
 from flashpoint.analysis.backtest.recommend import Recommendation, shipped
+from flashpoint.analysis.headline import (
+    HEADLINE,
+    STATED_SAMPLES,
+    Basis,
+    basis,
+    headline_outcomes,
+)
 from flashpoint.analysis.montecarlo import (
     STREAMED_ABOVE,
     MonteCarlo,
+    agreed_of,
     agreement_of,
     paths_of,
     run_draws,
@@ -53,7 +61,6 @@ if TYPE_CHECKING:
     import pandas
 
 SCHEMA = "flashpoint.forecast/1"
-RECOMMENDED_SAMPLES = 2000  # samples of the recommended forecast without Monte Carlo draws
 
 
 @dataclass(frozen=True, eq=False)
@@ -98,6 +105,8 @@ class Forecast(RequestedRun):
     ensemble: Spread | None = None
     recommended: Spread | None = None
     recommendation: Recommendation | None = field(default=None, repr=False)
+    headline_agreement: AgreementOdds | None = field(default=None, repr=False)
+    basis: Basis | None = field(default=None, repr=False)
     tree: list[Branch] | None = None
     traces: dict[str, np.ndarray] | None = field(default=None, repr=False)
 
@@ -189,6 +198,11 @@ class Forecast(RequestedRun):
             if self.recommended is None or self.recommendation is None
             else {
                 "description": self.recommendation.describe(),
+                "horizon": scenario.horizon.isoformat() if scenario.horizon else None,
+                "basis": None if self.basis is None else self.basis.to_dict(),
+                "agreement": None
+                if self.headline_agreement is None
+                else self.headline_agreement.to_dict(),
                 **spread_dict(self.recommended, self.future_label),
             },
             "timings": dict(self.timings),
@@ -314,16 +328,17 @@ def run_forecast(request: ForecastRequest, progress: Progress | None = None) -> 
     timings: dict[str, float] = {}
     terms = Terms.of(shocked, arrays)
     reversion = reversion_of(shocked)
-    settled: dict[str, np.ndarray] = {}
+    bargains: dict[str, np.ndarray] = {}
     for name, chosen in prepared.options.items():
         spec = get_model(name)
         started = time.perf_counter()
         trajectory = spec(arrays, chosen, named_stream(seed, spec.name))
         verdict = settle(terms, arrays, trajectory.forecast, spec.utility)
         timings[spec.name] = time.perf_counter() - started
-        settled[spec.name] = verdict.outcome
+        bargains[spec.name] = trajectory.forecast
         predicted = verdict.outcome[0]
-        future = classify(shocked.outcomes, verdict.outcome, arrays.issues, reversion)[0]
+        agreed = verdict.agreed if terms.needed else None
+        future = classify(shocked.outcomes, verdict.outcome, arrays.issues, reversion, agreed)[0]
         results[spec.name] = ModelResult(
             model=spec.name,
             label=spec.label,
@@ -342,7 +357,7 @@ def run_forecast(request: ForecastRequest, progress: Progress | None = None) -> 
             },
             refusals=tuple(refusals(terms, arrays, trajectory.forecast, spec.utility)),
         )
-    ensemble, tree, recommended, traces = None, None, None, None
+    ensemble, tree, recommended, headline_odds, traces = None, None, None, None, None
     outcomes, issues = shocked.outcomes, arrays.issues
     recommendation = shipped()
     if request.draws > STREAMED_ABOVE and not (request.tree or request.paths):
@@ -360,34 +375,55 @@ def run_forecast(request: ForecastRequest, progress: Progress | None = None) -> 
             for name, result in results.items()
         }
         ensemble = sums.pooled.spread(outcomes, issues)
-        if sums.recommended is not None:
-            recommended = sums.recommended.spread(outcomes, issues)
+        if HEADLINE in sums.models:
+            recommended = sums.models[HEADLINE].spread(outcomes, issues)
+            if HEADLINE in sums.agreement:
+                headline_odds = sums.agreement[HEADLINE].odds(arrays.issues, arrays.actors)
+    elif request.draws > 1:
+        started = time.perf_counter()
+        drawn, tree = _draws(prepared, recommendation, progress)
+        values, tests = agreement_of(drawn)
+        paths = paths_of(drawn)
+        timings["monte_carlo"] = time.perf_counter() - started
+        results = {
+            name: replace(
+                result,
+                spread=spread(values[name], outcomes, issues, reversion, agreed_of(tests, name)),
+                agreement=odds(*tests[name], arrays.issues, arrays.actors)
+                if name in tests
+                else None,
+                path=path_bands(result.trajectory.positions[:, 0], paths[name])
+                if name in paths
+                else None,
+            )
+            for name, result in results.items()
+        }
+        traces = {name: values[name] for name in results}
+        ensemble = spread(
+            np.concatenate(list(traces.values())),
+            outcomes,
+            issues,
+            reversion,
+            np.concatenate([tests[name][0] for name in results]) if tests else None,
+        )
+        if HEADLINE in values:
+            agreed = agreed_of(tests, HEADLINE)
+            recommended = spread(values[HEADLINE], outcomes, issues, reversion, agreed)
+            if HEADLINE in tests:
+                headline_odds = odds(*tests[HEADLINE], arrays.issues, arrays.actors)
     else:
-        points = settled
-        if request.draws > 1:
-            started = time.perf_counter()
-            drawn, tree = _draws(prepared, progress)
-            values, tests = agreement_of(drawn)
-            paths = paths_of(drawn)
-            timings["monte_carlo"] = time.perf_counter() - started
-            results = {
-                name: replace(
-                    result,
-                    spread=spread(values[name], outcomes, issues, reversion),
-                    agreement=odds(*tests[name], arrays.issues, arrays.actors)
-                    if name in tests
-                    else None,
-                    path=path_bands(result.trajectory.positions[:, 0], paths[name])
-                    if name in paths
-                    else None,
-                )
-                for name, result in results.items()
-            }
-            ensemble = spread(np.concatenate(list(values.values())), outcomes, issues, reversion)
-            points = traces = values
-        if all(model in points for model in recommendation.models):
-            samples = _recommended(recommendation, points, arrays, seed)
-            recommended = spread(samples, outcomes, issues, reversion)
+        for name, options in prepared.headline_runs(recommendation.models):
+            spec = get_model(name)
+            bargains[name] = spec(arrays, options, named_stream(seed, name), events=False).forecast
+        stated = {name: np.repeat(b, STATED_SAMPLES, axis=0) for name, b in bargains.items()}
+        rng = named_stream(seed, HEADLINE)
+        verdict = headline_outcomes(recommendation, stated, arrays, terms, rng)
+        if verdict is not None:
+            agreed = verdict.agreed if terms.needed else None
+            recommended = spread(verdict.outcome, outcomes, issues, reversion, agreed)
+            if terms.needed:
+                refused = verdict.blocked.any(axis=2)
+                headline_odds = odds(verdict.agreed, refused, arrays.issues, arrays.actors)
     return Forecast(
         request=prepared.request,
         scenario=shocked,
@@ -397,25 +433,12 @@ def run_forecast(request: ForecastRequest, progress: Progress | None = None) -> 
         ensemble=ensemble,
         recommended=recommended,
         recommendation=recommendation if recommended is not None else None,
+        headline_agreement=headline_odds,
+        basis=None
+        if recommended is None
+        else basis(recommendation, shocked, recommended, request.draws),
         tree=tree,
         traces=traces,
-    )
-
-
-def _recommended(
-    recommendation: Recommendation,
-    points: dict[str, np.ndarray],
-    arrays: ScenarioArrays,
-    seed: int,
-) -> np.ndarray:
-    """The recommended forecast's samples ``[sample, issue]``: its combination of the models'
-    forecasts on each draw (or on the stated values), taken in turn until there are at least
-    ``RECOMMENDED_SAMPLES``, each plus one of its errors on decided issues."""
-    combined = recommendation.combination.predict(points)
-    rows = max(combined.shape[0], RECOMMENDED_SAMPLES)
-    combined = np.resize(combined, (rows, combined.shape[1]))  # the draws over again
-    return recommendation.draw(
-        combined, arrays.lower, arrays.upper, named_stream(seed, "recommended")
     )
 
 
@@ -437,16 +460,11 @@ def _summed_draws(
         prepared.seed,
         request.jitter,
         shocks=(request.shocks,),
-        agreement=True,
+        recommendation=recommendation,
+        headline_models=prepared.headline_runs(recommendation.models),
     )
     task = SummedMonteCarlo(
-        run,
-        arrays.issues,
-        tuple(outcomes),
-        tuple(reversion),
-        arrays.lower,
-        arrays.upper,
-        recommendation,
+        run, arrays.issues, tuple(outcomes), tuple(reversion), arrays.lower, arrays.upper
     )
     tally = Tally(progress, request.draws)
     return run_blocks(
@@ -455,11 +473,11 @@ def _summed_draws(
 
 
 def _draws(
-    prepared: Prepared, progress: Progress | None
+    prepared: Prepared, recommendation: Recommendation, progress: Progress | None
 ) -> tuple[dict[str, np.ndarray], list[Branch] | None]:
-    """Each model's forecasts on the request's Monte Carlo draws (of the scenario before its
-    shocks, the shocks applied to each draw; with a tree, each draw's from the branch it
-    follows), and the tree's branches."""
+    """Each model's forecasts, and the headline's, on the request's Monte Carlo draws (of the
+    scenario before its shocks, the shocks applied to each draw; with a tree, each draw's from
+    the branch it follows), and the tree's branches."""
     request = prepared.request
     branches = ((),) + tuple((s,) for s in likely_shocks(prepared.scenario)) if request.tree else ()
     run = MonteCarlo(
@@ -468,7 +486,8 @@ def _draws(
         prepared.seed,
         request.jitter,
         shocks=branches or (request.shocks,),
-        agreement=True,
+        recommendation=recommendation,
+        headline_models=prepared.headline_runs(recommendation.models),
         paths=request.paths,
     )
     tally = Tally(progress, request.draws * len(run.variants))

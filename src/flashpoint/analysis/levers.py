@@ -5,8 +5,10 @@ smallest move, under the scenario's uncertainty.
 Every candidate offer is a shock that *sets* the actor's inputs (an offer is a commitment, so
 those inputs become certain: :mod:`flashpoint.scenario.shocks`) and runs on the same Monte Carlo
 draws as every other candidate (common random numbers, :mod:`flashpoint.analysis.montecarlo`),
-so candidates differ only by the offer. The target is pooled over the models with equal
-weights, as in :func:`flashpoint.compare`.
+so candidates differ only by the offer. The target is the headline forecast's
+(:mod:`flashpoint.analysis.headline`), and the search runs only the models it combines; with
+``models`` named, it is those models' pooled with equal weights. The offer found is then
+checked on every model too (:attr:`Levers.models`), and flagged if it works under one only.
 
 The search is differential evolution (Storn & Price 1997, "Differential evolution - a simple
 and efficient heuristic for global optimization over continuous spaces", J. Global
@@ -34,7 +36,9 @@ from typing import Any
 
 import numpy as np
 
-from flashpoint.analysis.montecarlo import MonteCarlo, run_draws
+from flashpoint.analysis.backtest.recommend import shipped
+from flashpoint.analysis.headline import HEADLINE
+from flashpoint.analysis.montecarlo import MonteCarlo, agreed_of, agreement_of, run_draws
 from flashpoint.analysis.prepare import RequestedRun, document_head, prepare
 from flashpoint.analysis.progress import Progress
 from flashpoint.analysis.request import LeversRequest
@@ -178,9 +182,12 @@ class _Search:
     """The candidates' evaluation: each a shock setting the levers, all run on the same draws."""
 
     def __init__(self, request: LeversRequest, progress: Progress | None) -> None:
+        recommendation = shipped()
+        request = request.resolved(recommendation.models)
         prepared = prepare(request)
         self.prepared = prepared
         self.request = request
+        self.headline = recommendation if request.headline else None
         scenario = prepared.scenario
         self.scenario = scenario
         index = scenario.find_actor(request.actor)
@@ -199,28 +206,54 @@ class _Search:
         if progress is not None:
             progress(0, self.expected)
 
-    def values(self, offers: np.ndarray) -> list[dict[str, np.ndarray]]:
-        """Each model's target per draw under each offer ``offers[candidate, lever]``."""
+    def values(self, offers: np.ndarray, every_model: bool = False) -> list[dict[str, np.ndarray]]:
+        """The target per draw under each offer ``offers[candidate, lever]``: the headline's
+        (or each named model's); with ``every_model``, the headline's and every model's (with
+        models named, theirs)."""
+        runs = self.prepared.model_runs
+        every_model = every_model and self.headline is not None
+        if every_model:
+            every = self.request.model_copy(update={"models": None, "headline": False})
+            runs = prepare(every).model_runs
         shocks = tuple((self.shock(offer),) for offer in offers)
         run = MonteCarlo(
             self.scenario,
-            self.prepared.model_runs,
+            runs,
             self.prepared.seed,
             self.request.jitter,
             shocks=shocks,
+            recommendation=self.headline,
         )
         found = run_draws(run, self.request.draws, **self.request.execution())
         self.evaluations += len(offers)
         if self.progress is not None:
             self.progress(min(self.evaluations, self.expected), self.expected)
-        return [
-            {model: self.target.per_draw(variant, values) for model, values in results.items()}
-            for variant, results in zip(run.variants, found, strict=True)
-        ]
+        per_variant = []
+        for variant, results in zip(run.variants, found, strict=True):
+            values, tests = agreement_of(results)
+            names = [
+                name
+                for name in values
+                if every_model or (name == HEADLINE) == (self.headline is not None)
+            ]
+            per_variant.append(
+                {
+                    name: self.target.per_draw(variant, values[name], agreed_of(tests, name))
+                    for name in names
+                }
+            )
+        return per_variant
 
     def pooled(self, offers: np.ndarray) -> np.ndarray:
-        """The target under each offer, pooled over the models' draws."""
+        """The target under each offer: the headline's, or pooled over the models' draws."""
         return np.array([np.mean(list(v.values())) for v in self.values(offers)])
+
+    def lead(self, per_draw: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """Of every forecast's target per draw, what the search measures: the headline's, or
+        the named models'."""
+        if self.headline is not None:
+            return {HEADLINE: per_draw[HEADLINE]}
+        return {name: per_draw[name] for name in self.prepared.options}
 
     def shock(self, offer: np.ndarray) -> Shock:
         changes = [
@@ -302,13 +335,13 @@ def run_levers(request: LeversRequest, progress: Progress | None = None) -> Leve
     if request.budget is not None and search.move(offer[None, :])[0] > request.budget:
         offer = stated  # no offer within the budget beat the stated inputs
     offer, worth = _prune(offer, stated, search, cost, up)
-    base, best = search.values(np.array([stated, offer]))
-    before, after, change = _estimates(search.target, base, best)
+    base, best = search.values(np.array([stated, offer]), every_model=True)
+    before, after, change = _estimates(search.target, search.lead(base), search.lead(best))
     curve_lever, curve = _curve(search, offer, worth)
     per_model = {m: (float(base[m].mean()), float(best[m].mean())) for m in base}
-    gains = {m: up * (a - b) for m, (b, a) in per_model.items()}
+    gains = {m: up * (a - b) for m, (b, a) in per_model.items() if m != HEADLINE}
     working = [m for m, gain in gains.items() if gain >= WORKS * span]
-    only_under = working[0] if len(working) == 1 and len(per_model) > 1 else None
+    only_under = working[0] if len(working) == 1 and len(gains) > 1 else None
     reached = None
     if request.threshold is not None:
         reached = bool(up * (request.threshold - after.value) <= 0)

@@ -27,6 +27,8 @@ from typing import Any
 import numpy as np
 
 from flashpoint.analysis.agreement import Terms, settle
+from flashpoint.analysis.backtest.recommend import Recommendation
+from flashpoint.analysis.headline import HEADLINE, headline_outcomes
 from flashpoint.engine.arrays import ScenarioArrays
 from flashpoint.engine.executors import Executor, run_blocks
 from flashpoint.engine.sampling import draw_scores, place_levels, place_scores
@@ -46,9 +48,11 @@ PATH = "path:"  # the key of a model's recorded positions round by round (run_mo
 class MonteCarlo:
     """What every block of a run needs: the scenario, the models with their options, the seed,
     the input jitter, the block size and the variants (lists of shocks applied to the
-    scenario; by default one, the scenario itself); with ``agreement``, the results also record
-    each model's agreement test (:func:`agreement_of`), with ``paths`` each iterative model's
-    positions round by round (:func:`paths_of`). It is sent as is to worker processes."""
+    scenario; by default one, the scenario itself); with a ``recommendation``, the results hold
+    the headline forecast too (:mod:`flashpoint.analysis.headline`; ``headline_models``: the
+    models it needs that ``models`` leave out, run for it only), with ``paths`` each
+    iterative model's positions round by round (:func:`paths_of`). It is sent as is to worker
+    processes."""
 
     scenario: Scenario
     models: tuple[tuple[str, dict[str, Any]], ...]
@@ -56,7 +60,8 @@ class MonteCarlo:
     jitter: float = 0.0
     block_size: int = BLOCK_SIZE
     shocks: tuple[tuple[str | Shock, ...], ...] = ((),)
-    agreement: bool = False
+    recommendation: Recommendation | None = None
+    headline_models: tuple[tuple[str, dict[str, Any]], ...] = ()
     paths: bool = False
     variants: tuple[Scenario, ...] = field(init=False)
 
@@ -93,7 +98,8 @@ class MonteCarlo:
                     self.seed,
                     block,
                     terms=terms,
-                    record=self.agreement,
+                    recommendation=self.recommendation,
+                    headline_models=self.headline_models,
                     paths=self.paths,
                 )
             )
@@ -116,6 +122,8 @@ class Design:
     seed: int
     levels: np.ndarray
     block_size: int = BLOCK_SIZE
+    recommendation: Recommendation | None = None
+    headline_samples: int = 1
 
     def sizes(self) -> list[int]:
         """The number of points in each block."""
@@ -125,7 +133,16 @@ class Design:
         start = block * self.block_size
         arrays = place_levels(self.scenario, self.levels[start : start + size])
         terms = Terms.of(self.scenario, arrays)
-        return run_models(self.models, arrays, self.seed, block, stream="design:", terms=terms)
+        return run_models(
+            self.models,
+            arrays,
+            self.seed,
+            block,
+            stream="design:",
+            terms=terms,
+            recommendation=self.recommendation,
+            headline_samples=self.headline_samples,
+        )
 
     def merge(self, parts: Sequence[Results]) -> Results:
         """The results of consecutive blocks as one: each model's forecasts in point order."""
@@ -139,14 +156,22 @@ def run_models(
     block: int,
     stream: str = "",
     terms: Terms | None = None,
-    record: bool = False,
+    recommendation: Recommendation | None = None,
     paths: bool = False,
+    headline_samples: int = 1,
+    headline_models: Sequence[tuple[str, dict[str, Any]]] = (),
 ) -> Results:
     """Each model's forecast ``[draw, issue]`` on a block's arrays, with the random stream named
     ``stream`` + the model's name at place ``block``, after the agreement test of ``terms``
-    (:mod:`flashpoint.analysis.agreement`: a refused issue is at its reversion point). With
-    ``record``, each model's test is kept too: whether each issue was agreed ``[draw, issue]``
-    and whether each actor refused ``[draw, actor]`` (:func:`agreement_of` reads them back).
+    (:mod:`flashpoint.analysis.agreement`: a refused issue is at its reversion point). Where an
+    outcome needs consent, each model's test is kept too: whether each issue was agreed
+    ``[draw, issue]`` and whether each actor refused ``[draw, actor]`` (:func:`agreement_of`
+    reads them back). With a ``recommendation`` (and ``terms``), the headline forecast
+    (:func:`~flashpoint.analysis.headline.headline_outcomes`, from the stream ``stream`` +
+    ``recommended``) with its test, under :data:`~flashpoint.analysis.headline.HEADLINE`:
+    ``headline_samples`` errors for each draw, ``[draw x sample, issue]`` (a draw's samples
+    together), where a design point's target is the headline's expectation over its errors;
+    ``headline_models`` run for the headline only (from their own streams, as if asked for).
     With ``paths``, each model that runs more than one round keeps its positions
     ``[draw, round, actor, issue]`` (:func:`paths_of`); without, the models are asked for their
     forecasts only (``events=False``: no log, no round but the last)."""
@@ -164,19 +189,34 @@ def run_models(
     }
     if terms is None:
         return found | kept
+    verdicts = {
+        name: settle(terms, arrays, bargain, get_model(name).utility)
+        for name, bargain in found.items()
+    }
+    if recommendation is not None:
+        for name, options in headline_models:
+            found[name] = get_model(name)(
+                arrays, options, named_stream(seed, stream + name, block), events=False
+            ).forecast
+        rng = named_stream(seed, stream + HEADLINE, block)
+        each = np.repeat(np.arange(arrays.n_draws), headline_samples)
+        repeated = {name: bargain[each] for name, bargain in found.items()}
+        on = arrays if headline_samples == 1 else arrays.select(each)
+        headline = headline_outcomes(recommendation, repeated, on, terms, rng)
+        if headline is not None:
+            verdicts[HEADLINE] = headline
     results: Results = dict(kept)
-    for name, forecast in found.items():
-        verdict = settle(terms, arrays, forecast, get_model(name).utility)
+    for name, verdict in verdicts.items():
         results[name] = verdict.outcome
-        if record and terms.needed:
+        if terms.needed:
             results[AGREED + name] = verdict.agreed
             results[REFUSED + name] = verdict.blocked.any(axis=2)
     return results
 
 
 def agreement_of(results: Results) -> tuple[Results, dict[str, tuple[np.ndarray, np.ndarray]]]:
-    """Each model's forecasts, and its recorded agreement test (agreed ``[draw, issue]``,
-    refused ``[draw, actor]``) if :func:`run_models` recorded one."""
+    """Each model's forecasts (and the headline's, if it ran), and its recorded agreement test
+    (agreed ``[draw, issue]``, refused ``[draw, actor]``) if :func:`run_models` recorded one."""
     forecasts = {
         name: v for name, v in results.items() if not name.startswith((AGREED, REFUSED, PATH))
     }
@@ -186,6 +226,11 @@ def agreement_of(results: Results) -> tuple[Results, dict[str, tuple[np.ndarray,
         if AGREED + name in results
     }
     return forecasts, tests
+
+
+def agreed_of(tests: dict[str, tuple[np.ndarray, np.ndarray]], name: str) -> np.ndarray | None:
+    """A forecast's recorded agreement ``[draw, issue]`` (None: nothing needed consent)."""
+    return tests[name][0] if name in tests else None
 
 
 def paths_of(results: Results) -> Results:

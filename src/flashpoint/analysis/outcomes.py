@@ -34,28 +34,38 @@ def reversion_of(scenario: Scenario) -> tuple[float | None, ...]:
 
 
 def holds(
-    rule: Any, values: np.ndarray, issues: Sequence[str], reversion: Reversion | None = None
+    rule: Any,
+    values: np.ndarray,
+    issues: Sequence[str],
+    reversion: Reversion | None = None,
+    agreed: np.ndarray | None = None,
 ) -> np.ndarray:
     """Whether ``rule`` holds for each row of ``values[draw, issue]``; boolean ``[draw]``. An
-    agreement rule needs the issues' ``reversion`` points: no agreement leaves every issue
-    with one (or the issue named) at it."""
+    agreement rule needs the issues' ``reversion`` points, and reads the draws' agreement test
+    ``agreed[draw, issue]`` where it was recorded: no agreement is every issue with a reversion
+    point (or the issue named) refused. Without a recorded test, no agreement is every such
+    issue at its reversion point."""
     if rule == "otherwise":
         return np.ones(values.shape[0], dtype=bool)
     if isinstance(rule, Condition):
         return _COMPARE[rule.op](values[:, list(issues).index(rule.issue)], rule.value)
     if isinstance(rule, Agreement):
-        return _agreed(rule, values, issues, reversion)
-    if isinstance(rule, AllOf):
-        return np.logical_and.reduce([holds(part, values, issues, reversion) for part in rule.all])
-    if isinstance(rule, AnyOf):
-        return np.logical_or.reduce([holds(part, values, issues, reversion) for part in rule.any])
+        return _agreed(rule, values, issues, reversion, agreed)
+    parts = rule.all if isinstance(rule, AllOf) else rule.any if isinstance(rule, AnyOf) else None
+    if parts is not None:
+        found = [holds(part, values, issues, reversion, agreed) for part in parts]
+        return (np.logical_and if isinstance(rule, AllOf) else np.logical_or).reduce(found)
     if isinstance(rule, Not):
-        return ~holds(rule.not_, values, issues, reversion)
+        return ~holds(rule.not_, values, issues, reversion, agreed)
     raise TypeError(f"not a rule: {rule!r}")
 
 
 def _agreed(
-    rule: Agreement, values: np.ndarray, issues: Sequence[str], reversion: Reversion | None
+    rule: Agreement,
+    values: np.ndarray,
+    issues: Sequence[str],
+    reversion: Reversion | None,
+    agreed: np.ndarray | None,
 ) -> np.ndarray:
     points = list(reversion or [None] * len(issues))
     tested = [list(issues).index(rule.issue)] if rule.issue else range(len(issues))
@@ -64,8 +74,11 @@ def _agreed(
         raise ValueError(
             f"'{rule}' tests an agreement, but no issue it names has a reversion point"
         )
-    at = np.stack([values[:, i] == points[i] for i in tested], axis=1).all(axis=1)
-    return ~at if rule.agreed else at
+    if agreed is not None:
+        refused = ~agreed[:, tested].any(axis=1)
+    else:
+        refused = np.stack([values[:, i] == points[i] for i in tested], axis=1).all(axis=1)
+    return ~refused if rule.agreed else refused
 
 
 def classify(
@@ -73,11 +86,12 @@ def classify(
     values: np.ndarray,
     issues: Sequence[str],
     reversion: Reversion | None = None,
+    agreed: np.ndarray | None = None,
 ) -> np.ndarray:
-    """The index of the future each draw falls in (``UNCLASSIFIED`` if none), ``[draw]``."""
+    """The index of the future each draw falls in (``UNCLASSIFIED`` if none), ``[draw]``;
+    ``agreed[draw, issue]``: the draws' agreement test, where recorded (:func:`holds`)."""
     found = np.full(values.shape[0], UNCLASSIFIED)
     for index, outcome in enumerate(outcomes):
-        found = np.where(
-            (found == UNCLASSIFIED) & holds(outcome.when, values, issues, reversion), index, found
-        )
+        here = holds(outcome.when, values, issues, reversion, agreed)
+        found = np.where((found == UNCLASSIFIED) & here, index, found)
     return found

@@ -46,6 +46,18 @@ class Prepared:
         """The models with their option values, as Monte Carlo runs take them."""
         return tuple(self.option_values.items())
 
+    def headline_runs(self, models: Sequence[str]) -> tuple[tuple[str, dict[str, Any]], ...]:
+        """The models the headline forecast needs (``models``) that the request does not run,
+        with their options (the scenario's, overridden by the request's), as Monte Carlo runs
+        take them: the headline is the same whichever models a request shows."""
+        missing = [model for model in models if model not in self.options]
+        if not missing:
+            return ()
+        given = {m: o for m, o in self.request.options.items() if m in missing}
+        options = resolve_options(self.scenario, missing, given)
+        load_models(options)
+        return tuple((name, option.model_dump(mode="json")) for name, option in options.items())
+
 
 class RequestedRun:
     """What a result reads from the request it carries (``self.request``): the seed, the draws

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import operator
 import os
-from collections.abc import Mapping
-from typing import Annotated, Any, ClassVar, Literal
+from collections.abc import Mapping, Sequence
+from typing import Annotated, Any, ClassVar, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
 
@@ -143,10 +143,27 @@ class CompareRequest(RunSettings):
         return value
 
 
-class SensitivityRequest(RunSettings):
+class HeadlineTarget(RunSettings):
+    """A run whose target is measured on the headline forecast
+    (:mod:`flashpoint.analysis.headline`) or on the models named: ``headline`` None (the
+    default) means the headline unless ``models`` are named; running, it becomes True or False
+    (:meth:`resolved`), so that a rerun measures the same."""
+
+    headline: bool | None = None
+
+    def resolved(self, headline_models: Sequence[str]) -> Self:
+        """The request with ``headline`` decided; the headline runs only ``headline_models``,
+        the models its combination needs."""
+        if self.headline is False or (self.headline is None and self.models is not None):
+            return self.model_copy(update={"headline": False})
+        return self.model_copy(update={"headline": True, "models": tuple(headline_models)})
+
+
+class SensitivityRequest(HeadlineTarget):
     """A sensitivity analysis (:func:`flashpoint.sensitivity`) of ``target`` by ``method``;
     ``draws`` for tornado and factorial, ``samples`` for Morris and Sobol, ``factors`` for the
-    factorial (``MODEL.OPTION``)."""
+    factorial (``MODEL.OPTION``); the target is the headline forecast's unless ``models`` are
+    named (:class:`HeadlineTarget`), then the models' pooled with equal weights."""
 
     progress_unit: ClassVar[str] = "Model runs"
 
@@ -169,7 +186,9 @@ class BacktestRequest(RunSettings):
     (without one: the issues' own ``actual`` outcomes), each on the stated values and ``draws``
     draws (the inputs spread by ``jitter`` where the scenario states no uncertainty); ``folds``
     for the cross-validation. With ``eu_rules``, the agreement test runs with the EU's decision
-    rules (:mod:`flashpoint.analysis.backtest.rules`)."""
+    rules (:mod:`flashpoint.analysis.backtest.rules`). With ``recommendation`` (``shipped``, or a
+    file that ``--save-recommendation`` wrote), that recommendation is scored as it is, not
+    fitted again: the out-of-sample test of a recommendation on new decisions."""
 
     progress_unit: ClassVar[str] = "Issues"
 
@@ -179,19 +198,21 @@ class BacktestRequest(RunSettings):
     jitter: float = Field(0.05, ge=0, le=0.5)
     folds: int = Field(10, ge=2)
     eu_rules: bool = False
+    recommendation: str | None = None
 
-    @field_validator("outcomes", mode="before")
+    @field_validator("outcomes", "recommendation", mode="before")
     @classmethod
-    def _outcomes_file(cls, value: Any) -> Any:
+    def _a_file(cls, value: Any) -> Any:
         return os.fspath(value) if isinstance(value, os.PathLike) else value
 
 
-class LeversRequest(RunSettings):
+class LeversRequest(HeadlineTarget):
     """A levers search (:func:`flashpoint.levers`): ``actor``'s offer on ``issues`` (default:
     every issue it takes part in; with ``saliences``, its saliences too) that maximises (or,
-    with ``direction`` ``minimise``, minimises) ``target``, within ``budget`` (total move in
-    points of each input's range) or, with ``threshold``, the smallest offer that reaches it;
-    every candidate on the same ``draws`` draws, for at most ``generations`` generations
+    with ``direction`` ``minimise``, minimises) ``target`` (the headline forecast's unless
+    ``models`` are named: :class:`HeadlineTarget`), within ``budget`` (total move in points of
+    each input's range) or, with ``threshold``, the smallest offer that reaches it; every
+    candidate on the same ``draws`` draws, for at most ``generations`` generations
     (:mod:`flashpoint.analysis.levers`)."""
 
     progress_unit: ClassVar[str] = "Offers tried"

@@ -21,9 +21,6 @@ What changes against keeping every draw (:func:`~flashpoint.analysis.uncertainty
   each estimated so). The error is below the width of a bin (1/4,096 of the scale, 0.024 on a
   0-100 scale), and nil where a bin holds one value only (outcomes piled at a bound or at a
   reversion point).
-- The recommended forecast's errors are drawn block by block (from stream
-  ``recommended`` at the block's place), not for all draws at once: different random numbers,
-  the same distribution.
 - :attr:`~flashpoint.analysis.forecast.Forecast.traces` is not kept.
 """
 
@@ -35,8 +32,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from flashpoint.analysis.agreement import AgreementCounts
-from flashpoint.analysis.backtest.recommend import Recommendation
-from flashpoint.analysis.montecarlo import MonteCarlo, agreement_of
+from flashpoint.analysis.headline import HEADLINE
+from flashpoint.analysis.montecarlo import MonteCarlo, agreed_of, agreement_of
 from flashpoint.analysis.outcomes import classify
 from flashpoint.analysis.uncertainty import (
     DISTRIBUTION_QUANTILES,
@@ -46,7 +43,6 @@ from flashpoint.analysis.uncertainty import (
     future_counts,
     futures_of_counts,
 )
-from flashpoint.engine.seeding import named_stream
 from flashpoint.scenario.schema import Outcome
 
 BINS = 4096  # histogram bins over each issue's scale
@@ -168,13 +164,13 @@ class Summary:
 
 @dataclass
 class RunSums:
-    """A run of blocks summed up: per model its :class:`Summary` and agreement counts, the
-    models pooled with equal weights, and the recommended forecast (if its models ran)."""
+    """A run of blocks summed up: per model (and the headline forecast, if its models ran:
+    :data:`~flashpoint.analysis.headline.HEADLINE`) its :class:`Summary` and agreement counts,
+    and the models pooled with equal weights."""
 
     models: dict[str, Summary]
     agreement: dict[str, AgreementCounts]
     pooled: Summary
-    recommended: Summary | None
 
     def absorb(self, other: RunSums) -> None:
         for name, summary in self.models.items():
@@ -182,8 +178,6 @@ class RunSums:
         for name, tested in self.agreement.items():
             tested.absorb(other.agreement[name])
         self.pooled.absorb(other.pooled)
-        if self.recommended is not None and other.recommended is not None:
-            self.recommended.absorb(other.recommended)
 
 
 @dataclass(frozen=True)
@@ -198,7 +192,6 @@ class SummedMonteCarlo:
     reversion: tuple[float | None, ...]
     lower: np.ndarray
     upper: np.ndarray
-    recommendation: Recommendation | None
     fold: bool = True  # a chunk adds each block's sums as it comes (executors.run_chunk)
 
     def sizes(self, draws: int) -> list[int]:
@@ -209,24 +202,20 @@ class SummedMonteCarlo:
         values, tests = agreement_of(results)
         futures = len(self.outcomes)
 
-        def summed(drawn: np.ndarray) -> Summary:
+        def summed(name: str) -> Summary:
             summary = Summary.empty(self.lower, self.upper, futures)
-            summary.add(drawn, classify(self.outcomes, drawn, self.issues, self.reversion))
+            agreed = agreed_of(tests, name)
+            found = classify(self.outcomes, values[name], self.issues, self.reversion, agreed)
+            summary.add(values[name], found)
             return summary
 
-        models = {name: summed(drawn) for name, drawn in values.items()}
+        models = {name: summed(name) for name in values}
         pooled = Summary.empty(self.lower, self.upper, futures)
-        for summary in models.values():
-            pooled.absorb(summary)
-        recommended = None
-        if self.recommendation is not None and all(
-            model in values for model in self.recommendation.models
-        ):
-            combined = self.recommendation.combination.predict(values)
-            stream = named_stream(self.run.seed, "recommended", block)
-            recommended = summed(self.recommendation.draw(combined, self.lower, self.upper, stream))
+        for name, summary in models.items():
+            if name != HEADLINE:
+                pooled.absorb(summary)
         agreement = {name: AgreementCounts.of(*test) for name, test in tests.items()}
-        return RunSums(models, agreement, pooled, recommended)
+        return RunSums(models, agreement, pooled)
 
     def merge(self, parts: Sequence[RunSums]) -> RunSums:
         """The tallies of consecutive blocks added up, in block order."""

@@ -40,13 +40,17 @@ class Target:
     def text(self) -> str:
         return f"P({self.name})" if self.kind == "probability" else f"E({self.name})"
 
-    def per_draw(self, scenario: Scenario, forecasts: np.ndarray) -> np.ndarray:
-        """The target's value on each draw of ``forecasts[draw, issue]``: 1 or 0 for a
-        future's probability, the predicted outcome for an issue; its mean is the target."""
+    def per_draw(
+        self, scenario: Scenario, forecasts: np.ndarray, agreed: np.ndarray | None = None
+    ) -> np.ndarray:
+        """The target's value on each draw of ``forecasts[draw, issue]`` (with its agreement
+        test ``agreed[draw, issue]``, where recorded): 1 or 0 for a future's probability, the
+        predicted outcome for an issue; its mean is the target."""
         issues = [issue.id for issue in scenario.issues]
         if self.kind == "probability":
             index = next(k for k, o in enumerate(scenario.outcomes) if o.id == self.name)
-            found = classify(scenario.outcomes, forecasts, issues, reversion_of(scenario))
+            reversion = reversion_of(scenario)
+            found = classify(scenario.outcomes, forecasts, issues, reversion, agreed)
             return (found == index).astype(float)
         return forecasts[:, issues.index(self.name)]
 

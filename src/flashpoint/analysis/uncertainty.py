@@ -116,11 +116,12 @@ def future_probabilities(
     outcomes: Sequence[Outcome],
     issues: Sequence[str],
     reversion: Reversion | None = None,
+    agreed: np.ndarray | None = None,
 ) -> dict[str | None, FutureProbability]:
     """Per named future (and ``None`` for draws that fall in none, if any), the share of draws
     whose prediction falls in it. The futures are exclusive (the first that holds), so the
     probabilities add up to 1."""
-    found = classify(outcomes, forecasts, issues, reversion)
+    found = classify(outcomes, forecasts, issues, reversion, agreed)
     return futures_of_counts(future_counts(found, len(outcomes)), outcomes, forecasts.shape[0])
 
 
@@ -160,12 +161,14 @@ def spread(
     outcomes: Sequence[Outcome],
     issues: Sequence[str],
     reversion: Reversion | None = None,
+    agreed: np.ndarray | None = None,
 ) -> Spread:
     """The summary of ``forecasts[draw, issue]`` (see :func:`issue_distributions` and
-    :func:`future_probabilities`; ``reversion`` for futures that test agreement)."""
+    :func:`future_probabilities`; ``reversion`` and the draws' agreement test ``agreed[draw,
+    issue]``, where recorded, for futures that test agreement)."""
     return Spread(
         distribution=issue_distributions(forecasts, issues),
-        futures=future_probabilities(forecasts, outcomes, issues, reversion),
+        futures=future_probabilities(forecasts, outcomes, issues, reversion, agreed),
     )
 
 

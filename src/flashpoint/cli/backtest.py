@@ -100,6 +100,16 @@ def backtest_command(
             metavar="FILE",
         ),
     ] = None,
+    recommendation: Annotated[
+        str | None,
+        typer.Option(
+            "--recommendation",
+            help="Also score this recommendation as it is, not fitted again: 'shipped' (the one"
+            " flashpoint ships) or a file --save-recommendation wrote. On decisions it never saw,"
+            " this is its out-of-sample test (the forecaster 'fixed').",
+            metavar="shipped|FILE",
+        ),
+    ] = None,
     save_recommendation: Annotated[
         Path | None,
         typer.Option(
@@ -119,6 +129,7 @@ def backtest_command(
         draws=draws,
         folds=folds,
         eu_rules=eu_rules,
+        recommendation=recommendation,
         **run.request_fields(),
     )
     if report is not None and report.suffix.lower() not in (".html", ".htm", ".pdf"):  # not PNGs

@@ -54,7 +54,8 @@ def compare_command(
         str | None,
         typer.Option(
             "--by-model",
-            help="Show one model's numbers instead of the ensemble's (--json has all).",
+            help="Show one model's numbers (or 'ensemble': the models pooled with equal"
+            " weights) instead of the headline forecast's (--json has all).",
             metavar="MODEL",
         ),
     ] = None,
@@ -75,13 +76,13 @@ def compare_command(
     How each future's probability and each issue's outcome change under each shock."""
     fields = run.request_fields()
     model = run.models
-    shown = by_model or ENSEMBLE
-    if by_model is not None and by_model not in (model or [by_model]):
+    shown = by_model
+    if by_model not in (None, ENSEMBLE) and by_model not in (model or [by_model]):
         raise typer.BadParameter(
             f"'{by_model}' is not among the models run ({', '.join(model or [])})",
             param_hint="--by-model",
         )
-    check_models([by_model] if by_model else None)
+    check_models([by_model] if by_model not in (None, ENSEMBLE) else None)
     shocks = [tuple(part.strip() for part in item.split("+")) for item in shock] if shock else None
     request = CompareRequest(scenario=scenario, shocks=shocks, draws=draws, **fields)
     result = run_request(request, scenario, "comparison", run)

@@ -30,6 +30,7 @@ from flashpoint.report.terminal import (
     forecast_table,
     futures_table,
     probabilities_table,
+    basis_text,
     recommended_issues_table,
     recommended_table,
     spread_table,
@@ -136,6 +137,7 @@ def forecast_command(
     if result.recommended is not None:
         if shown.outcomes:
             out.print(recommended_table(result))
+            out.print(basis_text(result.basis))
         out.print(recommended_issues_table(result))
     out.print(forecast_table(result))
     if shown.outcomes:

@@ -39,23 +39,27 @@ def add_command(
         str, typer.Option("--question", "-q", help="The question it answers.", metavar="TEXT")
     ],
     resolves_by: Annotated[
-        str,
+        str | None,
         typer.Option(
-            "--resolves-by", help="When the answer will be known (YYYY-MM-DD).", metavar="DATE"
+            "--resolves-by",
+            help="When the answer will be known (YYYY-MM-DD). Default: the scenario's horizon.",
+            metavar="DATE",
         ),
-    ],
+    ] = None,
     store: StoreArg = None,
     as_json: json_flag("the entry") = False,
 ) -> None:
     """Put a recorded forecast on record, with the question it answers."""
-    when = _date(resolves_by)
     with opened(store) as found:
-        entry = Ledger(found).add(run_id, question, when)
+        entry = Ledger(found).add(
+            run_id, question, None if resolves_by is None else _date(resolves_by)
+        )
     if as_json:
         print_json(entry.to_dict())
         return
     out.print(
-        f"Entry {entry.id} is on record: {escape(question)} (resolves by {when}; hash {entry.hash[:16]})."
+        f"Entry {entry.id} is on record: {escape(question)} (resolves by {entry.resolves_by};"
+        f" hash {entry.hash[:16]})."
     )
     out.print(_forecast_table(entry))
 

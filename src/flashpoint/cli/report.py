@@ -31,7 +31,7 @@ from flashpoint.cli.common import (
 from flashpoint.report.document import forecast_report
 from flashpoint.report.files import report_format, write_report
 from flashpoint.report.printing import check_printing
-from flashpoint.report.terminal import recommended_table
+from flashpoint.report.terminal import basis_text, recommended_table
 
 
 def output_format(output: Path, given: str | None) -> str:
@@ -173,5 +173,6 @@ def report_command(
         raise typer.Exit(1) from None
     if forecast.recommended is not None and shown.outcomes:
         out.print(recommended_table(forecast))
+        out.print(basis_text(forecast.basis))
     where = str(output) if kind != "png" else f"{len(written)} charts in {output}"
     out.print(f"Wrote {escape(where)}. The same report again: {escape(again)}")

@@ -1,5 +1,5 @@
 """Terminal tables of a comparison (:func:`flashpoint.compare`): the baseline and each shock
-side by side, for the ensemble or one model."""
+side by side, for the headline forecast (the default), the models pooled, or one model."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from rich.table import Table
 from rich.text import Text
 
 from flashpoint.analysis.compare import ENSEMBLE, Comparison
+from flashpoint.analysis.headline import HEADLINE
 from flashpoint.report.terminal import number
 
 
@@ -15,24 +16,34 @@ def points(change: float) -> str:
     return f"{change * 100:+.0f}" if round(change * 100) else "±0"
 
 
-def compare_futures_table(comparison: Comparison, model: str = ENSEMBLE) -> Table:
-    """Per variant, each future's probability; for a shock, its change from the baseline in
-    percentage points with the 95% interval of the change."""
-    futures = list(dict.fromkeys(f for v in comparison.variants for f in v.summary(model).futures))
+def whose(comparison: Comparison, model: str) -> str:
+    """Whose numbers a table shows, in words."""
+    if model == HEADLINE:
+        return "the headline forecast"
     if model != ENSEMBLE or len(comparison.models) == 1:
-        who = f"model {model if model != ENSEMBLE else comparison.models[0]}"
-    else:
-        who = f"the {len(comparison.models)} models with equal weights"
+        return f"model {model if model != ENSEMBLE else comparison.models[0]}"
+    return f"the {len(comparison.models)} models pooled with equal weights"
+
+
+def compare_futures_table(comparison: Comparison, model: str | None = None) -> Table:
+    """Per variant, each future's probability; for a shock, its change from the baseline in
+    percentage points with the 95% interval of the change (the headline's by default)."""
+    model = model or comparison.baseline.lead
+    futures = list(dict.fromkeys(f for v in comparison.variants for f in v.summary(model).futures))
+    by = f" {comparison.basis.horizon}" if comparison.basis and comparison.basis.horizon else ""
+    caption = (
+        "Every variant runs on the same draws (common random numbers), so a change is the"
+        " shock's own effect; its interval is Newcombe's for paired proportions."
+    )
+    if model == HEADLINE and comparison.basis is not None:
+        caption += " " + comparison.basis.rests_on
     table = Table(
         title=Text(
-            f"How likely each future is, over {comparison.draws:,} draws ({who}):"
-            " probability, change in points (95% interval)"
+            f"How likely each future is{by}, over {comparison.draws:,} draws"
+            f" ({whose(comparison, model)}): probability, change in points (95% interval)"
         ),
         title_justify="left",
-        caption=Text(
-            "Every variant runs on the same draws (common random numbers), so a change is the"
-            " shock's own effect; its interval is Newcombe's for paired proportions."
-        ),
+        caption=Text(caption),
         caption_justify="left",
     )
     table.add_column("Variant", style="bold", ratio=1)
@@ -54,12 +65,15 @@ def compare_futures_table(comparison: Comparison, model: str = ENSEMBLE) -> Tabl
     return table
 
 
-def compare_issues_table(comparison: Comparison, model: str = ENSEMBLE) -> Table:
+def compare_issues_table(comparison: Comparison, model: str | None = None) -> Table:
     """For each shock, the issues whose predicted outcome it moves: the mean over the draws as
     stated and under the shock, and the mean change draw by draw with its 95% interval (one
-    statistic, the mean, so that the columns add up)."""
+    statistic, the mean, so that the columns add up); the headline's by default."""
+    model = model or comparison.baseline.lead
     table = Table(
-        title=Text("What each shock moves: issues whose outcome changes"),
+        title=Text(
+            f"What each shock moves ({whose(comparison, model)}): issues whose outcome changes"
+        ),
         title_justify="left",
     )
     table.add_column("Shock", style="bold", ratio=1)

@@ -24,6 +24,7 @@ from flashpoint._version import __version__
 from flashpoint.analysis.backtest import Backtest
 from flashpoint.analysis.compare import Comparison
 from flashpoint.analysis.forecast import Forecast
+from flashpoint.analysis.headline import HEADLINE, points, simulation_error
 from flashpoint.analysis.levers import Levers
 from flashpoint.analysis.sensitivity import Sensitivity
 from flashpoint.report import figures
@@ -98,13 +99,15 @@ class Section:
 
 @dataclass(frozen=True)
 class Headline:
-    """The report's headline numbers: each future's probability and 95% interval, and what
-    forecast they are (``source``: the recommended forecast or the models with equal weights;
-    ``note``: how it is made)."""
+    """The report's headline numbers: each future's probability, the 95% interval of its
+    simulation error and that error in words (``±1 point``), what forecast they are
+    (``source``), by when (``horizon``: "by 20 January 2021", or empty) and what it rests on
+    (``basis``: sentences)."""
 
     source: str
-    futures: list[tuple[str | None, str, float, tuple[float, float]]]
-    note: str = ""
+    futures: list[tuple[str | None, str, float, tuple[float, float], str]]
+    horizon: str = ""
+    basis: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -167,17 +170,29 @@ def _headline(forecast: Forecast) -> Headline | None:
     if found is None or not forecast.scenario.outcomes:
         return None
     model, summary = found
-    if forecast.recommendation is not None and model == figures.RECOMMENDED:
-        note = f"The recommended forecast is {forecast.recommendation.describe()}."
+    if forecast.basis is not None and model == figures.RECOMMENDED:
+        basis = tuple(forecast.basis.sentences())
+        horizon = forecast.basis.horizon or ""
     else:
-        note = "The models pooled with equal weights."
+        basis = (
+            "The models pooled with equal weights (there is no headline forecast without the"
+            f" compromise model), over {forecast.draws:,} Monte Carlo draws.",
+        )
+        horizon = ""
     return Headline(
-        note=f"{note} Over {forecast.draws:,} Monte Carlo draws of the uncertain inputs.",
         source=figures.model_label(forecast, model),
         futures=[
-            (future, forecast.future_label(future), p.probability, p.interval_95)
+            (
+                future,
+                forecast.future_label(future),
+                p.probability,
+                p.interval_95,
+                points(simulation_error(p)),
+            )
             for future, p in summary.futures.items()
         ],
+        horizon=horizon,
+        basis=basis,
     )
 
 
@@ -343,13 +358,17 @@ def _forecast_sections(forecast: Forecast) -> list[Section]:
 def _shocks(comparison: Comparison, beside_headline: bool = True) -> Section:
     """What each shock changes; ``beside_headline``: in a report whose headline is the
     recommended forecast, which the comparison's pooled models need not agree with."""
+    lead = comparison.baseline.lead
     intro = (
         f"Each shock against the scenario as stated, on the same {comparison.draws:,} draws"
-        " (common random numbers), so a change is the shock's own effect. These pool the models"
-        " with equal weights, as the compare command does"
+        " (common random numbers), so a change is the shock's own effect, "
+        + (
+            "on the headline forecast"
+            + (", whose as-stated numbers are the headline above" if beside_headline else "")
+            if lead == HEADLINE
+            else "the models pooled with equal weights (no headline without the compromise model)"
+        )
     )
-    if beside_headline:
-        intro += "; the headline above is the recommended forecast, so the two need not agree"
     return Section(
         id="shocks",
         title="What each shock changes",

@@ -71,8 +71,8 @@ def _layout(figure: go.Figure, title: str, x_title: str = "", y_title: str = "",
 
 
 def headline(forecast: Forecast) -> tuple[str, Spread] | None:
-    """The forecast a report leads with: the recommended forecast, else the models with equal
-    weights; None without Monte Carlo draws."""
+    """The forecast a report leads with: the headline forecast, else (without the compromise
+    model) the models pooled with equal weights; None without either."""
     if forecast.recommended is not None:
         return RECOMMENDED, forecast.recommended
     if forecast.ensemble is not None:
@@ -83,9 +83,9 @@ def headline(forecast: Forecast) -> tuple[str, Spread] | None:
 def model_label(forecast: Forecast, model: str) -> str:
     """A model's name as a chart shows it (``recommended`` and ``ensemble`` included)."""
     if model == RECOMMENDED:
-        return "Recommended forecast"
+        return "The headline forecast"
     if model == ENSEMBLE:
-        return "All models, equal weights"
+        return "The models pooled with equal weights"
     return forecast.results[model].label
 
 
@@ -352,9 +352,10 @@ def _marks(forecast: Forecast, issue: Issue) -> list[tuple[float, str, str]]:
     return marks
 
 
-def shocks_figure(comparison: Comparison, model: str = ENSEMBLE) -> go.Figure:
-    """Each shock's effect on each future's probability, in points, with its 95% interval
-    (Newcombe's, for paired draws)."""
+def shocks_figure(comparison: Comparison, model: str | None = None) -> go.Figure:
+    """Each shock's effect on each future's probability (the headline's by default), in
+    points, with its 95% interval (Newcombe's, for paired draws)."""
+    model = model or comparison.baseline.lead
     futures = list(comparison.baseline.summary(model).futures)
     figure = go.Figure()
     colours = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#999999"]

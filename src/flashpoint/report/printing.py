@@ -295,11 +295,13 @@ def _first_page(plt: Any, report: Report) -> Any:
     page = plt.figure(figsize=A4)
     lines = [(report.title, 18, "bold"), (report.subtitle, 10, "normal"), ("", 10, "normal")]
     if report.headline is not None:
-        lines.append((f"{report.headline.source}: how likely each future is", 12, "bold"))
-        for _, label, probability, (low, high) in report.headline.futures:
+        by = f" {report.headline.horizon}" if report.headline.horizon else ""
+        lines.append((f"{report.headline.source}: how likely each future is{by}", 12, "bold"))
+        for _, label, probability, _, error in report.headline.futures:
             lines.append(
-                (f"{label}: {probability:.0%} (95% interval {low:.0%} to {high:.0%})", 11, "normal")
+                (f"{label}: {probability:.0%} ({error} of simulation error)", 11, "normal")
             )
+        lines += [(sentence, 8, "normal") for sentence in report.headline.basis]
         lines.append(("", 10, "normal"))
     lines.append((f"Sections: {', '.join(s.title for s in report.sections)}.", 9, "normal"))
     lines.append(

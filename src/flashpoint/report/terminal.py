@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from rich.table import Table
 from rich.text import Text
 
 from flashpoint.analysis.forecast import Forecast
+from flashpoint.analysis.headline import Basis, points, simulation_error
+from flashpoint.analysis.uncertainty import Spread
 from flashpoint.models.base import ModelSpec
 from flashpoint.models.registry import get_model
 from flashpoint.scenario.errors import Problem
@@ -175,31 +177,29 @@ def tree_table(forecast: Forecast) -> Table:
 
 
 def recommended_table(forecast: Forecast) -> Table:
-    """The headline: how likely each future is under the recommended forecast, with the 95%
-    interval of the count."""
-    assert forecast.recommended is not None and forecast.recommendation is not None
-    summary = forecast.recommended
-    samples = sum(p.draws for p in summary.futures.values())
-    table = Table(
-        title=Text(f"{forecast.scenario.title}: how likely each future is"),
-        title_justify="left",
-        caption=Text(
-            f"The recommended forecast: {forecast.recommendation.describe()} (docs/validity.md)."
-            f" {samples:,} samples, each a forecast"
-            + (" on a Monte Carlo draw" if forecast.draws > 1 else "")
-            + " plus one of those errors, drawn independently for each issue; the 95% intervals"
-            " are those of the count."
-        ),
-        caption_justify="left",
+    """The headline: how likely each future is under the headline forecast (by the scenario's
+    horizon), each with its simulation error (:func:`basis_text` says what it rests on)."""
+    assert forecast.recommended is not None and forecast.basis is not None
+    return headline_table(
+        forecast.scenario.title, forecast.recommended, forecast.future_label, forecast.basis
     )
+
+
+def basis_text(basis: Basis) -> Text:
+    """What a headline rests on, as one paragraph to print under it."""
+    return Text(" ".join(basis.sentences()), style="dim")
+
+
+def headline_table(
+    title: str, summary: Spread, label: Callable[[str | None], str], basis: Basis
+) -> Table:
+    """How likely each future is by the horizon, with each probability's simulation error."""
+    by = f" {basis.horizon}" if basis.horizon else ""
+    table = Table(title=Text(f"{title}: how likely each future is{by}"), title_justify="left")
     table.add_column("Future", style="bold cyan")
     table.add_column("Probability", justify="right")
-    table.add_column("95% interval", justify="right")
     for future, p in summary.futures.items():
-        low, high = p.interval_95
-        table.add_row(
-            Text(forecast.future_label(future)), f"{p.probability:.0%}", f"{low:.0%}-{high:.0%}"
-        )
+        table.add_row(Text(label(future)), f"{p.probability:.0%} ({points(simulation_error(p))})")
     return table
 
 
@@ -207,7 +207,7 @@ def recommended_issues_table(forecast: Forecast) -> Table:
     """Each issue's outcome under the recommended forecast: the median and 80% interval."""
     assert forecast.recommended is not None
     table = Table(
-        title=Text("Where each issue lands: the recommended forecast, median (80% interval)"),
+        title=Text("Where each issue lands: the headline forecast, median (80% interval)"),
         title_justify="left",
     )
     table.add_column("Issue", style="bold", ratio=1)
@@ -231,9 +231,9 @@ def probabilities_table(forecast: Forecast) -> Table:
         title=Text(f"How likely each future is, over {forecast.draws:,} draws (95% interval)"),
         title_justify="left",
         caption=Text(
-            "ensemble: the models with equal weights (the headline above is the recommended"
-            " forecast). The intervals are those of the Monte Carlo estimate (Wilson); more"
-            " draws narrow them."
+            "ensemble: the models pooled with equal weights, not the headline forecast above."
+            " The intervals are the simulation error of each estimate (Wilson); more draws"
+            " narrow them."
         ),
         caption_justify="left",
     )

@@ -136,8 +136,9 @@ def whole_number(value: Any) -> Any:
 
 def write_yaml(scenario: Scenario, path: Path) -> None:
     data = scenario_to_data(scenario)
-    if scenario.as_of is not None:
-        data["as_of"] = scenario.as_of
+    for field in ("as_of", "horizon"):  # dates as YAML dates
+        if getattr(scenario, field) is not None:
+            data[field] = getattr(scenario, field)
     text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
     path.write_text(text, encoding="utf-8")
 

@@ -455,13 +455,21 @@ class Scenario(_Record):
     holds, per model name, option values that a run of that model starts from (the caller's
     options override them one by one); they are checked when the model runs, not here.
     ``agreement`` says whether each issue is agreed on its own (``issue``) or all issues as one
-    package (``package``), where one refusal reverts every issue.
+    package (``package``), where one refusal reverts every issue. ``horizon`` is the date the
+    futures are read by ("by 20 January 2021"), with a note saying why and its sources; a
+    forecast ledger entry resolves on it unless told otherwise. ``legislative`` says that the
+    decision is a legislative one, like the EU decisions the headline forecast's errors were
+    measured on (otherwise the headline says that they are borrowed).
     """
 
     id: Id = "scenario"
     title: NonEmpty
     description: str = ""
     as_of: dt.date | None = None
+    horizon: dt.date | None = None
+    horizon_note: str = ""
+    horizon_source: Ids = Field(default_factory=list)
+    legislative: bool = False
     sources: list[Source] = Field(default_factory=list)
     provenance: str = ""
     salience_scale: Annotated[float, Field(gt=0, allow_inf_nan=False)] = 100.0
@@ -473,6 +481,15 @@ class Scenario(_Record):
     outcomes: list[Outcome] = Field(default_factory=list)
     shocks: list[Shock] = Field(default_factory=list)
     model_options: dict[NonEmpty, dict[NonEmpty, Any]] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _horizon_after_the_date(self) -> Scenario:
+        if self.horizon is not None and self.as_of is not None and self.horizon <= self.as_of:
+            raise ValueError(
+                f"the horizon {self.horizon.isoformat()} is not after the date of the"
+                f" information ({self.as_of.isoformat()}): futures are read by a later date"
+            )
+        return self
 
     @field_validator("seed", mode="before")
     @classmethod

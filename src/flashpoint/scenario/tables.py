@@ -494,6 +494,8 @@ def left_out_of_csv(scenario: Scenario) -> list[str]:
                 salience_read_back != scenario.salience_scale,
             ),
             ("the date", scenario.as_of is not None),
+            ("the horizon", scenario.horizon is not None),
+            ("that the decision is a legislative one", scenario.legislative),
             ("sources and the sources each note cites", bool(scenario.sources)),
             ("provenance", bool(scenario.provenance)),
             ("issue descriptions", any(issue.description for issue in scenario.issues)),

@@ -115,6 +115,7 @@ def build_scenario(
         report,
         raw.get("sources"),
         [("issues", issues), ("actors", actors), ("uncertainty", uncertainty), ("shocks", shocks)],
+        scenario_head,
     )
     report.raise_if_any()
 
@@ -513,25 +514,31 @@ def conditions(rule: Any, path: Path_ = ()) -> Iterator[tuple[Path_, Condition |
         yield from conditions(rule.not_, path + ("not",))
 
 
-def _check_sources(report: _Report, sources: Any, lists: list[tuple[str, list[_Item]]]) -> None:
-    """Every source a record cites (its ``source`` and ``*_source`` fields) is one of the
-    scenario's sources, by id."""
+def _check_sources(
+    report: _Report,
+    sources: Any,
+    lists: list[tuple[str, list[_Item]]],
+    head: BaseModel | None = None,
+) -> None:
+    """Every source a record (and the scenario's ``head``: its horizon) cites (its ``source``
+    and ``*_source`` fields) is one of the scenario's sources, by id."""
     known = {
         str(source["id"]): source
         for source in (sources if isinstance(sources, list) else [])
         if isinstance(source, Mapping) and source.get("id")
     }
+    records: list[tuple[Path_, BaseModel]] = [((), head)] if head is not None else []
     for name, items in lists:
         for item in items:
             path: Path_ = (name, item.index)
-            records = [(path, item.model)] if item.model is not None else []
+            records += [(path, item.model)] if item.model is not None else []
             if name == "actors":  # an actor's valid stances, even when the actor is not
                 records += [(path + ("issues", key), part) for key, part in item.parts.items()]
-            for where, record in records:
-                for field, cited in _citations(record):
-                    for index, source in enumerate(cited):
-                        if source not in known:
-                            report.add(where + (field, index), _unknown_source(source, known))
+    for where, record in records:
+        for field, cited in _citations(record):
+            for index, source in enumerate(cited):
+                if source not in known:
+                    report.add(where + (field, index), _unknown_source(source, known))
 
 
 def _citations(record: BaseModel) -> Iterator[tuple[str, list[str]]]:

@@ -136,10 +136,14 @@ SCENARIO_FIELDS = (
     "title",
     "description",
     "as_of",
+    "horizon",
+    "horizon_note",
+    "horizon_source",
     "salience_scale",
     "provenance",
     "seed",
     "agreement",
+    "legislative",
 )
 _EXACT_IN_EXCEL = 10**15  # whole numbers up to here survive Excel's 15 significant digits
 _SHOCK_HEAD = ("label", "description", "probability", "probability_note", "probability_source")
@@ -153,7 +157,8 @@ GUIDE = [
     ),
     (
         "scenario",
-        "title (required), description, as_of (date of the information), salience_scale "
+        "title (required), description, as_of (date of the information), horizon (the date the "
+        "futures are read by), horizon_note and horizon_source (why, and its sources), salience_scale "
         "(100 if saliences run 0-100, 1 if 0-1), provenance (where the numbers come from), seed "
         "(optional: the seed of a run's random numbers when the run names none).",
     ),
@@ -610,9 +615,9 @@ def _scenario_rows(scenario: Scenario) -> dict[str, list[dict[str, Any]]]:
     head = scenario.model_dump(include=set(SCENARIO_FIELDS))
     rows: dict[str, list[dict[str, Any]]] = {
         "scenario": [
-            {"field": field, "value": _cell_number(head[field])}
+            {"field": field, "value": _cell_number(_cell_ids(head[field]))}
             for field in SCENARIO_FIELDS
-            if head[field] not in (None, "")
+            if head[field] is not False and head[field] not in (None, "", [])
         ],
         "sources": [source.model_dump() for source in scenario.sources],
         "issues": [issue.model_dump(exclude={"anchors"}) for issue in scenario.issues],

@@ -113,15 +113,16 @@ def text_hash(text: str) -> str:
 
 def forecast_of(document: dict[str, Any]) -> dict[str, Any]:
     """What an entry freezes of a forecast's JSON document: the futures in order with their
-    labels, and per model (and ``headline``: the recommended forecast, else the models with
+    labels, and per model (and ``headline``: the headline forecast, else the models pooled with
     equal weights) each future's probability and each issue's median over the draws."""
     if document["request"]["kind"] != "forecast":
         raise ValueError(
             f"only a forecast can go on record (this run is a {document['request']['kind']})"
         )
-    if not document.get("ensemble"):
+    if not (document.get("recommended") or document.get("ensemble")):
         raise ValueError(
-            "a forecast on record needs probabilities: run it with Monte Carlo draws (--draws)"
+            "a forecast on record needs probabilities: run it with the compromise model (the"
+            " headline's) or with Monte Carlo draws (--draws)"
         )
     summaries = {name: model for name, model in document["models"].items()}
     summaries[HEADLINE] = document.get("recommended") or document["ensemble"]
@@ -206,13 +207,21 @@ class Ledger:
         self.store = store
         self._db = store._db
 
-    def add(self, run_id: int, question: str, resolves_by: date) -> Entry:
-        """Put stored forecast run ``run_id`` on record as the answer to ``question``."""
+    def add(self, run_id: int, question: str, resolves_by: date | None = None) -> Entry:
+        """Put stored forecast run ``run_id`` on record as the answer to ``question``, resolving
+        by ``resolves_by`` (default: the scenario's horizon)."""
         stored = self.store.get(run_id)
         if stored.status != "done" or stored.result is None:
             raise ValueError(
                 f"run {run_id} did not finish; only a finished forecast goes on record"
             )
+        if resolves_by is None:
+            horizon = stored.scenario.get("horizon")
+            if horizon is None:
+                raise ValueError(
+                    "say when the answer will be known: the scenario states no horizon"
+                )
+            resolves_by = date.fromisoformat(horizon)
         return self.add_forecast(
             forecast_of(stored.result), question, resolves_by, stored.scenario_hash, run_id
         )

@@ -229,25 +229,26 @@ def build_pages(settings: WebSettings, library: Library, jobs: Jobs) -> APIRoute
                 kept = opened.get(run_id)
             except KeyError:
                 return error_page(404, "No such run", f"There is no run {run_id} in the history.")
-        futures = _stored_futures(kept.result) if kept.kind == "forecast" else []
-        return _page("stored.html.j2", run=kept, futures=futures)
+        futures, basis = _stored_headline(kept.result) if kept.kind == "forecast" else ([], [])
+        return _page("stored.html.j2", run=kept, futures=futures, basis=basis)
 
     return pages
 
 
-def _stored_futures(document: dict[str, Any] | None) -> list[tuple[str, str, float, Any]]:
-    """The recommended (or pooled) probability of each future of a kept forecast's document."""
+def _stored_headline(
+    document: dict[str, Any] | None,
+) -> tuple[list[tuple[str, str, float]], list[str]]:
+    """The headline (or pooled) probability of each future of a kept forecast's document, and
+    the sentences of what the headline rests on (the document's ``recommended.basis``)."""
     if not document:
-        return []
+        return [], []
     headline = document.get("recommended") or document.get("ensemble") or {}
-    rows = []
-    for future in headline.get("futures", []) if isinstance(headline, dict) else []:
-        rows.append(
-            (
-                future.get("id", ""),
-                future.get("label", ""),
-                future.get("probability", 0.0),
-                future.get("interval_95"),
-            )
-        )
-    return rows
+    if not isinstance(headline, dict):
+        return [], []
+    rows = [
+        (future.get("id", ""), future.get("label", ""), future.get("probability", 0.0))
+        for future in headline.get("futures") or []
+    ]
+    basis = headline.get("basis") or {}
+    said = [basis.get(key) for key in ("rests_on", "checked", "caveat", "simulation")]
+    return rows, [sentence for sentence in said if isinstance(sentence, str) and sentence]

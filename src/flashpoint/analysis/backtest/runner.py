@@ -4,6 +4,7 @@ recommendation in each fold see only the other folds)."""
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,6 +19,7 @@ from flashpoint.analysis.backtest.recommend import (
     choose,
     folds,
     recommendation,
+    shipped,
 )
 from flashpoint.analysis.backtest.result import Backtest, Forecaster
 from flashpoint.analysis.backtest.rules import with_eu_rules
@@ -32,6 +34,7 @@ from flashpoint.scenario.outcomes import KnownOutcome, read_outcomes
 from flashpoint.scenario.schema import Scenario
 
 ENSEMBLE = "ensemble"
+FIXED = "fixed"  # a recommendation scored as given, not fitted again (--recommendation)
 # the recommended forecast is cross-validated within cross-validation: it needs groups to spare
 MIN_GROUPS = 3
 
@@ -47,6 +50,7 @@ def backtest(
     jitter: float = 0.05,
     folds: int = 10,
     eu_rules: bool = False,
+    recommendation: str | Path | None = None,
     executor: Executor = "auto",
     workers: int | None = None,
     scheduler: str | None = None,
@@ -61,7 +65,9 @@ def backtest(
     settings are as for :func:`flashpoint.forecast`, with ``jitter`` spreading the inputs where
     the scenario states no uncertainty, so that the models' intervals have a width, and
     ``folds`` the number of cross-validation folds. ``eu_rules`` runs the agreement test with
-    the EU's decision rules (:mod:`.rules`). ``progress(done, total)`` counts issues.
+    the EU's decision rules (:mod:`.rules`). ``recommendation`` (``"shipped"`` or a saved
+    recommendation's file) is scored as given, not fitted again, as the forecaster ``fixed``.
+    ``progress(done, total)`` counts issues.
     """
     return run_backtest(BacktestRequest.of_arguments(locals()), progress)
 
@@ -102,14 +108,22 @@ def run_backtest(request: BacktestRequest, progress: Progress | None = None) -> 
         name: Forecaster(name, point, samples, score(point, samples, actual, span))
         for name, (point, samples) in forecasts.items()
     }
+    if request.recommendation is not None:
+        given = given_recommendation(request.recommendation)
+        forecasters[FIXED] = fixed_forecaster(given, points, actual, span, lower, upper)
     started = time.perf_counter()
-    choice, shipped = None, None
+    choice, fitted = None, None
     if BASELINE in points and len(set(groups)) >= MIN_GROUPS:
         recommended, choice = _recommended(points, actual, span, groups, lower, upper, request, rng)
         forecasters[ENSEMBLE] = recommended
-        shipped = recommendation(
+        chosen = recommendation(choice, {})
+        fitted = recommendation(
             choice,
             {
+                "out_of_fold": recommended.scores.to_dict(),
+                "scores": fixed_forecaster(
+                    chosen, points, actual, span, lower, upper
+                ).scores.to_dict(),
                 "data": f"{len(issues)} issues of {where}",
                 "request": prepared.request.model_dump(mode="json"),
                 "models": list(points),
@@ -139,9 +153,50 @@ def run_backtest(request: BacktestRequest, progress: Progress | None = None) -> 
         candidates={}
         if choice is None
         else {name: (choice.mae[name], choice.difference[name]) for name in choice.mae},
-        recommendation=shipped,
+        recommendation=fitted,
         timings=timings,
     )
+
+
+def given_recommendation(name: str) -> Recommendation:
+    """The recommendation a backtest request names: ``shipped``, or a file that
+    ``--save-recommendation`` wrote."""
+    if name == "shipped":
+        return shipped()
+    path = Path(name)
+    try:
+        return Recommendation.from_dict(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise ScenarioError(
+            [
+                Problem(
+                    Location(file=path.name),
+                    f"cannot read a recommendation from it ({error}): give 'shipped' or a file"
+                    " written by flashpoint backtest --save-recommendation",
+                )
+            ]
+        ) from None
+
+
+def fixed_forecaster(
+    given: Recommendation,
+    points: dict[str, np.ndarray],
+    actual: np.ndarray,
+    span: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+) -> Forecaster:
+    """A recommendation scored as it is: its combination of the models' point forecasts,
+    spread by its own errors (not fitted on these issues)."""
+    missing = [model for model in given.models if model not in points]
+    if missing:
+        raise ValueError(
+            f"the recommendation combines {', '.join(given.models)}: run the backtest with"
+            f" {', '.join(missing)} too"
+        )
+    point = given.combination.predict(points)
+    samples = given.samples(points, lower, upper)
+    return Forecaster(FIXED, point, samples, score(point, samples, actual, span))
 
 
 def _actual_outcomes(scenario: Scenario, source: str) -> dict[str, KnownOutcome]:
@@ -215,7 +270,7 @@ def _recommended(
             rng,
             request.folds,
         )
-        fitted = Recommendation(inner.chosen, np.sort(inner.errors))
+        fitted = recommendation(inner, {})
         test_points = {m: v[test] for m, v in points.items()}
         point[test] = fitted.combination.predict(test_points)
         samples.append((test, fitted.samples(test_points, lower[test], upper[test])))

@@ -8,7 +8,8 @@ different scales count alike; on 0-100 issues (the DEU data) they are the plain 
 - **hit rates**: the share of issues forecast within 5, 10 and 20 points (Arregui, Stokman &
   Thomson 2006 report these for the DEU data);
 - **coverage** of the central 50%, 80% and 90% intervals of the forecast's samples: the share of
-  outcomes inside them (well calibrated: 0.5, 0.8, 0.9);
+  outcomes inside them (well calibrated: 0.5, 0.8, 0.9), and the shares of outcomes **below and
+  above** the 80% interval (well calibrated: 0.1 each; unequal shares are a biased spread);
 - **CRPS**, the continuous ranked probability score of the samples, ``E|X - y| - E|X - X'|/2``
   (Gneiting & Raftery 2007, *JASA* 102: 359-378, eq. 21), which rewards sharp forecasts that are
   right and reduces to the absolute error for a forecast without spread;
@@ -44,6 +45,8 @@ class Scores:
     coverage80: float
     coverage90: float
     crps: float
+    below80: float
+    above80: float
 
     def to_dict(self) -> dict[str, float | int]:
         return asdict(self)
@@ -55,6 +58,7 @@ def score(point: np.ndarray, samples: np.ndarray, actual: np.ndarray, span: np.n
     error = 100.0 * (point - actual) / span
     absolute = np.abs(error)
     coverage = [covered(samples, actual, level).mean() for level in LEVELS]
+    low80, high80 = interval(samples, 0.8)
     return Scores(
         issues=len(actual),
         mae=float(absolute.mean()),
@@ -68,6 +72,8 @@ def score(point: np.ndarray, samples: np.ndarray, actual: np.ndarray, span: np.n
         coverage80=float(coverage[1]),
         coverage90=float(coverage[2]),
         crps=float(np.mean(crps(samples, actual) * 100.0 / span)),
+        below80=float(np.mean(actual < low80)),
+        above80=float(np.mean(actual > high80)),
     )
 
 

@@ -39,7 +39,8 @@ def salib_indices(
     seed = int(named_stream(study.prepared.seed, method).integers(2**31))
     levels = np.asarray(sample(sampling, problem, samples, seed), dtype=float)
     models = len(study.options)
-    tally = study.tally(models * (levels.shape[0] + 1))  # the design's points and the baseline
+    # the design's points and the baseline's draws
+    tally = study.tally(models * (levels.shape[0] + study.stated_draws))
     values = study.at_levels(levels, tally)
     found = analyse(analysis, problem, levels, values, seed)
     rows = [

@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from flashpoint.analysis.backtest.recommend import shipped
 from flashpoint.analysis.prepare import prepare
 from flashpoint.analysis.progress import Progress
 from flashpoint.analysis.request import Method, SensitivityRequest
@@ -62,7 +63,8 @@ def sensitivity(
 
 def run_sensitivity(request: SensitivityRequest, progress: Progress | None = None) -> Sensitivity:
     """Run a sensitivity request (see :func:`sensitivity`)."""
-    prepared = prepare(request)
+    recommendation = shipped()
+    prepared = prepare(request.resolved(recommendation.models))
     loaded = prepared.scenario
     goal = parse_target(request.target, loaded)
     if request.method in ("morris", "sobol", "tornado") and not loaded.uncertainty:
@@ -71,7 +73,8 @@ def run_sensitivity(request: SensitivityRequest, progress: Progress | None = Non
             " of its uncertainty entries (docs/scenario-format.md, Uncertainty)"
         )
     started = time.perf_counter()
-    found = METHODS[request.method](Study(prepared, goal, progress), request)
+    headline = recommendation if prepared.request.headline else None
+    found = METHODS[request.method](Study(prepared, goal, progress, headline), request)
     return Sensitivity(
         request=prepared.request,
         scenario=loaded,
