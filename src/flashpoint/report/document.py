@@ -242,14 +242,21 @@ def _forecast_sections(forecast: Forecast) -> list[Section]:
             Chart(
                 "chart-futures",
                 figures.futures_figure(forecast),
-                "Each bar is the share of forecasts that fall in the future; the whisker its 95%"
-                " interval.",
+                "Each bar is the share of the headline's samples that fall in the future; the"
+                " whisker is its simulation error (95%), how far more draws could move it.",
             ),
             Chart(
                 "chart-futures-by-model",
                 figures.futures_by_model_figure(forecast),
                 "The same question under each model: where they disagree, the forecast rests on"
-                " the choice of model (docs/validity.md says which did best on real decisions).",
+                " the choice of model."
+                + (
+                    f" The headline rests on {forecast.recommendation.describe_kind()}, chosen by"
+                    " cross-validation on"
+                    f" {forecast.recommendation.provenance.get('data', 'decided issues')}."
+                    if forecast.recommendation is not None
+                    else ""
+                ),
                 wide=True,
             ),
         ]

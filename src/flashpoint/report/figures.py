@@ -116,15 +116,15 @@ def futures_figure(forecast: Forecast) -> go.Figure:
             textposition="outside",
             cliponaxis=False,
             customdata=np.column_stack([low, high]),
-            hovertemplate="%{y}: %{x:.1%} (95%: %{customdata[0]:.1%} to %{customdata[1]:.1%})"
-            "<extra></extra>",
+            hovertemplate="%{y}: %{x:.1%} (simulation error, 95%: %{customdata[0]:.1%} to"
+            " %{customdata[1]:.1%})<extra></extra>",
             name=text(model_label(forecast, model)),
         )
     )
     _layout(
         figure,
         f"How likely each future is: {model_label(forecast, model).lower()}",
-        "Probability (bars: 95% interval)",
+        "Probability (whiskers: simulation error, 95%)",
     )
     figure.update_xaxes(range=[0, 1.08], tickformat=".0%")
     figure.update_yaxes(autorange="reversed")
