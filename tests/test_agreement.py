@@ -310,3 +310,152 @@ def test_an_agreement_rule_needs_a_reversion_point(write):
     )
     assert problems[1].startswith("rules.yaml, line 7, outcomes[1].when: unknown issue 'z'")
     assert "agrement" in problems[2]
+
+
+# --- red lines (issue #34) ------------------------------------------------------------------------
+
+
+def red_lines(north_line=50, west_line=60, package=True, donor_salience=100):
+    """North (at 20) refuses any arms outcome above its red line, West (at 100) any below its
+    own; both must consent to arms and aid, and North gains on aid what a donor offers."""
+    return build_scenario(
+        {
+            "title": "Red lines",
+            "agreement": "package" if package else "issue",
+            "issues": [
+                {"id": "arms", "reversion": 0, "consent": ["north", "west"]},
+                {"id": "aid", "reversion": 0, "consent": ["north", "west"]},
+            ],
+            "actors": [
+                {
+                    "id": "north",
+                    "capability": 1,
+                    "issues": {
+                        "arms": {"position": 20, "salience": 10, "red_line": north_line},
+                        "aid": {"position": 100, "salience": 100},
+                    },
+                },
+                {
+                    "id": "west",
+                    "capability": 1,
+                    "issues": {
+                        "arms": {"position": 100, "salience": 100, "red_line": west_line},
+                        "aid": {"position": 100, "salience": 10},
+                    },
+                },
+                {
+                    "id": "donor",
+                    "capability": 5,
+                    "issues": {"aid": {"position": 100, "salience": donor_salience}},
+                },
+            ],
+        },
+        Origin(file="red.yaml"),
+        [],
+    )
+
+
+def test_two_red_lines_that_do_not_overlap_never_agree():
+    """North refuses arms above 50 and West below 60: every bargain on arms crosses one line."""
+    scenario = red_lines()
+    arrays = ScenarioArrays.from_scenario(scenario)
+    terms = Terms.of(scenario, arrays)
+    for arms in np.linspace(0, 100, 101):
+        verdict = settle(terms, arrays, np.array([[arms, 100.0]]))
+        assert not verdict.agreed.any(), arms
+        assert verdict.crossed[0, :, 0].any() and not verdict.crossed[0, :, 1].any()
+    overlapping = red_lines(north_line=70)
+    arrays = ScenarioArrays.from_scenario(overlapping)
+    standing = settle(Terms.of(overlapping, arrays), arrays, np.array([[65.0, 100.0]]))
+    assert not standing.crossed.any()  # inside both lines: only the gains decide
+
+
+def test_no_gain_elsewhere_buys_a_red_line():
+    """Aid at 100 is worth far more to North than arms at 60 costs it: without a red line it
+    takes the package; with one, it refuses whatever the aid."""
+    scenario = red_lines(north_line=None, west_line=None)
+    arrays = ScenarioArrays.from_scenario(scenario)
+    bargain = np.array([[60.0, 100.0]])
+    assert settle(Terms.of(scenario, arrays), arrays, bargain).agreed.all()
+    lined = red_lines(west_line=None)
+    arrays = ScenarioArrays.from_scenario(lined)
+    verdict = settle(Terms.of(lined, arrays), arrays, bargain)
+    assert not verdict.agreed.any()
+    assert verdict.outcome.tolist() == [[0.0, 0.0]]  # the whole package at its reversion points
+    forecast = flashpoint.forecast(lined, ["compromise"])
+    (refusal,) = forecast["compromise"].refusals
+    ((issue, outcome, line),) = refusal.red_lines
+    assert refusal.actor == "north" and issue == "arms" and line == 50.0
+    assert outcome == pytest.approx((20 * 10 + 100 * 100) / 110)  # the compromise on arms
+    issue_by_issue = red_lines(west_line=None, package=False)
+    arrays = ScenarioArrays.from_scenario(issue_by_issue)
+    alone = settle(Terms.of(issue_by_issue, arrays), arrays, bargain)
+    assert alone.agreed.tolist() == [[False, True]]  # only arms falls
+
+
+def test_a_red_line_drawn_from_a_range_refuses_in_its_share_of_draws():
+    """North's red line uniform on 30-90 and the compromise bargain on arms at 60 (equal
+    saliences): crossed in (60 - 30) / (90 - 30) = half of the draws."""
+    data = red_lines(west_line=None).model_dump(mode="json")
+    data["actors"][0]["issues"]["arms"]["salience"] = 100
+    data["uncertainty"] = [
+        {
+            "actor": "north",
+            "issue": "arms",
+            "field": "red_line",
+            "distribution": "uniform",
+            "low": 30,
+            "high": 90,
+        }
+    ]
+    scenario = build_scenario(data, Origin(file="red.yaml"), [])
+    result = flashpoint.forecast(scenario, ["compromise"], draws=4000, seed=1)
+    assert result["compromise"].outcome["arms"] == 0.0  # stated: 60 crosses 50
+    crossed = result["compromise"].agreement.red_line["north"]
+    assert abs(crossed - 0.5) < 3 * (0.25 / 4000) ** 0.5
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"red_line": 20}, "is the actor's own position"),
+        ({"red_line": 120}, "above the upper bound 100"),
+    ],
+)
+def test_a_red_line_off_its_place_is_an_error(change, message):
+    data = red_lines(west_line=None).model_dump(mode="json")
+    data["actors"][0]["issues"]["arms"].update(change)
+    with pytest.raises(flashpoint.ScenarioError) as caught:
+        build_scenario(data, Origin(file="red.yaml"), [])
+    assert any(message in str(problem) for problem in caught.value.problems)
+
+
+def test_a_red_line_without_consent_and_a_draw_of_a_missing_one_are_errors():
+    data = red_lines(west_line=None).model_dump(mode="json")
+    data["issues"][0]["consent"] = ["west"]
+    data["uncertainty"] = [
+        {"actor": "west", "issue": "arms", "field": "red_line", "distribution": "uniform",
+         "low": 50, "high": 70},
+    ]  # fmt: skip
+    with pytest.raises(flashpoint.ScenarioError) as caught:
+        build_scenario(data, Origin(file="red.yaml"), [])
+    said = " ".join(str(problem) for problem in caught.value.problems)
+    assert "a red line binds only where the issue needs the actor's consent" in said
+    assert "states no red line on issue 'arms'" in said
+
+
+@pytest.mark.parametrize("suffix", [".yaml", ".json", ".xlsx", ".csv"])
+def test_red_lines_survive_every_format_that_holds_terms(tmp_path, suffix):
+    scenario = red_lines()
+    data = scenario.model_dump(mode="json")
+    data["actors"][0]["issues"]["arms"]["red_line_note"] = "A stated limit."
+    scenario = build_scenario(data, Origin(file="red.yaml"), [])
+    path = tmp_path / f"red{suffix}"
+    flashpoint.save_scenario(scenario, path)
+    back = flashpoint.load_scenario(path)
+    for actor in ("north", "west"):
+        assert (
+            back.actor(actor).issues["arms"].red_line
+            == scenario.actor(actor).issues["arms"].red_line
+        )
+    assert back.actor("north").issues["arms"].red_line_note == "A stated limit."

@@ -98,6 +98,7 @@ def test_json_document_has_the_documented_shape():
         "jitter",
         "ensemble",
         "tree",
+        "zone_of_agreement",
         "recommended",
         "timings",
     ]

@@ -158,6 +158,7 @@ def test_template_is_a_workbook_to_fill_in(tmp_path):
         "salience",
         "capability",
         "no_deal_cost",
+        "red_line",
         "position_note",
         "position_source",
         "salience_note",
@@ -166,6 +167,8 @@ def test_template_is_a_workbook_to_fill_in(tmp_path):
         "capability_source",
         "no_deal_cost_note",
         "no_deal_cost_source",
+        "red_line_note",
+        "red_line_source",
     ]
     fill = {row[0].value: row for row in book["scenario"].iter_rows(min_row=2)}
     fill["title"][1].value = "Trade talks"

@@ -23,6 +23,11 @@ are one deal, which an actor consenting to any of them accepts if the sum of its
 package's issues it takes part in is not negative, and one refusal reverts every issue of the
 package. A refused issue's outcome is its reversion point.
 
+**Red lines** come first: an actor whose consent an issue needs refuses, whatever it gains, a
+bargain that crosses its red line on that issue (below the line if the line lies below its
+position, above it if above); in a package, crossing one red line refuses the whole package, so
+no gain elsewhere buys it.
+
 A scenario without reversion points, or without consent, is left exactly as the models predict.
 """
 
@@ -73,11 +78,14 @@ class Terms:
 @dataclass(frozen=True)
 class Verdict:
     """The outcome after the test ``[draw, issue]``, whether each issue was agreed (an issue
-    that needs no consent always is) and who refused ``blocked[draw, actor, issue]``."""
+    that needs no consent always is), who refused ``blocked[draw, actor, issue]`` and where the
+    bargain crossed a red line of an actor whose consent it needed ``crossed[draw, actor,
+    issue]``."""
 
     outcome: np.ndarray
     agreed: np.ndarray
     blocked: np.ndarray
+    crossed: np.ndarray
 
 
 Utility = Literal["linear", "quadratic"]
@@ -109,12 +117,14 @@ def gains(
 class Refusal:
     """Why an actor refused: what the deal and no deal are worth to it, each on 0-100 (100:
     every issue at its position; the issues weighted by its saliences), on the ``issues`` it
-    refused (for a package: the package's issues it takes part in)."""
+    refused (for a package: the package's issues it takes part in), and the red lines the
+    bargain crossed: ``(issue, bargain, red line)``."""
 
     actor: str
     issues: tuple[str, ...]
     deal: float
     no_deal: float
+    red_lines: tuple[tuple[str, float, float], ...] = ()
 
 
 def refusals(
@@ -141,15 +151,31 @@ def refusals(
             utility,
         )
         total = weight.sum() or 1.0
+        lines = np.flatnonzero(verdict.crossed[draw, a])
         found.append(
             Refusal(
                 actor=actor,
                 issues=tuple(arrays.issues[i] for i in refused),
                 deal=float(100 * (weight * deal).sum() / total),
                 no_deal=float(100 * (weight * no_deal).sum() / total),
+                red_lines=tuple(
+                    (arrays.issues[i], float(forecast[draw, i]), float(arrays.red_line[draw, a, i]))
+                    for i in lines
+                ),
             )
         )
     return found
+
+
+def crossed(terms: Terms, arrays: ScenarioArrays, forecast: np.ndarray) -> np.ndarray:
+    """``[draw, actor, issue]``: whether the predicted outcome crosses the actor's red line on
+    an issue that needs its consent (the module docstring)."""
+    line, position = arrays.red_line, arrays.position
+    outcome = forecast[:, None, :]
+    with np.errstate(invalid="ignore"):  # NaN: no red line, no position
+        below = (line < position) & (outcome < line)
+        above = (line > position) & (outcome > line)
+    return terms.consent[None] & (below | above)
 
 
 def settle(
@@ -160,29 +186,34 @@ def settle(
     draws = forecast.shape[0]
     if not terms.needed:
         agreed = np.ones(forecast.shape, dtype=bool)
-        return Verdict(forecast, agreed, np.zeros((draws, *terms.consent.shape), dtype=bool))
+        none = np.zeros((draws, *terms.consent.shape), dtype=bool)
+        return Verdict(forecast, agreed, none, none)
     gain = gains(terms, arrays, forecast, utility)
+    lines = crossed(terms, arrays, forecast)
     if terms.package:
-        refuses = (gain.sum(axis=2) < 0) & terms.consent.any(axis=1)[None, :]
+        refuses = (gain.sum(axis=2) < 0) | lines.any(axis=2)
+        refuses &= terms.consent.any(axis=1)[None, :]
         in_package = ~np.isnan(terms.reversion)
         blocked = refuses[:, :, None] & terms.consent.any(axis=1)[None, :, None] & in_package
         failed = refuses.any(axis=1)[:, None] & in_package[None, :]
     else:
-        blocked = (gain < 0) & terms.consent[None]
+        blocked = ((gain < 0) & terms.consent[None]) | lines
         failed = blocked.any(axis=1)
     outcome = np.where(failed, np.nan_to_num(terms.reversion)[None, :], forecast)
-    return Verdict(outcome, ~failed, blocked)
+    return Verdict(outcome, ~failed, blocked, lines)
 
 
 @dataclass(frozen=True)
 class AgreementOdds:
     """Over Monte Carlo draws: how often the whole bargain stood (``probability``, with its 95%
-    Wilson interval), how often each issue did, and how often each actor refused it."""
+    Wilson interval), how often each issue did, how often each actor refused it, and how often
+    because the bargain crossed its red line (``red_line``: actors whose line was crossed)."""
 
     probability: float
     interval_95: tuple[float, float]
     issues: dict[str, float]
     refused_by: dict[str, float]
+    red_line: dict[str, float]
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -190,25 +221,33 @@ class AgreementOdds:
             "interval_95": list(self.interval_95),
             "issues": dict(self.issues),
             "refused_by": dict(self.refused_by),
+            "red_line": dict(self.red_line),
         }
 
 
 @dataclass
 class AgreementCounts:
     """A recorded agreement test counted over ``draws``: those in which the whole bargain
-    ``stood``, each issue's ``agreed[issue]`` and each actor's ``refused[actor]``. Counts of
-    consecutive blocks add up (:meth:`absorb`), so a run need not keep every draw's test."""
+    ``stood``, each issue's ``agreed[issue]``, each actor's ``refused[actor]`` and ``crossed
+    [actor]`` (its red line crossed). Counts of consecutive blocks add up (:meth:`absorb`), so a
+    run need not keep every draw's test."""
 
     draws: int
     stood: int
     agreed: np.ndarray
     refused: np.ndarray
+    crossed: np.ndarray
 
     @classmethod
-    def of(cls, agreed: np.ndarray, refused: np.ndarray) -> AgreementCounts:
-        """The counts of ``agreed[draw, issue]`` and ``refused[draw, actor]``."""
+    def of(cls, agreed: np.ndarray, refused: np.ndarray, crossed: np.ndarray) -> AgreementCounts:
+        """The counts of ``agreed[draw, issue]``, ``refused[draw, actor]`` and
+        ``crossed[draw, actor]``."""
         return cls(
-            len(agreed), int(agreed.all(axis=1).sum()), agreed.sum(axis=0), refused.sum(axis=0)
+            len(agreed),
+            int(agreed.all(axis=1).sum()),
+            agreed.sum(axis=0),
+            refused.sum(axis=0),
+            crossed.sum(axis=0),
         )
 
     def absorb(self, other: AgreementCounts) -> None:
@@ -217,6 +256,7 @@ class AgreementCounts:
         self.stood += other.stood
         self.agreed += other.agreed
         self.refused += other.refused
+        self.crossed += other.crossed
 
     def odds(self, issues: tuple[str, ...], actors: tuple[str, ...]) -> AgreementOdds:
         """The odds of agreement; actors who never refused are left out."""
@@ -230,12 +270,123 @@ class AgreementCounts:
                 for a, actor in enumerate(actors)
                 if self.refused[a] > 0
             },
+            red_line={
+                actor: int(self.crossed[a]) / draws
+                for a, actor in enumerate(actors)
+                if self.crossed[a] > 0
+            },
         )
 
 
 def odds(
-    agreed: np.ndarray, refused: np.ndarray, issues: tuple[str, ...], actors: tuple[str, ...]
+    agreed: np.ndarray,
+    refused: np.ndarray,
+    crossed: np.ndarray,
+    issues: tuple[str, ...],
+    actors: tuple[str, ...],
 ) -> AgreementOdds:
     """The odds of agreement from a recorded test: ``agreed[draw, issue]``,
-    ``refused[draw, actor]``; actors who never refused are left out."""
-    return AgreementCounts.of(agreed, refused).odds(issues, actors)
+    ``refused[draw, actor]``, ``crossed[draw, actor]``; actors who never refused are left
+    out."""
+    return AgreementCounts.of(agreed, refused, crossed).odds(issues, actors)
+
+
+SCALE = -1  # the actor index of a zone's bound that is the issue's scale, not an actor's limit
+
+
+def zone_of_agreement(
+    terms: Terms, arrays: ScenarioArrays
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The zone of agreement of each issue on each draw: the outcomes that every actor whose
+    consent the issue needs accepts, ``[low, high]`` ``[draw, issue]`` (empty where low >
+    high), and the actor whose limit sets each end (``SCALE`` where it is the issue's scale).
+
+    An actor's limits are its red line (refusing below it, or above it) and, where each issue
+    stands alone, how far from its position it accepts an outcome rather than no deal:
+    ``|x - p| <= |r - p| + c`` (on one issue every loss that grows with the distance agrees on
+    that). In a package an actor may trade one issue for another, so only red lines bound each
+    issue's zone there."""
+    draws, actors, issues = arrays.position.shape
+    low = np.broadcast_to(arrays.lower, (draws, actors, issues)).copy()
+    high = np.broadcast_to(arrays.upper, (draws, actors, issues)).copy()
+    position, line = arrays.position, arrays.red_line
+    with np.errstate(invalid="ignore"):
+        low = np.where(line < position, np.maximum(low, line), low)
+        high = np.where(line > position, np.minimum(high, line), high)
+        if not terms.package:
+            reach = np.abs(np.nan_to_num(terms.reversion)[None, None, :] - position)
+            reach = reach + arrays.no_deal_cost
+            low = np.maximum(low, position - reach)
+            high = np.minimum(high, position + reach)
+    binding = np.broadcast_to(terms.consent[None], low.shape)
+    low = np.where(binding, low, -np.inf)
+    high = np.where(binding, high, np.inf)
+    low_by = np.where(binding.any(axis=1), np.argmax(low, axis=1), SCALE)
+    high_by = np.where(binding.any(axis=1), np.argmin(high, axis=1), SCALE)
+    zone_low = np.maximum(low.max(axis=1), arrays.lower)
+    zone_high = np.minimum(high.min(axis=1), arrays.upper)
+    low_by = np.where(low.max(axis=1) > arrays.lower, low_by, SCALE)
+    high_by = np.where(high.min(axis=1) < arrays.upper, high_by, SCALE)
+    return zone_low, zone_high, low_by, high_by
+
+
+@dataclass(frozen=True)
+class ZoneOdds:
+    """One issue's zone of agreement: on the stated values (``stated``: ``(low, high)``, None
+    if empty), and over the draws how often it is empty, and whose limits most often close it
+    (``closed_by``: the actor setting the lower end and the one setting the upper end, with the
+    range of each end over those draws; None if never empty)."""
+
+    stated: tuple[float, float] | None
+    empty: float
+    closed_by: tuple[str, tuple[float, float], str, tuple[float, float]] | None
+
+    def to_dict(self) -> dict[str, object]:
+        closed = None
+        if self.closed_by is not None:
+            below, below_range, above, above_range = self.closed_by
+            closed = {
+                "low": below,
+                "low_range": list(below_range),
+                "high": above,
+                "high_range": list(above_range),
+            }
+        return {
+            "stated": None if self.stated is None else list(self.stated),
+            "empty": self.empty,
+            "closed_by": closed,
+        }
+
+
+def zone_odds(
+    stated: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    drawn: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    issues: tuple[str, ...],
+    actors: tuple[str, ...],
+) -> dict[str, ZoneOdds]:
+    """Each issue's :class:`ZoneOdds` from :func:`zone_of_agreement` on the stated values and
+    on the draws; ``"scale"`` names an end that is the issue's scale."""
+    names = (*actors, "scale")  # SCALE (-1) reads the last
+    found = {}
+    low, high, low_by, high_by = drawn
+    for i, issue in enumerate(issues):
+        s_low, s_high = float(stated[0][0, i]), float(stated[1][0, i])
+        empty = low[:, i] > high[:, i]
+        closed = None
+        if empty.any():
+            pairs = np.stack([low_by[empty, i], high_by[empty, i]], axis=1)
+            kinds, counts = np.unique(pairs, axis=0, return_counts=True)
+            below, above = kinds[np.argmax(counts)]
+            these = empty & (low_by[:, i] == below) & (high_by[:, i] == above)
+            closed = (
+                names[below],
+                (float(low[these, i].min()), float(low[these, i].max())),
+                names[above],
+                (float(high[these, i].min()), float(high[these, i].max())),
+            )
+        found[issue] = ZoneOdds(
+            stated=(s_low, s_high) if s_low <= s_high else None,
+            empty=float(empty.mean()),
+            closed_by=closed,
+        )
+    return found

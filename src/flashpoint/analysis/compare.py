@@ -21,7 +21,7 @@ import numpy as np
 
 from flashpoint.analysis.backtest.recommend import shipped
 from flashpoint.analysis.headline import HEADLINE, Basis, basis
-from flashpoint.analysis.montecarlo import MonteCarlo, Results, agreement_of, run_draws
+from flashpoint.analysis.montecarlo import MonteCarlo, Results, Tests, agreement_of, run_draws
 from flashpoint.analysis.outcomes import (
     UNCLASSIFIED,
     Reversion,
@@ -338,9 +338,7 @@ def run_compare(request: CompareRequest, progress: Progress | None = None) -> Co
     )
 
 
-def _with_ensemble(
-    values: Results, tests: dict[str, tuple[np.ndarray, np.ndarray]]
-) -> tuple[Results, Results]:
+def _with_ensemble(values: Results, tests: Tests) -> tuple[Results, Results]:
     """A variant's forecasts (each model's, the headline's) with the models pooled with equal
     weights (:data:`ENSEMBLE`, the headline left out), and each one's recorded agreement."""
     models = [m for m in values if m != HEADLINE]

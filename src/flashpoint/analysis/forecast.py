@@ -18,7 +18,17 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from flashpoint.analysis.agreement import AgreementOdds, Refusal, Terms, odds, refusals, settle
+from flashpoint.analysis.agreement import (
+    AgreementOdds,
+    Refusal,
+    Terms,
+    ZoneOdds,
+    odds,
+    refusals,
+    settle,
+    zone_odds,
+    zone_of_agreement,
+)
 from flashpoint.analysis.backtest.recommend import Recommendation, shipped
 from flashpoint.analysis.headline import (
     HEADLINE,
@@ -34,6 +44,7 @@ from flashpoint.analysis.montecarlo import (
     agreement_of,
     paths_of,
     run_draws,
+    zones_of,
 )
 from flashpoint.analysis.outcomes import (
     UNCLASSIFIED,
@@ -107,6 +118,7 @@ class Forecast(RequestedRun):
     recommendation: Recommendation | None = field(default=None, repr=False)
     headline_agreement: AgreementOdds | None = field(default=None, repr=False)
     basis: Basis | None = field(default=None, repr=False)
+    zones: dict[str, ZoneOdds] | None = field(default=None, repr=False)
     tree: list[Branch] | None = None
     traces: dict[str, np.ndarray] | None = field(default=None, repr=False)
 
@@ -165,6 +177,10 @@ class Forecast(RequestedRun):
                             "issues": list(refusal.issues),
                             "deal": refusal.deal,
                             "no_deal": refusal.no_deal,
+                            "red_lines": [
+                                {"issue": issue, "outcome": value, "red_line": line}
+                                for issue, value, line in refusal.red_lines
+                            ],
                         }
                         for refusal in result.refusals
                     ],
@@ -194,6 +210,9 @@ class Forecast(RequestedRun):
                 }
                 for branch in self.tree
             ],
+            "zone_of_agreement": None
+            if self.zones is None
+            else {issue: zone.to_dict() for issue, zone in self.zones.items()},
             "recommended": None
             if self.recommended is None or self.recommendation is None
             else {
@@ -360,10 +379,13 @@ def run_forecast(request: ForecastRequest, progress: Progress | None = None) -> 
     ensemble, tree, recommended, headline_odds, traces = None, None, None, None, None
     outcomes, issues = shocked.outcomes, arrays.issues
     recommendation = shipped()
+    stated_zone = zone_of_agreement(terms, arrays) if terms.needed else None
+    drawn_zone = stated_zone
     if request.draws > STREAMED_ABOVE and not (request.tree or request.paths):
         started = time.perf_counter()
         sums = _summed_draws(prepared, arrays, outcomes, reversion, recommendation, progress)
         timings["monte_carlo"] = time.perf_counter() - started
+        drawn_zone = None  # summed-up draws keep no zone of agreement
         results = {
             name: replace(
                 result,
@@ -383,6 +405,7 @@ def run_forecast(request: ForecastRequest, progress: Progress | None = None) -> 
         started = time.perf_counter()
         drawn, tree = _draws(prepared, recommendation, progress)
         values, tests = agreement_of(drawn)
+        drawn_zone = zones_of(drawn)
         paths = paths_of(drawn)
         timings["monte_carlo"] = time.perf_counter() - started
         results = {
@@ -422,8 +445,8 @@ def run_forecast(request: ForecastRequest, progress: Progress | None = None) -> 
             agreed = verdict.agreed if terms.needed else None
             recommended = spread(verdict.outcome, outcomes, issues, reversion, agreed)
             if terms.needed:
-                refused = verdict.blocked.any(axis=2)
-                headline_odds = odds(verdict.agreed, refused, arrays.issues, arrays.actors)
+                refused, lines = verdict.blocked.any(axis=2), verdict.crossed.any(axis=2)
+                headline_odds = odds(verdict.agreed, refused, lines, arrays.issues, arrays.actors)
     return Forecast(
         request=prepared.request,
         scenario=shocked,
@@ -437,9 +460,26 @@ def run_forecast(request: ForecastRequest, progress: Progress | None = None) -> 
         basis=None
         if recommended is None
         else basis(recommendation, shocked, recommended, request.draws),
+        zones=_zones(terms, stated_zone, drawn_zone, arrays),
         tree=tree,
         traces=traces,
     )
+
+
+def _zones(
+    terms: Terms,
+    stated: tuple[np.ndarray, ...] | None,
+    drawn: tuple[np.ndarray, ...] | None,
+    arrays: ScenarioArrays,
+) -> dict[str, ZoneOdds] | None:
+    """The zone of agreement of each issue that needs consent, on the stated values and over
+    the draws kept (the stated values' alone without them; None where nothing needs consent,
+    or the draws were summed up)."""
+    if stated is None or drawn is None:
+        return None
+    found = zone_odds(stated, drawn, arrays.issues, arrays.actors)
+    needed = terms.consent.any(axis=0)
+    return {issue: zone for i, (issue, zone) in enumerate(found.items()) if needed[i]}
 
 
 def _summed_draws(

@@ -69,7 +69,7 @@ def headline_outcomes(
         return settle(terms, arrays, spread, "linear")
     verdict = settle(terms, arrays, combined, "linear")
     outcome = np.where(verdict.agreed, spread, verdict.outcome)
-    return Verdict(outcome, verdict.agreed, verdict.blocked)
+    return Verdict(outcome, verdict.agreed, verdict.blocked, verdict.crossed)
 
 
 @dataclass(frozen=True)

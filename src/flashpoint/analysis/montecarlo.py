@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from flashpoint.analysis.agreement import Terms, settle
+from flashpoint.analysis.agreement import Terms, settle, zone_of_agreement
 from flashpoint.analysis.backtest.recommend import Recommendation
 from flashpoint.analysis.headline import HEADLINE, headline_outcomes
 from flashpoint.engine.arrays import ScenarioArrays
@@ -40,7 +40,9 @@ from flashpoint.scenario.shocks import apply_shocks
 BLOCK_SIZE = 250
 STREAMED_ABOVE = 100_000  # a forecast of more draws sums them up block by block (.streaming)
 Results = dict[str, np.ndarray]  # model name -> forecasts [draw, issue]
-AGREED, REFUSED = "agreed:", "refused:"  # the keys of a recorded agreement test (run_models)
+# the keys of a recorded agreement test (run_models)
+AGREED, REFUSED, CROSSED = "agreed:", "refused:", "red line:"
+ZONE = ("zone:low", "zone:high", "zone:low_by", "zone:high_by")  # the zone of agreement's keys
 PATH = "path:"  # the key of a model's recorded positions round by round (run_models)
 
 
@@ -91,18 +93,19 @@ class MonteCarlo:
             full = place_scores(variant, scores)
             arrays = full if size == self.block_size else full.select(slice(size))
             terms = Terms.of(variant, arrays)
-            results.append(
-                run_models(
-                    self.models,
-                    arrays,
-                    self.seed,
-                    block,
-                    terms=terms,
-                    recommendation=self.recommendation,
-                    headline_models=self.headline_models,
-                    paths=self.paths,
-                )
+            found = run_models(
+                self.models,
+                arrays,
+                self.seed,
+                block,
+                terms=terms,
+                recommendation=self.recommendation,
+                headline_models=self.headline_models,
+                paths=self.paths,
             )
+            if terms.needed:
+                found |= dict(zip(ZONE, zone_of_agreement(terms, arrays), strict=True))
+            results.append(found)
         return results
 
     def merge(self, parts: Sequence[list[Results]]) -> list[Results]:
@@ -211,24 +214,34 @@ def run_models(
         if terms.needed:
             results[AGREED + name] = verdict.agreed
             results[REFUSED + name] = verdict.blocked.any(axis=2)
+            results[CROSSED + name] = verdict.crossed.any(axis=2)
     return results
 
 
-def agreement_of(results: Results) -> tuple[Results, dict[str, tuple[np.ndarray, np.ndarray]]]:
+Tests = dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]  # name -> agreed, refused, crossed
+
+
+def agreement_of(results: Results) -> tuple[Results, Tests]:
     """Each model's forecasts (and the headline's, if it ran), and its recorded agreement test
-    (agreed ``[draw, issue]``, refused ``[draw, actor]``) if :func:`run_models` recorded one."""
-    forecasts = {
-        name: v for name, v in results.items() if not name.startswith((AGREED, REFUSED, PATH))
-    }
+    (agreed ``[draw, issue]``, refused ``[draw, actor]``, red line crossed ``[draw, actor]``)
+    if :func:`run_models` recorded one."""
+    keys = (AGREED, REFUSED, CROSSED, PATH, *ZONE)
+    forecasts = {name: v for name, v in results.items() if not name.startswith(keys)}
     tests = {
-        name: (results[AGREED + name], results[REFUSED + name])
+        name: (results[AGREED + name], results[REFUSED + name], results[CROSSED + name])
         for name in forecasts
         if AGREED + name in results
     }
     return forecasts, tests
 
 
-def agreed_of(tests: dict[str, tuple[np.ndarray, np.ndarray]], name: str) -> np.ndarray | None:
+def zones_of(results: Results) -> tuple[np.ndarray, ...] | None:
+    """The zone of agreement recorded on a run's draws (:func:`~flashpoint.analysis.agreement.
+    zone_of_agreement`), or None where no outcome needs consent."""
+    return tuple(results[key] for key in ZONE) if ZONE[0] in results else None
+
+
+def agreed_of(tests: Tests, name: str) -> np.ndarray | None:
     """A forecast's recorded agreement ``[draw, issue]`` (None: nothing needed consent)."""
     return tests[name][0] if name in tests else None
 

@@ -26,15 +26,16 @@ from flashpoint.cli.common import (
 from flashpoint.report.terminal import (
     agreement_table,
     anchors_table,
+    basis_text,
     blocks_table,
     forecast_table,
     futures_table,
     probabilities_table,
-    basis_text,
     recommended_issues_table,
     recommended_table,
     spread_table,
     tree_table,
+    zone_table,
 )
 
 
@@ -144,6 +145,10 @@ def forecast_command(
         out.print(futures_table(result))
     if any(model.blocked for model in result.results.values()):
         out.print(blocks_table(result))
+    if result.zones and any(
+        zone.stated is None or zone.empty > 0 for zone in result.zones.values()
+    ):
+        out.print(zone_table(result))
     if result.draws > 1:
         if any(model.agreement is not None for model in result.results.values()):
             out.print(agreement_table(result))

@@ -103,7 +103,8 @@ def levers_command(
     """What would it take? Search one actor's offer for the one that makes a future most likely.
 
     Differential evolution over the actor's positions (and saliences), every offer on the same
-    draws; the result says how much the offer helps, under which models, and how robust it is."""
+    draws, measured on the headline forecast (with --model, on those models pooled); the result
+    says how much the offer helps, under which models, and how robust it is."""
     if not actor:
         raise typer.BadParameter("name the actor whose offer to search", param_hint="--actor")
     fields = run.request_fields()

@@ -84,7 +84,8 @@ def sensitivity_command(
 ) -> None:
     """Which uncertain inputs or model options move a forecast, and by how much.
 
-    The target is a future's probability or an issue's outcome (--target)."""
+    The target is a future's probability or an issue's outcome (--target), measured on the
+    headline forecast; with --model, on those models pooled with equal weights."""
     fields = run.request_fields()
     if method not in METHODS:
         raise typer.BadParameter(

@@ -18,7 +18,8 @@ import numpy as np
 
 from flashpoint.scenario.schema import Scenario
 
-DRAWN = ("position", "salience", "capability", "no_deal_cost")  # the inputs with a draw axis
+# the inputs with a draw axis
+DRAWN = ("position", "salience", "capability", "no_deal_cost", "red_line")
 
 
 @dataclass(frozen=True, eq=False)
@@ -34,11 +35,14 @@ class ScenarioArrays:
     lower: np.ndarray
     upper: np.ndarray
     no_deal_cost: np.ndarray = None  # type: ignore[assignment]  # None: no cost anywhere
+    red_line: np.ndarray = None  # type: ignore[assignment]  # None: no red line anywhere (NaN)
 
     def __post_init__(self) -> None:
         shape = (self.position.shape[0], len(self.actors), len(self.issues))
         if self.no_deal_cost is None:
             object.__setattr__(self, "no_deal_cost", np.zeros(shape))
+        if self.red_line is None:
+            object.__setattr__(self, "red_line", np.full(shape, np.nan))
         for name in DRAWN:
             array = getattr(self, name)
             if array.shape != shape:
@@ -58,6 +62,7 @@ class ScenarioArrays:
         salience = np.zeros(shape)
         capability = np.zeros(shape)
         no_deal_cost = np.zeros(shape)
+        red_line = np.full(shape, np.nan)
         present = np.zeros(shape, dtype=bool)
         for a, actor in enumerate(scenario.actors):
             for i, issue_id in enumerate(issues):
@@ -69,6 +74,8 @@ class ScenarioArrays:
                 salience[a, i] = stance.salience / scenario.salience_scale
                 capability[a, i] = actor.capability_on(issue_id)
                 no_deal_cost[a, i] = stance.no_deal_cost
+                if stance.red_line is not None:
+                    red_line[a, i] = stance.red_line
         batch = (draws, *shape)
         return cls(
             actors=actors,
@@ -77,6 +84,7 @@ class ScenarioArrays:
             salience=np.broadcast_to(salience, batch).copy(),
             capability=np.broadcast_to(capability, batch).copy(),
             no_deal_cost=np.broadcast_to(no_deal_cost, batch).copy(),
+            red_line=np.broadcast_to(red_line, batch).copy(),
             present=present,
             lower=np.array([issue.min for issue in scenario.issues], dtype=float),
             upper=np.array([issue.max for issue in scenario.issues], dtype=float),

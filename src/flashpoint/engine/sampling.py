@@ -38,7 +38,7 @@ from flashpoint.scenario.limits import bounds
 from flashpoint.scenario.schema import Scenario, Uncertainty
 
 FIELDS = ("position", "salience", "capability")  # the inputs the jitter spreads
-INPUTS = (*FIELDS, "no_deal_cost")  # every input an uncertainty entry may draw
+INPUTS = (*FIELDS, "no_deal_cost", "red_line")  # every input an uncertainty entry may draw
 
 
 def sample_arrays(

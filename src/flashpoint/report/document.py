@@ -50,6 +50,7 @@ from flashpoint.report.terminal import (
     stances_table,
     tree_table,
     uncertainty_table,
+    zone_table,
 )
 
 EXPLAINED = ("compromise", "eum")  # the models whose explanations a report gives, if run
@@ -335,12 +336,14 @@ def _forecast_sections(forecast: Forecast) -> list[Section]:
                 "chart-blocks",
                 figures.blocks_figure(forecast),
                 "An actor whose consent is needed refuses when the deal is worth less to it than"
-                " no deal (docs/scenario-format.md, agreement).",
+                " no deal, or crosses its red line.",
             )
         )
         agreement_tables.append(agreement_table(forecast))
     if any(result.blocked for result in forecast.results.values()):
         agreement_tables.append(blocks_table(forecast))
+    if forecast.zones:
+        agreement_tables.append(zone_table(forecast))
     sections.append(
         Section(
             id="agreement",

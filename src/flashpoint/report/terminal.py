@@ -95,13 +95,71 @@ def blocks_table(forecast: Forecast) -> Table:
         why = "\n".join(
             f"{actors[r.actor]} refuses"
             + (" the package" if package else f" {', '.join(issues[i] for i in r.issues)}")
-            + f": the deal is worth {r.deal:.0f} to it, no deal {r.no_deal:.0f}"
+            + ": "
+            + (
+                "; ".join(
+                    f"{issues[issue].lower()} {number(value)} crosses its red line {number(line)}"
+                    for issue, value, line in r.red_lines
+                )
+                if r.red_lines
+                else f"the deal is worth {r.deal:.0f} to it, no deal {r.no_deal:.0f}"
+            )
             for r in result.refusals
         )
         table.add_row(
             Text(name), Text(why), Text(", ".join(issues[issue] for issue in result.blocked))
         )
     return table
+
+
+def zone_table(forecast: Forecast) -> Table:
+    """Each issue's zone of agreement: the outcomes every actor whose consent it needs
+    accepts, on the stated values, and how often it is empty over the draws and whose limits
+    close it."""
+    assert forecast.zones is not None
+    actors = {actor.id: actor.label for actor in forecast.scenario.actors} | {"scale": "scale"}
+    issues = {issue.id: issue.label for issue in forecast.scenario.issues}
+    package = forecast.scenario.agreement == "package"
+    table = Table(
+        title=Text(
+            "Zone of agreement: the outcomes every actor whose consent an issue needs accepts"
+            + (f", over {forecast.draws:,} draws" if forecast.draws > 1 else "")
+        ),
+        title_justify="left",
+        caption=Text(
+            "Its limits: each actor's red line"
+            + (
+                " (in a package an actor may trade one issue for another, so only red lines"
+                " bound an issue)"
+                if package
+                else ", and how far from its position it takes an outcome over no deal"
+            )
+            + "."
+        ),
+        caption_justify="left",
+    )
+    table.add_column("Issue", style="bold")
+    table.add_column("As stated", justify="right")
+    table.add_column("Empty", justify="right")
+    table.add_column("Closed most often by")
+    for issue, zone in forecast.zones.items():
+        stated = (
+            "none" if zone.stated is None else f"{number(zone.stated[0])}-{number(zone.stated[1])}"
+        )
+        closed = ""
+        if zone.closed_by is not None:
+            below, below_range, above, above_range = zone.closed_by
+            closed = (
+                f"{actors[below]} at least {_span(below_range)} against {actors[above]} at"
+                f" most {_span(above_range)}"
+            )
+        table.add_row(Text(issues[issue]), stated, f"{zone.empty:.0%}", Text(closed))
+    return table
+
+
+def _span(bounds: tuple[float, float]) -> str:
+    low, high = bounds
+    return number(low) if number(low) == number(high) else f"{number(low)} to {number(high)}"
 
 
 def agreement_table(forecast: Forecast) -> Table:
@@ -123,7 +181,14 @@ def agreement_table(forecast: Forecast) -> Table:
         table.add_row(
             Text(name),
             f"{odds.probability:.0%} ({low:.0%}-{high:.0%})",
-            Text(", ".join(f"{actors[a]} {share:.0%}" for a, share in refused) or "nobody"),
+            Text(
+                ", ".join(
+                    f"{actors[a]} {share:.0%}"
+                    + (f" ({odds.red_line[a]:.0%} at its red line)" if a in odds.red_line else "")
+                    for a, share in refused
+                )
+                or "nobody"
+            ),
         )
     return table
 
@@ -400,7 +465,8 @@ def stances_table(scenario: Scenario) -> Table:
     table = Table(
         title=Text(f"Positions / saliences (salience scale 0 to {scenario.salience_scale:g})"),
         title_justify="left",
-        caption="capability: the actor's own; * marks a capability specific to that issue",
+        caption="capability: the actor's own; * marks a capability specific to that issue;"
+        " red line <x: the actor refuses any outcome below x (>x: above)",
         caption_justify="left",
     )
     table.add_column("Actor", style="bold")
@@ -415,6 +481,9 @@ def stances_table(scenario: Scenario) -> Table:
                 cells.append(Text("-", style="dim"))
                 continue
             own = f"\n*{stance.capability:g}" if stance.capability is not None else ""
+            if stance.red_line is not None:
+                side = "<" if stance.red_line < stance.position else ">"
+                own += f"\nred line {side}{stance.red_line:g}"
             cells.append(Text(f"{stance.position:g} / {stance.salience:g}{own}"))
         capability = "-" if actor.capability is None else f"{actor.capability:g}"
         table.add_row(Text(actor.label), capability, *cells)
@@ -500,7 +569,7 @@ def notes_table(scenario: Scenario) -> Table:
         if actor.capability is not None:
             add(actor.label, "-", "capability", f"{actor.capability:g}", actor)
         for issue_id, stance in actor.issues.items():
-            for field in ("position", "salience", "capability", "no_deal_cost"):
+            for field in ("position", "salience", "capability", "no_deal_cost", "red_line"):
                 value = getattr(stance, field)
                 if value is not None and (field != "no_deal_cost" or value):
                     add(actor.label, issue_id, field, f"{value:g}", stance)

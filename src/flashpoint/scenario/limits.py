@@ -14,7 +14,7 @@ from flashpoint.scenario.schema import Actor, Issue, Scenario
 
 def bounds(field: str, issue: Issue | None, scale: float) -> tuple[float, float]:
     """The range an input may take: an issue's scale, 0 to the salience scale, capability >= 0."""
-    if field == "position":
+    if field in ("position", "red_line"):
         assert issue is not None
         return issue.min, issue.max
     if field == "salience":

@@ -30,7 +30,7 @@ from pydantic import (
 from flashpoint.scenario.errors import UnknownShockError
 
 ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_\-]*$"
-Field_ = Literal["position", "salience", "capability", "no_deal_cost"]
+Field_ = Literal["position", "salience", "capability", "no_deal_cost", "red_line"]
 Probability = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
 Comparison = Literal[">=", "<=", ">", "<"]
 
@@ -121,12 +121,16 @@ class Stance(_Record):
     ``*_source`` fields name the scenario's :class:`Source` records it rests on, by id.
     ``no_deal_cost`` is how much worse than the issue's reversion point no agreement is to the
     actor, in points of the issue's scale (0: no deal is just the reversion point).
+    ``red_line`` is the outcome beyond which the actor refuses any bargain, whatever it gains
+    elsewhere: below it if it lies below the actor's position, above it if above (it binds only
+    where the issue needs the actor's consent).
     """
 
     position: Finite
     salience: NonNegative
     capability: Capability | None = None
     no_deal_cost: NonNegative = 0.0
+    red_line: Finite | None = None
     position_note: str = ""
     position_source: Ids = Field(default_factory=list)
     salience_note: str = ""
@@ -135,6 +139,8 @@ class Stance(_Record):
     capability_source: Ids = Field(default_factory=list)
     no_deal_cost_note: str = ""
     no_deal_cost_source: Ids = Field(default_factory=list)
+    red_line_note: str = ""
+    red_line_source: Ids = Field(default_factory=list)
 
 
 class Actor(_Labelled):
@@ -162,7 +168,8 @@ class Actor(_Labelled):
 class Uncertainty(_Record):
     """How uncertain one input is: a distribution around the stated value.
 
-    ``field`` is ``position``, ``salience``, ``capability`` or ``no_deal_cost`` of ``actor`` (on
+    ``field`` is ``position``, ``salience``, ``capability``, ``no_deal_cost`` or ``red_line`` of
+    ``actor`` (on
     ``issue``; a capability without an issue is the actor's own capability). Parameters by
     distribution:
 
@@ -399,7 +406,8 @@ class Change(_Record):
             return self
         if self.field is None:
             raise ValueError(
-                "say which input changes: field: position, salience, capability or no_deal_cost"
+                "say which input changes: field: position, salience, capability, no_deal_cost or"
+                " red_line"
             )
         if (self.set is None) == (self.shift is None):
             raise ValueError("give exactly one of set (a new value) or shift (an amount to add)")

@@ -19,6 +19,8 @@ Columns (names are case-insensitive; spaces count as ``_``):
 ``consent``               yes if the row's actor must consent to the issue's outcome (a veto)
 ``no_deal_cost``          how much worse than the reversion point no deal is to the actor
                           (``no_deal_cost_note``: why)
+``red_line``              the outcome beyond which the actor refuses any bargain (its side
+                          follows from its position; ``red_line_note``: why)
 ========================  =====================================================================
 
 Without a ``salience_scale`` column, saliences are read on a 0-1 scale when every one of them is
@@ -53,7 +55,7 @@ from flashpoint.scenario.errors import Location, Origin, Problem, ScenarioError
 from flashpoint.scenario.native import whole_number
 from flashpoint.scenario.schema import Scenario
 
-NOTES = ("position_note", "salience_note", "capability_note", "no_deal_cost_note")
+NOTES = ("position_note", "salience_note", "capability_note", "no_deal_cost_note", "red_line_note")
 _ALIASES = {
     "actor": ("actor", "actor_id"),
     "label": ("label", "actor_label", "actor_name"),
@@ -65,7 +67,7 @@ _ALIASES = {
     "min": ("min", "scale_min"),
     "max": ("max", "scale_max"),
     "salience_scale": ("salience_scale",),
-    **{column: (column,) for column in ("reversion", "consent", "no_deal_cost")},
+    **{column: (column,) for column in ("reversion", "consent", "no_deal_cost", "red_line")},
     **{note: (note,) for note in NOTES},
 }
 _REQUIRED = ("actor", "capability", "position", "salience")
@@ -81,7 +83,14 @@ TABLE_COLUMNS = (
     "salience",
     *NOTES[:3],
 )
-AGREEMENT_COLUMNS = ("reversion", "consent", "no_deal_cost", "no_deal_cost_note")
+AGREEMENT_COLUMNS = (
+    "reversion",
+    "consent",
+    "no_deal_cost",
+    "no_deal_cost_note",
+    "red_line",
+    "red_line_note",
+)
 
 
 @dataclass
@@ -285,11 +294,10 @@ def read_actor_table(
         for column in ("capability", "position", "salience"):
             entry.values[column] = number_or_text(cell(column), decimal_comma=decimal_comma)
             entry.places[column] = at(column)
-        if cell("no_deal_cost"):
-            entry.values["no_deal_cost"] = number_or_text(
-                cell("no_deal_cost"), decimal_comma=decimal_comma
-            )
-            entry.places["no_deal_cost"] = at("no_deal_cost")
+        for column in ("no_deal_cost", "red_line"):
+            if cell(column):
+                entry.values[column] = number_or_text(cell(column), decimal_comma=decimal_comma)
+                entry.places[column] = at(column)
         for note in NOTES:
             if note in columns and cell(note):
                 entry.values[note] = cell(note)
@@ -455,6 +463,8 @@ def table_rows(scenario: Scenario) -> list[dict[str, Any]]:
                     "consent": "yes" if actor.id in issue.consent else "",
                     "no_deal_cost": stance.no_deal_cost or None,
                     "no_deal_cost_note": stance.no_deal_cost_note,
+                    "red_line": stance.red_line,
+                    "red_line_note": stance.red_line_note,
                 }
             )
     return rows
@@ -475,7 +485,9 @@ def has_terms(scenario: Scenario) -> bool:
     """Whether a scenario states terms of agreement (reversion points, consent, costs of no
     deal), which its CSV table then holds in columns of their own."""
     return any(issue.reversion is not None or issue.consent for issue in scenario.issues) or any(
-        stance.no_deal_cost for actor in scenario.actors for stance in actor.issues.values()
+        stance.no_deal_cost or stance.red_line is not None
+        for actor in scenario.actors
+        for stance in actor.issues.values()
     )
 
 

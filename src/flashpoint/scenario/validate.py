@@ -107,6 +107,7 @@ def build_scenario(
     if actors and all(item.model is not None for item in actors):
         _check_weights(report, issues, [item.model for item in actors if item.model is not None])
     _check_consent(report, issues, known_actors)
+    _check_red_lines(report, issues, actors)
     _check_uncertainty(report, uncertainty, known_issues, known_actors, scale)
     _check_outcomes(report, outcomes, known_issues)
     _check_shocks(report, shocks, known_issues, known_actors, scale)
@@ -306,6 +307,15 @@ def _check_actors(
                     where + ("salience",),
                     f"{stance.salience:g} is above the salience scale's maximum {scale:g}",
                 )
+            if stance.red_line is not None and issue is not None:
+                message = _outside_scale(stance.red_line, issue)
+                if message is None and stance.red_line == stance.position:
+                    message = (
+                        f"the red line {stance.red_line:g} is the actor's own position: a red"
+                        " line lies below or above it, where the actor refuses any bargain"
+                    )
+                if message is not None:
+                    report.add(where + ("red_line",), message)
             if actor is not None and actor.capability_on(issue_id) is None:
                 report.add(
                     where + ("capability",),
@@ -330,6 +340,24 @@ def _check_consent(report: _Report, issues: list[_Item], actors: dict[str, Actor
                     where,
                     f"actor '{name}' takes no part in issue '{issue.id}': give it a position and"
                     " salience there to need its consent",
+                )
+
+
+def _check_red_lines(report: _Report, issues: list[_Item], actors: list[_Item]) -> None:
+    """A red line binds only where the issue needs the actor's consent (it has a reversion point
+    and lists the actor in ``consent``): elsewhere it would change nothing, silently."""
+    terms = {item.model.id: item.model for item in issues if item.model is not None}
+    for item in actors:
+        for issue_id, stance in item.parts.items():
+            issue = terms.get(issue_id)
+            if stance.red_line is None or issue is None:
+                continue
+            if issue.reversion is None or item.id not in issue.consent:
+                report.add(
+                    ("actors", item.index, "issues", issue_id, "red_line"),
+                    f"a red line binds only where the issue needs the actor's consent: give issue"
+                    f" '{issue_id}' a reversion point and list '{item.id}' in its consent, or"
+                    " leave the red line out",
                 )
 
 
@@ -443,6 +471,13 @@ def _resolve_input(
         return None
     if field == "capability":
         return actor.capability_on(issue_id)
+    if field == "red_line" and stance.red_line is None:
+        report.add(
+            path + ("field",),
+            f"actor '{actor_id}' states no red line on issue '{issue_id}': give it one (red_line)"
+            " before drawing or changing it",
+        )
+        return None
     return getattr(stance, field)
 
 

@@ -15,9 +15,10 @@ A *scenario workbook* has one sheet per part of a scenario (what ``flashpoint te
                    colour (``#rrggbb``, the actor's colour in reports)
 ``positions``      actor, issue, position, salience, capability (only if it differs on this
                    issue), no_deal_cost (how much worse than the reversion point no deal is
-                   to the actor), and a note and a source per number: position_note,
-                   position_source, salience_note, salience_source, capability_note,
-                   capability_source, no_deal_cost_note, no_deal_cost_source
+                   to the actor), red_line (the outcome beyond which it refuses any bargain),
+                   and a note and a source per number: position_note, position_source,
+                   salience_note, salience_source, capability_note, capability_source,
+                   no_deal_cost_note, no_deal_cost_source, red_line_note, red_line_source
 ``uncertainty``    actor, issue, field, distribution, low, high, mode, mean, sd, group,
                    correlation, note, source
 ``outcomes``       id, label, description, when (e.g. ``denuclearization >= 70``,
@@ -90,6 +91,7 @@ SHEETS: dict[str, tuple[str, ...]] = {
         "salience",
         "capability",
         "no_deal_cost",
+        "red_line",
         "position_note",
         "position_source",
         "salience_note",
@@ -98,6 +100,8 @@ SHEETS: dict[str, tuple[str, ...]] = {
         "capability_source",
         "no_deal_cost_note",
         "no_deal_cost_source",
+        "red_line_note",
+        "red_line_source",
     ),
     "uncertainty": (
         "actor",
@@ -190,8 +194,8 @@ GUIDE = [
     ),
     (
         "uncertainty",
-        "Optional. How uncertain an input is: field is position, salience, capability or "
-        "no_deal_cost; "
+        "Optional. How uncertain an input is: field is position, salience, capability, "
+        "no_deal_cost or red_line; "
         "distribution is uniform (low, high), triangular (low, high, mode), normal (sd) or beta (sd). "
         "Inputs sharing a group move together.",
     ),
@@ -584,9 +588,9 @@ def _shock_head(shock: Any) -> dict[str, Any]:
 
 def _dropdowns(book: Workbook) -> None:
     choices = {
-        ("uncertainty", "field"): "position,salience,capability,no_deal_cost",
+        ("uncertainty", "field"): "position,salience,capability,no_deal_cost,red_line",
         ("uncertainty", "distribution"): "uniform,triangular,normal,beta",
-        ("shocks", "field"): "position,salience,capability,no_deal_cost",
+        ("shocks", "field"): "position,salience,capability,no_deal_cost,red_line",
         ("shocks", "drop"): "yes,no",
     }
     for (sheet, column), options in choices.items():
