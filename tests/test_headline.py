@@ -210,3 +210,50 @@ def test_a_horizon_cites_known_sources(korea):
     data["horizon_source"] = ["article", "nowhere"]
     with pytest.raises(flashpoint.ScenarioError, match="nowhere"):
         flashpoint.scenario.validate.build_scenario(data)
+
+
+# --- why a shock moves the headline (issue #34) --------------------------------------------------
+
+
+def test_a_shocks_mechanism_is_counted_draw_by_draw(korea):
+    """The mechanism's shares agree with the two forecasts it compares: the change in how often
+    the bargain stands is the newly agreed minus the newly refused, and each actor's refusals
+    are the forecasts' own; a shock that changes nothing has none."""
+    seed, draws = 6, 200
+    compared = flashpoint.compare(korea, ["us_maximum_pressure"], draws=draws, seed=seed)
+    stated = flashpoint.forecast(korea, draws=draws, seed=seed)
+    pressed = flashpoint.forecast(korea, draws=draws, seed=seed, shocks=["us_maximum_pressure"])
+    found = compared["us_maximum_pressure"].mechanism
+    before = stated.headline_agreement.probability
+    after = pressed.headline_agreement.probability
+    assert found.newly_agreed - found.newly_refused == pytest.approx(after - before)
+    assert found.refused_by["united_states"] == (
+        stated.headline_agreement.refused_by["united_states"],
+        pressed.headline_agreement.refused_by["united_states"],
+    )
+    assert compared.to_dict()["variants"][1]["mechanism"]["newly_refused"] == found.newly_refused
+    from flashpoint.report.compare import mechanism_text
+
+    said = mechanism_text(compared, compared["us_maximum_pressure"])
+    shares = found.refused_by["united_states"]
+    assert f"United States refuses in {shares[1]:.0%} of draws ({shares[0]:.0%} as stated)" in said
+    noop = korea.model_copy(
+        update={
+            "shocks": [
+                flashpoint.Shock(
+                    id="noop",
+                    changes=[
+                        {
+                            "actor": "china",
+                            "issue": "security_guarantee",
+                            "field": "salience",
+                            "shift": 0,
+                        }
+                    ],
+                )
+            ]
+        }  # fmt: skip
+    )
+    nothing = flashpoint.compare(noop, ["noop"], draws=50, seed=seed)["noop"].mechanism
+    assert (nothing.newly_refused, nothing.newly_agreed, nothing.moved) == (0.0, 0.0, 0.0)
+    assert nothing.refused_by == {} and nothing.red_line == {}

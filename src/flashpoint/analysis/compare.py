@@ -69,6 +69,31 @@ class Effect:
 
 
 @dataclass(frozen=True)
+class Mechanism:
+    """Why a shock moved a forecast's futures, draw by draw on common random numbers: the share
+    of draws whose bargain stood as stated and is refused under the shock (``newly_refused``)
+    and the reverse (``newly_agreed``); per actor whose share changed, how often it refuses as
+    stated and under the shock (``refused_by``), and how often at its red line (``red_line``);
+    and the share of draws whose agreement is unchanged but whose future changed, the bargain
+    having moved across a future's threshold (``moved``)."""
+
+    newly_refused: float
+    newly_agreed: float
+    refused_by: dict[str, tuple[float, float]]
+    red_line: dict[str, tuple[float, float]]
+    moved: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "newly_refused": self.newly_refused,
+            "newly_agreed": self.newly_agreed,
+            "refused_by": {a: list(shares) for a, shares in self.refused_by.items()},
+            "red_line": {a: list(shares) for a, shares in self.red_line.items()},
+            "moved": self.moved,
+        }
+
+
+@dataclass(frozen=True)
 class Variant:
     """The scenario under one list of shocks (none for the baseline): each model's and the
     ensemble's forecast summary, and for a shock its effect against the baseline."""
@@ -78,6 +103,7 @@ class Variant:
     label: str
     spreads: dict[str, Spread]
     effects: dict[str, Effect] | None
+    mechanism: Mechanism | None = None
 
     @property
     def lead(self) -> str:
@@ -152,6 +178,7 @@ class Comparison(RequestedRun):
                     "effects": None
                     if variant.effects is None
                     else {model: _effect_dict(effect) for model, effect in variant.effects.items()},
+                    "mechanism": None if variant.mechanism is None else variant.mechanism.to_dict(),
                 }
                 for variant in self.variants
             ],
@@ -287,7 +314,8 @@ def run_compare(request: CompareRequest, progress: Progress | None = None) -> Co
     timings = {"monte_carlo": time.perf_counter() - started}
     outcomes, issues = loaded.outcomes, tuple(issue.id for issue in loaded.issues)
     reversion = reversion_of(loaded)
-    found = [_with_ensemble(*agreement_of(results)) for results in drawn]
+    tested = [agreement_of(results) for results in drawn]
+    found = [_with_ensemble(*pair) for pair in tested]
     (base, base_agreed), *rest = found
 
     def summarised(values: Results, agreed: Results) -> dict[str, Spread]:
@@ -302,7 +330,7 @@ def run_compare(request: CompareRequest, progress: Progress | None = None) -> Co
             effects=None,
         )
     ]
-    for items, (values, agreed) in zip(shocked, rest, strict=True):
+    for items, (values, agreed), (_, tests) in zip(shocked, rest, tested[1:], strict=True):
         variants.append(
             Variant(
                 name="+".join(s.id for s in items),
@@ -320,6 +348,16 @@ def run_compare(request: CompareRequest, progress: Progress | None = None) -> Co
                     )
                     for m in values
                 },
+                mechanism=mechanism(
+                    (base[HEADLINE], values[HEADLINE]),
+                    (tested[0][1][HEADLINE], tests[HEADLINE]),
+                    outcomes,
+                    issues,
+                    reversion,
+                    prepared.scenario.actors,
+                )
+                if HEADLINE in values and HEADLINE in tests
+                else None,
             )
         )
     headline = variants[0].spreads.get(HEADLINE)
@@ -347,6 +385,37 @@ def _with_ensemble(values: Results, tests: Tests) -> tuple[Results, Results]:
     if all(m in agreed for m in models) and agreed:
         agreed[ENSEMBLE] = np.concatenate([agreed[m] for m in models])
     return values | pooled, agreed
+
+
+def mechanism(
+    values: tuple[np.ndarray, np.ndarray],
+    tests: tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]],
+    outcomes: Sequence[Any],
+    issues: Sequence[str],
+    reversion: Reversion,
+    actors: Sequence[Any],
+) -> Mechanism:
+    """How a shock moved a forecast, from its outcomes ``values`` (as stated, shocked)
+    ``[draw, issue]`` and their agreement ``tests`` (agreed, refused, crossed)."""
+    (agreed, refused, crossed), (agreed_s, refused_s, crossed_s) = tests
+    stood, stands = agreed.all(axis=1), agreed_s.all(axis=1)
+    before = classify(outcomes, values[0], issues, reversion, agreed)
+    after = classify(outcomes, values[1], issues, reversion, agreed_s)
+
+    def shares(first: np.ndarray, second: np.ndarray) -> dict[str, tuple[float, float]]:
+        return {
+            actor.id: (float(first[:, a].mean()), float(second[:, a].mean()))
+            for a, actor in enumerate(actors)
+            if first[:, a].mean() != second[:, a].mean()
+        }
+
+    return Mechanism(
+        newly_refused=float(np.mean(stood & ~stands)),
+        newly_agreed=float(np.mean(~stood & stands)),
+        refused_by=shares(refused, refused_s),
+        red_line=shares(crossed, crossed_s),
+        moved=float(np.mean((stood == stands) & (before != after))),
+    )
 
 
 def effect(

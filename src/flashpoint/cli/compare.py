@@ -23,7 +23,11 @@ from flashpoint.cli.common import (
     run_request,
     write_tables,
 )
-from flashpoint.report.compare import compare_futures_table, compare_issues_table
+from flashpoint.report.compare import (
+    compare_futures_table,
+    compare_issues_table,
+    mechanism_table,
+)
 
 
 @app.command(
@@ -93,6 +97,8 @@ def compare_command(
     if result.scenario.outcomes:
         out.print(compare_futures_table(result, shown))
     out.print(compare_issues_table(result, shown))
+    if shown is None and any(variant.mechanism for variant in result.shocked):
+        out.print(mechanism_table(result))
     out.print(
         f"[dim]What each shock changes: flashpoint show {escape(scenario)}. Seed {result.seed};"
         " the same seed gives the same numbers on every executor.[/]"

@@ -6,9 +6,9 @@ from __future__ import annotations
 from rich.table import Table
 from rich.text import Text
 
-from flashpoint.analysis.compare import ENSEMBLE, Comparison
+from flashpoint.analysis.compare import ENSEMBLE, Comparison, Variant
 from flashpoint.analysis.headline import HEADLINE
-from flashpoint.report.terminal import number
+from flashpoint.report.terminal import describe_change, number
 
 
 def points(change: float) -> str:
@@ -100,4 +100,61 @@ def compare_issues_table(comparison: Comparison, model: str | None = None) -> Ta
             )
         if not moved:
             table.add_row(Text(variant.label), Text("no issue moves"), "", "", "")
+    return table
+
+
+def mechanism_text(comparison: Comparison, variant: Variant) -> str:
+    """Why a shock moved the headline, in words computed from its :class:`Mechanism`."""
+    found = variant.mechanism
+    if found is None:
+        return ""
+    actors = {actor.id: actor.label for actor in comparison.scenario.actors}
+    said = []
+    if shown(found.newly_refused):
+        said.append(f"the bargain is refused in {found.newly_refused:.0%} of draws where it stood")
+    if shown(found.newly_agreed):
+        said.append(f"it stands in {found.newly_agreed:.0%} of draws where it was refused")
+    for actor, (stated, shocked) in found.refused_by.items():
+        said.append(f"{actors[actor]} refuses in {shocked:.0%} of draws ({stated:.0%} as stated)")
+    for actor, (stated, shocked) in found.red_line.items():
+        said.append(
+            f"the bargain crosses {actors[actor]}'s red line in {shocked:.0%} of draws"
+            f" ({stated:.0%} as stated)"
+        )
+    if shown(found.moved):
+        said.append(
+            f"in {found.moved:.0%} of draws the agreement is unchanged but the bargain moves"
+            " across a future's threshold"
+        )
+    if not said:
+        return "Fewer than 1 draw in 200 changes its future."
+    text = "; ".join(said)
+    return text[0].upper() + text[1:] + "."
+
+
+def shown(share: float) -> bool:
+    """Whether a share of draws is worth a clause: at least half a percent, as printed."""
+    return share >= 0.005
+
+
+def mechanism_table(comparison: Comparison) -> Table:
+    """Why each shock moves the headline forecast: what it sets, and the mechanism."""
+    table = Table(
+        title=Text("Why each shock moves the headline forecast, draw by draw"),
+        title_justify="left",
+    )
+    table.add_column("Shock", style="bold", ratio=1)
+    table.add_column("What it sets", ratio=1)
+    table.add_column("Why the headline moves", ratio=2)
+    shocks = {shock.id: shock for shock in comparison.scenario.shocks}
+    for variant in comparison.shocked:
+        sets = [
+            describe_change(change)
+            for shock in variant.shocks
+            if shock in shocks
+            for change in shocks[shock].changes
+        ]
+        table.add_row(
+            Text(variant.label), Text("\n".join(sets)), Text(mechanism_text(comparison, variant))
+        )
     return table

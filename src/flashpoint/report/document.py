@@ -29,7 +29,11 @@ from flashpoint.analysis.levers import Levers
 from flashpoint.analysis.sensitivity import Sensitivity
 from flashpoint.report import figures
 from flashpoint.report.backtest import candidates_table, errors_table, intervals_table
-from flashpoint.report.compare import compare_futures_table, compare_issues_table
+from flashpoint.report.compare import (
+    compare_futures_table,
+    compare_issues_table,
+    mechanism_table,
+)
 from flashpoint.report.levers import curve_table, effect_table, offer_table
 from flashpoint.report.pull import ONE_STEP, explain_pull
 from flashpoint.report.rounds import PRESENTERS, explain
@@ -384,7 +388,15 @@ def _shocks(comparison: Comparison, beside_headline: bool = True) -> Section:
         title="What each shock changes",
         intro=intro + ".",
         charts=[Chart("chart-shocks", figures.shocks_figure(comparison), wide=True)],
-        tables=[compare_futures_table(comparison), compare_issues_table(comparison)],
+        tables=[
+            compare_futures_table(comparison),
+            compare_issues_table(comparison),
+            *(
+                [mechanism_table(comparison)]
+                if any(v.mechanism for v in comparison.shocked)
+                else []
+            ),
+        ],
     )
 
 
