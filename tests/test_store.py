@@ -155,6 +155,26 @@ def test_a_rerun_gives_the_stored_numbers_bit_for_bit(tmp_path):
     assert "every number is the same, bit for bit" in result.output
 
 
+def test_a_machine_is_described_the_same_whatever_has_been_loaded():
+    """scipy brings its own copy of OpenBLAS: loading it must not make this machine another."""
+    code = (
+        "from flashpoint.store.machine import this_machine as m; a = m.__wrapped__();"
+        " import scipy.special, scipy.optimize; b = m.__wrapped__(); print(a == b)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "True"
+
+
+def test_a_seed_past_sqlites_integers_is_kept_exactly(tmp_path):
+    """SQLite's integers stop at 2**63 - 1; a seed may go to 2**64 - 1."""
+    seed = 2**64 - 1
+    with RunStore(tmp_path / "runs.sqlite") as store:
+        _, run_id = store.run(QUICK.model_copy(update={"seed": seed}))
+        kept = store.get(run_id)
+        assert kept.seed == seed and kept.summary().seed == seed
+        assert store.rerun(run_id).seed == seed
+
+
 def _rewrite(path: Path, run_id: int, machine: dict | None, result: dict | None = None) -> None:
     """Change a stored run's machine (and result) as if it had been computed elsewhere."""
     db = sqlite3.connect(path)

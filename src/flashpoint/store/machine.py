@@ -11,6 +11,7 @@ machine like this one, and within :data:`ACROSS_MACHINES` otherwise.
 from __future__ import annotations
 
 import platform
+from pathlib import Path
 from functools import cache
 from typing import Any
 
@@ -43,10 +44,12 @@ def this_machine() -> dict[str, Any]:
     except ImportError:  # numpy 1.x
         from numpy.core._multiarray_umath import __cpu_features__
 
+    # numpy's own BLAS (numpy.libs), not whichever other copy happens to be loaded (scipy's)
     blas = [
         f"{pool.get('internal_api')} {pool.get('version')} {pool.get('architecture')}".strip()
         for pool in threadpool_info()
         if pool.get("user_api") == "blas"
+        and Path(pool.get("filepath", "")).parent.name.startswith("numpy")
     ]
     return {
         "processor": _processor(),

@@ -248,6 +248,11 @@ class RunStore:
             " :request, :seed, :models, :version, :seconds, :result, :error, :machine)",
             {
                 **values,
+                # SQLite's integers are signed 64-bit: a seed from 2**63 on is kept only in the
+                # request (JSON holds it exactly), where _stored reads every seed from
+                "seed": values["seed"]
+                if values["seed"] is None or values["seed"] < 2**63
+                else None,
                 "created": now(),
                 "scenario": canonical(scenario),
                 "scenario_hash": digest(scenario),
@@ -335,11 +340,13 @@ def _scenario_of(request: AnyRequest) -> Scenario:
 def _stored(row: dict[str, Any]) -> StoredRun:
     """A run from its row: the JSON columns read, the result unpacked."""
     result = row["result"]
+    request = json.loads(row["request"])
     return StoredRun(
         **{
             **row,
             "scenario": json.loads(row["scenario"]),
-            "request": json.loads(row["request"]),
+            "request": request,
+            "seed": request.get("seed", row["seed"]),
             "models": json.loads(row["models"]),
             "machine": None if row["machine"] is None else json.loads(row["machine"]),
             "result": None
