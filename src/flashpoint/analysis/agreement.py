@@ -318,15 +318,14 @@ def zone_of_agreement(
             reach = reach + arrays.no_deal_cost
             low = np.maximum(low, position - reach)
             high = np.minimum(high, position + reach)
-    binding = np.broadcast_to(terms.consent[None], low.shape)
-    low = np.where(binding, low, -np.inf)
+    binding = terms.consent[None]
+    low = np.where(binding, low, -np.inf)  # an actor without a veto sets no limit
     high = np.where(binding, high, np.inf)
-    low_by = np.where(binding.any(axis=1), np.argmax(low, axis=1), SCALE)
-    high_by = np.where(binding.any(axis=1), np.argmin(high, axis=1), SCALE)
-    zone_low = np.maximum(low.max(axis=1), arrays.lower)
-    zone_high = np.minimum(high.min(axis=1), arrays.upper)
-    low_by = np.where(low.max(axis=1) > arrays.lower, low_by, SCALE)
-    high_by = np.where(high.min(axis=1) < arrays.upper, high_by, SCALE)
+    tightest_low, tightest_high = low.max(axis=1), high.min(axis=1)
+    low_by = np.where(tightest_low > arrays.lower, np.argmax(low, axis=1), SCALE)
+    high_by = np.where(tightest_high < arrays.upper, np.argmin(high, axis=1), SCALE)
+    zone_low = np.maximum(tightest_low, arrays.lower)
+    zone_high = np.minimum(tightest_high, arrays.upper)
     return zone_low, zone_high, low_by, high_by
 
 

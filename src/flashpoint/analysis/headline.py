@@ -6,8 +6,9 @@ On each draw (the uncertain inputs drawn, the shocks applied):
 1. the recommended combination of the models' *bargains* is formed: each model's forecast of
    where a bargain lands, before the agreement test (:class:`.backtest.recommend.Combination`);
 2. the recommendation's cross-validated error applies to that bargain: the outcome is the bargain
-   minus an error times the issue's range, within the scale; the errors of one draw's issues are
-   drawn together, as the issues of one proposal were decided together
+   minus an error, times its size (the models' disagreement on the issue,
+   :class:`.backtest.recommend.Scale`) and the issue's range, within the scale; each issue's
+   error is drawn on its own, as those of one EU proposal's issues are uncorrelated
    (:meth:`.backtest.recommend.Recommendation.draw_errors`);
 3. the agreement test (:mod:`flashpoint.analysis.agreement`, with the linear loss of the
    compromise model the combination is built on) decides whether that bargain stands; a refused

@@ -21,6 +21,7 @@ import plotly.graph_objects as go
 from flashpoint.analysis.backtest import Backtest
 from flashpoint.analysis.compare import ENSEMBLE, Comparison
 from flashpoint.analysis.forecast import Forecast
+from flashpoint.analysis.headline import HEADLINE
 from flashpoint.analysis.levers import Levers
 from flashpoint.analysis.sensitivity import Sensitivity, TornadoBar
 from flashpoint.analysis.uncertainty import Spread
@@ -29,7 +30,7 @@ from flashpoint.report.backtest import forecaster_name
 from flashpoint.report.palette import actor_colours, model_colour
 from flashpoint.scenario.schema import Issue
 
-RECOMMENDED = "recommended"
+RECOMMENDED = HEADLINE  # the headline forecast, as a chart names it
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 HEIGHT = 340
 TITLE_WIDTH = 60  # characters on a line of a chart's title

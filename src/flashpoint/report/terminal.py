@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from rich.table import Table
@@ -11,7 +11,6 @@ from rich.text import Text
 
 from flashpoint.analysis.forecast import Forecast
 from flashpoint.analysis.headline import Basis, points, simulation_error
-from flashpoint.analysis.uncertainty import Spread
 from flashpoint.models.base import ModelSpec
 from flashpoint.models.registry import get_model
 from flashpoint.scenario.errors import Problem
@@ -245,27 +244,24 @@ def recommended_table(forecast: Forecast) -> Table:
     """The headline: how likely each future is under the headline forecast (by the scenario's
     horizon), each with its simulation error (:func:`basis_text` says what it rests on)."""
     assert forecast.recommended is not None and forecast.basis is not None
-    return headline_table(
-        forecast.scenario.title, forecast.recommended, forecast.future_label, forecast.basis
+    by = f" {forecast.basis.horizon}" if forecast.basis.horizon else ""
+    table = Table(
+        title=Text(f"{forecast.scenario.title}: how likely each future is{by}"),
+        title_justify="left",
     )
+    table.add_column("Future", style="bold cyan")
+    table.add_column("Probability", justify="right")
+    for future, p in forecast.recommended.futures.items():
+        table.add_row(
+            Text(forecast.future_label(future)),
+            f"{p.probability:.0%} ({points(simulation_error(p))})",
+        )
+    return table
 
 
 def basis_text(basis: Basis) -> Text:
     """What a headline rests on, as one paragraph to print under it."""
     return Text(" ".join(basis.sentences()), style="dim")
-
-
-def headline_table(
-    title: str, summary: Spread, label: Callable[[str | None], str], basis: Basis
-) -> Table:
-    """How likely each future is by the horizon, with each probability's simulation error."""
-    by = f" {basis.horizon}" if basis.horizon else ""
-    table = Table(title=Text(f"{title}: how likely each future is{by}"), title_justify="left")
-    table.add_column("Future", style="bold cyan")
-    table.add_column("Probability", justify="right")
-    for future, p in summary.futures.items():
-        table.add_row(Text(label(future)), f"{p.probability:.0%} ({points(simulation_error(p))})")
-    return table
 
 
 def recommended_issues_table(forecast: Forecast) -> Table:

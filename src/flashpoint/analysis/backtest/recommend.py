@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -148,24 +148,26 @@ class Scale:
     a: float
     b: float
 
-    def disagreement(
-        self, predictions: Predictions, lower: np.ndarray, upper: np.ndarray
-    ) -> np.ndarray:
-        """``x``: the models' standard deviation (population), in points of each issue's range,
-        element by element (of issues, or of draws and issues)."""
-        stacked = np.stack([np.asarray(predictions[m], dtype=float) for m in self.models])
-        return 100.0 * stacked.std(axis=0) / (upper - lower)
-
     def size(self, predictions: Predictions, lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
         """``s(x)`` of each forecast: the size of its errors, a share of the range."""
-        x = self.disagreement(predictions, lower, upper)
+        return self.size_at(disagreement(predictions, self.models, upper - lower))
+
+    def size_at(self, x: np.ndarray) -> np.ndarray:
+        """``s(x)`` for the models' disagreement ``x``."""
         return np.maximum(self.a + self.b * x, SMALLEST_SCALE)
 
     @classmethod
-    def fitted(cls, errors: np.ndarray, disagreement: np.ndarray) -> Scale:
-        """The least-squares line of ``|errors|`` on ``disagreement``."""
-        b, a = np.polyfit(disagreement, np.abs(errors), 1)
+    def fitted(cls, errors: np.ndarray, x: np.ndarray) -> Scale:
+        """The least-squares line of ``|errors|`` on the disagreement ``x``."""
+        b, a = np.polyfit(x, np.abs(errors), 1)
         return cls(SPREAD_MODELS, float(a), float(b))
+
+
+def disagreement(predictions: Predictions, models: Sequence[str], span: np.ndarray) -> np.ndarray:
+    """``x``: the standard deviation (population) of ``models``' forecasts, in points of each
+    issue's range ``span``, element by element (of issues, or of draws and issues)."""
+    stacked = np.stack([np.asarray(predictions[m], dtype=float) for m in models])
+    return 100.0 * stacked.std(axis=0) / span
 
 
 @dataclass(frozen=True)
@@ -209,10 +211,9 @@ def choose(
     errors = (forecasts[best] - actual) / span
     scale, sizes = None, None
     if all(model in predictions for model in SPREAD_MODELS):
-        lower = np.zeros(len(span))  # only the range counts in the disagreement
-        disagreement = Scale(SPREAD_MODELS, 0.0, 0.0).disagreement(predictions, lower, span)
-        scale = Scale.fitted(errors, disagreement)
-        sizes = scale.size(predictions, lower, span)
+        x = disagreement(predictions, SPREAD_MODELS, span)
+        scale = Scale.fitted(errors, x)
+        sizes = scale.size_at(x)
     return Choice(
         mae=mae,
         difference=difference,
