@@ -3,11 +3,13 @@ no deal; otherwise its issues fall back to their reversion points."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
 import flashpoint
-from flashpoint.analysis.agreement import Terms, gains, settle
+from flashpoint.analysis.agreement import Terms, crossed, gains, settle, zone_of_agreement
 from flashpoint.engine.arrays import ScenarioArrays
 from flashpoint.models import get_model
 from flashpoint.scenario import build_scenario
@@ -173,7 +175,7 @@ def test_a_package_is_weighed_with_the_models_own_utility():
     assert linear.outcome.tolist() == [[0.0, 60.0]] and linear.blocked[0, 0].all()
     assert quadratic.outcome.tolist() == [[40.0, 30.0]] and not quadratic.blocked.any()
     assert gains(terms, arrays, deal, "quadratic")[0, 0] == pytest.approx([-0.08, 0.135])
-    alone = Terms(terms.reversion, terms.consent, package=False)
+    alone = Terms(terms.reversion, terms.consent, package=False, side=terms.side)
     for utility in ("linear", "quadratic"):
         assert settle(alone, arrays, deal, utility).agreed.tolist() == [[False, True]]
     assert get_model("nash").utility == "quadratic" and get_model("eum").utility == "linear"
@@ -413,6 +415,22 @@ def test_a_red_line_drawn_from_a_range_refuses_in_its_share_of_draws():
     assert result["compromise"].outcome["arms"] == 0.0  # stated: 60 crosses 50
     crossed = result["compromise"].agreement.red_line["north"]
     assert abs(crossed - 0.5) < 3 * (0.25 / 4000) ** 0.5
+
+
+def test_a_red_line_keeps_its_stated_side_in_a_draw_that_passes_the_position():
+    """North states arms at 20 with a red line at 50 (an upper limit). In a draw where its
+    position lands at 70, past the line, the line still refuses a bargain above 50 and accepts
+    one below it; reading the side from the draw would turn it into a lower limit."""
+    scenario = red_lines(west_line=None)
+    arrays = ScenarioArrays.from_scenario(scenario)
+    position = arrays.position.copy()
+    position[0, 0, 0] = 70.0
+    drawn = dataclasses.replace(arrays, position=position)
+    terms = Terms.of(scenario, arrays)
+    assert crossed(terms, drawn, np.array([[60.0, 100.0]]))[0, 0, 0]
+    assert not crossed(terms, drawn, np.array([[40.0, 100.0]]))[0, 0, 0]
+    low, high, _, high_by = zone_of_agreement(terms, drawn)
+    assert high[0, 0] == 50.0 and drawn.actors[high_by[0, 0]] == "north"
 
 
 @pytest.mark.parametrize(

@@ -26,7 +26,8 @@ package. A refused issue's outcome is its reversion point.
 **Red lines** come first: an actor whose consent an issue needs refuses, whatever it gains, a
 bargain that crosses its red line on that issue (below the line if the line lies below its
 position, above it if above); in a package, crossing one red line refuses the whole package, so
-no gain elsewhere buys it.
+no gain elsewhere buys it. The side is the stated one: a red line drawn from a range stays a
+lower (or upper) limit even in a draw where it passes the drawn position.
 
 A scenario without reversion points, or without consent, is left exactly as the models predict.
 """
@@ -47,12 +48,15 @@ from flashpoint.scenario.schema import Scenario
 class Terms:
     """A scenario's terms of agreement as arrays over the actors and issues of its
     :class:`~flashpoint.engine.arrays.ScenarioArrays`: ``reversion[issue]`` (NaN: none),
-    ``consent[actor, issue]`` and whether the issues are one package. (The costs of no deal
-    are inputs of each draw: ``ScenarioArrays.no_deal_cost``.)"""
+    ``consent[actor, issue]``, whether the issues are one package, and the side of each stated
+    red line ``side[actor, issue]``: -1 where the actor refuses outcomes below it, +1 above it,
+    0 where it has none. (The costs of no deal and the red lines' values are inputs of each
+    draw: ``ScenarioArrays.no_deal_cost``, ``ScenarioArrays.red_line``.)"""
 
     reversion: np.ndarray
     consent: np.ndarray
     package: bool
+    side: np.ndarray
 
     @classmethod
     def of(cls, scenario: Scenario, arrays: ScenarioArrays) -> Terms:
@@ -67,7 +71,14 @@ class Terms:
             [[a in issues[i].consent for i in arrays.issues] for a in arrays.actors], dtype=bool
         )
         consent &= ~np.isnan(reversion)[None, :]
-        return cls(reversion, consent, scenario.agreement == "package")
+        stances = {actor.id: actor.issues for actor in scenario.actors}
+        side = np.zeros(consent.shape)
+        for a, actor in enumerate(arrays.actors):
+            for i, issue in enumerate(arrays.issues):
+                stance = stances[actor].get(issue)
+                if stance is not None and stance.red_line is not None:
+                    side[a, i] = np.sign(stance.red_line - stance.position)
+        return cls(reversion, consent, scenario.agreement == "package", side)
 
     @property
     def needed(self) -> bool:
@@ -170,11 +181,11 @@ def refusals(
 def crossed(terms: Terms, arrays: ScenarioArrays, forecast: np.ndarray) -> np.ndarray:
     """``[draw, actor, issue]``: whether the predicted outcome crosses the actor's red line on
     an issue that needs its consent (the module docstring)."""
-    line, position = arrays.red_line, arrays.position
+    line, side = arrays.red_line, terms.side[None]
     outcome = forecast[:, None, :]
-    with np.errstate(invalid="ignore"):  # NaN: no red line, no position
-        below = (line < position) & (outcome < line)
-        above = (line > position) & (outcome > line)
+    with np.errstate(invalid="ignore"):  # NaN: no red line
+        below = (side < 0) & (outcome < line)
+        above = (side > 0) & (outcome > line)
     return terms.consent[None] & (below | above)
 
 
@@ -309,10 +320,10 @@ def zone_of_agreement(
     draws, actors, issues = arrays.position.shape
     low = np.broadcast_to(arrays.lower, (draws, actors, issues)).copy()
     high = np.broadcast_to(arrays.upper, (draws, actors, issues)).copy()
-    position, line = arrays.position, arrays.red_line
+    position, line, side = arrays.position, arrays.red_line, terms.side[None]
     with np.errstate(invalid="ignore"):
-        low = np.where(line < position, np.maximum(low, line), low)
-        high = np.where(line > position, np.minimum(high, line), high)
+        low = np.where(side < 0, np.maximum(low, line), low)
+        high = np.where(side > 0, np.minimum(high, line), high)
         if not terms.package:
             reach = np.abs(np.nan_to_num(terms.reversion)[None, None, :] - position)
             reach = reach + arrays.no_deal_cost
