@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from .conftest import DATA
+from .conftest import DATA, KOREA_FROZEN
 from .test_cli import run
 
 KTAB = DATA / "ktab" / "inputs"
@@ -89,7 +89,7 @@ def test_run_smp_json_on_a_ktab_csv_file():
 
 
 def test_run_smp_korea_prints_the_expected_outcome_and_the_forecast():
-    result = run("run", "smp", "korea-2018")
+    result = run("run", "smp", KOREA_FROZEN)
     assert result.exit_code == 0, result.output
     text = text_of(result)
     assert "Spatial model (KTAB) on Korean Peninsula peace process, September 2018" in text
@@ -99,7 +99,7 @@ def test_run_smp_korea_prints_the_expected_outcome_and_the_forecast():
     assert "Incremental muddle-through" in text
     assert "challenged" not in text
 
-    traced = run("run", "smp", "korea-2018", "--trace")
+    traced = run("run", "smp", KOREA_FROZEN, "--trace")
     assert traced.exit_code == 0, traced.output
     text = text_of(traced)
     assert "Challenges and bargains (positions: denuclearization / sanctions_relief" in text
@@ -140,7 +140,7 @@ def test_a_wrong_option_value_exits_2_with_the_allowed_values():
 
 
 def test_explain_smp_is_one_table_over_the_issues():
-    result = run("explain", "korea-2018", "North Korea", "--model", "smp")
+    result = run("explain", KOREA_FROZEN, "North Korea", "--model", "smp")
     assert result.exit_code == 0, result.output
     text = text_of(result)
     assert text.count("North Korea in the spatial model") == 1

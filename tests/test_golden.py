@@ -36,8 +36,9 @@ def test_every_golden_file_has_its_command():
 def korea_as_before(tmp_path_factory):
     """korea-2018 as it was at a1eb362, before it stated its terms of agreement (reversion
     points, consent, one package, and "no agreement" as a way to breakdown): without them, the
-    agreement test changes nothing."""
-    korea = flashpoint.load_scenario("korea-2018")
+    agreement test changes nothing. Its inputs are those of ``korea-2018.yaml`` here, the
+    bundled scenario before issue #34 re-sourced some of them and added red lines."""
+    korea = flashpoint.load_scenario(GOLDEN / "korea-2018.yaml")
     breakdown = korea.outcomes[1]
     assert str(breakdown.when.any[0]) == "no agreement"
     plain = korea.model_copy(

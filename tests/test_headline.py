@@ -101,11 +101,15 @@ def test_a_refused_bargain_is_at_its_reversion_point_exactly_and_counts_as_break
 
 
 def test_under_maximum_pressure_the_headline_says_breakdown(korea):
-    """Every model's bargain is refused by the United States under maximum pressure; the headline
-    then says breakdown in at least three draws of four."""
+    """Under maximum pressure the United States refuses the compromise bargain (the headline's
+    model) in every draw, no model breaks down less often than as stated, and the headline says
+    breakdown in at least three draws of four."""
+    stated = flashpoint.forecast(korea, draws=300, seed=0)
     result = flashpoint.forecast(korea, shocks=["us_maximum_pressure"], draws=300, seed=0)
+    assert result["compromise"].agreement.refused_by["united_states"] == 1.0
     for name, model in result.results.items():
-        assert model.spread.futures["breakdown"].probability == 1.0, name
+        before = stated[name].spread.futures["breakdown"].probability
+        assert model.spread.futures["breakdown"].probability >= before, name
     assert result.recommended.futures["breakdown"].probability >= 0.75
 
 
@@ -191,7 +195,7 @@ def test_the_command_line_leads_with_the_headline_by_its_horizon_and_its_simulat
         error = simulation_error(p)
         shown = f"{error:.0f}" if round(error, 1) >= 1 else f"{error:.1f}"
         assert f"{p.probability:.0%} (±{shown} point" in said, future
-        assert 0.1 < error < 3  # 2,000 samples: between a tenth of a point and 3 points
+        assert 0 < error < 3  # 2,000 samples: under 3 points, and never 0 (Wilson, even at 0%)
     assert "not how uncertain the forecast is" in said
 
 
@@ -237,6 +241,8 @@ def test_a_shocks_mechanism_is_counted_draw_by_draw(korea):
     said = mechanism_text(compared, compared["us_maximum_pressure"])
     shares = found.refused_by["united_states"]
     assert f"United States refuses in {shares[1]:.0%} of draws ({shares[0]:.0%} as stated)" in said
+    lines = found.red_line["united_states"]
+    assert f"crosses United States' red line in {lines[1]:.0%} of draws ({lines[0]:.0%}" in said
     noop = korea.model_copy(
         update={
             "shocks": [
@@ -257,3 +263,10 @@ def test_a_shocks_mechanism_is_counted_draw_by_draw(korea):
     nothing = flashpoint.compare(noop, ["noop"], draws=50, seed=seed)["noop"].mechanism
     assert (nothing.newly_refused, nothing.newly_agreed, nothing.moved) == (0.0, 0.0, 0.0)
     assert nothing.refused_by == {} and nothing.red_line == {}
+
+
+def test_a_possessive_of_a_name_ending_in_s_takes_the_apostrophe_alone():
+    from flashpoint.scenario.words import possessive
+
+    assert possessive("United States") == "United States'"
+    assert possessive("North Korea") == "North Korea's"

@@ -232,7 +232,8 @@ def test_cli_sensitivity():
         rows["United States: position on US-ROK alliance and US troops"]
     )
     sincerity = next(row for row in rows.values() if row.get("group") == "sincerity")
-    assert sincerity["sigma"] is None and len(sincerity["inputs"]) == 3
+    assert sincerity["sigma"] is None and len(sincerity["inputs"]) == 4
+    assert "North Korea: red line on Denuclearization" in sincerity["inputs"]
     assert runner.invoke(app, ["sensitivity", "--method", "fast"]).exit_code == 2
     assert runner.invoke(app, ["sensitivity", "-t", "P(nosuch)"]).exit_code == 2
     factorial = runner.invoke(

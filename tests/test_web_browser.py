@@ -91,17 +91,17 @@ def test_edit_a_salience_run_a_forecast_and_see_it_change(page, address):
         "[data-testid=range-north_korea-denuclearization-salience] + [data-testid=cell-problem]"
     ).filter(has_text="outside its own range 75 to 100")
     problem.wait_for()
-    cell.fill("80")  # inside it: the distribution's mode (95, the old value) moves to 80
+    cell.fill("75")  # at its low end: the distribution's mode (95, the old value) moves to 75
     page.wait_for_selector("[data-testid=cell-problem]", state="detached")
     page.fill("[data-testid=save-name]", "korea-less-salient")
     page.click("[data-testid=save-as]")
     page.wait_for_url(f"{address}/scenarios/korea-less-salient")
     saved = httpx.get(f"{address}/api/scenarios/korea-less-salient").json()["scenario"]
-    assert saved["actors"][0]["issues"]["denuclearization"]["salience"] == 80
+    assert saved["actors"][0]["issues"]["denuclearization"]["salience"] == 75
     moved = [
         u for u in saved["uncertainty"] if u["actor"] == "north_korea" and u["field"] == "salience"
     ]
-    assert moved[0]["mode"] == 80 and (moved[0]["low"], moved[0]["high"]) == (75, 100)
+    assert moved[0]["mode"] == 75 and (moved[0]["low"], moved[0]["high"]) == (75, 100)
 
     after = forecast_from(page, address, "korea-less-salient")
     assert after != before

@@ -9,6 +9,7 @@ from rich.text import Text
 from flashpoint.analysis.compare import ENSEMBLE, Comparison, Variant
 from flashpoint.analysis.headline import HEADLINE
 from flashpoint.report.terminal import describe_change, number
+from flashpoint.scenario.words import possessive
 
 
 def points(change: float) -> str:
@@ -118,7 +119,7 @@ def mechanism_text(comparison: Comparison, variant: Variant) -> str:
         said.append(f"{actors[actor]} refuses in {shocked:.0%} of draws ({stated:.0%} as stated)")
     for actor, (stated, shocked) in found.red_line.items():
         said.append(
-            f"the bargain crosses {actors[actor]}'s red line in {shocked:.0%} of draws"
+            f"the bargain crosses {possessive(actors[actor])} red line in {shocked:.0%} of draws"
             f" ({stated:.0%} as stated)"
         )
     if shown(found.moved):

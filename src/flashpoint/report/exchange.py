@@ -18,6 +18,7 @@ from flashpoint.models.exchange.records import ExchangeRound, Executed, Side
 from flashpoint.report.run_document import run_header
 from flashpoint.report.terminal import precise
 from flashpoint.scenario.schema import Scenario
+from flashpoint.scenario.words import possessive
 
 
 def _rounds(result: ModelResult) -> list[ExchangeRound]:
@@ -144,7 +145,7 @@ def explain_table(forecast: Forecast, model: str, actor: int, issue: int) -> Tab
     scenario = forecast.scenario
     item = scenario.issues[issue]
     table = Table(
-        title=Text(f"{scenario.actors[actor].label}'s trades on {item.label}"),
+        title=Text(f"{possessive(scenario.actors[actor].label)} trades on {item.label}"),
         title_justify="left",
         caption=Text(
             "It concedes on an issue it cares less about to gain on one it cares more about; "

@@ -29,6 +29,7 @@ from flashpoint.models.exchange.records import ExchangeRound
 from flashpoint.report.backtest import forecaster_name
 from flashpoint.report.palette import actor_colours, model_colour
 from flashpoint.scenario.schema import Issue
+from flashpoint.scenario.words import possessive
 
 RECOMMENDED = HEADLINE  # the headline forecast, as a chart names it
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
@@ -520,6 +521,7 @@ def levers_figure(result: Levers) -> go.Figure:
     stated value to the offer (the other inputs as offered), with the target before any offer."""
     lever = result.curve_lever
     label = next(issue.label for issue in result.scenario.issues if issue.id == lever.issue)
+    actor = next(a.label for a in result.scenario.actors if a.id == result.request.actor)
     moves = [move for _, move, _ in result.curve]
     figure = go.Figure(
         [
@@ -543,7 +545,7 @@ def levers_figure(result: Levers) -> go.Figure:
     )
     _layout(
         figure,
-        f"What would it take: {result.request.actor}'s offer and {result.target.label}",
+        f"What would it take: {possessive(actor)} offer and {result.target.label}",
         f"Move of its {lever.field} on {label} (points of the scale)",
         result.target.label,
     )

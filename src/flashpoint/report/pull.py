@@ -67,7 +67,10 @@ def _caption(model: str) -> str:
         " outcome to the actor's position."
     )
     if model == "compromise":
-        return common + " The compromise outcome is where the pulls balance: they add up to 0."
+        return common + (
+            " The compromise outcome is where the pulls balance: they add up to 0 (each is"
+            " rounded to 0.1 here, so the column may miss 0 by the rounding)."
+        )
     if model == "median":
         return common + " The weighted median is the position with half the weight on each side."
     return common + " The Nash solution weighs each actor's gain over its worst point by it."

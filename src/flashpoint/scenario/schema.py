@@ -420,7 +420,8 @@ class Shock(_Labelled):
     """A named what-if: changes applied together, in order. Shocks compose.
 
     A shock may say how likely it is: ``probability`` is a value or a range ``[low, high]``
-    (``probability_note`` says where it comes from, ``probability_source`` names its sources).
+    (``probability_note`` says where it comes from, or why the shock states none;
+    ``probability_source`` names its sources).
     A forecast can then mix the scenario as stated and its likely shocks into one scenario tree
     (``flashpoint forecast --tree``).
     """

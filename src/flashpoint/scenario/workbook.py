@@ -577,12 +577,15 @@ def write_template(path: str | Path) -> Path:
 def _shock_head(shock: Any) -> dict[str, Any]:
     """What the first row of a shock holds besides its first change: its label, description and
     probability (a value, or a range written low-high)."""
-    head = {"label": shock.label, "description": shock.description}
+    head = {
+        "label": shock.label,
+        "description": shock.description,
+        "probability_note": shock.probability_note,  # where it comes from, or why there is none
+        "probability_source": shock.probability_source,
+    }
     if shock.probability is not None:
         low, high = shock.probability
         head["probability"] = _cell_number(low) if low == high else f"{low:g}-{high:g}"
-        head["probability_note"] = shock.probability_note
-        head["probability_source"] = shock.probability_source
     return head
 
 

@@ -22,7 +22,7 @@ def inputs(scenario: Scenario) -> list[Input]:
         where = f" on {issues[entry.issue].label}" if entry.issue is not None else ""
         found.append(
             Input(
-                name=f"{actor.label}: {entry.field}{where}",
+                name=f"{actor.label}: {entry.field.replace('_', ' ')}{where}",
                 actor=entry.actor,
                 issue=entry.issue,
                 field=entry.field,
