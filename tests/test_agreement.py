@@ -261,8 +261,8 @@ def test_a_scenario_without_reversion_points_is_left_as_the_models_predict():
 
 def test_korea_breakdown_is_reachable_and_maximum_pressure_raises_it():
     """As stated, breakdown has a probability above zero; under Washington's maximum pressure
-    the United States refuses the package every model predicts, and breakdown rises by far more
-    than 10 points (docs/validity.md has the numbers)."""
+    the United States refuses the compromise model's package for what it is worth, and
+    breakdown rises by far more than 10 points (docs/validity.md has the numbers)."""
     comparison = flashpoint.compare(
         "korea-2018", ["us_maximum_pressure"], ["compromise", "exchange"], draws=400
     )
@@ -275,6 +275,12 @@ def test_korea_breakdown_is_reachable_and_maximum_pressure_raises_it():
     assert set(pressured["compromise"].blocked["denuclearization"]) == {"united_states"}
     (why,) = pressured["compromise"].refusals
     assert why.actor == "united_states" and why.deal < why.no_deal
+    from flashpoint.report.terminal import blocks_table
+
+    assert "Worth: 100" in str(blocks_table(pressured).caption)  # it says what "worth" is
+    lined = flashpoint.forecast(red_lines(west_line=None), ["compromise"])
+    assert lined["compromise"].refusals[0].red_lines  # refused by a red line only:
+    assert blocks_table(lined).caption is None  # no worth in the table, none explained
 
 
 def test_a_future_can_test_agreement():

@@ -247,3 +247,9 @@ def test_explain_a_one_step_model_says_who_pulls_the_outcome_where():
         assert sum(shares) == pytest.approx(100, abs=0.05 * len(shares))
         if model == "compromise":  # each printed pull is rounded to 0.1: within 0.05 of its own
             assert sum(pulls) == pytest.approx(0, abs=0.05 * len(pulls))
+
+
+def test_one_round_is_one_round():
+    result = run("run", "exchange", "korea-2018", "--rounds", "1")
+    assert result.exit_code == 0, result.output
+    assert "at most 1 round)" in result.output.splitlines()[0]

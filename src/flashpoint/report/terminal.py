@@ -71,6 +71,10 @@ def blocks_table(forecast: Forecast) -> Table:
     actors = {actor.id: actor.label for actor in forecast.scenario.actors}
     issues = {issue.id: issue.label for issue in forecast.scenario.issues}
     package = forecast.scenario.agreement == "package"
+    refusals = [
+        r for result in forecast.results.values() if result.blocked for r in result.refusals
+    ]
+    worth_said = any(not r.red_lines for r in refusals)  # a refusal by gain says what it is worth
     table = Table(
         title=Text(
             "No agreement: the bargain a model predicts is refused by an actor whose consent"
@@ -82,7 +86,9 @@ def blocks_table(forecast: Forecast) -> Table:
         caption=Text(
             "Worth: 100 if every issue were at the actor's position, weighted by its saliences"
             " (docs/scenario-format.md, Agreement or breakdown)."
-        ),
+        )
+        if worth_said
+        else None,
         caption_justify="left",
     )
     table.add_column("Model", style="bold")
@@ -628,5 +634,6 @@ def option_summary(model: str, options: dict[str, Any]) -> str:
     if options.get("p"):
         shown.append(f"p {options['p']}")
     if "rounds" in options:
-        shown.append(f"at most {options['rounds']} rounds")
+        rounds = options["rounds"]
+        shown.append(f"at most {rounds} round{'' if rounds == 1 else 's'}")
     return f" ({', '.join(shown)})" if shown else ""
