@@ -284,8 +284,8 @@ def test_the_ledger_scores_a_hand_made_record(tmp_path):
         with pytest.raises(ValueError, match="was resolved"):
             ledger.resolve(first.id, "b")
         with pytest.raises(ValueError, match="neither a future"):
-            ledger.add_forecast(forecast({"a": 1.0}, {}), "Q4", date(2022, 1, 1), "h")
-            ledger.resolve(4, "delta")
+            fourth = ledger.add_forecast(forecast({"a": 1.0}, {}), "Q4", date(2022, 1, 1), "h")
+            ledger.resolve(fourth.id, "delta")  # entry 7: resolutions are entries of the chain
         scores = ledger.score()
     headline = next(s for s in scores.models if s.model == "headline")
     # Brier: 0.09 + 0.04 + 0.01 = 0.14 and 0.04 + 0.25 + 0.49 = 0.78; RPS: (0.09 + 0.01) / 2
@@ -397,7 +397,10 @@ def test_the_runs_and_ledger_commands(tmp_path):
         "headline",
     }
     verified = cli("ledger", "verify", "--store", store)
-    assert verified.exit_code == 0 and "intact: 1 entry" in verified.output
+    assert verified.exit_code == 0
+    assert "consistent in itself: 2 entries (1 forecast, 1 resolution)" in " ".join(
+        verified.output.split()
+    )
 
 
 def test_the_store_location_and_a_store_that_cannot_be_opened(tmp_path, monkeypatch):

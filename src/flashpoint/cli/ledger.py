@@ -12,11 +12,12 @@ from rich.text import Text
 
 from flashpoint.cli.common import PANEL_RECORDS, StoreArg, app, err, json_flag, out, print_json
 from flashpoint.cli.runs import opened
-from flashpoint.store import Entry, Ledger
+from flashpoint.store import Anchor, Entry, Ledger, Resolution
 
 ledger_app = typer.Typer(
     help="The forecast ledger: put a recorded forecast on record with its question, resolve it"
-    " when the world answers, score the record, and verify that no forecast was edited.",
+    " when the world answers, score the record, print its anchor to keep elsewhere, and verify"
+    " that nothing on record was edited or removed.",
     no_args_is_help=True,
     rich_markup_mode="rich",
 )
@@ -62,6 +63,19 @@ def add_command(
         f" hash {entry.hash[:16]})."
     )
     out.print(_forecast_table(entry))
+    out.print(_ANCHOR_HINT)
+
+
+_ANCHOR_HINT = (
+    "[dim]flashpoint ledger anchor prints the chain's new head, to keep outside the store.[/]"
+)
+
+
+def _damaged(links: list[Entry | Resolution]) -> None:
+    """Name each damaged entry on stderr."""
+    for link in links:
+        for damage in link.damage:
+            err.print(f"[yellow]entry {link.id} is damaged: {escape(damage)}[/]")
 
 
 def _forecast_table(entry: Entry) -> Table:
@@ -101,16 +115,19 @@ def resolve_command(
         return
     assert entry.resolution is not None
     out.print(
-        f"Entry {entry.id} resolved: {escape(entry.resolution.answer)}."
-        " flashpoint ledger score scores the record."
+        f"Entry {entry.id} resolved: {escape(entry.resolution.answer)} (entry"
+        f" {entry.resolution.id}). flashpoint ledger score scores the record."
     )
+    out.print(_ANCHOR_HINT)
 
 
 @ledger_app.command("list")
 def list_command(store: StoreArg = None, as_json: json_flag("the entries") = False) -> None:
     """List the entries on record, oldest first."""
     with opened(store) as found:
-        entries = Ledger(found).entries()
+        ledger = Ledger(found)
+        chain, entries = ledger.chain(), ledger.entries()
+    _damaged(chain)
     if as_json:
         print_json({"entries": [entry.to_dict() for entry in entries]})
         return
@@ -128,7 +145,7 @@ def list_command(store: StoreArg = None, as_json: json_flag("the entries") = Fal
             str(entry.id),
             entry.created.replace("T", " ")[:19],
             str(entry.run or ""),
-            Text(entry.question),
+            Text(f"damaged ({'; '.join(entry.damage)})" if entry.damage else entry.question),
             entry.resolves_by,
             Text(answer),
         )
@@ -141,6 +158,8 @@ def score_command(store: StoreArg = None, as_json: json_flag("the scores") = Fal
     errors of issue outcomes, per model and over time, and reliability once enough are in."""
     with opened(store) as found:
         scores = Ledger(found).score()
+    for skipped in scores.skipped:
+        err.print(f"[yellow]{escape(skipped)}[/]")
     if as_json:
         print_json(scores.to_dict())
         return
@@ -195,23 +214,80 @@ def score_command(store: StoreArg = None, as_json: json_flag("the scores") = Fal
     out.print(table)
 
 
-@ledger_app.command("verify")
-def verify_command(store: StoreArg = None, as_json: json_flag("the result") = False) -> None:
-    """Check the hash chain: that no forecast on record was edited after it was recorded
-    (exit 1, naming each entry, if one was)."""
+@ledger_app.command("anchor")
+def anchor_command(store: StoreArg = None, as_json: json_flag("the anchor") = False) -> None:
+    """Print the chain's head (its length and its last hash) to keep outside the store:
+    publish it, e-mail it, commit it. verify --anchor then shows whether the chain still holds
+    it."""
     with opened(store) as found:
-        ledger = Ledger(found)
-        problems, count, where = ledger.verify(), len(ledger.entries()), found.path
+        anchor = Ledger(found).anchor()
     if as_json:
-        print_json({"entries": count, "intact": not problems, "problems": problems})
-    elif problems:
-        for problem in problems:
-            err.print(f"[red]{escape(problem)}[/]")
+        print_json({"anchor": str(anchor), "length": anchor.length, "hash": anchor.hash})
+        return
+    typer.echo(str(anchor))  # alone on stdout, unwrapped: to copy, or $(flashpoint ledger anchor)
+    err.print(
+        f"[dim]Keep this anchor outside the store. flashpoint ledger verify --anchor"
+        f" {anchor} fails if any of the {anchor.length} entries it covers is changed or"
+        " removed, even with every hash recomputed.[/]",
+        soft_wrap=True,
+    )
+
+
+def _anchor(text: str | None) -> Anchor | None:
+    if text is None:
+        return None
+    try:
+        return Anchor.parse(text)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--anchor") from None
+
+
+@ledger_app.command("verify")
+def verify_command(
+    anchor: Annotated[
+        str | None,
+        typer.Option(
+            "--anchor",
+            help="An anchor kept earlier (flashpoint ledger anchor): fail unless the chain"
+            " still holds that head unchanged at that position (entries added since are fine)."
+            " Without it, verify checks only the chain's consistency, which cannot detect a"
+            " recomputed chain or deleted newest entries.",
+            metavar="flashpoint-ledger:LENGTH:HASH",
+        ),
+    ] = None,
+    store: StoreArg = None,
+    as_json: json_flag("the result") = False,
+) -> None:
+    """Check the hash chain: that no entry on record (forecast or resolution) was edited or
+    removed from within, and with --anchor that the chain still holds the head you kept (exit
+    1, naming what differs, if not)."""
+    kept = _anchor(anchor)
+    with opened(store) as found:
+        checked, where = Ledger(found).verification(kept), found.path
+    if as_json:
+        print_json(checked.to_dict())
     else:
-        out.print(
-            f"The ledger in {escape(str(where))} is intact: {count} entr{'y' if count == 1 else 'ies'}, every hash as recorded."
+        for problem in checked.problems:
+            err.print(f"[red]{escape(problem)}[/]")
+        count = checked.entries
+        what = (
+            f"{count} entr{'y' if count == 1 else 'ies'} ({checked.forecasts} forecast"
+            f"{'' if checked.forecasts == 1 else 's'}, {checked.resolutions} resolution"
+            f"{'' if checked.resolutions == 1 else 's'})"
         )
-    if problems:
+        if checked.intact and kept is not None:
+            out.print(
+                f"The ledger in {escape(str(where))} is intact: {what}, every hash as recorded,"
+                f" and it still holds the anchor's head (entry {kept.length})."
+            )
+        elif checked.intact:
+            out.print(
+                f"The ledger in {escape(str(where))} is consistent in itself: {what}, every"
+                " hash as recorded."
+            )
+        for note in checked.notes:
+            out.print(f"[yellow]{escape(note)}[/]")
+    if not checked.intact:
         raise typer.Exit(1)
 
 

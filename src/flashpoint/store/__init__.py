@@ -13,7 +13,7 @@
 
 from flashpoint.store.database import ENVIRONMENT, SCHEMA_VERSION, StoreError, default_path
 from flashpoint.store.diff import Change, RunDiff, beyond, diff_runs
-from flashpoint.store.ledger import Entry, Ledger, Resolution, Scores
+from flashpoint.store.ledger import Anchor, Entry, Ledger, Resolution, Scores, Verification
 from flashpoint.store.machine import ACROSS_MACHINES, described, same_machine, this_machine
 from flashpoint.store.runs import RunStore, RunSummary, StoredRun
 
@@ -21,6 +21,7 @@ __all__ = [
     "ACROSS_MACHINES",
     "ENVIRONMENT",
     "SCHEMA_VERSION",
+    "Anchor",
     "Change",
     "Entry",
     "Ledger",
@@ -31,6 +32,7 @@ __all__ = [
     "Scores",
     "StoreError",
     "StoredRun",
+    "Verification",
     "beyond",
     "default_path",
     "described",

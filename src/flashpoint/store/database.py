@@ -17,6 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from flashpoint.store.hashing import GENESIS, RESOLUTION, content_hash, resolution_hash
+
 ENVIRONMENT = "FLASHPOINT_STORE"
 BUSY_TIMEOUT_MS = 30_000
 
@@ -99,7 +101,75 @@ def _version_3(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE runs ADD COLUMN machine TEXT")
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_version_1, _version_2, _version_3]
+def _version_4(db: sqlite3.Connection) -> None:
+    """Resolutions become entries of the ledger's hash chain: one table holds the chain, each
+    entry a ``forecast`` or a ``resolution`` (``kind``), a resolution naming the forecast it
+    ``resolves`` and keeping its ``outcome`` and that outcome's hash. The resolutions recorded
+    before, in a table beside the chain, are appended to it in the order they were recorded,
+    marked with the time they were ``migrated``: they are only as trustworthy as the store was
+    (:mod:`flashpoint.store.ledger`)."""
+    db.execute(
+        """CREATE TABLE chain (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL DEFAULT 'forecast',
+            created TEXT NOT NULL,
+            run INTEGER,
+            question TEXT,
+            resolves_by TEXT,
+            scenario_hash TEXT,
+            forecast TEXT,
+            forecast_hash TEXT,
+            resolves INTEGER UNIQUE,
+            outcome TEXT,
+            outcome_hash TEXT,
+            migrated TEXT,
+            previous_hash TEXT NOT NULL,
+            hash TEXT NOT NULL UNIQUE
+        )"""
+    )
+    db.execute(
+        "INSERT INTO chain (id, kind, created, run, question, resolves_by, scenario_hash,"
+        " forecast, forecast_hash, previous_hash, hash) SELECT id, 'forecast', created, run,"
+        " question, resolves_by, scenario_hash, forecast, forecast_hash, previous_hash, hash"
+        " FROM ledger"
+    )
+    legacy = db.execute(
+        "SELECT entry, resolved, outcome FROM resolutions ORDER BY resolved, entry"
+    ).fetchall()
+    db.execute("DROP TABLE resolutions")
+    db.execute("DROP TABLE ledger")
+    db.execute("ALTER TABLE chain RENAME TO ledger")
+    db.execute("CREATE INDEX ledger_run ON ledger (run)")
+    moved = db.execute("SELECT strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now')").fetchone()[0]
+    last = db.execute("SELECT id, hash FROM ledger ORDER BY id DESC LIMIT 1").fetchone()
+    at, previous = (last[0], last[1]) if last else (0, GENESIS)
+    for entry, resolved, outcome in legacy:  # moved as they were, damaged or not
+        at += 1
+        fields = {
+            "kind": RESOLUTION,
+            "id": at,
+            "created": resolved if isinstance(resolved, str) else moved,
+            "resolves": entry,
+            "outcome": outcome,
+            "outcome_hash": content_hash(outcome) or "",
+            "migrated": moved,
+            "previous_hash": previous if isinstance(previous, str) else "",
+        }
+        fields["hash"] = resolution_hash(fields)
+        db.execute(
+            f"INSERT INTO ledger ({', '.join(fields)})"
+            f" VALUES ({', '.join(':' + name for name in fields)})",
+            fields,
+        )
+        previous = fields["hash"]
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    _version_1,
+    _version_2,
+    _version_3,
+    _version_4,
+]
 """Step ``k`` brings a database of schema version ``k`` to version ``k + 1``."""
 SCHEMA_VERSION = len(MIGRATIONS)
 

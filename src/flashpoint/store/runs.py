@@ -9,7 +9,6 @@ running or writing leaves no partial run, and every earlier run stays as it was
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import sqlite3
@@ -31,18 +30,8 @@ from flashpoint.analysis.runner import Result, run
 from flashpoint.scenario.load import load_scenario
 from flashpoint.scenario.schema import Scenario
 from flashpoint.store.database import StoreError, connect, default_path, records
+from flashpoint.store.hashing import canonical, digest
 from flashpoint.store.machine import this_machine
-
-
-def canonical(document: Any) -> str:
-    """A JSON document as one canonical text (sorted keys, no spaces, unicode kept): what the
-    store hashes."""
-    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def digest(document: Any) -> str:
-    """The SHA-256 of a document's canonical text, in hex."""
-    return hashlib.sha256(canonical(document).encode("utf-8")).hexdigest()
 
 
 def now() -> str:
