@@ -110,6 +110,7 @@ def test_json_document_has_the_documented_shape():
         "tree",
         "zone_of_agreement",
         "recommended",
+        "brief",
         "timings",
     ]
     assert document["schema"] == "flashpoint.forecast/1"

@@ -30,6 +30,8 @@ from flashpoint.analysis.agreement import (
     zone_of_agreement,
 )
 from flashpoint.analysis.backtest.recommend import Recommendation, shipped
+from flashpoint.analysis.brief import Brief
+from flashpoint.analysis.brief import brief as brief_of
 from flashpoint.analysis.headline import (
     HEADLINE,
     STATED_SAMPLES,
@@ -56,6 +58,7 @@ from flashpoint.analysis.outcomes import (
 from flashpoint.analysis.prepare import Prepared, RequestedRun, document_head, prepare
 from flashpoint.analysis.progress import Progress, Tally
 from flashpoint.analysis.request import ForecastRequest
+from flashpoint.analysis.signposts import Signposts, signposts
 from flashpoint.analysis.streaming import RunSums, SummedMonteCarlo
 from flashpoint.analysis.tree import Branch, follow, likely_shocks
 from flashpoint.analysis.uncertainty import PathBands, Spread, path_bands, spread, spread_dict
@@ -121,6 +124,13 @@ class Forecast(RequestedRun):
     zones: dict[str, ZoneOdds] | None = field(default=None, repr=False)
     tree: list[Branch] | None = None
     traces: dict[str, np.ndarray] | None = field(default=None, repr=False)
+    signposts: Signposts | None = field(default=None, repr=False)
+
+    def brief(self, **more: Any) -> Brief | None:
+        """The forecast's bottom line (:func:`flashpoint.analysis.brief.brief`; ``more``: the
+        comparison, sensitivity analysis and levers search it may also draw on), with the
+        signposts the request asked for (``brief=True``)."""
+        return brief_of(self, self.signposts, **more)
 
     def __getitem__(self, model: str) -> ModelResult:
         return self.results[model]
@@ -224,6 +234,7 @@ class Forecast(RequestedRun):
                 else self.headline_agreement.to_dict(),
                 **spread_dict(self.recommended, self.future_label),
             },
+            "brief": _brief_dict(self.brief()) if self.request.brief else None,
             "timings": dict(self.timings),
         }
 
@@ -288,6 +299,7 @@ def forecast(
     jitter: float = 0.0,
     tree: bool = False,
     paths: bool = False,
+    brief: bool = False,
     executor: Executor = "auto",
     workers: int | None = None,
     scheduler: str | None = None,
@@ -326,6 +338,9 @@ def forecast(
     paths:
         With draws, keep each iterative model's positions round by round with fan bands over
         the draws (:attr:`ModelResult.path`, :class:`~flashpoint.analysis.uncertainty.PathBands`).
+    brief:
+        Measure the signposts a bottom line is written from (:meth:`Forecast.brief`, and the
+        JSON's ``brief``): about a second more.
     executor, workers, scheduler:
         How the draws run (:func:`flashpoint.engine.executors.run_blocks`); the numbers are the
         same on every executor. The draws are those of the scenario before the shocks, so a
@@ -463,7 +478,14 @@ def run_forecast(request: ForecastRequest, progress: Progress | None = None) -> 
         zones=_zones(terms, stated_zone, drawn_zone, arrays),
         tree=tree,
         traces=traces,
+        signposts=signposts(prepared, recommendation, shocked)
+        if request.brief and recommended is not None
+        else None,
     )
+
+
+def _brief_dict(found: Brief | None) -> dict[str, Any] | None:
+    return None if found is None else found.to_dict()
 
 
 def _zones(

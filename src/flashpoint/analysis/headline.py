@@ -53,17 +53,21 @@ def headline_outcomes(
     rng: np.random.Generator,
     *,
     error_first: bool = True,
+    errors: np.ndarray | None = None,
 ) -> Verdict | None:
     """The headline's outcome on each draw ``[draw, issue]`` with its agreement test, from the
     models' bargains ``[draw, issue]`` on ``arrays``' draws (the module docstring); None if a
     model the combination needs did not run. ``error_first=False``: the other modelling choice
-    (the test on the forecast bargain; an error only where it stands)."""
+    (the test on the forecast bargain; an error only where it stands). ``errors``: the errors
+    ``[draw, issue]`` to use instead of drawing them from ``rng`` (common random numbers
+    across points that should differ by their inputs alone: :mod:`.signposts`)."""
     if not all(model in bargains for model in recommendation.models):
         return None
     combined = recommendation.combination.predict(
         {model: bargains[model] for model in recommendation.models}
     )
-    errors = recommendation.draw_errors(combined.shape, rng)
+    if errors is None:
+        errors = recommendation.draw_errors(combined.shape, rng)
     sizes = recommendation.error_sizes(bargains, arrays.lower, arrays.upper)
     spread = spread_by(combined, errors * sizes, arrays.lower, arrays.upper)
     if error_first:

@@ -100,13 +100,16 @@ class ForecastRequest(RunSettings):
     ``shocks``, and with ``draws`` above 1 on that many Monte Carlo draws too; with ``tree``,
     the draws follow the scenario tree of the scenario's likely shocks
     (:mod:`flashpoint.analysis.tree`); with ``paths``, the draws keep each iterative model's
-    positions round by round (fan bands)."""
+    positions round by round (fan bands); with ``brief``, the forecast carries its bottom line
+    and the signposts it is written from (:mod:`flashpoint.analysis.brief`, about a second
+    more)."""
 
     kind: Literal["forecast"] = "forecast"
     shocks: tuple[str, ...] = ()
     draws: int = Field(1, ge=1)
     tree: bool = False
     paths: bool = False
+    brief: bool = False
 
     @model_validator(mode="after")
     def _a_tree_is_drawn(self) -> ForecastRequest:

@@ -28,6 +28,7 @@ from flashpoint.report.terminal import (
     anchors_table,
     basis_text,
     blocks_table,
+    brief_text,
     forecast_table,
     futures_table,
     probabilities_table,
@@ -106,6 +107,14 @@ def forecast_command(
             metavar="",
         ),
     ] = False,
+    brief: Annotated[
+        bool,
+        typer.Option(
+            "--brief/--no-brief",
+            help="Lead with the bottom line: key judgements, what would change it and"
+            " signposts (about a second more).",
+        ),
+    ] = True,
     csv: CsvArg = None,
     xlsx: XlsxArg = None,
     as_json: json_flag("the forecast") = False,
@@ -125,6 +134,7 @@ def forecast_command(
         draws=draws,
         tree=tree,
         paths=paths,
+        brief=brief,
         **run.request_fields(),
     )
     result = run_request(request, scenario, "forecast", run)
@@ -133,6 +143,9 @@ def forecast_command(
         print_json(result.to_dict())
         return
     shown = result.scenario
+    bottom = result.brief() if brief else None
+    if bottom is not None:
+        out.print(brief_text(bottom))
     if result.tree is not None:
         out.print(tree_table(result))
     if result.recommended is not None:

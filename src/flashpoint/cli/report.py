@@ -133,7 +133,7 @@ def report_command(
             err.print(f"[red]{escape(str(error))}[/]")
             raise typer.Exit(1) from None
     forecast = run_request(
-        ForecastRequest(scenario=scenario, draws=draws, paths=True, **fields),
+        ForecastRequest(scenario=scenario, draws=draws, paths=True, brief=True, **fields),
         scenario,
         "forecast",
         run,
@@ -146,8 +146,12 @@ def report_command(
         )
     sensitivity = None
     if shown.uncertainty and not no_drivers:
+        leading = None  # what drives the future the headline puts first
+        if forecast.recommended is not None and forecast.recommended.futures:
+            first = max(forecast.recommended.futures.items(), key=lambda item: item[1].probability)
+            leading = f"P({first[0]})" if first[0] is not None else None
         sensitivity = run_request(
-            SensitivityRequest(scenario=scenario, **fields),
+            SensitivityRequest(scenario=scenario, target=leading, **fields),
             scenario,
             "sensitivity analysis",
             run,

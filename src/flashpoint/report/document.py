@@ -22,6 +22,7 @@ from rich.text import Text
 
 from flashpoint._version import __version__
 from flashpoint.analysis.backtest import Backtest
+from flashpoint.analysis.brief import Brief
 from flashpoint.analysis.compare import Comparison
 from flashpoint.analysis.forecast import Forecast
 from flashpoint.analysis.headline import HEADLINE, points, simulation_error
@@ -126,6 +127,7 @@ class Report:
     sections: list[Section]
     documents: dict[str, dict[str, Any]]
     version: str = __version__
+    bottom_line: Brief | None = None
 
     def charts(self) -> list[Chart]:
         return [chart for section in self.sections for chart in section.all_charts()]
@@ -167,6 +169,7 @@ def forecast_report(
             section for section in sections if section.charts or section.tables or section.groups
         ],
         documents=documents,
+        bottom_line=forecast.brief(comparison=comparison, sensitivity=sensitivity, levers=levers),
     )
 
 

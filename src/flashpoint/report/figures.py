@@ -29,7 +29,7 @@ from flashpoint.models.exchange.records import ExchangeRound
 from flashpoint.report.backtest import forecaster_name
 from flashpoint.report.palette import actor_colours, model_colour
 from flashpoint.scenario.schema import Issue
-from flashpoint.scenario.words import possessive
+from flashpoint.scenario.words import in_sentence, possessive
 
 RECOMMENDED = HEADLINE  # the headline forecast, as a chart names it
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
@@ -125,7 +125,7 @@ def futures_figure(forecast: Forecast) -> go.Figure:
     )
     _layout(
         figure,
-        f"How likely each future is: {model_label(forecast, model).lower()}",
+        f"How likely each future is: {in_sentence(model_label(forecast, model))}",
         "Probability (whiskers: simulation error, 95%)",
     )
     figure.update_xaxes(range=[0, 1.08], tickformat=".0%")

@@ -9,6 +9,7 @@ from typing import Any
 from rich.table import Table
 from rich.text import Text
 
+from flashpoint.analysis.brief import Brief
 from flashpoint.analysis.forecast import Forecast
 from flashpoint.analysis.headline import Basis, points, simulation_error
 from flashpoint.models.base import ModelSpec
@@ -16,6 +17,7 @@ from flashpoint.models.registry import get_model
 from flashpoint.scenario.errors import Problem
 from flashpoint.scenario.native import rule_to_data
 from flashpoint.scenario.schema import Change, Issue, Scenario
+from flashpoint.scenario.words import in_sentence
 
 
 def forecast_table(forecast: Forecast) -> Table:
@@ -103,7 +105,8 @@ def blocks_table(forecast: Forecast) -> Table:
             + ": "
             + (
                 "; ".join(
-                    f"{issues[issue].lower()} {number(value)} crosses its red line {number(line)}"
+                    f"{in_sentence(issues[issue])} {number(value)} crosses its red line"
+                    f" {number(line)}"
                     for issue, value, line in r.red_lines
                 )
                 if r.red_lines
@@ -637,3 +640,21 @@ def option_summary(model: str, options: dict[str, Any]) -> str:
         rounds = options["rounds"]
         shown.append(f"at most {rounds} round{'' if rounds == 1 else 's'}")
     return f" ({', '.join(shown)})" if shown else ""
+
+
+def brief_text(brief: Brief) -> Text:
+    """The bottom line, for the terminal: the lead sentence, then the key judgements, what
+    would change it and the signposts, each a list."""
+    text = Text()
+    text.append("Bottom line: ", style="bold")
+    text.append(brief.bottom_line + "\n", style="bold")
+    for title, sentences in (
+        ("Key judgements", brief.judgements),
+        ("What would change it", brief.changes),
+        ("Signposts to watch (one or two inputs moved, the rest as stated)", brief.signs),
+    ):
+        if sentences:
+            text.append(f"{title}\n", style="bold")
+            for sentence in sentences:
+                text.append(f"- {sentence}\n")
+    return text

@@ -84,6 +84,7 @@
       body.draws = number(form, "draws");
       body.seed = number(form, "seed");
       body.paths = true;
+      body.brief = true;
     } else if (kind === "compare") {
       body.draws = number(form, "draws");
     } else if (kind === "sensitivity") {
