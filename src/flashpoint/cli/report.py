@@ -44,9 +44,20 @@ def output_format(output: Path, given: str | None) -> str:
         ) from None
 
 
-def command_line(scenario: str, draws: int, run: RunOptions, seed: int, fields: dict) -> str:
-    """The command that makes the same report (the seed filled in)."""
-    words = ["flashpoint", "report", scenario, "--draws", str(draws), "--seed", str(seed)]
+def command_line(
+    scenario: str,
+    output: Path,
+    format_: str | None,
+    draws: int,
+    run: RunOptions,
+    seed: int,
+    fields: dict,
+) -> str:
+    """The command that makes the same report, to the same place (the seed filled in)."""
+    words = ["flashpoint", "report", scenario, "-o", str(output)]
+    if format_ is not None:
+        words += ["--format", format_]
+    words += ["--draws", str(draws), "--seed", str(seed)]
     for model in run.models or []:
         words += ["-m", model]
     if run.jitter is not None:
@@ -166,7 +177,13 @@ def report_command(
         )
     report = forecast_report(forecast, comparison, sensitivity, levers)
     again = command_line(
-        scenario, draws, run, forecast.seed, {"--no-shocks": no_shocks, "--no-drivers": no_drivers}
+        scenario,
+        output,
+        format_,
+        draws,
+        run,
+        forecast.seed,
+        {"--no-shocks": no_shocks, "--no-drivers": no_drivers},
     ) + (f" --lever {shlex.quote(lever)}" if lever else "")
     try:
         written = write_report(report, output, kind, command=again)
