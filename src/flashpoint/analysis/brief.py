@@ -226,13 +226,19 @@ def _refusals_judgement(forecast: Forecasted, words: Words) -> str | None:
     refused = 1 - odds.probability
     if not refused:
         return f"Over {over}, the headline's bargain always stands."
-    who = []
+    who, fewer = [], 0
     for actor, share in sorted(odds.refused_by.items(), key=lambda item: -item[1]):
+        if f"{share:.0%}" == "0%":  # not named at 0%: counted below
+            fewer += 1
+            continue
         line = odds.red_line.get(actor, 0.0)
         part = f"{words.actor[actor]} in {share:.0%}"
-        if line:
+        if f"{line:.0%}" != "0%":
             part += f" ({'all' if line == share else f'{line:.0%}'} at its red line)"
         who.append(part)
+    if fewer:
+        others = f"{fewer} {'other actor' if who else 'actor'}{'s' if fewer > 1 else ''}"
+        who.append(f"{others} in under 0.5%{' each' if fewer > 1 else ''}")
     return f"Over {over}, the headline's bargain is refused in {refused:.0%}: by {_and(who)}."
 
 

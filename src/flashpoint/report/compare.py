@@ -116,6 +116,8 @@ def mechanism_text(comparison: Comparison, variant: Variant) -> str:
     if shown(found.newly_agreed):
         said.append(f"it stands in {found.newly_agreed:.0%} of draws where it was refused")
     for actor, (stated, shocked) in found.refused_by.items():
+        if not (shown(stated) or shown(shocked)):  # no actor is named at 0% and 0%
+            continue
         said.append(f"{actors[actor]} refuses in {shocked:.0%} of draws ({stated:.0%} as stated)")
     for actor, (stated, shocked) in found.red_line.items():
         said.append(

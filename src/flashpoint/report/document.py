@@ -364,8 +364,10 @@ def _forecast_sections(forecast: Forecast) -> list[Section]:
             Section(
                 id="network",
                 title="The exchange network",
-                intro="Who traded with whom in the exchange model: each trade has two actors"
-                " each give ground on the issue it cares less about.",
+                intro="Who traded with whom in the exchange model: in each trade two actors"
+                " each give ground on the issue that matters relatively less to it than to the"
+                " other (the smaller ratio of its salience there to its salience on the other"
+                " issue), which can be the issue it cares most about.",
                 charts=[Chart("chart-network", figures.network_figure(forecast))],
             )
         )

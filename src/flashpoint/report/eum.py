@@ -15,8 +15,10 @@ from rich.text import Text
 
 from flashpoint.analysis.forecast import Forecast, ModelResult
 from flashpoint.models.eum import CAPITULATION, COMPROMISE, CONFRONTATION, MOVES, EUMLog
+from flashpoint.report.outcome_words import outcome_sentence
 from flashpoint.report.run_document import run_header
-from flashpoint.report.terminal import precise
+from flashpoint.report.terminal import listed, precise
+from flashpoint.scenario.words import named
 
 
 def _log(result: ModelResult) -> EUMLog:
@@ -164,6 +166,64 @@ def _why(move: int, alpha: float, beta: float, partner: str) -> str:
     return f"{utilities}: {reason}."
 
 
+def outcome_text(forecast: Forecast, model: str, actor: int, issue: int) -> str:
+    """The outcome of the run on an issue, and how the actor's own moves square with it: the
+    weighted median at the start and at the end (and whose position it is), whether the actor
+    moved, and which actors moved from their stated positions; then the model's outcome, and
+    the forecast if the bargain is refused."""
+    result = forecast[model]
+    log = _log(result)
+    scenario = forecast.scenario
+    item = scenario.issues[issue]
+    labels = [named(a.label) for a in scenario.actors]
+    end = last_round(result, issue)
+    positions = result.trajectory.positions[: end + 1, 0, :, issue]
+    start, last = float(log.median[0, 0, issue]), float(log.median[end, 0, issue])
+    at = [labels[a] for a in np.flatnonzero(np.isclose(positions[-1], last))]
+    whose = f", the position of {listed(at)}" if at else ""
+    if precise(start, item) == precise(last, item):
+        said = (
+            f"The weighted median of the positions stayed at {precise(last, item)} from the"
+            f" start to round {end}{whose}."
+        )
+    else:
+        said = (
+            f"The weighted median of the positions went from {precise(start, item)} at the"
+            f" start to {precise(last, item)} after round {end}{whose}."
+        )
+    moved = [
+        a
+        for a in range(len(labels))
+        if a != actor
+        and not np.isnan(positions[0, a])
+        and np.any(positions[:, a] != positions[0, a])
+    ]
+    others = ", ".join(
+        f"{labels[a]} ({precise(positions[0, a], item)} to {precise(positions[-1, a], item)})"
+        if positions[-1, a] != positions[0, a]
+        else f"{labels[a]} (moved, and back at {precise(positions[0, a], item)})"
+        for a in moved
+    )
+    own = positions[:, actor]
+    subject = labels[actor][0].upper() + labels[actor][1:]
+    if np.all(own == own[0]):
+        said += (
+            f" {subject} never moved from {precise(own[0], item)}, so the outcome is where"
+            " the other actors' positions put it"
+            + (f"; those who moved: {others}." if moved else ": none of them moved either.")
+        )
+    else:
+        went = (
+            f"moved from {precise(own[0], item)} to {precise(own[-1], item)}"
+            if own[-1] != own[0]
+            else f"moved, and is back at {precise(own[0], item)}"
+        )
+        said += f" {subject} {went}" + (
+            f"; the others who moved: {others}." if moved else "; no other actor moved."
+        )
+    return f"{said} {outcome_sentence(forecast, model, issue)}"
+
+
 def explain_table(forecast: Forecast, model: str, actor: int, issue: int) -> Table:
     """Round by round, what one actor did on one issue and why."""
     result = forecast[model]
@@ -179,7 +239,8 @@ def explain_table(forecast: Forecast, model: str, actor: int, issue: int) -> Tab
             "Risk exponent: below 1 the actor accepts risk, above 1 it avoids it. Expected"
             " utilities are as the actor sees them (docs/models.md). The run ended with "
             + stop_text(result, issue)
-            + "."
+            + ". "
+            + outcome_text(forecast, model, actor, issue)
         ),
         caption_justify="left",
         show_lines=True,

@@ -6,18 +6,20 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
+import numpy as np
 from rich.table import Table
 from rich.text import Text
 
 from flashpoint.analysis.brief import Brief
 from flashpoint.analysis.forecast import Forecast
 from flashpoint.analysis.headline import Basis, points, simulation_error
+from flashpoint.analysis.outcomes import holds, reversion_of
 from flashpoint.models.base import ModelSpec
 from flashpoint.models.registry import get_model
 from flashpoint.scenario.errors import Problem
 from flashpoint.scenario.native import rule_to_data
-from flashpoint.scenario.schema import Change, Issue, Scenario
-from flashpoint.scenario.words import in_sentence
+from flashpoint.scenario.schema import Agreement, AllOf, AnyOf, Change, Condition, Issue, Scenario
+from flashpoint.scenario.words import in_sentence, named
 
 
 def forecast_table(forecast: Forecast) -> Table:
@@ -185,20 +187,33 @@ def agreement_table(forecast: Forecast) -> Table:
         if odds is None:
             continue
         low, high = odds.interval_95
-        refused = sorted(odds.refused_by.items(), key=lambda item: -item[1])
         table.add_row(
             Text(name),
             f"{odds.probability:.0%} ({low:.0%}-{high:.0%})",
-            Text(
-                ", ".join(
-                    f"{actors[a]} {share:.0%}"
-                    + (f" ({odds.red_line[a]:.0%} at its red line)" if a in odds.red_line else "")
-                    for a, share in refused
-                )
-                or "nobody"
-            ),
+            Text(refusers_text(odds.refused_by, odds.red_line, actors)),
         )
     return table
+
+
+def refusers_text(
+    refused_by: dict[str, float], red_line: dict[str, float], actors: dict[str, str]
+) -> str:
+    """Who refused a bargain and in what share of the draws, most often first. An actor whose
+    share shows as 0% is not listed by name (nor is a red-line share that shows as 0%): they
+    are counted in one clause, so that the list never says an actor refused in 0% of draws."""
+    said, fewer = [], 0
+    for actor, share in sorted(refused_by.items(), key=lambda item: -item[1]):
+        if f"{share:.0%}" == "0%":
+            fewer += 1
+            continue
+        line = f"{red_line.get(actor, 0.0):.0%}"
+        said.append(
+            f"{actors[actor]} {share:.0%}" + (f" ({line} at its red line)" if line != "0%" else "")
+        )
+    if fewer:
+        who = f"{fewer} {'other' if said else 'actor'}{'s' if fewer > 1 else ''}"
+        said.append(f"{who} in under 0.5% each" if fewer > 1 else f"{who} in under 0.5%")
+    return ", ".join(said) or "nobody"
 
 
 def spread_table(forecast: Forecast) -> Table:
@@ -341,7 +356,100 @@ def anchors_table(forecast: Forecast, model: str) -> Table:
     for issue in forecast.scenario.issues:
         value = result.outcome[issue.id]
         table.add_row(Text(issue.label), number(value), Text(issue.anchor_text(value)))
+    reading = future_reading(forecast, model)
+    if reading:
+        table.caption = Text(reading)
+        table.caption_justify = "left"
     return table
+
+
+def future_reading(forecast: Forecast, model: str) -> str:
+    """Which named future a model's forecast falls in, and why not each future tried before it:
+    the thresholds it misses, with the forecast's values (the words of each issue's nearest
+    labelled point may read as another future's; the futures are decided by these thresholds).
+    If the bargain was refused, says so first: the outcomes are then the reversion points.
+    Empty where the scenario names no futures."""
+    scenario = forecast.scenario
+    if not scenario.outcomes:
+        return ""
+    result = forecast[model]
+    issues = [issue.id for issue in scenario.issues]
+    labels = {issue.id: issue.label for issue in scenario.issues}
+    values = np.array([[result.outcome[i] for i in issues]])
+    reversion = reversion_of(scenario)
+    needed = any(issue.consent and issue.reversion is not None for issue in scenario.issues)
+    agreed = np.array([[i not in result.blocked for i in issues]]) if needed else None
+    said = []
+    if result.blocked:
+        actors = {actor.id: named(actor.label) for actor in scenario.actors}
+        refusers = sorted(
+            {a for who in result.blocked.values() for a in who}, key=list(actors).index
+        )
+        back = [in_sentence(labels[i]) for i in issues if i in result.blocked]
+        where = (
+            "every issue is"
+            if len(back) == len(issues)
+            else f"{listed(back)} {'is' if len(back) == 1 else 'are'}"
+        )
+        said.append(
+            f"The bargain is refused by {listed([actors[a] for a in refusers])}, so {where} at"
+            " the reversion point: the words read no deal, not the bargain."
+        )
+    chosen = forecast.future_label(result.future)
+    tested = (values, issues, labels, reversion, agreed)
+    missed = []
+    found = None
+    for outcome in scenario.outcomes:
+        if holds(outcome.when, values, issues, reversion, agreed)[0]:
+            found = outcome
+            break
+        missed.append(
+            f"not {in_sentence(outcome.label)}, which needs {_terms(outcome.when, *tested)}"
+        )
+    if (found.id if found else None) != result.future:  # not the future the run found
+        return " ".join([*said, f"The forecast falls in {in_sentence(chosen)}."])
+    head = f"The forecast falls in {in_sentence(chosen)}"
+    if found is not None and found.when != "otherwise":
+        head += f", as {_terms(found.when, *tested)}"
+    said.append(head + (": " + "; ".join(missed) if missed else "") + ".")
+    return " ".join(said)
+
+
+def _terms(
+    rule: Any,
+    values: np.ndarray,
+    issues: list[str],
+    labels: dict[str, str],
+    reversion: Any,
+    agreed: np.ndarray | None,
+) -> str:
+    """Why a rule holds, or what it needs where it does not, in words: its conditions, each
+    with the forecast's value. Of an ``all`` that fails only the parts it misses are named, of
+    an ``any`` that holds only the parts that hold."""
+    held = bool(holds(rule, values, issues, reversion, agreed)[0])
+    if isinstance(rule, Condition):
+        value = values[0, issues.index(rule.issue)]
+        return (
+            f"{in_sentence(labels[rule.issue])} {rule.op} {rule.value:g}"
+            f" (the forecast has {number(value)})"
+        )
+    if isinstance(rule, Agreement):
+        refused = held != rule.agreed
+        return f"{rule} (the bargain {'is refused' if refused else 'stands'})"
+    if isinstance(rule, (AllOf, AnyOf)):
+        parts = rule.all if isinstance(rule, AllOf) else rule.any
+        named_parts = [
+            p for p in parts if bool(holds(p, values, issues, reversion, agreed)[0]) == held
+        ]
+        joint = ", or " if isinstance(rule, AnyOf) and not held else " and "
+        tested = (values, issues, labels, reversion, agreed)
+        return joint.join(_terms(p, *tested) for p in named_parts)
+    return describe_rule(rule)
+
+
+def listed(names: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 PROBLEMS_SHOWN = 100

@@ -1,9 +1,10 @@
 """The Stokman exchange model: issue linkage and reciprocal concessions.
 
 Two actors who sit on opposite sides of the expected outcome on two issues, and care about the
-issues in different proportions, can both gain by trading: each moves its voting position on
-the issue it cares less about towards the other's, so as to gain on the issue it cares more
-about (Stokman & Van Oosten 1994). Sizes give both the same gain ("equal gain"). Each round the
+issues in different proportions, can both gain by trading: each moves its voting position
+towards the other's on the issue that matters relatively less to it than to the other (the
+smaller ratio of its salience there to its salience on the other issue; this can be its most
+salient issue), so as to gain on the other issue (Stokman & Van Oosten 1994). Sizes give both the same gain ("equal gain"). Each round the
 valid candidate with the largest gain is executed, the candidates it touches are recomputed,
 and so on until none is left; the round's forecast is the weighted mean of the voting
 positions. Actors then move part of the way from their preferences to their voting positions,
