@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 
 import flashpoint
 from flashpoint.scenario import build_scenario, load_scenario, save_scenario
+from flashpoint.scenario.characters import is_noncharacter
 
 from .conftest import problems_of
 
@@ -216,7 +217,11 @@ def scenarios(draw):
     issue_ids = draw(st.lists(ids, min_size=1, max_size=3, unique=True))
     actor_ids = draw(st.lists(ids, min_size=1, max_size=4, unique=True))
     number = st.floats(0, 100, allow_nan=False).map(lambda v: round(v, 3))
-    text = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=20).map(str.strip)
+    text = (  # no noncharacters (U+FFFE, ...): a scenario refuses them (issue #36)
+        st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=20)
+        .map(lambda t: "".join(c for c in t if not is_noncharacter(c)))
+        .map(str.strip)
+    )
     actors = []
     for actor in actor_ids:
         stances = {

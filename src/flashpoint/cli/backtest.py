@@ -24,6 +24,7 @@ from flashpoint.cli.common import (
 )
 from flashpoint.report.backtest import candidates_table, errors_table, intervals_table
 from flashpoint.report.document import backtest_report
+from flashpoint.report.export import write_table
 from flashpoint.report.files import write_report
 
 
@@ -142,7 +143,7 @@ def backtest_command(
     if report is not None:
         write_report(backtest_report(result), report)
     if csv is not None:
-        result.to_frame().to_csv(csv, index=False)
+        write_table(result.to_frame(), csv, "csv")  # texts quoted against formulas
     if save_recommendation is not None:
         if result.recommendation is None:
             err.print(f"[red]{escape(candidates_table(result).plain)}[/] Nothing was saved.")

@@ -3,7 +3,9 @@ comparison, a sensitivity analysis or a backtest) as CSV, or as an Excel workboo
 sheet per kind of row (outcomes, futures, issues...).
 
 In a workbook every text is written as text, never as a formula: a label such as ``=1+1``
-stays those four characters (no formula injection).
+stays those four characters (no formula injection). In a CSV file such a text is written after a
+single quote (``'=1+1``), which spreadsheets show as text (:func:`~flashpoint.scenario.cells.
+quote_formula`); numbers stay numbers.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
+from flashpoint.scenario.cells import quote_formula
 from flashpoint.scenario.workbook import append_row
 
 if TYPE_CHECKING:
@@ -38,7 +41,7 @@ def write_table(frame: pandas.DataFrame, path: str | Path, kind: str | None = No
     target = Path(path)
     suffix = f".{kind}" if kind else target.suffix.lower()
     if suffix == ".csv":
-        frame.to_csv(target, index=False)
+        _quoted(frame).to_csv(target, index=False)
     elif suffix == ".xlsx":
         _workbook(frame).save(target)
     else:
@@ -65,6 +68,16 @@ def _workbook(frame: pandas.DataFrame) -> Workbook:
             sheet.column_dimensions[get_column_letter(k)].width = max(10, len(str(column)) + 2)
         sheet.freeze_panes = "A2"
     return book
+
+
+def _quoted(frame: pandas.DataFrame) -> pandas.DataFrame:
+    """The frame with every text a spreadsheet could run as a formula quoted (numbers as they
+    are)."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype.kind == "O":  # texts (object or string columns)
+            out[column] = out[column].map(quote_formula)
+    return out
 
 
 def _cell(value: Any) -> Any:

@@ -7,6 +7,7 @@ report unreadable cells in the same words.
 from __future__ import annotations
 
 import csv
+import io
 import math
 import re
 from collections.abc import Iterable
@@ -16,6 +17,27 @@ from flashpoint.scenario.errors import Location, Problem, ScenarioError
 from flashpoint.scenario.guard import limit, too_many_cells
 
 _DECIMAL_COMMA = re.compile(r"^[-+]?\d+,\d+$")
+_FORMULA_LIKE = re.compile(r"^'*[=+\-@\t\r]")
+"""Text a spreadsheet may run as a formula (``=HYPERLINK(...)``, ``+cmd|...``, ``@SUM(...)``, a
+leading tab or carriage return), after any single quotes a writer put before it."""
+
+
+def quote_formula(value: object) -> object:
+    """A text cell that a spreadsheet could take for a formula, with a single quote before it
+    (which spreadsheets show as text): ``=1+1`` is written ``'=1+1`` (CSV injection, OWASP).
+    Numbers are left as numbers (``-5``), and so is any other text. Text that already starts
+    with quotes before such a character gets one more, so that :func:`unquote_formula` gives
+    every text back as it was."""
+    if isinstance(value, str) and _FORMULA_LIKE.match(value):
+        return "'" + value
+    return value
+
+
+def unquote_formula(cell: str) -> str:
+    """A CSV cell as it was before :func:`quote_formula`: one single quote taken off the front
+    of a cell that starts with quotes and then ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+    return; any other cell unchanged."""
+    return cell[1:] if cell.startswith("'") and _FORMULA_LIKE.match(cell) else cell
 
 
 @dataclass(frozen=True)
@@ -125,9 +147,12 @@ def read_rows(
 ) -> list[Row]:
     """Every non-blank row of delimited text, numbered by the line it starts on. A table of
     more cells than the limit (:func:`flashpoint.scenario.guard.limit`) is refused at the row
-    that passes it, before it fills the memory."""
-    lines = text.splitlines()
-    reader = csv.reader(lines, delimiter=delimiter, quotechar=quotechar, skipinitialspace=True)
+    that passes it, before it fills the memory.
+
+    Lines end at a line feed, a carriage return or both, as CSV's do, not at the other
+    characters Python takes for line breaks (U+2028, U+0085, ...), which a cell may hold."""
+    source = io.StringIO(text, newline="")
+    reader = csv.reader(source, delimiter=delimiter, quotechar=quotechar, skipinitialspace=True)
     rows: list[Row] = []
     start = 1
     cells_read, most = 0, limit("FLASHPOINT_MAX_CELLS")
@@ -139,5 +164,6 @@ def read_rows(
             rows.append(Row(number, cleaned))
             cells_read += len(cleaned)
             if cells_read > most:
-                raise ScenarioError([too_many_cells(file, number, most, len(lines))])
+                lines = len(io.StringIO(text, newline="").readlines())
+                raise ScenarioError([too_many_cells(file, number, most, lines)])
     return rows

@@ -25,7 +25,7 @@ from typing import Any
 
 from openpyxl.utils.exceptions import InvalidFileException
 
-from flashpoint.scenario.cells import read_rows, slug, sniff_delimiter
+from flashpoint.scenario.cells import Row, read_rows, slug, sniff_delimiter, unquote_formula
 from flashpoint.scenario.decide import looks_like_decide, read_decide
 from flashpoint.scenario.errors import Location, Origin, Problem, ScenarioError
 from flashpoint.scenario.guard import announce_slow_read, check_size, guarded
@@ -153,8 +153,12 @@ def read_source(path: Path, *, format: str | None = None) -> tuple[Any, Origin, 
     if kind == "ktab":
         return read_ktab(text, file=path.name, name=path.stem)
     delimiter = sniff_delimiter(text, ",;\t")
+    rows = [  # texts quoted against formulas (write_table_csv) as they were
+        Row(row.number, [unquote_formula(cell) for cell in row.cells])
+        for row in read_rows(text, delimiter, file=path.name)
+    ]
     return read_actor_table(
-        read_rows(text, delimiter, file=path.name),
+        rows,
         file=path.name,
         name=path.stem,
         decimal_comma=delimiter != ",",

@@ -9,8 +9,9 @@ conditions as short strings (``"denuclearization >= 70"``).
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
@@ -18,12 +19,68 @@ from flashpoint.scenario.errors import Location, Origin, Path_, Problem, Scenari
 from flashpoint.scenario.guard import limit
 from flashpoint.scenario.schema import Agreement, AllOf, AnyOf, Condition, Not, Scenario
 
+_BOOL, _INT, _FLOAT = (f"tag:yaml.org,2002:{kind}" for kind in ("bool", "int", "float"))
+_CORE = (
+    (_BOOL, r"true|True|TRUE|false|False|FALSE", "tTfF"),
+    (_INT, r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+", "-+0123456789"),
+    (
+        _FLOAT,
+        (
+            r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?"
+            r"|[-+]?\.(inf|Inf|INF)|\.nan|\.NaN|\.NAN"
+        ),
+        "-+.0123456789",
+    ),
+)
+"""The plain scalars that YAML 1.2's core schema reads as truth values and numbers."""
+
+
+class CoreLoader(yaml.SafeLoader):
+    """PyYAML's safe loader reading truth values and numbers as YAML 1.2 (its core schema)
+    does, not as YAML 1.1: ``yes``, ``no``, ``on`` and ``off`` are text (only ``true`` and
+    ``false`` are truth values), ``1:30`` is text (not the sexagesimal 90), ``017`` is 17 (not
+    the octal 15; ``0o17`` is octal), and ``1e5`` is a number. Dates stay dates."""
+
+    yaml_implicit_resolvers: ClassVar[dict[str, list[tuple[str, re.Pattern[str]]]]] = {
+        first: [(tag, pattern) for tag, pattern in resolvers if tag not in (_BOOL, _INT, _FLOAT)]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:  # type: ignore[override]
+        text = str(self.construct_scalar(node))
+        if text.startswith(("0o", "0x")):
+            return int(text[2:], 8 if text[1] == "o" else 16)
+        return int(text)
+
+
+class CoreDumper(yaml.SafeDumper):
+    """PyYAML's safe dumper quoting any text that YAML 1.1 *or* 1.2 would read as something
+    else (``yes``, ``1e5``), so that every YAML reader reads it back as text."""
+
+
+for _tag, _pattern, _first in _CORE:
+    CoreLoader.add_implicit_resolver(_tag, re.compile(f"^(?:{_pattern})$"), list(_first))
+    CoreDumper.add_implicit_resolver(_tag, re.compile(f"^(?:{_pattern})$"), list(_first))
+CoreLoader.add_constructor(_INT, CoreLoader.construct_yaml_int)
+
+
+def load_yaml(text: str) -> Any:
+    """A YAML value from text, read as YAML 1.2 (:class:`CoreLoader`)."""
+    return yaml.load(text, Loader=CoreLoader)  # a safe loader
+
+
+def dump_yaml(value: Any, **options: Any) -> str:
+    """YAML text of a value that both YAML 1.1 and 1.2 readers read back the same."""
+    return yaml.dump(value, Dumper=CoreDumper, allow_unicode=True, **options)
+
 
 def read_native(text: str, name: str | None = None) -> tuple[Any, Origin, list[Problem]]:
-    """Parse YAML or JSON text; return the data, where each value came from, and any problems."""
+    """Parse YAML or JSON text; return the data, where each value came from, and any problems.
+
+    YAML is read as YAML 1.2 (:class:`CoreLoader`): ``yes`` is text and ``017`` is 17."""
     origin = Origin(file=name)
     problems: list[Problem] = []
-    loader = yaml.SafeLoader(text)
+    loader = CoreLoader(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -43,7 +100,7 @@ def read_native(text: str, name: str | None = None) -> tuple[Any, Origin, list[P
 
 
 def _record_lines(
-    loader: yaml.SafeLoader,
+    loader: CoreLoader,
     node: yaml.Node,
     path: Path_,
     origin: Origin,
@@ -139,7 +196,7 @@ def write_yaml(scenario: Scenario, path: Path) -> None:
     for field in ("as_of", "horizon"):  # dates as YAML dates
         if getattr(scenario, field) is not None:
             data[field] = getattr(scenario, field)
-    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    text = dump_yaml(data, sort_keys=False, width=100)
     path.write_text(text, encoding="utf-8")
 
 

@@ -27,11 +27,27 @@ from pydantic import (
     model_validator,
 )
 
+from flashpoint.scenario.characters import check_id, check_label, check_note
 from flashpoint.scenario.errors import UnknownShockError
 
 ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_\-]*$"
 Field_ = Literal["position", "salience", "capability", "no_deal_cost", "red_line"]
-Probability = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+MAX_MAGNITUDE = 1e15
+"""The largest value (in size) of a number on an issue's scale, a cost or a spread: far beyond
+any real scale, and small enough that the models' sums of squares and products stay finite."""
+
+
+def _number(value: Any) -> Any:
+    """Refuse a truth value where a number is needed (``true`` would otherwise be read as 1)."""
+    if isinstance(value, bool):
+        raise ValueError(
+            f"{str(value).lower()} is a truth value, not a number: write the number itself"
+        )
+    return value
+
+
+Number = BeforeValidator(_number)
+Probability = Annotated[float, Number, Field(ge=0, le=1, allow_inf_nan=False)]
 Comparison = Literal[">=", "<=", ">", "<"]
 
 
@@ -50,11 +66,20 @@ class _Labelled(_Record):
 
 
 NonEmpty = Annotated[str, Field(min_length=1)]
-Id = Annotated[str, Field(pattern=ID_PATTERN)]
-Finite = Annotated[float, Field(allow_inf_nan=False)]
-NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+Id = Annotated[str, BeforeValidator(check_id), Field(pattern=ID_PATTERN)]
+"""The id of an issue, future, shock or scenario: letters, digits, '_' or '-' (they are named in
+the conditions of futures)."""
+Name = Annotated[str, BeforeValidator(check_id), Field(min_length=1)]
+"""The id of an actor, a source or a group of uncertain inputs, and any reference to an id: any
+letters, but no whitespace or invisible characters (:func:`~.characters.check_id`)."""
+Label = Annotated[str, BeforeValidator(check_label)]
+"""A name shown in reports: any printable text."""
+Note = Annotated[str, BeforeValidator(check_note)]
+"""A description or note: printable text, tabs and line breaks."""
+Finite = Annotated[float, Number, Field(ge=-MAX_MAGNITUDE, le=MAX_MAGNITUDE, allow_inf_nan=False)]
+NonNegative = Annotated[float, Number, Field(ge=0, le=MAX_MAGNITUDE, allow_inf_nan=False)]
 MAX_CAPABILITY = 1e12
-Capability = Annotated[float, Field(ge=0, le=MAX_CAPABILITY, allow_inf_nan=False)]
+Capability = Annotated[float, Number, Field(ge=0, le=MAX_CAPABILITY, allow_inf_nan=False)]
 """A capability: relative (only ratios between actors matter), so at most 10^12."""
 
 
@@ -65,7 +90,7 @@ def _listed(value: Any) -> Any:
     return value
 
 
-Ids = Annotated[list[NonEmpty], BeforeValidator(_listed)]
+Ids = Annotated[list[Name], BeforeValidator(_listed)]
 Colour = Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")]
 SEED_LIMIT = 2**64
 Seed = Annotated[int, Field(ge=0, lt=SEED_LIMIT)]
@@ -75,9 +100,9 @@ class Source(_Record):
     """A source the scenario's numbers rest on; the ``*_source`` fields of the records cite it
     by ``id``."""
 
-    id: str = ""
-    citation: NonEmpty
-    url: str = ""
+    id: Annotated[str, BeforeValidator(check_id)] = ""
+    citation: Annotated[Label, Field(min_length=1)]
+    url: Label = ""
 
 
 class Issue(_Labelled):
@@ -93,17 +118,17 @@ class Issue(_Labelled):
     """
 
     id: Id
-    label: str = ""
-    description: str = ""
+    label: Label = ""
+    description: Note = ""
     min: Finite = 0.0
     max: Finite = 100.0
-    anchors: dict[Finite, NonEmpty] = Field(default_factory=dict)
+    anchors: dict[Finite, Annotated[Label, Field(min_length=1)]] = Field(default_factory=dict)
     actual: Finite | None = None
     reversion: Finite | None = None
-    reversion_note: str = ""
+    reversion_note: Note = ""
     reversion_source: Ids = Field(default_factory=list)
     consent: Ids = Field(default_factory=list)
-    consent_note: str = ""
+    consent_note: Note = ""
     consent_source: Ids = Field(default_factory=list)
 
     def anchor_text(self, value: float) -> str:
@@ -131,15 +156,15 @@ class Stance(_Record):
     capability: Capability | None = None
     no_deal_cost: NonNegative = 0.0
     red_line: Finite | None = None
-    position_note: str = ""
+    position_note: Note = ""
     position_source: Ids = Field(default_factory=list)
-    salience_note: str = ""
+    salience_note: Note = ""
     salience_source: Ids = Field(default_factory=list)
-    capability_note: str = ""
+    capability_note: Note = ""
     capability_source: Ids = Field(default_factory=list)
-    no_deal_cost_note: str = ""
+    no_deal_cost_note: Note = ""
     no_deal_cost_source: Ids = Field(default_factory=list)
-    red_line_note: str = ""
+    red_line_note: Note = ""
     red_line_source: Ids = Field(default_factory=list)
 
 
@@ -148,14 +173,14 @@ class Actor(_Labelled):
     ``colour`` (``#rrggbb``) is the actor's colour in every chart of a report (default: the
     report's palette, by the actor's place in the list)."""
 
-    id: NonEmpty
-    label: str = ""
-    description: str = ""
+    id: Name
+    label: Label = ""
+    description: Note = ""
     capability: Capability | None = None
-    capability_note: str = ""
+    capability_note: Note = ""
     capability_source: Ids = Field(default_factory=list)
     colour: Colour | None = None
-    issues: dict[str, Stance] = Field(default_factory=dict)
+    issues: dict[Name, Stance] = Field(default_factory=dict)
 
     def capability_on(self, issue_id: str) -> float | None:
         """The capability the actor brings to an issue: its issue-specific one, else its own."""
@@ -185,18 +210,18 @@ class Uncertainty(_Record):
     several of an actor's inputs at once).
     """
 
-    actor: NonEmpty
-    issue: str | None = None
+    actor: Name
+    issue: Name | None = None
     field: Field_
     distribution: Literal["uniform", "triangular", "normal", "beta"]
     low: Finite | None = None
     high: Finite | None = None
     mode: Finite | None = None
     mean: Finite | None = None
-    sd: Annotated[float, Field(gt=0, allow_inf_nan=False)] | None = None
-    group: str | None = None
-    correlation: Annotated[float, Field(ge=-1, le=1)] | None = None
-    note: str = ""
+    sd: Annotated[float, Number, Field(gt=0, le=MAX_MAGNITUDE, allow_inf_nan=False)] | None = None
+    group: Name | None = None
+    correlation: Annotated[float, Number, Field(ge=-1, le=1)] | None = None
+    note: Note = ""
     source: Ids = Field(default_factory=list)
 
     @model_validator(mode="after")
@@ -367,8 +392,8 @@ class Outcome(_Labelled):
     """
 
     id: Id
-    label: str = ""
-    description: str = ""
+    label: Label = ""
+    description: Note = ""
     when: WhenRule
 
     @field_validator("when", mode="before")
@@ -391,8 +416,8 @@ class Change(_Record):
     scale, capability and cost of no deal 0 or more).
     """
 
-    actor: NonEmpty
-    issue: str | None = None
+    actor: Name
+    issue: Name | None = None
     field: Field_ | None = None
     set: Finite | None = None
     shift: Finite | None = None
@@ -427,10 +452,10 @@ class Shock(_Labelled):
     """
 
     id: Id
-    label: str = ""
-    description: str = ""
+    label: Label = ""
+    description: Note = ""
     probability: tuple[Probability, Probability] | None = None
-    probability_note: str = ""
+    probability_note: Note = ""
     probability_source: Ids = Field(default_factory=list)
     changes: Annotated[list[Change], Field(min_length=1)]
 
@@ -472,16 +497,18 @@ class Scenario(_Record):
     """
 
     id: Id = "scenario"
-    title: NonEmpty
-    description: str = ""
+    title: Annotated[Label, Field(min_length=1)]
+    description: Note = ""
     as_of: dt.date | None = None
     horizon: dt.date | None = None
-    horizon_note: str = ""
+    horizon_note: Note = ""
     horizon_source: Ids = Field(default_factory=list)
     legislative: bool = False
     sources: list[Source] = Field(default_factory=list)
-    provenance: str = ""
-    salience_scale: Annotated[float, Field(gt=0, allow_inf_nan=False)] = 100.0
+    provenance: Note = ""
+    salience_scale: Annotated[float, Number, Field(gt=0, le=MAX_MAGNITUDE, allow_inf_nan=False)] = (
+        100.0
+    )
     seed: Seed | None = None
     agreement: Literal["issue", "package"] = "issue"
     issues: list[Issue] = Field(default_factory=list)

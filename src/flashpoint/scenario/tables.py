@@ -48,6 +48,7 @@ from flashpoint.scenario.cells import (
     infer_salience_scale,
     issue_id,
     number_or_text,
+    quote_formula,
     read_number,
     slug,
 )
@@ -471,13 +472,16 @@ def table_rows(scenario: Scenario) -> list[dict[str, Any]]:
 
 
 def write_table_csv(scenario: Scenario, path: Path) -> None:
-    """Write the long actor table (what a CSV can hold: issues, actors, stances, notes)."""
+    """Write the long actor table (what a CSV can hold: issues, actors, stances, notes).
+
+    A text that a spreadsheet could run as a formula is written after a single quote
+    (:func:`~.cells.quote_formula`), which reading the table takes off again."""
     buffer = io.StringIO()
     columns = TABLE_COLUMNS + (AGREEMENT_COLUMNS if has_terms(scenario) else ())
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
     writer.writeheader()
     for row in table_rows(scenario):
-        writer.writerow({key: whole_number(value) for key, value in row.items()})
+        writer.writerow({key: quote_formula(whole_number(value)) for key, value in row.items()})
     path.write_text(buffer.getvalue(), encoding="utf-8")
 
 

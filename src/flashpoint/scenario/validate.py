@@ -12,15 +12,18 @@ from __future__ import annotations
 
 import difflib
 import math
+import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from flashpoint.scenario.characters import foreign_letters, skeleton
 from flashpoint.scenario.errors import Location, Origin, Path_, Problem, ScenarioError
 from flashpoint.scenario.limits import bounds, no_weight
 from flashpoint.scenario.schema import (
+    MAX_MAGNITUDE,
     Actor,
     Agreement,
     AllOf,
@@ -102,6 +105,13 @@ def build_scenario(
         report.add(("issues",), "the scenario has no issues: list at least one")
     if not records["actors"]:
         report.add(("actors",), "the scenario has no actors: list at least one")
+    for kind, items in (
+        ("issue", issues),
+        ("actor", actors),
+        ("future", outcomes),
+        ("shock", shocks),
+    ):
+        _check_ids_differ(report, kind, items)
     known_issues = _check_issues(report, issues)
     known_actors = _check_actors(report, actors, known_issues, scale)
     if actors and all(item.model is not None for item in actors):
@@ -185,12 +195,17 @@ def _item(
         )
         for name, value in pairs:
             try:
-                found[str(name) if isinstance(raw_parts, Mapping) else name] = (
+                found[_nfc(str(name)) if isinstance(raw_parts, Mapping) else name] = (
                     part_model.model_validate(value)
                 )
             except ValidationError:
                 continue
-    return _Item(index, item.get("id"), validated, found)
+    return _Item(index, _nfc(item.get("id")), validated, found)
+
+
+def _nfc(value: Any) -> Any:
+    """An id as the records hold it (in normal form NFC, :func:`~.characters.check_id`)."""
+    return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
 
 
 class _Report:
@@ -211,7 +226,7 @@ class _Report:
                 loc = tuple(
                     part
                     for part in item["loc"]
-                    if not (isinstance(part, str) and part.startswith("<"))
+                    if not (isinstance(part, str) and part.startswith(("<", "[key]")))
                 )
                 self.add(path + loc, _message(item, model))
             return None
@@ -230,14 +245,46 @@ def _in_file_order(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=key)
 
 
+_LISTED = {
+    "issue": "issues",
+    "actor": "actors",
+    "future": "outcomes",
+    "shock": "shocks",
+    "source": "sources",
+}
+
+
+def _check_ids_differ(report: _Report, kind: str, items: list[_Item]) -> None:
+    """Every id of a kind differs from the others by more than case and look-alike letters
+    (:func:`~.characters.skeleton`): ``Iran`` and ``iran``, or an ``а`` (Cyrillic) for an ``a``,
+    would be taken for one another by a reader (and by a later edit of the file)."""
+    name = _LISTED[kind]
+    seen: dict[str, _Item] = {}
+    for item in items:
+        if not isinstance(item.id, str):
+            continue
+        first = seen.setdefault(skeleton(item.id), item)
+        if first is item:
+            continue
+        where = (name, item.index, "id")
+        if first.id == item.id:
+            report.add(where, f"the {kind} id '{item.id}' is used more than once")
+            continue
+        letters = foreign_letters(item.id, first.id)
+        report.add(
+            where,
+            f"the {kind} id '{item.id}' looks like '{first.id}' ({name}[{first.index}])"
+            + (f", but for {letters}" if letters else "")
+            + ": ids must differ by more than case or look-alike letters, give one another id",
+        )
+
+
 def _check_issues(report: _Report, issues: list[_Item]) -> dict[str, Issue | None]:
-    """Issues by id (None where the issue has problems); reports duplicates and bad scales."""
+    """Issues by id (None where the issue has problems); reports bad scales (duplicated ids are
+    reported by :func:`_check_ids_differ`)."""
     known: dict[str, Issue | None] = {}
     for item in issues:
         if isinstance(item.id, str) and item.id in known:
-            report.add(
-                ("issues", item.index, "id"), f"the issue id '{item.id}' is used more than once"
-            )
             continue
         if isinstance(item.id, str):
             known[item.id] = item.model
@@ -281,7 +328,6 @@ def _check_actors(
     for item in actors:
         path = ("actors", item.index)
         if isinstance(item.id, str) and item.id in known:
-            report.add(path + ("id",), f"the actor id '{item.id}' is used more than once")
             continue
         if isinstance(item.id, str):
             known[item.id] = item.model
@@ -484,14 +530,9 @@ def _resolve_input(
 def _check_outcomes(
     report: _Report, outcomes: list[_Item], issues: dict[str, Issue | None]
 ) -> None:
-    seen: set[str] = set()
     last = len(outcomes) - 1
     for item in outcomes:
         path = ("outcomes", item.index)
-        if isinstance(item.id, str) and item.id in seen:
-            report.add(path + ("id",), f"the future id '{item.id}' is used more than once")
-        if isinstance(item.id, str):
-            seen.add(item.id)
         outcome: Outcome | None = item.model
         if outcome is None:
             continue
@@ -557,11 +598,13 @@ def _check_sources(
 ) -> None:
     """Every source a record (and the scenario's ``head``: its horizon) cites (its ``source``
     and ``*_source`` fields) is one of the scenario's sources, by id."""
-    known = {
-        str(source["id"]): source
-        for source in (sources if isinstance(sources, list) else [])
-        if isinstance(source, Mapping) and source.get("id")
-    }
+    listed = [
+        _Item(index, _nfc(source["id"]), source, {})
+        for index, source in enumerate(sources if isinstance(sources, list) else [])
+        if isinstance(source, Mapping) and isinstance(source.get("id"), str) and source["id"]
+    ]
+    _check_ids_differ(report, "source", listed)
+    known = {item.id: item.model for item in listed}
     records: list[tuple[Path_, BaseModel]] = [((), head)] if head is not None else []
     for name, items in lists:
         for item in items:
@@ -612,14 +655,7 @@ def _check_shocks(
     actors: dict[str, Actor | None],
     scale: float,
 ) -> None:
-    seen: set[str] = set()
     for item in shocks:
-        if isinstance(item.id, str) and item.id in seen:
-            report.add(
-                ("shocks", item.index, "id"), f"the shock id '{item.id}' is used more than once"
-            )
-        if isinstance(item.id, str):
-            seen.add(item.id)
         for number, change in item.parts.items():
             path = ("shocks", item.index, "changes", number)
             if change.drop:
@@ -729,6 +765,14 @@ def _message(item: Mapping[str, Any], model: type[BaseModel]) -> str:
         return f"'{value}' is not a number" if value not in (None, "") else f"{name} is empty"
     if kind == "finite_number":
         return f"{name} must be a finite number"
+    if (
+        kind in ("greater_than_equal", "less_than_equal")
+        and abs(ctx.get("ge", ctx.get("le", 0))) == MAX_MAGNITUDE
+    ):
+        return (
+            f"{_num(value)} is too large to compute with: a number here is at most"
+            f" {MAX_MAGNITUDE:.0e} in size (choose larger units for the scale, e.g. billions)"
+        )
     if kind == "greater_than_equal":
         bound = ctx.get("ge")
         if bound == 0:

@@ -53,7 +53,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from flashpoint.scenario.cells import Row, number_or_text, slug
 from flashpoint.scenario.errors import Location, Origin, Problem
 from flashpoint.scenario.guard import check_cells
-from flashpoint.scenario.native import rule_to_data
+from flashpoint.scenario.native import dump_yaml, load_yaml, rule_to_data
 from flashpoint.scenario.schema import Scenario
 from flashpoint.scenario.tables import read_actor_table
 
@@ -308,7 +308,7 @@ def _text(value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return "true" if value else "false"  # what YAML 1.2 reads as a truth value
     return str(value).strip()
 
 
@@ -429,7 +429,7 @@ def _read_scenario_sheets(
     for index, outcome in enumerate(data["outcomes"]):
         if "when" in outcome:
             try:
-                outcome["when"] = yaml.safe_load(outcome["when"])
+                outcome["when"] = load_yaml(outcome["when"])
             except yaml.YAMLError:
                 problems.append(
                     Problem(
@@ -524,7 +524,7 @@ def _model_options(
 def _option_from_text(text: str) -> Any:
     """An option's value from its cell: YAML's short form, where an unquoted number that YAML
     leaves as text (Excel writes 0.00001 as 1e-05) is a number."""
-    value = yaml.safe_load(text)
+    value = load_yaml(text)
     if isinstance(value, str) and value == text.strip():
         return number_or_text(value)
     return value
@@ -688,7 +688,7 @@ def _cell_number(value: Any) -> Any:
 
 def _cell_value(value: Any) -> Any:
     """An option's value as a cell: a number or a word as itself, anything else (and text that
-    YAML would read as something else, such as 'yes') in YAML's short form."""
+    YAML would read as something else, such as 'true') in YAML's short form."""
     if isinstance(value, (bool, int, float)):
         return _cell_number(value)
     if isinstance(value, str):
@@ -698,9 +698,7 @@ def _cell_value(value: Any) -> Any:
         except yaml.YAMLError:
             pass
         return "'" + value.replace("'", "''") + "'"  # YAML's quoted text
-    text = yaml.safe_dump(
-        value, default_flow_style=True, allow_unicode=True, sort_keys=False, width=10_000
-    )
+    text = dump_yaml(value, default_flow_style=True, sort_keys=False, width=10_000)
     return text.removesuffix("\n...\n").strip()
 
 
@@ -708,4 +706,4 @@ def _cell_rule(rule: Any) -> str:
     written = rule_to_data(rule)
     if isinstance(written, str):
         return written
-    return yaml.safe_dump(written, default_flow_style=True, width=10_000).strip()
+    return dump_yaml(written, default_flow_style=True, width=10_000).strip()
