@@ -83,6 +83,8 @@ def test_the_models_judgement_counts_what_stood_and_who_refused(korea):
     # where every bargain stands, nothing is said to be refused
     calm = flashpoint.forecast(two_sides(), brief=True).brief().judgements[0]
     assert calm.startswith("As stated, 6 of the 6 models' bargains stand") and "refused" not in calm
+    pair = flashpoint.forecast("korea-2018", ["compromise", "nash"], brief=True)
+    assert pair.brief().judgements[0].startswith("As stated, 1 of the 2 models' bargains stands (")
     alone = flashpoint.forecast(two_sides(), ["median"], brief=True).brief().judgements[0]
     assert alone == "As stated, the weighted median bargain stands (down)."
 

@@ -201,7 +201,8 @@ def _models_judgement(forecast: Forecasted, words: Words) -> str | None:
         if standing:
             return f"{said} stands ({in_sentence(forecast.future_label(result.future))})."
         return f"{said} is refused by {_and(list(reasons))}."
-    said = f"As stated, {len(standing)} of the {len(results)} models' bargains stand"
+    said = f"As stated, {len(standing)} of the {len(results)} models' bargains"
+    said += " stands" if len(standing) == 1 else " stand"
     if standing:
         futures = sorted({forecast.future_label(results[name].future) for name in standing})
         models = _and([words.models[n] for n in standing])
