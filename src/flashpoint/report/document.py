@@ -13,7 +13,7 @@ Every chart and the headline carry a ``testid`` (``data-testid`` in the page): `
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import plotly.graph_objects as go
@@ -90,7 +90,9 @@ class Group:
 
 @dataclass(frozen=True)
 class Section:
-    """A part of the report: a heading, an introduction, then charts, tables and groups."""
+    """A part of the report: a heading, an introduction, then charts, tables and groups;
+    ``appendix`` sections (the model-by-model detail) come after the others, under an
+    "Appendix" heading, folded on screen and expanded in print."""
 
     id: str
     title: str
@@ -98,6 +100,7 @@ class Section:
     charts: list[Chart] = field(default_factory=list)
     tables: list[Table | Text] = field(default_factory=list)
     groups: list[Group] = field(default_factory=list)
+    appendix: bool = False
 
     def all_charts(self) -> list[Chart]:
         return self.charts + [chart for group in self.groups for chart in group.charts]
@@ -132,6 +135,15 @@ class Report:
     def charts(self) -> list[Chart]:
         return [chart for section in self.sections for chart in section.all_charts()]
 
+    @property
+    def appendix(self) -> list[Section]:
+        return [section for section in self.sections if section.appendix]
+
+
+# The body of a forecast's report, in this order after the bottom line and the headline; every
+# other section (the model-by-model detail) goes to the appendix, in the order it is made.
+BODY = ("question", "agreement", "drivers", "levers", "shocks")
+
 
 def forecast_report(
     forecast: Forecast,
@@ -161,13 +173,13 @@ def forecast_report(
     if levers is not None:
         documents["levers"] = levers.to_dict()
     dated = f", as of {scenario.as_of.isoformat()}" if scenario.as_of else ""
+    kept = [section for section in sections if section.charts or section.tables or section.groups]
+    body = sorted((s for s in kept if s.id in BODY), key=lambda s: BODY.index(s.id))
     return Report(
         title=scenario.title,
         subtitle=f"A flashpoint report on {forecast.source}{dated}",
         headline=_headline(forecast),
-        sections=[
-            section for section in sections if section.charts or section.tables or section.groups
-        ],
+        sections=body + [replace(s, appendix=True) for s in kept if s.id not in BODY],
         documents=documents,
         bottom_line=forecast.brief(comparison=comparison, sensitivity=sensitivity, levers=levers),
     )
