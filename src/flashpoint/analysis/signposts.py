@@ -12,8 +12,10 @@ every point gets the same errors (common random numbers): what differs between t
 the lever alone.
 
 For each future that does not lead as stated, its signpost is the smallest move of one lever
-(as a share of its scale) at which that future leads (has the largest probability); a future
-that no single lever makes lead has none, and the brief says so. Each lever's *swing* is how
+(as a share of its scale) at which that future leads (its probability ahead of every other's
+by at least ``MARGIN``, 5 points: closer than that, the errors' sampling could reverse them);
+where no single lever does, two of the levers that swing it most are moved together; a future
+neither makes lead has none, and the brief says so. Each lever's *swing* is how
 far the leading future's probability moves over the lever's grid: what moves the forecast most.
 
 These are measured on the stated values (the uncertainty of the other inputs left out), which
@@ -40,6 +42,19 @@ GRID = 20  # steps over an issue's scale (21 points, 5% apart)
 SAMPLES = 400  # the headline's errors at each point
 CHUNK = 32  # points whose samples are tested at once (memory: CHUNK x SAMPLES draws)
 PAIRED = 4  # the widest-swinging levers tried two at a time where no one lever suffices
+MARGIN = 0.05  # a future leads a point where it is this far ahead of every other
+NONE = -1  # no future leads by the margin
+
+
+def leading(probabilities: np.ndarray) -> np.ndarray:
+    """The future that leads at each point ``[point, future]``: ahead of every other by at
+    least ``MARGIN`` (more than the errors' sampling noise between close futures), else
+    ``NONE``."""
+    order = np.sort(probabilities, axis=1)
+    ahead = order[:, -1] - order[:, -2] >= MARGIN if probabilities.shape[1] > 1 else True
+    return np.where(ahead, np.argmax(probabilities, axis=1), NONE)
+
+
 Field = str  # "position" or "red_line"
 
 
@@ -214,7 +229,7 @@ def signposts(
         here = probabilities[start : start + len(grid)]
         start += len(grid)
         span = grid[-1] - grid[0]
-        leads = np.argmax(here, axis=1)
+        leads = leading(here)
         for f in range(len(futures)):
             if f == leader:
                 continue
@@ -275,7 +290,7 @@ def _pairs(
     probabilities = headline_at(prepared, recommendation, scenario, settings, together=2)
     found: dict[int, Signpost] = {}
     for pair, here in zip(pairs, probabilities, strict=True):
-        f = int(np.argmax(here))
-        if f != leader and (f not in found or here[f] > found[f].probability):
+        f = int(leading(here[None, :])[0])
+        if f not in (leader, NONE) and (f not in found or here[f] > found[f].probability):
             found[f] = Signpost(scenario.outcomes[f].id, pair, float(here[f]))
     return found
