@@ -102,8 +102,12 @@ def test_scaling_all_capabilities_changes_nothing(model, arrays, factor):
     """Capabilities are relative: multiplying them all by one factor changes no forecast. For
     the spatial model, only when scaling up: every coalition starts at 1e-8, KTAB's floor
     (docs/specs/ktab.md §4.4), an absolute amount that weighs more against smaller votes (a
-    hypothesis example with capabilities about 1 scaled by 0.001 moved a forecast by 6e-6)."""
-    if model == "smp" and factor < 1:
+    hypothesis example with capabilities about 1 scaled by 0.001 moved a forecast by 6e-6).
+    Likewise the exchange model: gains at or below 1e-10 are no gain and gains are ranked
+    rounded to 1e-12 (docs/specs/exchange.md §4.3, C1), absolute amounts, so capabilities of
+    about 1e-3 (and their products, 1e-6) can leave a trade's gain below them (a hypothesis
+    example traded nothing at all)."""
+    if model in ("smp", "exchange") and factor < 1:
         factor = 1 / factor
     scaled = ScenarioArrays(
         arrays.actors,
