@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from flashpoint.analysis.headline import STATED_SAMPLES
 from flashpoint.analysis.signposts import Lever, Signposts
-from flashpoint.scenario.words import in_sentence, named, possessive
+from flashpoint.scenario.words import capitalised, in_sentence, named, possessive, shown_shares
 
 if TYPE_CHECKING:
     from flashpoint.analysis.agreement import AgreementOdds, ZoneOdds
@@ -227,11 +227,9 @@ def _refusals_judgement(forecast: Forecasted, words: Words) -> str | None:
     refused = 1 - odds.probability
     if not refused:
         return f"Over {over}, the headline's bargain always stands."
-    who, fewer = [], 0
-    for actor, share in sorted(odds.refused_by.items(), key=lambda item: -item[1]):
-        if f"{share:.0%}" == "0%":  # not named at 0%: counted below
-            fewer += 1
-            continue
+    who = []
+    named_shares, fewer = shown_shares(odds.refused_by)  # nobody named at 0%: counted below
+    for actor, share in named_shares:
         line = odds.red_line.get(actor, 0.0)
         part = f"{words.actor[actor]} in {share:.0%}"
         if f"{line:.0%}" != "0%":
@@ -270,7 +268,7 @@ def _zone_judgement(forecast: Forecasted, words: Words) -> str | None:
             f"Every issue's zone of agreement is open {where}: refusals come from where the"
             " bargain lands, not from limits that cannot meet."
         )
-    return said[0][0].upper() + "; ".join(said)[1:] + "."
+    return capitalised("; ".join(said)) + "."
 
 
 def _limit(words: Words, actor: str) -> str:
@@ -325,7 +323,7 @@ def _changes(
         for swing in signposts.swings[:3]:
             if swing.size > 0:
                 found.append(
-                    f"{words.lever(swing.lever)[0].upper()}{words.lever(swing.lever)[1:]}:"
+                    f"{capitalised(words.lever(swing.lever))}:"
                     f" {future} between {swing.low:.0%} and {swing.high:.0%} over its scale"
                     " (on the stated values)."
                 )
@@ -358,7 +356,7 @@ def _changes(
             f" ({offer}) takes {levers.target.label} from {_value(levers, levers.before.value)}"
             f" to {_value(levers, levers.after.value)}."
         )
-        found.append(said[0].upper() + said[1:])
+        found.append(capitalised(said))
     return found
 
 

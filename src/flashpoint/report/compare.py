@@ -9,7 +9,7 @@ from rich.text import Text
 from flashpoint.analysis.compare import ENSEMBLE, Comparison, Variant
 from flashpoint.analysis.headline import HEADLINE
 from flashpoint.report.terminal import describe_change, number
-from flashpoint.scenario.words import possessive
+from flashpoint.scenario.words import capitalised, possessive
 
 
 def points(change: float) -> str:
@@ -132,7 +132,7 @@ def mechanism_text(comparison: Comparison, variant: Variant) -> str:
     if not said:
         return "Fewer than 1 draw in 200 changes its future."
     text = "; ".join(said)
-    return text[0].upper() + text[1:] + "."
+    return capitalised(text) + "."
 
 
 def shown(share: float) -> bool:

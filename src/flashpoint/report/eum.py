@@ -18,7 +18,7 @@ from flashpoint.models.eum import CAPITULATION, COMPROMISE, CONFRONTATION, MOVES
 from flashpoint.report.outcome_words import outcome_sentence
 from flashpoint.report.run_document import run_header
 from flashpoint.report.terminal import listed, precise
-from flashpoint.scenario.words import named
+from flashpoint.scenario.words import capitalised, named
 
 
 def _log(result: ModelResult) -> EUMLog:
@@ -205,7 +205,7 @@ def outcome_text(forecast: Forecast, model: str, actor: int, issue: int) -> str:
         for a in moved
     )
     own = positions[:, actor]
-    subject = labels[actor][0].upper() + labels[actor][1:]
+    subject = capitalised(labels[actor])
     if np.all(own == own[0]):
         said += (
             f" {subject} never moved from {precise(own[0], item)}, so the outcome is where"
@@ -263,7 +263,7 @@ def explain_table(forecast: Forecast, model: str, actor: int, issue: int) -> Tab
                 else f"stayed at {precise(after, item)} ({partner} holds the same position)"
             )
             took = _took(move, partner)
-            lines.append(f"{took[0].upper()}{took[1:]}: {went}.")
+            lines.append(f"{capitalised(took)}: {went}.")
             lines.append(
                 _why(move, log.alpha[r, 0, actor, issue], log.beta[r, 0, actor, issue], partner)
             )

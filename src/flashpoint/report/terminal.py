@@ -19,7 +19,7 @@ from flashpoint.models.registry import get_model
 from flashpoint.scenario.errors import Problem
 from flashpoint.scenario.native import rule_to_data
 from flashpoint.scenario.schema import Agreement, AllOf, AnyOf, Change, Condition, Issue, Scenario
-from flashpoint.scenario.words import in_sentence, named
+from flashpoint.scenario.words import in_sentence, named, shown_shares
 
 
 def forecast_table(forecast: Forecast) -> Table:
@@ -201,11 +201,9 @@ def refusers_text(
     """Who refused a bargain and in what share of the draws, most often first. An actor whose
     share shows as 0% is not listed by name (nor is a red-line share that shows as 0%): they
     are counted in one clause, so that the list never says an actor refused in 0% of draws."""
-    said, fewer = [], 0
-    for actor, share in sorted(refused_by.items(), key=lambda item: -item[1]):
-        if f"{share:.0%}" == "0%":
-            fewer += 1
-            continue
+    said = []
+    named_shares, fewer = shown_shares(refused_by)
+    for actor, share in named_shares:
         line = f"{red_line.get(actor, 0.0):.0%}"
         said.append(
             f"{actors[actor]} {share:.0%}" + (f" ({line} at its red line)" if line != "0%" else "")

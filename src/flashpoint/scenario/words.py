@@ -45,3 +45,15 @@ def named(label: str) -> str:
     if first in _WITH_THE or label in _PLURAL_NAMES or acronym:
         return f"the {label}"
     return label
+
+
+def capitalised(text: str) -> str:
+    """``text`` as the start of a sentence: its first letter in upper case, the rest as is."""
+    return text[:1].upper() + text[1:]
+
+
+def shown_shares(shares: dict[str, float]) -> tuple[list[tuple[str, float]], int]:
+    """The shares that print as more than 0% (``f"{share:.0%}"``), largest first, and how many
+    others there are: a list that never says something happened in 0% of draws."""
+    shown = [(key, share) for key, share in shares.items() if f"{share:.0%}" != "0%"]
+    return sorted(shown, key=lambda item: -item[1]), len(shares) - len(shown)

@@ -33,6 +33,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -721,18 +722,9 @@ def _parse(row: dict[str, Any]) -> Entry | Resolution:
         text("outcome_hash", "outcome's hash")
         migrated = text("migrated", "time of migration", nullable=True)
         future, issues = None, {}
-        outcome = text("outcome", "outcome")
-        if outcome is not None:
-            try:
-                answer = json.loads(outcome)
-            except json.JSONDecodeError as error:
-                damage.append(f"its outcome is not JSON ({error.msg}, at character {error.pos})")
-            else:
-                problem = _outcome_problem(answer)
-                if problem is None:
-                    future, issues = answer["future"], dict(answer["issues"])
-                else:
-                    damage.append(problem)
+        answer = _checked_json(text("outcome", "outcome"), "outcome", _outcome_problem, damage)
+        if answer is not None:
+            future, issues = answer["future"], dict(answer["issues"])
         return Resolution(
             created,
             future,
@@ -754,18 +746,7 @@ def _parse(row: dict[str, Any]) -> Entry | Resolution:
     scenario_hash = text("scenario_hash", "scenario's hash") or ""
     forecast_hash = text("forecast_hash", "forecast's hash") or ""
     forecast_text = text("forecast", "forecast")
-    forecast: dict[str, Any] = {}
-    if forecast_text is not None:
-        try:
-            document = json.loads(forecast_text)
-        except json.JSONDecodeError as error:
-            damage.append(f"its forecast is not JSON ({error.msg}, at character {error.pos})")
-        else:
-            problem = _forecast_problem(document)
-            if problem is None:
-                forecast = document
-            else:
-                damage.append(problem)
+    forecast = _checked_json(forecast_text, "forecast", _forecast_problem, damage) or {}
     return Entry(
         id=row["id"],
         created=created,
@@ -781,6 +762,28 @@ def _parse(row: dict[str, Any]) -> Entry | Resolution:
         resolution=None,
         damage=tuple(damage),
     )
+
+
+def _checked_json(
+    stored: str | None,
+    what: str,
+    problem_of: Callable[[Any], str | None],
+    damage: list[str],
+) -> Any:
+    """A stored JSON text read and checked by ``problem_of``; None, with what is wrong added to
+    ``damage``, where it is not JSON or not of its shape (or None where nothing is stored)."""
+    if stored is None:
+        return None
+    try:
+        value = json.loads(stored)
+    except json.JSONDecodeError as error:
+        damage.append(f"its {what} is not JSON ({error.msg}, at character {error.pos})")
+        return None
+    problem = problem_of(value)
+    if problem is not None:
+        damage.append(problem)
+        return None
+    return value
 
 
 def _forecast_problem(document: Any) -> str | None:
