@@ -186,3 +186,33 @@ def test_a_report_shows_the_search_with_the_same_numbers():
     assert list(chart.figure.data[0].x) == [point["move"] for point in curve]
     page = render_html(report)
     assert "What would it take" in page and 'data-testid="chart-levers"' in page
+
+
+def test_a_headline_search_screens_then_reports_the_headline_itself():
+    """On the headline, the search runs on the screen (errors' sizes held at the stated
+    values'), and what it reports is the headline's own: the same numbers as a comparison of
+    the offer as a shock on the same draws."""
+    found = flashpoint.levers(
+        "korea-2018",
+        "united_states",
+        "P(peace_regime)",
+        ["sanctions_relief", "peace_treaty"],
+        draws=40,
+        generations=3,
+        seed=2,
+    )
+    assert found.screened == 12 * (1 + found.generations)  # 6 offers a lever each generation
+    assert 0 < found.evaluations < found.screened
+    offer = flashpoint.Shock(
+        id="offer",
+        changes=[
+            {"actor": "united_states", "issue": issue, "field": field, "set": value}
+            for (issue, field), value in found.offer.items()
+        ],
+    )
+    compared = flashpoint.compare("korea-2018", [offer], draws=40, seed=2)
+    baseline = compared.baseline.summary().futures["peace_regime"].probability
+    shocked = compared.shocked[0].summary().futures["peace_regime"].probability
+    assert found.before.value == pytest.approx(baseline, abs=1e-12)
+    assert found.after.value == pytest.approx(shocked, abs=1e-12)
+    assert "recommended" in found.models and "eum" in found.models

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import flashpoint
-from flashpoint.analysis.montecarlo import MonteCarlo, agreement_of, run_draws
+from flashpoint.analysis.montecarlo import MonteCarlo, agreement_of, run_draws, run_variants
 from flashpoint.analysis.outcomes import reversion_of
 from flashpoint.analysis.uncertainty import (
     future_probabilities,
@@ -136,3 +136,15 @@ def test_variants_share_their_random_numbers(korea):
     assert not same(baseline, pressure)
     alone = MonteCarlo(extended, MODELS, seed=5, block_size=8, shocks=(("us_maximum_pressure",),))
     assert same(pressure, run_draws(alone, 20)[0])
+
+
+def test_a_run_of_many_variants_gives_the_same_numbers_in_groups(korea):
+    """Variants sent to workers in groups (a search's candidates on one block of draws) give
+    each variant's numbers as one run of them all here, in the same order."""
+    shocks = ((), ("us_maximum_pressure",), ("china_guarantee",), (), ("us_maximum_pressure",))
+    run = MonteCarlo(korea, MODELS[:3], seed=5, shocks=shocks)
+    here = run_draws(run, 20, executor="serial")
+    grouped = run_variants(run, 20, executor="process", workers=2)
+    assert len(grouped) == len(shocks)
+    assert all(same(a, b) for a, b in zip(here, grouped, strict=True))
+    assert not same(grouped[0], grouped[1])  # the order kept: variant 1 is shocked

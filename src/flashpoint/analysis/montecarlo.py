@@ -21,7 +21,7 @@ that changes nothing changes no number.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -30,7 +30,7 @@ from flashpoint.analysis.agreement import Terms, settle, zone_of_agreement
 from flashpoint.analysis.backtest.recommend import Recommendation
 from flashpoint.analysis.headline import HEADLINE, headline_outcomes
 from flashpoint.engine.arrays import ScenarioArrays
-from flashpoint.engine.executors import Executor, run_blocks
+from flashpoint.engine.executors import AUTO_PROCESS_BLOCKS, Executor, cores, run_blocks
 from flashpoint.engine.sampling import draw_scores, place_levels, place_scores
 from flashpoint.engine.seeding import named_stream
 from flashpoint.models.registry import get_model
@@ -261,8 +261,26 @@ def block_sizes(total: int, block_size: int) -> list[int]:
 
 
 def joined(parts: Sequence[Results]) -> Results:
-    """Consecutive blocks' forecasts of the same models as one, each model's in draw order."""
-    return {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
+    """Consecutive blocks' forecasts of the same models as one, each model's in draw order
+    (positions round by round brought to the same number of rounds: :func:`same_rounds`)."""
+    return {
+        name: np.concatenate(
+            (same_rounds if name.startswith(PATH) else list)([part[name] for part in parts])
+        )
+        for name in parts[0]
+    }
+
+
+def same_rounds(paths: Sequence[np.ndarray]) -> list[np.ndarray]:
+    """Blocks' positions ``[draw, round, actor, issue]`` with as many rounds each as the longest.
+    A model runs as many rounds as a block's slowest draw needs, a draw that stopped earlier
+    keeping its last positions; so, with spread inputs, blocks stop after different rounds, and
+    a shorter block's draws keep their last positions in the rounds it did not run."""
+    most = max(path.shape[1] for path in paths)
+    return [
+        np.pad(path, ((0, 0), (0, most - path.shape[1]), (0, 0), (0, 0)), mode="edge")
+        for path in paths
+    ]
 
 
 def run_draws(
@@ -289,4 +307,49 @@ def run_draws(
         chunk_blocks=chunk_blocks,
         scheduler=scheduler,
         progress=progress,
+    )
+
+
+@dataclass(frozen=True)
+class VariantGroups:
+    """A run of many variants and few draws cut into groups of variants instead of blocks of
+    draws, each group a unit of work for the executors (``run_block(group, draws)``): all the
+    draws of its variants. The numbers are the run's own: a variant's draws come from the same
+    streams whichever group, process or machine runs it."""
+
+    run: MonteCarlo
+    groups: tuple[tuple[int, ...], ...]
+
+    def run_block(self, group: int, draws: int) -> list[Results]:
+        shocks = tuple(self.run.shocks[v] for v in self.groups[group])
+        return run_draws(replace(self.run, shocks=shocks), draws, executor="serial")
+
+    def merge(self, parts: Sequence[list[Results]]) -> list[Results]:
+        return [results for part in parts for results in part]
+
+
+def run_variants(
+    run: MonteCarlo,
+    draws: int,
+    *,
+    executor: Executor = "auto",
+    workers: int | None = None,
+    scheduler: str | None = None,
+) -> list[Results]:
+    """Per variant, each model's forecast on every draw, as :func:`run_draws` gives them; a run
+    whose draws fit in one block but has several variants (a search's candidates) runs its
+    variants in groups on ``executor`` (:class:`VariantGroups`: about
+    :data:`~flashpoint.engine.executors.AUTO_PROCESS_BLOCKS` groups per worker), where blocks
+    of draws would leave every worker but one idle."""
+    variants = len(run.shocks)
+    if len(run.sizes(draws)) > 1 or variants == 1 or executor == "serial":
+        return run_draws(run, draws, executor=executor, workers=workers, scheduler=scheduler)
+    count = min(variants, AUTO_PROCESS_BLOCKS * (workers or cores()))
+    groups = tuple(tuple(int(v) for v in part) for part in np.array_split(range(variants), count))
+    return run_blocks(
+        VariantGroups(run, groups),
+        [draws] * count,
+        executor=executor,
+        workers=workers,
+        scheduler=scheduler,
     )

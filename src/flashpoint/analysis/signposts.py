@@ -164,13 +164,7 @@ def headline_at(
     numbers)."""
     points = [settings[k : k + together] for k in range(0, len(settings), together)]
     arrays = _set(ScenarioArrays.from_scenario(scenario, len(points)), points)
-    chosen = dict(prepared.model_runs) | dict(prepared.headline_runs(recommendation.models))
-    bargains = {
-        model: get_model(model)(
-            arrays, chosen[model], named_stream(prepared.seed, "signposts:" + model), events=False
-        ).forecast
-        for model in recommendation.models
-    }
+    bargains = bargains_on(prepared, recommendation, arrays, "signposts:")
     rng = named_stream(prepared.seed, "signposts:" + HEADLINE)
     errors = recommendation.draw_errors((SAMPLES, arrays.n_issues), rng)
     terms, reversion = Terms.of(scenario, arrays), reversion_of(scenario)
@@ -194,6 +188,21 @@ def headline_at(
     return np.stack(
         [(chosen_future == f).mean(axis=1) for f in range(len(scenario.outcomes))], axis=1
     )
+
+
+def bargains_on(
+    prepared: Prepared, recommendation: Recommendation, arrays: ScenarioArrays, stream: str
+) -> dict[str, np.ndarray]:
+    """The bargain ``[draw, issue]`` on ``arrays`` of each model ``recommendation`` needs (with
+    the request's options, else the scenario's), each model drawing from the stream ``stream``
+    + its name."""
+    chosen = dict(prepared.model_runs) | dict(prepared.headline_runs(recommendation.models))
+    return {
+        model: get_model(model)(
+            arrays, chosen[model], named_stream(prepared.seed, stream + model), events=False
+        ).forecast
+        for model in recommendation.models
+    }
 
 
 def _set(arrays: ScenarioArrays, points: list[list[tuple[Lever, float]]]) -> ScenarioArrays:

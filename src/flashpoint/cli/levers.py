@@ -20,7 +20,7 @@ from flashpoint.cli.common import (
     run_options,
     run_request,
 )
-from flashpoint.report.levers import curve_table, effect_table, offer_table
+from flashpoint.report.levers import curve_table, effect_table, offer_table, searched
 
 
 @app.command(
@@ -138,7 +138,6 @@ def levers_command(
             else " No offer within the bounds reached the threshold."
         )
     out.print(
-        f"[dim]{result.evaluations} offers tried over {result.generations} generations;"
-        f" total move {result.move:.1f} points.{escape(reached)} Seed {result.seed}: the same"
-        " seed gives the same offer.[/]"
+        f"[dim]{escape(searched(result))} Total move {result.move:.1f} points.{escape(reached)}"
+        f" Seed {result.seed}: the same seed gives the same offer.[/]"
     )

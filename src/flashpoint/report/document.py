@@ -35,7 +35,7 @@ from flashpoint.report.compare import (
     compare_issues_table,
     mechanism_table,
 )
-from flashpoint.report.levers import curve_table, effect_table, offer_table
+from flashpoint.report.levers import actor_name, curve_table, effect_table, offer_table, searched
 from flashpoint.report.pull import ONE_STEP, explain_pull
 from flashpoint.report.rounds import PRESENTERS, explain
 from flashpoint.report.sensitivity import factorial_tables, indices_table, tornado_table
@@ -443,8 +443,8 @@ def _levers(result: Levers) -> Section:
     return Section(
         id="levers",
         title="What would it take",
-        intro=f"The offer by {result.request.actor} that moves {result.target.label} most"
-        f" ({result.evaluations} offers tried, each on the same draws).",
+        intro=f"The offer by {actor_name(result)} that moves {result.target.label} most."
+        f" {searched(result)}",
         charts=[Chart("chart-levers", figures.levers_figure(result), wide=True)],
         tables=[offer_table(result), effect_table(result), curve_table(result)],
     )

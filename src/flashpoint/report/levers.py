@@ -6,7 +6,9 @@ from __future__ import annotations
 from rich.table import Table
 from rich.text import Text
 
+from flashpoint.analysis.headline import HEADLINE
 from flashpoint.analysis.levers import Estimate, Levers
+from flashpoint.scenario.words import named
 
 
 def _value(result: Levers, value: float) -> str:
@@ -19,12 +21,30 @@ def _change(result: Levers, value: float) -> str:
     return f"{value:+.1f}"
 
 
+def actor_name(result: Levers) -> str:
+    """The searched actor's name inside a sentence."""
+    actor = next(a for a in result.scenario.actors if a.id == result.request.actor)
+    return named(actor.label)
+
+
+def searched(result: Levers) -> str:
+    """How many offers the search tried, and on what, as a sentence."""
+    generations = f"{result.generations} generation" + ("s" if result.generations != 1 else "")
+    if not result.screened:
+        return f"{result.evaluations} offers tried over {generations}, each on the same draws."
+    return (
+        f"{result.screened} offers screened over {generations} (the headline with its errors'"
+        f" sizes held at the stated values'); {result.evaluations} run on the headline itself,"
+        " each on the same draws."
+    )
+
+
 def offer_table(result: Levers) -> Table:
     """The recommended offer, input by input."""
     labels = {issue.id: issue.label for issue in result.scenario.issues}
     table = Table(
         title=Text(
-            f"The offer of {result.request.actor} that "
+            f"The offer of {actor_name(result)} that "
             + (
                 "reaches the threshold with the smallest move"
                 if result.request.threshold is not None
@@ -58,7 +78,9 @@ def offer_table(result: Levers) -> Table:
 
 
 def effect_table(result: Levers) -> Table:
-    """The target before and after the offer, pooled and per model."""
+    """The target before and after the offer: the headline's (or the named models' pooled),
+    then each model's."""
+    headline = HEADLINE in result.models
     table = Table(
         title=Text(
             f"{result.target.label} before and after the offer, over {result.draws:,} draws"
@@ -66,8 +88,12 @@ def effect_table(result: Levers) -> Table:
         ),
         title_justify="left",
         caption=Text(
-            "Pooled: the models with equal weights, on the same draws for every offer (common"
-            " random numbers)."
+            (
+                "The headline forecast and each model"
+                if headline
+                else "Pooled: the models with equal weights"
+            )
+            + ", on the same draws for every offer (common random numbers)."
             + (
                 f" The offer works under {result.only_under} alone: treat it with care."
                 if result.only_under
@@ -87,12 +113,14 @@ def effect_table(result: Levers) -> Table:
 
     low, high = result.change.interval_95
     table.add_row(
-        "pooled",
+        "headline" if headline else "pooled",
         interval(result.before),
         interval(result.after),
         f"{_change(result, result.change.value)} ({_change(result, low)} to {_change(result, high)})",
     )
     for model, (before, after) in result.models.items():
+        if model == HEADLINE:
+            continue
         table.add_row(
             Text(model),
             _value(result, before),

@@ -39,7 +39,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from typing import Any
 
@@ -162,6 +162,26 @@ class Scale:
         b, a = np.polyfit(x, np.abs(errors), 1)
         return cls(SPREAD_MODELS, float(a), float(b))
 
+    def to_dict(self) -> dict[str, Any]:
+        return {"models": list(self.models), "a": self.a, "b": self.b}
+
+
+@dataclass(frozen=True, eq=False)
+class HeldScale:
+    """Errors' sizes held at ``sizes`` (one per issue), whatever the models forecast: no model
+    beyond the combination's is needed to size them. A screen for searches that try many
+    inputs (:mod:`flashpoint.analysis.levers`), never a headline itself."""
+
+    sizes: np.ndarray
+    models: tuple[str, ...] = ()
+
+    def size(self, predictions: Predictions, lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
+        """The held sizes, for every draw of ``predictions``."""
+        return np.broadcast_to(self.sizes, np.shape(next(iter(predictions.values()))))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"held": self.sizes.tolist()}
+
 
 def disagreement(predictions: Predictions, models: Sequence[str], span: np.ndarray) -> np.ndarray:
     """``x``: the standard deviation (population) of ``models``' forecasts, in points of each
@@ -240,7 +260,7 @@ class Recommendation:
     combination: Combination
     errors: np.ndarray
     provenance: dict[str, Any] = field(default_factory=dict)
-    scale: Scale | None = None
+    scale: Scale | HeldScale | None = None
 
     @property
     def models(self) -> list[str]:
@@ -265,6 +285,13 @@ class Recommendation:
         point = self.combination.predict(predictions)
         sizes = self.error_sizes(predictions, lower, upper)
         return spread_by(point[None, :], self.errors[:, None] * sizes, lower, upper)
+
+    def held_at(self, sizes: np.ndarray) -> Recommendation:
+        """This recommendation with its errors' sizes held at ``sizes`` (per issue:
+        :class:`HeldScale`), so only its combination's models need to run."""
+        if self.scale is None:
+            return self
+        return replace(self, scale=HeldScale(np.asarray(sizes, dtype=float)))
 
     def draw_errors(self, shape: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
         """Errors ``[draw, issue]`` (standardised with a scale, else shares of each issue's
@@ -291,9 +318,7 @@ class Recommendation:
         return {
             "combination": self.combination.name,
             "weights": self.combination.weights,
-            "scale": None
-            if self.scale is None
-            else {"models": list(self.scale.models), "a": self.scale.a, "b": self.scale.b},
+            "scale": None if self.scale is None else self.scale.to_dict(),
             "errors": [round(float(e), ERROR_DIGITS) for e in self.errors],
             "provenance": self.provenance,
         }
