@@ -29,6 +29,7 @@ import numpy as np
 from flashpoint.analysis.agreement import Terms, settle, zone_of_agreement
 from flashpoint.analysis.backtest.recommend import Recommendation
 from flashpoint.analysis.headline import HEADLINE, headline_outcomes
+from flashpoint.analysis.uncertainty import with_rounds
 from flashpoint.engine.arrays import ScenarioArrays
 from flashpoint.engine.executors import AUTO_PROCESS_BLOCKS, Executor, cores, run_blocks
 from flashpoint.engine.sampling import draw_scores, place_levels, place_scores
@@ -261,26 +262,21 @@ def block_sizes(total: int, block_size: int) -> list[int]:
 
 
 def joined(parts: Sequence[Results]) -> Results:
-    """Consecutive blocks' forecasts of the same models as one, each model's in draw order
-    (positions round by round brought to the same number of rounds: :func:`same_rounds`)."""
+    """Consecutive blocks' forecasts of the same models as one, each model's in draw order."""
     return {
-        name: np.concatenate(
-            (same_rounds if name.startswith(PATH) else list)([part[name] for part in parts])
-        )
-        for name in parts[0]
+        name: np.concatenate(_aligned(name, [part[name] for part in parts])) for name in parts[0]
     }
 
 
-def same_rounds(paths: Sequence[np.ndarray]) -> list[np.ndarray]:
-    """Blocks' positions ``[draw, round, actor, issue]`` with as many rounds each as the longest.
-    A model runs as many rounds as a block's slowest draw needs, a draw that stopped earlier
-    keeping its last positions; so, with spread inputs, blocks stop after different rounds, and
-    a shorter block's draws keep their last positions in the rounds it did not run."""
-    most = max(path.shape[1] for path in paths)
-    return [
-        np.pad(path, ((0, 0), (0, most - path.shape[1]), (0, 0), (0, 0)), mode="edge")
-        for path in paths
-    ]
+def _aligned(name: str, arrays: list[np.ndarray]) -> list[np.ndarray]:
+    """Consecutive blocks' arrays of one result, ready to join: a model's positions round by
+    round (:data:`PATH`) each over as many rounds as the block that ran the most
+    (:func:`~flashpoint.analysis.uncertainty.with_rounds`), since blocks whose inputs are
+    spread stop after different rounds."""
+    if not name.startswith(PATH):
+        return arrays
+    most = max(array.shape[1] for array in arrays)
+    return [with_rounds(array, most) for array in arrays]
 
 
 def run_draws(
@@ -313,15 +309,18 @@ def run_draws(
 @dataclass(frozen=True)
 class VariantGroups:
     """A run of many variants and few draws cut into groups of variants instead of blocks of
-    draws, each group a unit of work for the executors (``run_block(group, draws)``): all the
-    draws of its variants. The numbers are the run's own: a variant's draws come from the same
-    streams whichever group, process or machine runs it."""
+    draws, each group a unit of work for the executors: ``run_block(group, work)`` runs all
+    the draws of its variants (``work``: its variants times the draws, what progress counts).
+    The numbers are the run's own: a variant's draws come from the same streams whichever
+    group, process or machine runs it."""
 
     run: MonteCarlo
     groups: tuple[tuple[int, ...], ...]
 
-    def run_block(self, group: int, draws: int) -> list[Results]:
-        shocks = tuple(self.run.shocks[v] for v in self.groups[group])
+    def run_block(self, group: int, work: int) -> list[Results]:
+        variants = self.groups[group]
+        shocks = tuple(self.run.shocks[v] for v in variants)
+        draws = max(1, work // len(variants))
         return run_draws(replace(self.run, shocks=shocks), draws, executor="serial")
 
     def merge(self, parts: Sequence[list[Results]]) -> list[Results]:
@@ -335,21 +334,28 @@ def run_variants(
     executor: Executor = "auto",
     workers: int | None = None,
     scheduler: str | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> list[Results]:
     """Per variant, each model's forecast on every draw, as :func:`run_draws` gives them; a run
-    whose draws fit in one block but has several variants (a search's candidates) runs its
-    variants in groups on ``executor`` (:class:`VariantGroups`: about
-    :data:`~flashpoint.engine.executors.AUTO_PROCESS_BLOCKS` groups per worker), where blocks
-    of draws would leave every worker but one idle."""
+    whose draws fit in one or two blocks but has several variants (a search's candidates, a
+    tornado's settings) runs its variants in groups on ``executor`` (:class:`VariantGroups`:
+    about :data:`~flashpoint.engine.executors.AUTO_PROCESS_BLOCKS` groups per worker), where
+    blocks of draws would leave workers idle. ``progress`` is called with the draws of each
+    finished piece of work times its variants."""
     variants = len(run.shocks)
-    if len(run.sizes(draws)) > 1 or variants == 1 or executor == "serial":
-        return run_draws(run, draws, executor=executor, workers=workers, scheduler=scheduler)
-    count = min(variants, AUTO_PROCESS_BLOCKS * (workers or cores()))
+    workers = workers or cores()
+    count = min(variants, AUTO_PROCESS_BLOCKS * workers)
+    if len(run.sizes(draws)) >= count or executor == "serial":
+        counted = None if progress is None else (lambda done: progress(done * variants))
+        return run_draws(
+            run, draws, executor=executor, workers=workers, scheduler=scheduler, progress=counted
+        )
     groups = tuple(tuple(int(v) for v in part) for part in np.array_split(range(variants), count))
     return run_blocks(
         VariantGroups(run, groups),
-        [draws] * count,
+        [draws * len(group) for group in groups],
         executor=executor,
         workers=workers,
         scheduler=scheduler,
+        progress=progress,
     )

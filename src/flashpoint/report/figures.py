@@ -10,6 +10,7 @@ markers, filled bands), one pair of axes each, so that the print renderer can dr
 
 from __future__ import annotations
 
+import functools
 import html
 import math
 import textwrap
@@ -17,6 +18,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from flashpoint.analysis.backtest import Backtest
 from flashpoint.analysis.compare import ENSEMBLE, Comparison
@@ -35,12 +37,24 @@ RECOMMENDED = HEADLINE  # the headline forecast, as a chart names it
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 HEIGHT = 340
 TITLE_WIDTH = 60  # characters on a line of a chart's title
+TRACE_KINDS = ("scatter", "bar")  # the kinds of trace these charts draw
 FAN_90, FAN_50 = 0.12, 0.28  # opacity of the central 90% and 50% fan bands
 
 
 def text(value: str) -> str:
     """Scenario text as a plotly label: shown as written, never read as markup."""
     return html.escape(value, quote=False)
+
+
+@functools.cache
+def _template() -> go.layout.Template:
+    """Plotly's "simple_white" template for the kinds of trace these charts draw
+    (:data:`TRACE_KINDS`): the same look, at a fifth of the cost of applying the whole template
+    (its defaults for some thirty kinds of trace) to each chart."""
+    white = pio.templates["simple_white"]
+    return go.layout.Template(
+        layout=white.layout, data={kind: white.data[kind] for kind in TRACE_KINDS}
+    )
 
 
 def _layout(figure: go.Figure, title: str, x_title: str = "", y_title: str = "", **more) -> None:
@@ -62,7 +76,7 @@ def _layout(figure: go.Figure, title: str, x_title: str = "", y_title: str = "",
         xaxis={"title": {"text": text(x_title)}, "zeroline": False},
         yaxis={"title": {"text": text(y_title)}, "zeroline": False},
         font={"family": FONT, "size": 12},
-        template="simple_white",
+        template=_template(),
         height=HEIGHT,
         margin={"l": 10, "r": 16, "t": 12, "b": 10},
         legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "xanchor": "left"},

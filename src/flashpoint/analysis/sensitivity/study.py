@@ -16,7 +16,7 @@ from flashpoint.analysis.montecarlo import (
     Results,
     agreed_of,
     agreement_of,
-    run_draws,
+    run_variants,
 )
 from flashpoint.analysis.prepare import Prepared
 from flashpoint.analysis.progress import Progress, Tally
@@ -75,10 +75,10 @@ class Study:
     def mean_targets(self, run: MonteCarlo, draws: int, tally: Tally) -> list[float]:
         """The target of each variant of a Monte Carlo run over ``draws`` draws, pooled over
         its models with equal weights."""
-        per_variant = run_draws(
+        per_variant = run_variants(
             run,
             draws,
-            progress=tally.counter(len(run.variants) * len(run.models)),
+            progress=tally.counter(len(run.models)),
             **self.prepared.request.execution(),
         )
         return [float(self.per_draw(results).mean()) for results in per_variant]
