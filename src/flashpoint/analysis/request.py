@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator,
 
 from flashpoint.engine.executors import Executor
 from flashpoint.scenario.load import DEFAULT_SCENARIO
-from flashpoint.scenario.schema import Scenario, Shock
+from flashpoint.scenario.schema import SEED_LIMIT, Scenario, Shock
 
 Method = Literal["tornado", "morris", "sobol", "factorial"]
 
@@ -38,6 +38,7 @@ class RunSettings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     progress_unit: ClassVar[str] = "Monte Carlo draws"
+    largest_seed: ClassVar[int] = SEED_LIMIT - 1  # seeds go from 0 to 2^64 - 1
 
     kind: str  # each kind of request names itself
     scenario: str | Scenario = DEFAULT_SCENARIO
@@ -64,18 +65,27 @@ class RunSettings(BaseModel):
     def _no_empty_models(cls, value: Any) -> Any:
         return value or None
 
+    @staticmethod
+    def is_seed(value: Any) -> bool:
+        """Whether ``value`` is a seed: a whole number from 0 to :attr:`largest_seed` (not a
+        truth value); the command line checks ``--seed`` by it before any work."""
+        try:
+            seed = operator.index(value)
+        except TypeError:
+            return False
+        return not isinstance(value, bool) and 0 <= seed <= RunSettings.largest_seed
+
     @field_validator("seed", mode="before")
     @classmethod
     def _whole_seed(cls, value: Any) -> Any:
         if value is None:
             return None
-        try:
-            seed = operator.index(value)
-        except TypeError:
-            seed = -1
-        if isinstance(value, bool) or seed < 0:
-            raise ValueError(f"the seed must be a whole number of 0 or more, not {value!r}")
-        return seed
+        if cls.is_seed(value):
+            return operator.index(value)
+        raise ValueError(
+            f"the seed must be a whole number of 0 or more, at most {cls.largest_seed}"
+            f" (2^64 - 1), not {value!r}"
+        )
 
     @model_validator(mode="after")
     def _scheduler_is_for_dask(self) -> RunSettings:

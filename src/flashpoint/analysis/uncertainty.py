@@ -240,9 +240,22 @@ class PathBands:
         }
 
 
+def with_rounds(positions: np.ndarray, rounds: int) -> np.ndarray:
+    """Positions ``[draw, round, actor, issue]`` over ``rounds`` rounds (no fewer than they
+    hold). An iterative model runs as many rounds as the slowest of its draws needs, a draw
+    that stopped earlier keeping its last positions; so runs on other draws (another block of
+    draws, the stated values) may stop after other rounds, and the rounds a run did not reach
+    repeat its last."""
+    missing = rounds - positions.shape[1]
+    return np.pad(positions, ((0, 0), (0, missing), (0, 0), (0, 0)), mode="edge")
+
+
 def path_bands(stated: np.ndarray, drawn: np.ndarray) -> PathBands:
     """The :class:`PathBands` of a model's positions on the stated values ``stated[round,
-    actor, issue]`` and on the draws ``drawn[draw, round, actor, issue]``."""
+    actor, issue]`` and on the draws ``drawn[draw, round, actor, issue]``, both over as many
+    rounds as the longer ran (:func:`with_rounds`)."""
+    rounds = max(stated.shape[0], drawn.shape[1])
+    stated, drawn = with_rounds(stated[None], rounds)[0], with_rounds(drawn, rounds)
     bands = np.quantile(drawn, PATH_QUANTILES, axis=0)
     moving = [
         r

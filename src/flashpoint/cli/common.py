@@ -21,6 +21,7 @@ from rich.markup import escape
 from flashpoint import (
     EXECUTORS,
     MODELS,
+    ForecastRequest,
     MissingExtra,
     ScenarioError,
     SchedulerUnreachable,
@@ -77,11 +78,32 @@ ScenarioArg = Annotated[
         show_default=True,
     ),
 ]
+
+
+class OptionError(typer.BadParameter):
+    """A usage error (exit 2) whose message names its option itself, printed as it is (not
+    after "Invalid value for ...")."""
+
+    def format_message(self) -> str:
+        return self.message
+
+
+def checked_seed(seed: int | None) -> int | None:
+    """``--seed`` as given, checked as the command line is read, before any work: a seed
+    outside 0 to 2^64 - 1 is a usage error naming the range."""
+    if seed is None or ForecastRequest.is_seed(seed):
+        return seed
+    raise OptionError(
+        f"--seed must be a whole number from 0 to {ForecastRequest.largest_seed}, not {seed}"
+    )
+
+
 SeedArg = Annotated[
     int | None,
     typer.Option(
-        min=0,
-        help="Seed of the run's random streams (default: the scenario's seed, else 0).",
+        callback=checked_seed,
+        help="Seed of the run's random streams, a whole number from 0 to 2^64 - 1 (default: the"
+        " scenario's seed, else 0).",
         metavar="INTEGER",
     ),
 ]

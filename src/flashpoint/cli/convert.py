@@ -61,7 +61,11 @@ def convert(
     except ScenarioError as error:
         fail(error, source)
         return
-    save_scenario(scenario, target)
+    try:
+        save_scenario(scenario, target)
+    except ScenarioError as error:  # a file flashpoint could not read back is not written
+        fail(error, str(target))
+        return
     out.print(f"wrote {escape(str(target))}")
     if target.suffix.lower() == ".csv":
         err.print(

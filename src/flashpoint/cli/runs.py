@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
@@ -37,6 +38,7 @@ from flashpoint.store import (
     this_machine,
 )
 from flashpoint.store.diff import numbers
+from flashpoint.store.runs import DamagedRun
 
 runs_app = typer.Typer(
     help="The runs the store recorded: every forecast, comparison, sensitivity analysis and"
@@ -121,19 +123,32 @@ def list_command(
             Text(run.source),
             str(run.request.get("draws") or ""),
             "" if run.seed is None else str(run.seed),
-            f"{run.seconds:.1f}",
-            Text(run.status if run.error is None else f"failed: {run.error}"[:60]),
+            _seconds(run.seconds, 1),
+            _status(run),
         )
     out.print(table)
+
+
+def _status(run: StoredRun) -> Text:
+    """A run's status in a list: done, failed (and why), or damaged (and how)."""
+    if run.damage:
+        return Text(f"damaged: {'; '.join(run.damage)}", style="red")
+    return Text(run.status if run.error is None else f"failed: {run.error}"[:60])
+
+
+def _seconds(seconds: float, digits: int) -> str:
+    """How long a run took, "-" where its record does not say (it is damaged)."""
+    return "-" if math.isnan(seconds) else f"{seconds:.{digits}f}"
 
 
 @runs_app.command("show")
 def show_command(
     run_id: RunArg, store: StoreArg = None, as_json: json_flag("the run") = False
 ) -> None:
-    """Show one run: what ran, on what, and its numbers."""
+    """Show one run: what ran, on what, and its numbers; a damaged run, what is left of it and
+    how it is damaged (exit 1)."""
     with opened(store) as found:
-        run = found.get(run_id)
+        run = found.get(run_id, damaged=not as_json)
     if as_json:
         print_json(run.to_dict())
         return
@@ -149,7 +164,7 @@ def show_command(
         ("Seed", str(run.seed)),
         ("Draws", str(run.request.get("draws"))),
         ("Status", run.status),
-        ("Seconds", f"{run.seconds:.2f}"),
+        ("Seconds", _seconds(run.seconds, 2)),
         ("flashpoint", run.version),
     ):
         table.add_row(name, Text(value))
@@ -164,6 +179,12 @@ def show_command(
         for name, value in found_numbers.items():
             values.add_row(Text(name), _number(name, value))
         out.print(values)
+    if run.damage:
+        err.print(f"[red]Run {run.id} is damaged:[/]")
+        for damage in run.damage:
+            err.print(Text(f"  - {damage}"))
+        err.print(f"{DamagedRun.consequence}.")
+        raise typer.Exit(1)
     out.print(
         f"[dim]flashpoint runs rerun {run.id} runs it again; flashpoint runs export {run.id}"
         " writes all of it as JSON.[/]"

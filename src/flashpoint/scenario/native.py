@@ -3,7 +3,10 @@
 Reading records the line of every value, so problems are reported as
 ``korea.yaml, line 42, actors[0].issues.denuclearization.salience: 140 is above ...``.
 Writing produces the canonical form: fields in schema order, defaults left out, futures'
-conditions as short strings (``"denuclearization >= 70"``).
+conditions as short strings (``"denuclearization >= 70"``). A file holds at most
+``FLASHPOINT_MAX_VALUES`` values (:data:`~flashpoint.scenario.guard.LIMITS`), when it is read
+and when it is written: a scenario that would hold more is not written, since it could not be
+read back.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from flashpoint.scenario.errors import Location, Origin, Path_, Problem, Scenari
 from flashpoint.scenario.guard import limit
 from flashpoint.scenario.schema import Agreement, AllOf, AnyOf, Condition, Not, Scenario
 
+VALUES = "FLASHPOINT_MAX_VALUES"  # the limit on the values of a file (guard.LIMITS)
 _BOOL, _INT, _FLOAT = (f"tag:yaml.org,2002:{kind}" for kind in ("bool", "int", "float"))
 _CORE = (
     (_BOOL, r"true|True|TRUE|false|False|FALSE", "tTfF"),
@@ -85,7 +89,7 @@ def read_native(text: str, name: str | None = None) -> tuple[Any, Origin, list[P
         node = loader.get_single_node()
         if node is None:
             raise ScenarioError([Problem(Location(file=name), "the file is empty")])
-        _record_lines(loader, node, (), origin, problems, [limit("FLASHPOINT_MAX_VALUES")])
+        _record_lines(loader, node, (), origin, problems, [limit(VALUES)])
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
@@ -115,9 +119,8 @@ def _record_lines(
             [
                 Problem(
                     Location(file=origin.file),
-                    f"the file expands to more than {limit('FLASHPOINT_MAX_VALUES'):,} values"
-                    " (YAML aliases used over and over?); a scenario needs far fewer (raise the"
-                    " limit with the environment variable FLASHPOINT_MAX_VALUES)",
+                    f"the file expands to more than {_most_values()}: raise the limit with the"
+                    f" environment variable {VALUES}",
                 )
             ]
         )
@@ -142,6 +145,43 @@ def _record_lines(
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             _record_lines(loader, item, path + (index,), origin, problems, budget)
+
+
+def _most_values() -> str:
+    """The limit on a file's values, in words."""
+    return (
+        f"{limit(VALUES):,} values, the most flashpoint reads from a YAML or JSON file (every"
+        " mapping, list, number and text counts, and a YAML alias each time it is used)"
+    )
+
+
+def count_values(data: Any) -> int:
+    """How many values a file of ``data`` holds, counted as reading it counts them
+    (:func:`_record_lines`): each mapping, list and scalar, not the mappings' keys."""
+    if isinstance(data, dict):
+        return 1 + sum(count_values(value) for value in data.values())
+    if isinstance(data, list):
+        return 1 + sum(count_values(item) for item in data)
+    return 1
+
+
+def _check_values(data: Any, path: Path) -> None:
+    """Refuse to write ``data`` to ``path`` (YAML or JSON) if it holds more values than
+    flashpoint reads from a file: the limits that hold for a scenario's file hold for the
+    files written from it."""
+    count = count_values(data)
+    if count > limit(VALUES):
+        raise ScenarioError(
+            [
+                Problem(
+                    Location(file=path.name),
+                    f"the scenario would be written with {count:,} values, more than"
+                    f" {_most_values()}, so flashpoint would refuse to read the file: raise"
+                    f" the limit to {count:,} or more with the environment variable {VALUES},"
+                    " when writing the file and when reading it",
+                )
+            ]
+        )
 
 
 def scenario_to_data(scenario: Scenario) -> dict[str, Any]:
@@ -192,7 +232,9 @@ def whole_number(value: Any) -> Any:
 
 
 def write_yaml(scenario: Scenario, path: Path) -> None:
+    """Write a scenario as YAML (refused, before writing, if it holds too many values)."""
     data = scenario_to_data(scenario)
+    _check_values(data, path)
     for field in ("as_of", "horizon"):  # dates as YAML dates
         if getattr(scenario, field) is not None:
             data[field] = getattr(scenario, field)
@@ -201,5 +243,8 @@ def write_yaml(scenario: Scenario, path: Path) -> None:
 
 
 def write_json(scenario: Scenario, path: Path) -> None:
-    text = json.dumps(scenario_to_data(scenario), indent=2, ensure_ascii=False)
+    """Write a scenario as JSON (refused, before writing, if it holds too many values)."""
+    data = scenario_to_data(scenario)
+    _check_values(data, path)
+    text = json.dumps(data, indent=2, ensure_ascii=False)
     path.write_text(text + "\n", encoding="utf-8")

@@ -178,6 +178,18 @@ class StoreError(RuntimeError):
     """The store cannot be opened or used (the message says why and where)."""
 
 
+def stored_as(value: Any) -> str:
+    """What a stored value is, in words, where it is not what it should be (a damaged
+    record)."""
+    if value is None:
+        return "missing (NULL)"
+    if isinstance(value, bytes):
+        return f"stored as a BLOB ({len(value)} bytes)"
+    if isinstance(value, int | float):
+        return f"a number ({value!r})"
+    return repr(value)
+
+
 def records(cursor: sqlite3.Cursor) -> list[dict[str, Any]]:
     """A query's rows, each as ``{column: value}`` (named as the query names its columns)."""
     names = [column[0] for column in cursor.description]

@@ -2,6 +2,11 @@
 (models, options, seed), flashpoint's version, its timing and status, and its result's JSON
 document, so that a run can be listed, shown, compared with another, exported and run again.
 
+A damaged record (a result that was cut short, a scenario that is not JSON or no longer matches
+the hash recorded for it, a text column holding a number, ...) never hides the others: it is
+read as far as it can be, its ``damage`` naming each part that is wrong, listed and shown as
+damaged, and refused (:class:`DamagedRun`) where its record would be used.
+
 A run is written in one transaction once it has finished (or failed): a process killed while
 running or writing leaves no partial run, and every earlier run stays as it was
 (:mod:`flashpoint.store.database`). The result document is kept compressed (zlib).
@@ -11,6 +16,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import sqlite3
 import time
 import zlib
@@ -21,15 +27,16 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from pydantic import BaseModel, ValidationError
 
 from flashpoint._version import __version__
 from flashpoint.analysis.montecarlo import STREAMED_ABOVE
 from flashpoint.analysis.progress import Progress
-from flashpoint.analysis.request import AnyRequest, BacktestRequest, read_request
+from flashpoint.analysis.request import AnyRequest, read_request
 from flashpoint.analysis.runner import Result, run
 from flashpoint.scenario.load import load_scenario
 from flashpoint.scenario.schema import Scenario
-from flashpoint.store.database import StoreError, connect, default_path, records
+from flashpoint.store.database import StoreError, connect, default_path, records, stored_as
 from flashpoint.store.hashing import canonical, digest
 from flashpoint.store.machine import this_machine
 
@@ -55,13 +62,16 @@ class RunSummary:
     seconds: float
     scenario_hash: str
     error: str | None
+    damage: tuple[str, ...] = ()  # how its record is damaged (empty: it is not)
 
 
 @dataclass(frozen=True)
 class StoredRun:
     """A run as the store keeps it. ``scenario`` is the whole scenario it ran on (before any
     shocks), ``request`` its request as JSON, ``result`` its result's JSON document (None for
-    a failed run, whose ``error`` says why)."""
+    a failed run, whose ``error`` says why). ``damage`` says, part by part, how its record is
+    damaged (empty: it is not); a damaged part is read as empty (``{}``, ``[]``, ``""``, None,
+    NaN seconds)."""
 
     id: int
     created: str
@@ -79,6 +89,7 @@ class StoredRun:
     result: dict[str, Any] | None
     error: str | None
     machine: dict[str, Any] | None = None  # None: recorded before machines were (schema 3)
+    damage: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The run as one JSON document (``flashpoint runs export``)."""
@@ -115,14 +126,41 @@ class StoredRun:
 
     def rerun_request(self) -> AnyRequest:
         """The request that runs this run again: its own, on the scenario the store kept (a
-        backtest reads its files again)."""
-        request = read_request(self.request)
-        if isinstance(request, BacktestRequest):
-            return request
-        return request.model_copy(update={"scenario": Scenario.model_validate(self.scenario)})
+        backtest reads its files again). A StoreError if this flashpoint cannot read them."""
+        stated = self.request
+        if stated.get("kind") != "backtest":
+            stated = {**stated, "scenario": _readable(self.scenario)}
+        try:
+            return read_request(stated)
+        except ValidationError as error:
+            first = error.errors()[0]
+            place = ".".join(str(part) for part in first["loc"])
+            raise StoreError(
+                f"run {self.id} cannot be run again: its request and scenario do not pass this"
+                f" flashpoint's checks ({error.error_count()} problem(s); the first, at"
+                f" {place}: {first['msg']})"
+            ) from None
 
 
-_COLUMNS = ", ".join(column.name for column in fields(StoredRun))  # the runs table's columns
+class DamagedRun(StoreError):
+    """A run whose record is damaged was asked for where its record would be used (exported,
+    compared, run again, put on record): the message names the run and each damaged part."""
+
+    consequence = (
+        "A damaged run is not exported, compared, run again or put on record; the store's other"
+        " runs are not affected"
+    )
+
+    def __init__(self, run: StoredRun, path: Path) -> None:
+        super().__init__(
+            f"run {run.id} in the store {path} is damaged: {'; '.join(run.damage)}."
+            f" {self.consequence} (flashpoint runs show {run.id} shows what is left of it)"
+        )
+
+
+_COLUMNS = ", ".join(  # the runs table's columns
+    column.name for column in fields(StoredRun) if column.name != "damage"
+)
 
 
 class RunStore:
@@ -155,8 +193,8 @@ class RunStore:
             status="done",
             title=scenario.title,
             source=document["scenario"]["source"],
-            scenario=scenario.model_dump(mode="json"),
-            request=request.model_dump(mode="json"),
+            scenario=_as_json(scenario),
+            request=_as_json(request),
             seed=request.seed,
             models=list(request.models or ()),
             seconds=seconds,
@@ -168,7 +206,7 @@ class RunStore:
         """Keep a run that did not finish (its request, and why); returns its id."""
         try:
             scenario = _scenario_of(request)
-            stated, title = scenario.model_dump(mode="json"), scenario.title
+            stated, title = _as_json(scenario), scenario.title
         except Exception:  # the scenario itself may be what failed
             stated, title = {}, str(request.scenario if isinstance(request.scenario, str) else "")
         return self._insert(
@@ -177,7 +215,7 @@ class RunStore:
             title=title,
             source=request.scenario if isinstance(request.scenario, str) else title,
             scenario=stated,
-            request=request.model_dump(mode="json"),
+            request=_as_json(request),
             seed=request.seed,
             models=list(request.models or ()),
             seconds=seconds,
@@ -220,8 +258,15 @@ class RunStore:
                 f"run {run_id} kept no traces (run it with --keep-traces; a forecast of more"
                 f" than {STREAMED_ABOVE:,} draws keeps none)"
             )
-        with np.load(io.BytesIO(row[0]), allow_pickle=False) as found:
-            return {name: found[name] for name in found.files}
+        try:
+            with np.load(io.BytesIO(row[0]), allow_pickle=False) as found:
+                return {name: found[name] for name in found.files}
+        except Exception as error:  # whatever numpy and zipfile make of damaged bytes
+            raise StoreError(
+                f"the traces kept with run {run_id} in the store {self.path} are damaged and"
+                f" cannot be read ({type(error).__name__}: {error}); the run itself is not"
+                " affected"
+            ) from None
 
     def _write(
         self,
@@ -253,7 +298,8 @@ class RunStore:
         )
 
     def runs(self, limit: int | None = None) -> list[StoredRun]:
-        """The stored runs, newest first (their results are read too)."""
+        """The stored runs, newest first (their results are read too); a damaged one as far as
+        it can be read, its ``damage`` saying how."""
         query = f"SELECT {_COLUMNS} FROM runs ORDER BY id DESC"
         if limit is not None:
             query += f" LIMIT {int(limit)}"
@@ -262,17 +308,21 @@ class RunStore:
     def __iter__(self) -> Iterator[StoredRun]:
         return iter(self.runs())
 
-    def get(self, run_id: int) -> StoredRun:
-        """The run ``run_id``; KeyError if the store has none."""
+    def get(self, run_id: int, damaged: bool = False) -> StoredRun:
+        """The run ``run_id``; KeyError if the store has none. A damaged run is refused
+        (:class:`DamagedRun`), or with ``damaged`` read as far as it can be."""
         found = records(self._db.execute(f"SELECT {_COLUMNS} FROM runs WHERE id = ?", (run_id,)))
         if not found:
             raise KeyError(f"no run {run_id} in the store {self.path}")
-        return _stored(found[0])
+        run = _stored(found[0])
+        if run.damage and not damaged:
+            raise DamagedRun(run, self.path)
+        return run
 
     def delete(self, run_id: int) -> None:
         """Remove run ``run_id`` (KeyError if there is none). A run the forecast ledger cites
         cannot be deleted: the ledger keeps its own copy, but the link is its provenance."""
-        self.get(run_id)
+        self.get(run_id, damaged=True)
         cited = self._db.execute("SELECT id FROM ledger WHERE run = ?", (run_id,)).fetchone()
         if cited is not None:
             raise StoreError(
@@ -283,7 +333,8 @@ class RunStore:
 
     def rerun(self, run_id: int, progress: Progress | None = None) -> Result:
         """Run the stored run ``run_id`` again: the same request on the same scenario, so the
-        same numbers (the result is not stored; :meth:`record` it to keep it)."""
+        same numbers (the result is not stored; :meth:`record` it to keep it). A damaged run,
+        say one whose scenario no longer matches its hash, is refused (:class:`DamagedRun`)."""
         stored = self.get(run_id)
         return run(stored.rerun_request(), progress)
 
@@ -326,20 +377,169 @@ def _scenario_of(request: AnyRequest) -> Scenario:
     return load_scenario(request.scenario)
 
 
+def _as_json(model: BaseModel) -> dict[str, Any]:
+    """A scenario or request as the store keeps it: JSON, each field under the name a file
+    gives it (a future's ``not`` rule, whose field is ``not_``), so that it reads back."""
+    return model.model_dump(mode="json", by_alias=True)
+
+
+def _readable(scenario: dict[str, Any]) -> dict[str, Any]:
+    """A stored scenario as the schema reads it: a run recorded before :func:`_as_json` wrote
+    each ``not`` rule of its futures' conditions under the field's name, ``not_``."""
+    outcomes = scenario.get("outcomes")
+    if not isinstance(outcomes, list):
+        return scenario
+    return {
+        **scenario,
+        "outcomes": [
+            {**outcome, "when": _readable_rule(outcome["when"])}
+            if isinstance(outcome, dict) and "when" in outcome
+            else outcome
+            for outcome in outcomes
+        ],
+    }
+
+
+def _readable_rule(rule: Any) -> Any:
+    """A future's condition with each ``not_`` rule written ``not``, however deep."""
+    if isinstance(rule, dict) and len(rule) == 1:
+        ((key, value),) = rule.items()
+        if key in ("not", "not_"):
+            return {"not": _readable_rule(value)}
+        if key in ("all", "any") and isinstance(value, list):
+            return {key: [_readable_rule(part) for part in value]}
+    return rule
+
+
+_TEXTS = {
+    "created": "the time it was recorded",
+    "kind": "its kind",
+    "status": "its status",
+    "title": "its title",
+    "source": "the name of its scenario",
+    "scenario_hash": "its scenario's hash",
+    "version": "the version of flashpoint that ran it",
+}
+"""The runs table's text columns, in words."""
+_JSON = {
+    "scenario": ("its scenario", dict),
+    "request": ("its request", dict),
+    "models": ("its list of models", list),
+    "machine": ("the description of its machine", dict),
+}
+"""The runs table's JSON columns, in words, with the JSON each holds."""
+
+
 def _stored(row: dict[str, Any]) -> StoredRun:
-    """A run from its row: the JSON columns read, the result unpacked."""
-    result = row["result"]
-    request = json.loads(row["request"])
+    """A run from its row: the JSON columns read, the result unpacked, the scenario checked
+    against its hash; every part that cannot be read is named in ``damage`` and read as
+    empty, so that a damaged run is read as far as it can be."""
+    damage: list[str] = []
+    texts = {name: _text(row[name], words, damage) for name, words in _TEXTS.items()}
+    read = {
+        name: _json(row[name], words, kind, damage, optional=name == "machine")
+        for name, (words, kind) in _JSON.items()
+    }
+    recorded = texts["scenario_hash"]
+    if read["scenario"] is not None and recorded and digest(read["scenario"]) != recorded:
+        damage.append(
+            "its scenario no longer matches the hash recorded for it (it was changed after the"
+            " run was recorded)"
+        )
+    request = read["request"] or {}
     return StoredRun(
         **{
             **row,
-            "scenario": json.loads(row["scenario"]),
+            **texts,
+            "scenario": read["scenario"] or {},
             "request": request,
             "seed": request.get("seed", row["seed"]),
-            "models": json.loads(row["models"]),
-            "machine": None if row["machine"] is None else json.loads(row["machine"]),
-            "result": None
-            if result is None
-            else json.loads(zlib.decompress(result).decode("utf-8")),
+            "models": read["models"] or [],
+            "machine": read["machine"],
+            "seconds": _seconds(row["seconds"], damage),
+            "error": None if row["error"] is None else _text(row["error"], "its error", damage),
+            "result": _result(row["result"], row["status"], row["kind"], damage),
+            "damage": tuple(damage),
         }
     )
+
+
+def _text(value: Any, words: str, damage: list[str]) -> str:
+    """A text column's value; "" where it holds something else (said in ``damage``)."""
+    if isinstance(value, str):
+        return value
+    damage.append(f"{words} is {stored_as(value)}, not text")
+    return ""
+
+
+def _seconds(value: Any, damage: list[str]) -> float:
+    """How long the run took; NaN where the column holds no number (said in ``damage``)."""
+    if isinstance(value, int | float):
+        return float(value)
+    damage.append(f"how long it took is {stored_as(value)}, not a number")
+    return math.nan
+
+
+def _json(value: Any, words: str, kind: type, damage: list[str], optional: bool = False) -> Any:
+    """A JSON column's document, of type ``kind``; None where there is none (``optional``) or
+    it cannot be read (said in ``damage``)."""
+    if value is None and optional:
+        return None
+    if not isinstance(value, str):
+        damage.append(f"{words} is {stored_as(value)}, not JSON text")
+        return None
+    return _parsed(value, words, kind, damage)
+
+
+def _parsed(text: str, words: str, kind: type, damage: list[str]) -> Any:
+    """A JSON text's document, of type ``kind``; None where it is not (said in ``damage``)."""
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        rest = error.doc[error.pos :].strip()
+        if error.msg.startswith("Unterminated string") or any(
+            word.startswith(rest) for word in ("true", "false", "null")
+        ):
+            damage.append(f"{words} was cut short (its JSON stops after {len(text):,} characters)")
+        else:
+            damage.append(
+                f"{words} is not valid JSON ({error.msg}, at character {error.pos + 1:,})"
+            )
+        return None
+    if not isinstance(document, kind):
+        damage.append(f"{words} is JSON, but not {'a list' if kind is list else 'an object'}")
+        return None
+    return document
+
+
+def _result(packed: Any, status: Any, kind: Any, damage: list[str]) -> dict[str, Any] | None:
+    """A run's result document, unpacked; None for a failed run, and where it cannot be read
+    (said in ``damage``)."""
+    if packed is None:
+        if status != "failed":
+            damage.append("its result is missing (NULL), though the run finished")
+        return None
+    if not isinstance(packed, bytes):
+        damage.append(
+            f"its result is {stored_as(packed)}, not the compressed JSON flashpoint keeps"
+        )
+        return None
+    try:
+        text = zlib.decompress(packed).decode("utf-8")
+    except zlib.error as error:
+        cut = "incomplete" in str(error) or "truncated" in str(error)
+        damage.append(
+            "its result was cut short (its compressed data stops before the end)"
+            if cut
+            else "its result is not the compressed JSON flashpoint keeps (it cannot be unpacked)"
+        )
+        return None
+    except UnicodeDecodeError:
+        damage.append("its result, unpacked, is not text")
+        return None
+    document = _parsed(text, "its result", dict, damage)
+    request = document.get("request") if document is not None else None
+    if document is not None and not (isinstance(request, dict) and request.get("kind") == kind):
+        damage.append(f"its result is JSON, but not the result of a {kind}")
+        return None
+    return document
