@@ -12,6 +12,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import time
 import zlib
 from datetime import date
 from pathlib import Path
@@ -234,21 +235,77 @@ def test_a_rerun_of_a_run_from_another_machine_compares_within_its_tolerance(tmp
     assert "a machine it did not record" in " ".join(result.output.split())
 
 
-def test_a_run_that_fails_is_kept_as_failed(tmp_path):
+def test_a_run_stopped_or_failed_is_kept_as_such(tmp_path):
     def stop(done, total):
         if done:
             raise KeyboardInterrupt
 
+    def fail(done, total):
+        if done:
+            raise RuntimeError("out of luck")
+
+    request = flashpoint.ForecastRequest(models=("compromise",), draws=600, executor="serial")
     with RunStore(tmp_path / "runs.sqlite") as store:
         with pytest.raises(KeyboardInterrupt):
-            store.run(
-                flashpoint.ForecastRequest(models=("compromise",), draws=600, executor="serial"),
-                stop,
-            )
-        (run,) = store.runs()
-    assert (
-        run.status == "failed" and run.error.startswith("KeyboardInterrupt") and run.result is None
+            store.run(request, stop)
+        with pytest.raises(RuntimeError):
+            store.run(request, fail)
+        stopped, failed = sorted(store.runs(), key=lambda run: run.id)
+    assert stopped.status == "cancelled" and stopped.result is None
+    assert stopped.error == "stopped by its user (Ctrl-C)" and not stopped.damage
+    assert failed.status == "failed" and failed.error == "RuntimeError: out of luck"
+
+
+def test_ctrl_c_stops_a_summed_up_forecast_at_once_and_records_it_cancelled(tmp_path):
+    """Ctrl-C (SIGINT) during a forecast whose draws are summed up block by block on worker
+    processes: the process ends within 2 s, and the store keeps the run as cancelled."""
+    store = tmp_path / "runs.sqlite"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "flashpoint", "forecast", "korea-2018", "--draws", "200000"]
+        + ["--executor", "process", "--workers", "2", "--store", str(store)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
+    try:
+        said = ""
+        while "This run will take" not in said:  # announced before its draws start
+            line = process.stderr.readline()
+            assert line, f"the forecast ended before its draws: {said}"
+            said += line
+        time.sleep(4)  # into the draws
+        assert process.poll() is None
+        process.send_signal(signal.SIGINT)
+        started = time.perf_counter()
+        process.communicate(timeout=60)
+        assert time.perf_counter() - started < 2.0 and process.returncode == 130
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    with RunStore(store) as kept:
+        (run,) = kept.runs()
+    assert run.status == "cancelled" and run.request["draws"] == 200000
+
+
+def test_a_store_of_schema_4_keeps_its_runs_and_traces_when_runs_may_be_cancelled(tmp_path):
+    path = tmp_path / "old.sqlite"
+    with RunStore(tmp_path / "new.sqlite") as store:
+        _, run_id = store.run(QUICK, keep_traces=True)
+        row = store._db.execute("SELECT * FROM runs WHERE id = ?", (run_id,)).fetchone()
+        traces = store._db.execute("SELECT run, data FROM traces").fetchall()
+        before = store.get(run_id)
+    old = connect(path, up_to=4)
+    old.execute(f"INSERT INTO runs VALUES ({', '.join('?' * len(row))})", row)
+    old.executemany("INSERT INTO traces (run, data) VALUES (?, ?)", traces)
+    old.close()
+    with RunStore(path) as store:
+        assert store._db.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
+        assert store._db.execute("SELECT run, data FROM traces").fetchall() == traces
+        kept = store.get(run_id)
+        assert kept.result == before.result and kept.status == "done"
+        store.delete(run_id)  # its traces go with it, as before
+        assert store._db.execute("SELECT count(*) FROM traces").fetchone() == (0,)
 
 
 def test_the_ledger_scores_a_hand_made_record(tmp_path):

@@ -35,7 +35,7 @@ from flashpoint import (
 from flashpoint.report.export import write_table
 from flashpoint.report.progress import progress_bar
 from flashpoint.report.terminal import problems_table
-from flashpoint.store import RunStore, StoreError
+from flashpoint.store import RunStore, StoreError, stopped_by
 
 # The panels of `flashpoint --help`
 PANEL_FORECASTS = "Forecasts"
@@ -356,9 +356,9 @@ def run_request(request: Any, scenario: str, what: str, options: RunOptions | No
                 result = run(request, progress)
             except BaseException as error:
                 if store is not None and not isinstance(error, INPUT_ERRORS):
-                    failure = f"{type(error).__name__}: {error}"
+                    failure, status = stopped_by(error)
                     seconds = time.perf_counter() - started
-                    _keep(lambda: store.record_failure(request, failure, seconds))
+                    _keep(lambda: store.record_failure(request, failure, seconds, status))
                 raise
         if store is not None:
             seconds = time.perf_counter() - started

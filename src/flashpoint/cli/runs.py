@@ -130,10 +130,10 @@ def list_command(
 
 
 def _status(run: StoredRun) -> Text:
-    """A run's status in a list: done, failed (and why), or damaged (and how)."""
+    """A run's status in a list: done, failed or cancelled (and why), or damaged (and how)."""
     if run.damage:
         return Text(f"damaged: {'; '.join(run.damage)}", style="red")
-    return Text(run.status if run.error is None else f"failed: {run.error}"[:60])
+    return Text(run.status if run.error is None else f"{run.status}: {run.error}"[:60])
 
 
 def _seconds(seconds: float, digits: int) -> str:

@@ -27,6 +27,7 @@ from flashpoint.extras import require
 Executor = Literal["auto", "serial", "process", "dask"]
 EXECUTORS: tuple[str, ...] = ("auto", "serial", "process", "dask")
 AUTO_PROCESS_BLOCKS = 4  # "auto" runs this many blocks or more on a process pool
+CHUNK_BLOCKS = 4  # blocks sent to a worker at once, at most: progress and Ctrl-C come between
 
 
 CONNECT_TIMEOUT = "10s"
@@ -75,8 +76,9 @@ def run_blocks(
     core). ``dask`` sends the same chunks to the Dask cluster at ``scheduler``
     (``tcp://host:port``), or without one to a local cluster of ``workers`` single-threaded
     worker processes started for the run. ``progress`` is called with the number of draws of
-    each finished chunk. On an interrupt (Ctrl-C) the chunks not yet run are cancelled and the
-    interrupt goes on.
+    each finished chunk (of at most :data:`CHUNK_BLOCKS` blocks unless ``chunk_blocks`` says).
+    On an interrupt (Ctrl-C) the chunks not yet run are cancelled, the workers of a process
+    pool are stopped, and the interrupt goes on.
     """
     if executor not in EXECUTORS:
         raise ValueError(f"unknown executor '{executor}' (executors: {', '.join(EXECUTORS)})")
@@ -102,7 +104,9 @@ def run_blocks(
     if executor == "serial":
         per_chunk = chunk_blocks or 1
     else:
-        per_chunk = chunk_blocks or max(1, math.ceil(len(blocks) / (4 * workers)))
+        per_chunk = chunk_blocks or max(
+            1, min(CHUNK_BLOCKS, math.ceil(len(blocks) / (4 * workers)))
+        )
     chunks = here + [blocks[k : k + per_chunk] for k in range(0, len(blocks), per_chunk)]
     done: dict[int, Any] = {}
 
@@ -130,11 +134,22 @@ def run_blocks(
             run_here()
             for future in as_completed(pending):
                 finished(pending[future], future.result())
+        except BaseException:
+            _stop(pool)
+            raise
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
     elif executor == "dask":
         _run_on_dask(task, chunks, local, workers, scheduler, finished, run_here)
     return task.merge([done[number] for number in range(len(chunks))])
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool's workers at once, their chunks unfinished (on Ctrl-C, or when a chunk
+    failed): a shutdown alone would wait for every running chunk to end. The pool keeps its
+    processes in a private attribute; without it, the shutdown waits."""
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.terminate()
 
 
 def run_chunk(task: BlockTask, blocks: Sequence[tuple[int, int]]) -> Any:

@@ -164,11 +164,59 @@ def _version_4(db: sqlite3.Connection) -> None:
         previous = fields["hash"]
 
 
+_RUN_COLUMNS = (
+    "id, created, kind, status, title, source, scenario, scenario_hash, request, seed, models,"
+    " version, seconds, result, error, machine"
+)
+
+
+def _version_5(db: sqlite3.Connection) -> None:
+    """A run may be ``cancelled`` (stopped by its user: Ctrl-C, or Cancel in the web app), not
+    only done or failed. SQLite cannot change a table's CHECK, so the runs table is built
+    again with every run as it was; its traces are set aside and put back, as dropping the
+    old table would delete them (their rows reference the runs, ON DELETE CASCADE)."""
+    db.execute("CREATE TEMP TABLE kept_traces AS SELECT run, data FROM traces")
+    db.execute("DROP TABLE traces")
+    db.execute(
+        """CREATE TABLE runs_again (
+            id INTEGER PRIMARY KEY,
+            created TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('done', 'failed', 'cancelled')),
+            title TEXT NOT NULL,
+            source TEXT NOT NULL,
+            scenario TEXT NOT NULL,
+            scenario_hash TEXT NOT NULL,
+            request TEXT NOT NULL,
+            seed INTEGER,
+            models TEXT NOT NULL,
+            version TEXT NOT NULL,
+            seconds REAL NOT NULL,
+            result BLOB,
+            error TEXT,
+            machine TEXT
+        )"""
+    )
+    db.execute(f"INSERT INTO runs_again ({_RUN_COLUMNS}) SELECT {_RUN_COLUMNS} FROM runs")
+    db.execute("DROP TABLE runs")
+    db.execute("ALTER TABLE runs_again RENAME TO runs")
+    db.execute("CREATE INDEX runs_scenario ON runs (scenario_hash)")
+    db.execute(
+        """CREATE TABLE traces (
+            run INTEGER PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
+            data BLOB NOT NULL
+        )"""
+    )
+    db.execute("INSERT INTO traces (run, data) SELECT run, data FROM kept_traces")
+    db.execute("DROP TABLE kept_traces")
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _version_1,
     _version_2,
     _version_3,
     _version_4,
+    _version_5,
 ]
 """Step ``k`` brings a database of schema version ``k`` to version ``k + 1``."""
 SCHEMA_VERSION = len(MIGRATIONS)

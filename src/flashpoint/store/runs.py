@@ -202,8 +202,11 @@ class RunStore:
             error=None,
         )
 
-    def record_failure(self, request: AnyRequest, error: str, seconds: float) -> int:
-        """Keep a run that did not finish (its request, and why); returns its id."""
+    def record_failure(
+        self, request: AnyRequest, error: str, seconds: float, status: str = "failed"
+    ) -> int:
+        """Keep a run that did not finish (its request, and why; ``status`` ``cancelled`` for
+        one its user stopped); returns its id."""
         try:
             scenario = _scenario_of(request)
             stated, title = _as_json(scenario), scenario.title
@@ -211,7 +214,7 @@ class RunStore:
             stated, title = {}, str(request.scenario if isinstance(request.scenario, str) else "")
         return self._insert(
             kind=request.kind,
-            status="failed",
+            status=status,
             title=title,
             source=request.scenario if isinstance(request.scenario, str) else title,
             scenario=stated,
@@ -348,13 +351,20 @@ class RunStore:
             result = run(request, progress)
         except BaseException as error:
             try:
-                self.record_failure(
-                    request, f"{type(error).__name__}: {error}", time.perf_counter() - started
-                )
+                why, status = stopped_by(error)
+                self.record_failure(request, why, time.perf_counter() - started, status)
             except StoreError:
                 pass  # the run's own error is the one to report
             raise
         return result, self.record(result, time.perf_counter() - started, keep_traces)
+
+
+def stopped_by(error: BaseException) -> tuple[str, str]:
+    """What a run that raised ``error`` is recorded with: why, and its status (``cancelled``
+    if its user stopped it with Ctrl-C, else ``failed``)."""
+    if isinstance(error, KeyboardInterrupt):
+        return "stopped by its user (Ctrl-C)", "cancelled"
+    return f"{type(error).__name__}: {error}", "failed"
 
 
 def _traces_of(result: Result) -> bytes | None:
@@ -516,7 +526,7 @@ def _result(packed: Any, status: Any, kind: Any, damage: list[str]) -> dict[str,
     """A run's result document, unpacked; None for a failed run, and where it cannot be read
     (said in ``damage``)."""
     if packed is None:
-        if status != "failed":
+        if status == "done":
             damage.append("its result is missing (NULL), though the run finished")
         return None
     if not isinstance(packed, bytes):
