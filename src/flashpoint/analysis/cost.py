@@ -42,7 +42,9 @@ _ONE_STEP = (0.0, 1e-5, 1e-7, 1.0, 1.0)  # compromise, median, Nash: vectorised 
 
 @dataclass(frozen=True)
 class Cost:
-    """A run's estimated wall time (one core) and peak memory, and what it was estimated for."""
+    """A run's estimated wall time (one core) and peak memory, and what it was estimated for
+    (``parts``: the pieces run one by one, such as a backtest's proposals; ``actors``: the
+    most of any)."""
 
     seconds: float
     bytes: float
@@ -50,35 +52,49 @@ class Cost:
     issues: int
     draws: int
     models: tuple[str, ...]
+    parts: int = 1
 
     def describe(self) -> str:
         """The estimate in words, e.g. "about 3 minutes (2,000 actors x 50 issues, ...)"."""
+        size = f"{self.actors:,} actors x {self.issues:,} issues"
+        if self.parts > 1:
+            size = f"{self.issues:,} issues in {self.parts:,} parts of up to {self.actors:,} actors"
         return (
             f"about {duration(self.seconds)} and {_size(self.bytes)} of memory"
-            f" ({self.actors:,} actors x {self.issues:,} issues, {self.draws:,}"
-            f" draw{'s' if self.draws != 1 else ''}, {', '.join(self.models)})"
+            f" ({size}, {self.draws:,} draw{'s' if self.draws != 1 else ''},"
+            f" {', '.join(self.models)})"
         )
 
 
 def estimate(actors: int, issues: int, draws: int, models: Sequence[str]) -> Cost:
     """The cost of running ``models`` on ``draws`` draws (plus the stated values) of a
     scenario of ``actors`` x ``issues`` (see the module docstring)."""
+    return estimate_parts([(actors, issues)], draws, models)
+
+
+def estimate_parts(parts: Sequence[tuple[int, int]], draws: int, models: Sequence[str]) -> Cost:
+    """The cost of running ``models`` on ``draws`` draws (plus the stated values) of each part
+    ``(actors, issues)`` on its own, one after another (a backtest's proposals): their times
+    add up; the memory is the largest part's, and every draw's forecasts of every issue."""
     runs = draws + 1
     calls = 1 + -(-draws // BLOCK_SIZE)  # the stated values, then the blocks of draws
-    seconds = 0.0
-    for model in models:
-        per_call, per_draw, factor, a, i = _SECONDS.get(model, _ONE_STEP)
-        seconds += calls * per_call + runs * (per_draw + factor * actors**a * issues**i)
     block = min(runs, BLOCK_SIZE)  # draws run together
-    memory = {
-        "exchange": 16.0 * actors**2 * issues**2,
-        "eum": 8.0 * actors**2 * issues * (18 + 2.3 * block),
-        "smp": 16.0 * actors**2 * issues * block,
-    }
-    peak = max((memory.get(model, 0.0) for model in models), default=0.0)
+    seconds, peak = 0.0, 0.0
+    for actors, issues in parts:
+        for model in models:
+            per_call, per_draw, factor, a, i = _SECONDS.get(model, _ONE_STEP)
+            seconds += calls * per_call + runs * (per_draw + factor * actors**a * issues**i)
+        memory = {
+            "exchange": 16.0 * actors**2 * issues**2,
+            "eum": 8.0 * actors**2 * issues * (18 + 2.3 * block),
+            "smp": 16.0 * actors**2 * issues * block,
+        }
+        peak = max(peak, max((memory.get(model, 0.0) for model in models), default=0.0))
+    issues = sum(count for _, count in parts)
     # each draw's forecasts, kept for the summaries up to STREAMED_ABOVE draws (then summed up)
     kept = 32.0 * min(runs, STREAMED_ABOVE) * len(models) * issues
-    return Cost(seconds, peak + kept, actors, issues, draws, tuple(models))
+    actors = max((count for count, _ in parts), default=0)
+    return Cost(seconds, peak + kept, actors, issues, draws, tuple(models), len(parts))
 
 
 def machine_memory() -> float | None:

@@ -78,13 +78,16 @@ class RequestedRun:
         return self.request.jitter
 
 
-def prepare(request: RunSettings) -> Prepared:
+def prepare(request: RunSettings, cost: bool = True) -> Prepared:
     """Load the request's scenario and resolve its models, options and seed; refuse a run that
-    cannot fit in memory and announce a long one (:mod:`flashpoint.analysis.cost`); load the
-    compiled models, compiling them two at a time the first time (:mod:`.warmup`)."""
+    cannot fit in memory and announce a long one (:mod:`flashpoint.analysis.cost`; ``cost``
+    False: the caller does, knowing how the run cuts the scenario up); load the compiled
+    models, compiling them two at a time the first time (:mod:`.warmup`)."""
     loaded = load_scenario(request.scenario)
     options = resolve_options(loaded, request.models, request.options)
-    check(estimate(len(loaded.actors), len(loaded.issues), _draws(request, loaded), list(options)))
+    if cost:
+        draws = _draws(request, loaded)
+        check(estimate(len(loaded.actors), len(loaded.issues), draws, list(options)))
     load_models(options)
     seed = request.seed
     if seed is None:

@@ -24,6 +24,7 @@ from flashpoint.analysis.backtest.recommend import (
 from flashpoint.analysis.backtest.result import Backtest, Forecaster
 from flashpoint.analysis.backtest.rules import with_eu_rules
 from flashpoint.analysis.backtest.scores import mae_difference, score
+from flashpoint.analysis.cost import check, estimate_parts
 from flashpoint.analysis.prepare import prepare
 from flashpoint.analysis.progress import Progress, Tally
 from flashpoint.analysis.request import BacktestRequest
@@ -75,7 +76,7 @@ def backtest(
 def run_backtest(request: BacktestRequest, progress: Progress | None = None) -> Backtest:
     """Run a backtest request (see :func:`backtest`)."""
     started = time.perf_counter()
-    prepared = prepare(request)
+    prepared = prepare(request, cost=False)
     loaded = prepared.scenario
     if request.outcomes is None:
         known, where = _actual_outcomes(loaded, prepared.source), prepared.source
@@ -96,6 +97,8 @@ def run_backtest(request: BacktestRequest, progress: Progress | None = None) -> 
         request.jitter,
         request.draws,
     )
+    sizes = [(len(loaded.only(part).actors), len(part)) for part in task.parts]
+    check(estimate_parts(sizes, request.draws, [name for name, _ in task.models]))
     tally = Tally(progress, len(issues))
     forecasts = run_blocks(task, task.sizes(), progress=tally.counter(), **request.execution())
     timings = {"models": time.perf_counter() - started}
