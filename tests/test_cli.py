@@ -200,8 +200,8 @@ def test_show_lists_what_a_scenario_states():
         "sincerity (r = -0.7)",
         "all of: denuclearization >= 80; peace_treaty >= 67",
         "otherwise (every prediction",
-        "united_states sanctions_relief position set to 0",
-        "south_korea alliance position shifted by -25",
+        "United States, Sanctions relief: position set to 0",
+        "South Korea, US-ROK alliance and US troops: position shifted by -25",
         "Inputs and their notes",
     ):
         assert expected in text, expected

@@ -152,7 +152,7 @@ def mechanism_table(comparison: Comparison) -> Table:
     shocks = {shock.id: shock for shock in comparison.scenario.shocks}
     for variant in comparison.shocked:
         sets = [
-            describe_change(change)
+            describe_change(change, comparison.scenario)
             for shock in variant.shocks
             if shock in shocks
             for change in shocks[shock].changes

@@ -616,8 +616,8 @@ def uncertainty_table(scenario: Scenario) -> Table:
         if entry.group and entry.correlation is not None:
             group += f" (r = {entry.correlation:g})"
         table.add_row(
-            Text(entry.actor),
-            Text(entry.issue or "-"),
+            Text(_label(scenario.actors, entry.actor)),
+            Text(_label(scenario.issues, entry.issue) if entry.issue else "-"),
             entry.field,
             f"{entry.distribution}: {parameters}",
             Text(group),
@@ -653,7 +653,7 @@ def shocks_table(scenario: Scenario) -> Table:
     table.add_column("Shock", style="bold")
     table.add_column("Changes")
     for shock in scenario.shocks:
-        changes = "\n".join(describe_change(change) for change in shock.changes)
+        changes = "\n".join(describe_change(change, scenario) for change in shock.changes)
         about = f"{shock.description}\n" if shock.description else ""
         table.add_row(Text(f"{shock.label} ({shock.id})"), Text(about + changes))
     return table
@@ -683,12 +683,13 @@ def notes_table(scenario: Scenario) -> Table:
             for field in ("position", "salience", "capability", "no_deal_cost", "red_line"):
                 value = getattr(stance, field)
                 if value is not None and (field != "no_deal_cost" or value):
-                    add(actor.label, issue_id, field, f"{value:g}", stance)
+                    add(actor.label, _label(scenario.issues, issue_id), field, f"{value:g}", stance)
     for issue in scenario.issues:
         if issue.reversion is not None:
-            add("-", issue.id, "reversion", f"{issue.reversion:g}", issue)
+            add("-", issue.label, "reversion", f"{issue.reversion:g}", issue)
         if issue.consent:
-            add("-", issue.id, "consent", ", ".join(issue.consent), issue)
+            consent = ", ".join(_label(scenario.actors, actor) for actor in issue.consent)
+            add("-", issue.label, "consent", consent, issue)
     for shock in scenario.shocks:
         if shock.probability is not None:
             low, high = shock.probability
@@ -713,14 +714,22 @@ def _words(written: Any) -> str:
     return f"{kind} of: " + "; ".join(_words(part) for part in parts)
 
 
-def describe_change(change: Change) -> str:
-    """One change of a shock in words: 'united_states sanctions_relief position set to 0'."""
-    where = f"{change.actor} {change.issue}" if change.issue else change.actor
+def describe_change(change: Change, scenario: Scenario) -> str:
+    """One change of a shock in words, by the names of ``scenario``'s actors and issues:
+    'United States, Sanctions relief: position set to 0'."""
+    actor = _label(scenario.actors, change.actor)
+    issue = _label(scenario.issues, change.issue) if change.issue else None
     if change.drop:
-        return f"drop {change.actor}" + (f" from {change.issue}" if change.issue else "")
+        return f"drop {actor}" + (f" from {issue}" if issue else "")
+    where = f"{actor}, {issue}" if issue else actor
     if change.set is not None:
-        return f"{where} {change.field} set to {change.set:g}"
-    return f"{where} {change.field} shifted by {change.shift:+g}"
+        return f"{where}: {change.field} set to {change.set:g}"
+    return f"{where}: {change.field} shifted by {change.shift:+g}"
+
+
+def _label(items: Any, item_id: str) -> str:
+    """The label of the actor or issue ``item_id`` among ``items`` (its id if none has it)."""
+    return next((item.label for item in items if item.id == item_id), item_id)
 
 
 def option_summary(model: str, options: dict[str, Any]) -> str:
