@@ -106,7 +106,7 @@ def rounds_tables(forecast: Forecast, model: str, trace: bool) -> list[Table]:
     table.add_column("Stated", justify="right")
     table.add_column("Round 1", justify="right")
     table.add_column(f"Round {last}", justify="right")
-    table.add_column("Lowest-highest", justify="right")
+    table.add_column("Lowest to highest", justify="right")
     for i, item in enumerate(scenario.issues):
         series = outcome[1:, i] if last else outcome[:1, i]
         table.add_row(
@@ -114,14 +114,14 @@ def rounds_tables(forecast: Forecast, model: str, trace: bool) -> list[Table]:
             precise(outcome[0, i], item),
             precise(outcome[min(1, last), i], item),
             precise(outcome[last, i], item),
-            f"{precise(series.min(), item)}-{precise(series.max(), item)}",
+            f"{precise(series.min(), item)} to {precise(series.max(), item)}",
         )
     tables = [table]
     if trace:
         every = Table(title="Voting outcome by round", title_justify="left")
         every.add_column("Round", justify="right")
         for item in scenario.issues:
-            every.add_column(Text(item.id), justify="right")
+            every.add_column(Text(item.label), justify="right")
         for number in range(last + 1):
             every.add_row(
                 str(number),
