@@ -40,9 +40,14 @@ def folder(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("web")
 
 
+OWN_PAGE = {"origin": "http://testserver"}  # what a browser sends with a request of the app's page
+
+
 @pytest.fixture(scope="module")
 def client(folder):
-    with TestClient(create_app(settings_for(folder))) as test_client:
+    """A client that sends what the app's own pages send: each request that changes something
+    says it comes from this server's page (the guard refuses one that does not say)."""
+    with TestClient(create_app(settings_for(folder)), headers=OWN_PAGE) as test_client:
         yield test_client
 
 

@@ -6,6 +6,7 @@ import os
 import socket
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import quote
 
 import typer
 from rich.markup import escape
@@ -76,6 +77,14 @@ def serve_command(
     max_draws: Annotated[
         int, typer.Option(min=2, help="The most draws (or samples) one run may ask for.")
     ] = 20_000,
+    max_model_runs: Annotated[
+        int,
+        typer.Option(
+            min=2,
+            help="The most work one run may ask for, in model runs: draws x variants x samples"
+            " x generations.",
+        ),
+    ] = 1_000_000,
     max_upload_mb: Annotated[
         float, typer.Option(min=0.01, help="The largest file an upload may send, in MB.")
     ] = 20.0,
@@ -97,6 +106,7 @@ def serve_command(
                 store=None if no_store else (store or default_path()),
                 workers=workers,
                 max_draws=max_draws,
+                max_model_runs=max_model_runs,
                 max_upload_mb=max_upload_mb,
             )
         )
@@ -117,7 +127,7 @@ def serve_command(
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     address = f"http://{'[' + shown + ']' if ':' in shown else shown}:{port}/"
     if settings.token:
-        address += f"?token={settings.token}"
+        address += f"?token={quote(settings.token, safe='')}"
     out.print(f"flashpoint is at [bold]{escape(address)}[/] (Ctrl-C stops it)")
     if not settings.local:
         out.print(

@@ -5,27 +5,30 @@ A run is started by posting a run request (:mod:`flashpoint.analysis.request`) w
 the id of a library scenario or a whole scenario; it answers at once with the job, whose status
 is then polled. No endpoint takes a path: a request naming a file is refused.
 
-Every refusal is JSON ``{"detail": "...", "problems": [...]}`` with a 4xx status: 404 for an
-unknown scenario, run or job, 409 for what the state forbids (changing a bundled scenario,
-the result of a run not yet done), 413 for a file over the cap, 422 for bad input (each problem
-of a scenario placed by its path, e.g. ``actors[2].issues.peace.salience``).
+Every refusal is JSON ``{"detail": "...", "problems": [...]}`` (:mod:`flashpoint.web.errors`)
+with a 4xx status, and the OpenAPI schema lists the ones each route can answer with: 400 for
+an address not the server's or a body that cannot be read, 403 for a change asked by another
+site's page, 404 for an unknown scenario, run or job, 409 for what the state forbids (changing
+a bundled scenario, the result of a run not yet done), 413 for a body over the cap, 422 for bad
+input (each problem placed by its path, e.g. ``actors[2].issues.peace.salience``), a run
+asking for more work than the server allows (:mod:`flashpoint.web.work`) among them.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
-from fastapi.responses import JSONResponse, Response
+from fastapi import APIRouter, File, Form, Path, Query, UploadFile
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from flashpoint import (
     BacktestRequest,
-    Problem,
     RunRequest,
     Scenario,
     ScenarioError,
+    Shock,
     UnknownShockError,
     __version__,
     apply_shocks,
@@ -34,34 +37,13 @@ from flashpoint import (
     scenario_from_data,
     scenario_to_data,
 )
-from flashpoint.store import RunStore, RunSummary, StoreError
+from flashpoint.store import RunStore, RunSummary, StoredRun, StoreError
+from flashpoint.web.bodies import CheckedRoute
+from flashpoint.web.errors import ProblemOut, Refused, problem_out, refusals
 from flashpoint.web.jobs import Job, Jobs
 from flashpoint.web.library import Entry, Library, LibraryError, UnknownScenario
 from flashpoint.web.settings import WebSettings
-
-
-class Refused(Exception):
-    """A request the API turns down: its status, message and problems."""
-
-    def __init__(self, status: int, message: str, problems: list[Problem] | None = None):
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.problems = problems or []
-
-
-class ProblemOut(BaseModel):
-    """One problem: the whole sentence, the path of the value in the scenario's data (when it
-    is a value of the scenario) and the message alone."""
-
-    text: str
-    path: str | None = None
-    message: str
-
-
-class ErrorOut(BaseModel):
-    detail: str
-    problems: list[ProblemOut] = Field(default_factory=list)
+from flashpoint.web.work import work
 
 
 class ScenarioList(BaseModel):
@@ -138,15 +120,6 @@ class Health(BaseModel):
     running: int
 
 
-REFUSALS: dict[int | str, dict[str, Any]] = {
-    status: {"model": ErrorOut} for status in (404, 409, 413, 422)
-}
-
-
-def problem_out(problem: Problem) -> ProblemOut:
-    return ProblemOut(text=str(problem), path=problem.location.path, message=problem.message)
-
-
 def job_out(job: Job) -> JobOut:
     failure = job.failure
     return JobOut(
@@ -209,19 +182,49 @@ def prepared_request(request: Any, library: Library, settings: WebSettings) -> t
             scenario = scenario_from_data(scenario_to_data(request.scenario))
         except ScenarioError as error:
             raise Refused(422, "the scenario has problems", error.problems) from None
-    shocks = getattr(request, "shocks", None) or ()
-    for listed in shocks if request.kind == "compare" else [shocks]:
-        try:
-            apply_shocks(scenario, list(listed))
-        except UnknownShockError as error:
-            raise Refused(422, str(error)) from None
+    check_shocks(request, scenario)
+    asked = work(request, scenario)
+    if asked.model_runs > settings.max_model_runs:
+        raise Refused(
+            422,
+            f"this asks for {asked.describe()}; this server's limit is"
+            f" {settings.max_model_runs:,} model runs (flashpoint serve --max-model-runs):"
+            " lower the draws or samples, or split it into smaller runs",
+        )
     updates["scenario"] = scenario
     return request.model_copy(update=updates), scenario
 
 
+def check_shocks(request: Any, scenario: Scenario) -> None:
+    """Refuse (422) the shocks of a request that do not apply to its scenario: an id it does
+    not have, a shock given whole that names an actor, issue or input it does not have (checked
+    as the scenario's own shocks are), or shocks that together leave an issue no one weighs."""
+    shocks = getattr(request, "shocks", None) or ()
+    lists = shocks if request.kind == "compare" else [shocks]
+    given: list[Shock] = []
+    for shock in (shock for listed in lists for shock in listed if isinstance(shock, Shock)):
+        if shock not in given:
+            given.append(shock)
+    if given:
+        try:
+            scenario_from_data(scenario_to_data(scenario.model_copy(update={"shocks": given})))
+        except ScenarioError as error:
+            raise Refused(
+                422, "a shock of the request does not fit the scenario", error.problems
+            ) from None
+    for listed in lists:
+        try:
+            apply_shocks(scenario, list(listed))
+        except UnknownShockError as error:
+            raise Refused(422, str(error)) from None
+        except ScenarioError as error:
+            raise Refused(422, "the shocks cannot apply together", error.problems) from None
+
+
 def build_router(settings: WebSettings, library: Library, jobs: Jobs) -> APIRouter:
     """The API's routes, bound to one server's settings, library and jobs."""
-    api = APIRouter(prefix="/api", responses=REFUSALS)
+    guarded = (400, 413) + ((401,) if settings.token is not None else ())
+    api = APIRouter(prefix="/api", route_class=CheckedRoute, responses=refusals(*guarded))
 
     def known_job(job_id: str) -> Job:
         job = jobs.get(job_id)
@@ -233,7 +236,7 @@ def build_router(settings: WebSettings, library: Library, jobs: Jobs) -> APIRout
             )
         return job
 
-    @api.get("/health", tags=["server"])
+    @api.get("/health", tags=["server"], responses=refusals(409))
     def health() -> Health:
         """Whether the server answers, and how busy its workers are."""
         known = jobs.jobs()
@@ -270,7 +273,7 @@ def build_router(settings: WebSettings, library: Library, jobs: Jobs) -> APIRout
         except ScenarioError as error:
             raise Refused(422, "the scenario's file does not load", error.problems) from None
 
-    @api.get("/scenarios/{scenario_id}", tags=["scenarios"])
+    @api.get("/scenarios/{scenario_id}", tags=["scenarios"], responses=refusals(404, 422))
     def get_scenario(scenario_id: str) -> ScenarioOut:
         """One scenario, whole, as its YAML or JSON file holds it."""
         scenario = loaded(scenario_id)
@@ -283,7 +286,7 @@ def build_router(settings: WebSettings, library: Library, jobs: Jobs) -> APIRout
         "/scenarios/{scenario_id}/download",
         tags=["scenarios"],
         response_class=Response,
-        responses={200: {"content": {"application/octet-stream": {}}}},
+        responses={200: {"content": {"application/octet-stream": {}}}, **refusals(404, 422)},
     )
     def download(
         scenario_id: str,
@@ -301,7 +304,7 @@ def build_router(settings: WebSettings, library: Library, jobs: Jobs) -> APIRout
             headers={"Content-Disposition": f'attachment; filename="{name}"'},
         )
 
-    @api.post("/scenarios/validate", tags=["scenarios"])
+    @api.post("/scenarios/validate", tags=["scenarios"], responses=refusals(403, 422))
     def validate(scenario: dict[str, Any]) -> Validation:
         """Check a scenario's data (as the editor holds it); every problem placed by its path."""
         try:
@@ -316,15 +319,21 @@ def build_router(settings: WebSettings, library: Library, jobs: Jobs) -> APIRout
         except ScenarioError as error:
             raise Refused(422, "the scenario has problems", error.problems) from None
 
-    @api.post("/scenarios", tags=["scenarios"], status_code=201)
+    def kept(scenario_id: str, scenario: Scenario) -> Saved:
+        """Save a checked scenario in the library, refused (422) if the library cannot keep it."""
+        try:
+            library.save(scenario_id, scenario)
+        except ScenarioError as error:
+            raise Refused(422, "the library cannot keep the scenario", error.problems) from None
+        return Saved(id=scenario_id, title=scenario.title, page=f"/scenarios/{scenario_id}")
+
+    @api.post("/scenarios", tags=["scenarios"], status_code=201, responses=refusals(403, 422))
     def create(body: SaveIn) -> Saved:
         """Save a new scenario in the user's library (its id made free if taken)."""
         scenario = checked(body.scenario)
-        scenario_id = library.free_id(body.id or scenario.title)
-        library.save(scenario_id, scenario)
-        return Saved(id=scenario_id, title=scenario.title, page=f"/scenarios/{scenario_id}")
+        return kept(library.free_id(body.id or scenario.title), scenario)
 
-    @api.put("/scenarios/{scenario_id}", tags=["scenarios"])
+    @api.put("/scenarios/{scenario_id}", tags=["scenarios"], responses=refusals(403, 404, 409, 422))
     def replace(scenario_id: str, scenario: dict[str, Any]) -> Saved:
         """Replace one of the user's scenarios (a bundled one cannot be changed: 409)."""
         if library.is_bundled(scenario_id):
@@ -335,11 +344,14 @@ def build_router(settings: WebSettings, library: Library, jobs: Jobs) -> APIRout
             library.check_id(scenario_id)
         except UnknownScenario as error:
             raise Refused(404, str(error.args[0])) from None
-        valid = checked(scenario)
-        library.save(scenario_id, valid)
-        return Saved(id=scenario_id, title=valid.title, page=f"/scenarios/{scenario_id}")
+        return kept(scenario_id, checked(scenario))
 
-    @api.delete("/scenarios/{scenario_id}", tags=["scenarios"], status_code=204)
+    @api.delete(
+        "/scenarios/{scenario_id}",
+        tags=["scenarios"],
+        status_code=204,
+        responses=refusals(403, 404, 409, 422),
+    )
     def delete(scenario_id: str) -> Response:
         """Delete one of the user's scenarios."""
         try:
@@ -360,7 +372,9 @@ def build_router(settings: WebSettings, library: Library, jobs: Jobs) -> APIRout
             )
         return content
 
-    @api.post("/scenarios/upload", tags=["scenarios"], status_code=201)
+    @api.post(
+        "/scenarios/upload", tags=["scenarios"], status_code=201, responses=refusals(403, 422)
+    )
     async def upload(
         file: Annotated[UploadFile, File(description="A scenario file flashpoint reads.")],
         name: Annotated[str | None, Form(description="The new scenario's id.")] = None,
@@ -385,7 +399,11 @@ def build_router(settings: WebSettings, library: Library, jobs: Jobs) -> APIRout
             ) from None
         return Saved(id=scenario_id, title=scenario.title, page=f"/scenarios/{scenario_id}")
 
-    @api.post("/scenarios/{scenario_id}/outcomes", tags=["scenarios"])
+    @api.post(
+        "/scenarios/{scenario_id}/outcomes",
+        tags=["scenarios"],
+        responses=refusals(403, 404, 409, 422),
+    )
     async def attach_outcomes(
         scenario_id: str,
         file: Annotated[UploadFile, File(description="A CSV table of decided outcomes.")],
@@ -408,30 +426,30 @@ def build_router(settings: WebSettings, library: Library, jobs: Jobs) -> APIRout
         ready, scenario = prepared_request(request, library, settings)
         return job_out(jobs.submit(ready, f"{request.kind.capitalize()}: {scenario.title}"))
 
-    @api.post("/runs", tags=["runs"], status_code=202)
+    @api.post("/runs", tags=["runs"], status_code=202, responses=refusals(403, 409, 422))
     def start(request: RunRequest) -> JobOut:
         """Start a run: a forecast, a comparison of shocks, a sensitivity analysis, a backtest
         or a levers search. Its ``scenario`` is a library id or a whole scenario."""
         return submitted(request)
 
-    @api.get("/runs", tags=["runs"])
+    @api.get("/runs", tags=["runs"], responses=refusals(409))
     def list_jobs() -> JobList:
         """The runs of this server since it started, newest first."""
         return JobList(runs=[job_out(job) for job in jobs.jobs()])
 
-    @api.get("/runs/{job_id}", tags=["runs"])
+    @api.get("/runs/{job_id}", tags=["runs"], responses=refusals(404, 409, 422))
     def status(job_id: str) -> JobOut:
         """Where a run stands: waiting, running (with its progress), done, failed or
         cancelled."""
         return job_out(known_job(job_id))
 
-    @api.post("/runs/{job_id}/cancel", tags=["runs"])
+    @api.post("/runs/{job_id}/cancel", tags=["runs"], responses=refusals(403, 404, 409, 422))
     def cancel(job_id: str) -> JobOut:
         """Cancel a run: at once if it waits, after its current step if it runs."""
         known_job(job_id)
         return job_out(jobs.cancel(job_id))
 
-    @api.get("/runs/{job_id}/result", tags=["runs"])
+    @api.get("/runs/{job_id}/result", tags=["runs"], responses=refusals(404, 409, 422))
     def result(job_id: str) -> dict[str, Any]:
         """A finished run's result: the same JSON document as the command line's --json."""
         job = known_job(job_id)
@@ -450,7 +468,13 @@ def build_router(settings: WebSettings, library: Library, jobs: Jobs) -> APIRout
         except (StoreError, OSError) as error:
             raise Refused(409, f"the run history cannot be opened: {error}") from None
 
-    @api.get("/history", tags=["history"])
+    def kept_run(runs: RunStore, run_id: int) -> StoredRun:
+        try:
+            return runs.get(run_id)
+        except KeyError:
+            raise Refused(404, f"no run {run_id} in the run history") from None
+
+    @api.get("/history", tags=["history"], responses=refusals(409, 422))
     def history(limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> HistoryOut:
         """The runs kept in the run store, newest first (the command line's too)."""
         if settings.store is None:
@@ -459,24 +483,26 @@ def build_router(settings: WebSettings, library: Library, jobs: Jobs) -> APIRout
             stored = runs.runs(limit)
         return HistoryOut(runs=[run.summary() for run in stored], store=str(settings.store))
 
-    @api.get("/history/{run_id}", tags=["history"])
+    @api.get("/history/{run_id}", tags=["history"], responses=refusals(404, 409, 422))
     def stored_run(run_id: Annotated[int, Path(ge=1, le=2**63 - 1)]) -> dict[str, Any]:
         """One kept run as one JSON document (as ``flashpoint runs export`` writes it)."""
         with store() as runs:
-            try:
-                return runs.get(run_id).to_dict()
-            except KeyError:
-                raise Refused(404, f"no run {run_id} in the run history") from None
+            return kept_run(runs, run_id).to_dict()
 
-    @api.post("/history/{run_id}/rerun", tags=["history"], status_code=202)
+    @api.post(
+        "/history/{run_id}/rerun",
+        tags=["history"],
+        status_code=202,
+        responses=refusals(403, 404, 409, 422),
+    )
     def rerun(run_id: Annotated[int, Path(ge=1, le=2**63 - 1)]) -> JobOut:
         """Run a kept run again (its request on its scenario: the same numbers)."""
         with store() as runs:
-            try:
-                kept = runs.get(run_id)
-            except KeyError:
-                raise Refused(404, f"no run {run_id} in the run history") from None
-        request = kept.rerun_request()
+            stored = kept_run(runs, run_id)
+        try:
+            request = stored.rerun_request()
+        except StoreError as error:  # its request does not pass this flashpoint's checks
+            raise Refused(409, str(error)) from None
         if isinstance(request, BacktestRequest) and request.outcomes is not None:
             raise Refused(
                 409,
@@ -488,8 +514,3 @@ def build_router(settings: WebSettings, library: Library, jobs: Jobs) -> APIRout
         return submitted(request)
 
     return api
-
-
-def refusal_response(_: Request, error: Refused) -> JSONResponse:
-    body = ErrorOut(detail=error.message, problems=[problem_out(p) for p in error.problems])
-    return JSONResponse(body.model_dump(), status_code=error.status)

@@ -6,7 +6,8 @@ interpreter that loads the compiled models from numba's cache). A worker reports
 learns of a cancellation through two shared dictionaries (a ``multiprocessing`` manager); it
 returns the result (pickled) or, for a run that fails, a :class:`Failure` with the message the
 user is shown. A finished run is recorded in the run store (:mod:`flashpoint.store`), as the
-command line records it: failures of the input are said, not recorded. The last
+command line records it: failures of the input are said, not recorded. Whatever happens, a
+run ends done, failed (with what went wrong) or cancelled: never left running. The last
 ``kept_results`` results stay in memory for their charts.
 
 Draws run serially inside each worker (the request's executor is set to ``serial``, which
@@ -145,10 +146,26 @@ def _outcome(
             input_error=False,
         )
     except Exception as error:  # a defect: said to the user, logged in full, recorded
-        text = "".join(traceback.format_exception(error))
-        return "failed", Failure(
-            f"internal error ({type(error).__name__}: {error})", (text,), False
-        )
+        return "failed", defect(error, "".join(traceback.format_exception(error)))
+
+
+def defect(error: BaseException, *details: str) -> Failure:
+    """The failure of a run that a defect stopped (not its input): what was raised."""
+    return Failure(f"internal error ({type(error).__name__}: {error})", details, False)
+
+
+def _ending(future: Future) -> tuple[State, Any, float]:
+    """How a worker's run ended: its state, its result or :class:`Failure`, and its seconds;
+    a run that could not be run or sent back (a worker that died, a result that does not
+    unpickle) fails with what went wrong."""
+    if future.cancelled():
+        return "cancelled", Failure("cancelled before it started"), 0.0
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        return "failed", Failure("the worker running this stopped (out of memory?)", (), False), 0.0
+    except Exception as error:
+        return "failed", defect(error), 0.0
 
 
 def _warm() -> None:
@@ -200,15 +217,12 @@ class Jobs:
 
     def _finisher(self, job: Job) -> Callable[[Future], None]:
         def finish(future: Future) -> None:
-            if future.cancelled():
-                self._finish(job, "cancelled", Failure("cancelled before it started"), 0.0)
-                return
             try:
-                state, outcome, seconds = future.result()
-            except BrokenProcessPool:
-                outcome = Failure("the worker running this stopped (out of memory?)", (), False)
-                state, seconds = "failed", 0.0
-            self._finish(job, state, outcome, seconds)
+                self._finish(job, *_ending(future))
+            except Exception as error:  # a defect here must not leave the run "running"
+                log.exception("run %s could not be finished", job.id)
+                with self._states:
+                    job.failure, job.stage, job.state = defect(error), "", "failed"
 
         return finish
 

@@ -19,6 +19,22 @@ from flashpoint.store import default_path
 
 TOKEN_ENVIRONMENT = "FLASHPOINT_TOKEN"
 LIBRARY_ENVIRONMENT = "FLASHPOINT_LIBRARY"
+FORM_BYTES = 1_000_000  # a request's body beyond the uploaded file: the form's other fields
+
+
+def check_token(token: str) -> None:
+    """Refuse an access token that a browser's address, header or cookie cannot carry as it is:
+    fewer than 16 characters, or any but ASCII letters, digits and punctuation."""
+    if len(token) < 16:
+        raise ValueError("an access token needs 16 characters or more")
+    odd = next((c for c in token if c == " " or not (c.isascii() and c.isprintable())), None)
+    if odd is not None:
+        code = f"U+{ord(odd):04X}"
+        shown = "a space" if odd == " " else f"'{odd}' ({code})" if odd.isprintable() else code
+        raise ValueError(
+            f"an access token holds only ASCII letters, digits and punctuation; this one holds"
+            f" {shown}: choose another (flashpoint serve --token, or $FLASHPOINT_TOKEN)"
+        )
 
 
 def is_loopback(host: str) -> bool:
@@ -44,10 +60,13 @@ def default_library() -> Path:
 class WebSettings:
     """A server's settings. ``store`` None keeps no run history; ``workers`` is the number of
     processes that run forecasts (each runs one at a time; more requests wait in a queue);
-    ``max_upload_mb`` caps an uploaded file and ``max_draws`` the draws (or samples) of one
-    run; ``kept_results`` is how many finished runs keep their charts in memory (older ones are
-    in the run history); ``allowed_hosts`` are names the server answers to besides its own
-    address and the loopback names; with ``warm``, each worker loads the models at start."""
+    ``max_upload_mb`` caps an uploaded file (and, with a megabyte more for the form around it,
+    any request's body); ``max_draws`` caps the draws (or samples) of one run and
+    ``max_model_runs`` its whole work (draws x variants x samples x generations,
+    :mod:`flashpoint.web.work`); ``kept_results`` is how many finished runs keep their charts
+    in memory (older ones are in the run history); ``allowed_hosts`` are names the server
+    answers to besides its own address and the loopback names; with ``warm``, each worker
+    loads the models at start."""
 
     host: str = "127.0.0.1"
     port: int = 8765
@@ -57,6 +76,7 @@ class WebSettings:
     workers: int = 2
     max_upload_mb: float = 20.0
     max_draws: int = 20_000
+    max_model_runs: int = 1_000_000  # what the pages ask by default passes, ~100 times over
     kept_results: int = 50
     allowed_hosts: tuple[str, ...] = ()  # names besides the loopback ones (tests: testserver)
     warm: bool = True  # each worker loads the models when the server starts
@@ -66,14 +86,21 @@ class WebSettings:
             raise ValueError(f"a server needs 1 worker or more, not {self.workers}")
         if self.max_draws < 2:
             raise ValueError(f"the cap on draws must be 2 or more, not {self.max_draws}")
+        if self.max_model_runs < 2:
+            raise ValueError(f"the cap on model runs must be 2 or more, not {self.max_model_runs}")
         if self.max_upload_mb <= 0:
             raise ValueError(f"the cap on uploads must be above 0 MB, not {self.max_upload_mb}")
-        if self.token is not None and len(self.token) < 16:
-            raise ValueError("an access token needs 16 characters or more")
+        if self.token is not None:
+            check_token(self.token)
 
     @property
     def max_upload_bytes(self) -> int:
         return int(self.max_upload_mb * 1024 * 1024)
+
+    @property
+    def max_body_bytes(self) -> int:
+        """The most bytes any request's body may hold: an upload and the form around it."""
+        return self.max_upload_bytes + FORM_BYTES
 
     @property
     def local(self) -> bool:

@@ -8,17 +8,9 @@
     return node ? JSON.parse(node.textContent) : {};
   }
 
-  // A refusal of the API as text: its detail and each problem, or FastAPI's field errors.
+  // A refusal of the API as text: its detail and each problem.
   function describe(body, status) {
     if (!body) { return { detail: "The server answered " + status + ".", problems: [] }; }
-    if (Array.isArray(body.detail)) {
-      return {
-        detail: "The request has " + body.detail.length + " problem(s):",
-        problems: body.detail.map(function (e) {
-          return (e.loc || []).filter(function (p) { return p !== "body"; }).join(".") + ": " + e.msg;
-        })
-      };
-    }
     return { detail: body.detail || ("The server answered " + status + "."),
              problems: (body.problems || []).map(function (p) { return p.text || p; }) };
   }
