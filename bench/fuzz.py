@@ -1,7 +1,9 @@
-"""Fuzz every importer on demand: N mutated files per format (default 10,000), each of which
-must load or be refused with the project's own error naming the file (tests/fuzzing.py).
+"""Fuzz every importer on demand: N mutated files per format (default 10,000), and per kind of
+bad workbook of #36 (rows out of order, a row or cell stored twice, a text number past the
+table's, hidden sheets and rows, a DOCTYPE: tests/test_trust_workbook.py), each of which must
+load or be refused with the project's own error naming the file (tests/fuzzing.py).
 
-    python bench/fuzz.py [N] [FORMAT ...]
+    python bench/fuzz.py [N] [FORMAT ...]      e.g. python bench/fuzz.py 200 xlsx xlsx-order
 
 Prints, per format, how many loaded, how many were refused, how many failed otherwise (with the
 first such file kept in bench/fuzz-failures/), the slowest read and the total time.
@@ -17,15 +19,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent.parent))
 
-from tests.fuzzing import FORMATS, mutate, outcome, seeds  # noqa: E402
+from tests.fuzzing import mutate, outcome, seeds  # noqa: E402
+from tests.test_trust_workbook import bad_workbooks  # noqa: E402
 
 
 def main() -> None:
+    if sys.argv[1:2] in (["-h"], ["--help"]):
+        print(__doc__)
+        return
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
-    kinds = sys.argv[2:] or list(FORMATS)
     failures = Path(__file__).parent / "fuzz-failures"
     with tempfile.TemporaryDirectory() as folder:
-        originals = seeds(Path(folder))
+        originals = {**seeds(Path(folder)), **bad_workbooks(Path(folder))}
+        kinds = sys.argv[2:] or list(originals)
         print(
             f"{'format':10} {'files':>7} {'loaded':>7} {'refused':>8} {'failed':>7} {'slowest s':>10} {'total s':>8}"
         )
