@@ -9,7 +9,7 @@ from rich.text import Text
 from flashpoint.analysis.compare import ENSEMBLE, Comparison, Variant
 from flashpoint.analysis.headline import HEADLINE
 from flashpoint.report.terminal import describe_change, number
-from flashpoint.scenario.words import capitalised, possessive
+from flashpoint.scenario.words import capitalised, named, possessive
 
 
 def points(change: float) -> str:
@@ -109,7 +109,7 @@ def mechanism_text(comparison: Comparison, variant: Variant) -> str:
     found = variant.mechanism
     if found is None:
         return ""
-    actors = {actor.id: actor.label for actor in comparison.scenario.actors}
+    actors = {actor.id: named(actor.label) for actor in comparison.scenario.actors}
     said = []
     if shown(found.newly_refused):
         said.append(f"the bargain is refused in {found.newly_refused:.0%} of draws where it stood")
