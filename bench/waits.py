@@ -3,7 +3,7 @@
 included), its wall time beside the goal of issue #37 and, where the run announces one, its
 cost estimate (``flashpoint.analysis.cost``) and the ratio of the time taken to it.
 
-    python bench/waits.py [--quick]
+    python bench/waits.py [--quick | --report-phases]
 
 Rows: ``levers`` on Korea (the United States, P(peace regime)); ``report`` of Korea (1,000
 draws, shocks and tornado); ``backtest`` on the DEU development set (171 issues, every model,
@@ -11,7 +11,9 @@ draws, shocks and tornado); ``backtest`` on the DEU development set (171 issues,
 decisions of 30 actors (the later decisions themselves are not public: a stand-in of their
 size, ``made_up_decisions``); and Ctrl-C during ``forecast --draws 200000`` (summed-up draws):
 the time from the signal to the end of the process, and the store's record of the run.
-``--quick`` leaves out the made-up decisions and Ctrl-C. Every run writes to a temporary store.
+``--quick`` leaves out the made-up decisions and Ctrl-C. ``--report-phases`` times the
+report's parts instead, through the Python API in one process: the forecast, the comparison,
+the tornado, the figures and the page. Every run writes to a temporary store.
 """
 
 from __future__ import annotations
@@ -133,7 +135,44 @@ def interrupted(store: Path, workdir: Path) -> tuple[float, str]:
     return took, row[0] if row else "not recorded"
 
 
+def report_phases() -> None:
+    """The report's parts, each timed (the Python API, one process; imports first)."""
+    started = time.perf_counter()
+    import flashpoint
+    from flashpoint.report.document import forecast_report
+    from flashpoint.report.html import render_html
+
+    phases = {"imports": time.perf_counter() - started}
+
+    def timed_phase(name: str, work):
+        began = time.perf_counter()
+        found = work()
+        phases[name] = time.perf_counter() - began
+        return found
+
+    forecast = timed_phase(
+        "forecast (1,000 draws, paths, bottom line)",
+        lambda: flashpoint.forecast("korea-2018", draws=1000, paths=True, brief=True),
+    )
+    comparison = timed_phase(
+        "comparison (5 shocks x 1,000 draws)", lambda: flashpoint.compare("korea-2018", draws=1000)
+    )
+    tornado = timed_phase(
+        "tornado (11 inputs, low and high, 500 draws)",
+        lambda: flashpoint.sensitivity("korea-2018", "P(breakdown)"),
+    )
+    report = timed_phase(
+        "figures and tables", lambda: forecast_report(forecast, comparison, tornado, None)
+    )
+    timed_phase("HTML page", lambda: render_html(report))
+    for name, seconds in phases.items():
+        print(f"{name:50} {seconds:6.2f} s")
+
+
 def main() -> None:
+    if "--report-phases" in sys.argv[1:]:
+        report_phases()
+        return
     quick = "--quick" in sys.argv[1:]
     rows: list[tuple[str, float, str, float | None]] = []
     with tempfile.TemporaryDirectory() as folder:
