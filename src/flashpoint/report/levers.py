@@ -17,7 +17,8 @@ def _value(result: Levers, value: float) -> str:
 
 def _change(result: Levers, value: float) -> str:
     if result.target.kind == "probability":
-        return f"{value * 100:+.0f} points"
+        shown = f"{value * 100:+.0f}"
+        return f"{shown} point" + ("" if shown in ("+1", "-1") else "s")
     return f"{value:+.1f}"
 
 
