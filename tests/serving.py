@@ -14,6 +14,24 @@ import uvicorn
 
 from flashpoint.web import WebSettings, create_app
 
+OWN_PAGE = {"origin": "http://testserver"}  # what a browser sends with a request of the app's page
+
+
+def settings_for(folder, **more) -> WebSettings:
+    """Settings of a test server in ``folder`` (its library and run store there, two workers,
+    small limits, the test client's host allowed, no warm-up), with ``more`` overriding."""
+    options = dict(
+        library=folder / "library",
+        store=folder / "runs.sqlite",
+        workers=2,
+        max_draws=5000,
+        max_upload_mb=1,
+        allowed_hosts=("testserver",),
+        warm=False,
+    )
+    options.update(more)
+    return WebSettings(**options)
+
 
 def free_port() -> int:
     with socket.socket() as probe:

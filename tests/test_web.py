@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 
 import flashpoint
 from flashpoint.web import WebSettings, create_app
+from tests.serving import OWN_PAGE, settings_for
 
 DATA = Path(__file__).parent / "data"
 EXAMPLES = Path(__file__).parents[1] / "docs" / "examples"
@@ -21,26 +22,9 @@ HOSTILE = "<script>alert(1)</script>"
 FINISHED = ("done", "failed", "cancelled")
 
 
-def settings_for(folder: Path, **more) -> WebSettings:
-    options = dict(
-        library=folder / "library",
-        store=folder / "runs.sqlite",
-        workers=2,
-        max_draws=5000,
-        max_upload_mb=1,
-        allowed_hosts=("testserver",),
-        warm=False,
-    )
-    options.update(more)
-    return WebSettings(**options)
-
-
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("web")
-
-
-OWN_PAGE = {"origin": "http://testserver"}  # what a browser sends with a request of the app's page
 
 
 @pytest.fixture(scope="module")

@@ -32,25 +32,16 @@ import flashpoint
 import flashpoint.web.library
 from flashpoint.web import WebSettings, create_app
 from flashpoint.web.work import work
-from tests.serving import serving
+from tests.serving import OWN_PAGE, serving
+from tests.serving import settings_for as shared_settings
 
 EXAMPLES = Path(__file__).parents[1] / "docs" / "examples"
-OWN_PAGE = {"origin": "http://testserver"}  # what a browser sends with a request of the app's page
 LARGEST_SEED = 2**64 - 1
 
 
 def settings_for(folder: Path, **more) -> WebSettings:
-    options = dict(
-        library=folder / "library",
-        store=None,
-        workers=1,
-        max_draws=5000,
-        max_upload_mb=1,
-        allowed_hosts=("testserver",),
-        warm=False,
-    )
-    options.update(more)
-    return WebSettings(**options)
+    """The shared test settings with one worker and no run store."""
+    return shared_settings(folder, **({"store": None, "workers": 1} | more))
 
 
 @pytest.fixture(scope="module")

@@ -38,7 +38,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from flashpoint.store.database import StoreError, records
+from flashpoint.store.database import StoreError, records, stored_as
 from flashpoint.store.hashing import (
     FORECAST,
     FORECAST_CHAINED,
@@ -394,7 +394,7 @@ class Ledger:
             ).fetchone()
             if last is not None and not isinstance(last[1], str):
                 raise ValueError(
-                    f"entry {last[0]}, the last, is damaged (its hash is {_stored_as(last[1])}):"
+                    f"entry {last[0]}, the last, is damaged (its hash is {stored_as(last[1])}):"
                     " nothing can be chained after it"
                 )
             fields = {
@@ -685,17 +685,6 @@ def _span_of(ids: list[int]) -> str:
     return f"entries {', '.join(str(i) for i in ids[:-1])} and {ids[-1]} are"
 
 
-def _stored_as(value: Any) -> str:
-    """What a stored value is, in words (for a damaged record)."""
-    if value is None:
-        return "missing (NULL)"
-    if isinstance(value, bytes):
-        return f"stored as a BLOB ({len(value)} bytes)"
-    if isinstance(value, int | float):
-        return f"a number ({value!r})"
-    return repr(value)
-
-
 def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
@@ -708,7 +697,7 @@ def _parse(row: dict[str, Any]) -> Entry | Resolution:
         value = row[name]
         if isinstance(value, str) or (nullable and value is None):
             return value
-        damage.append(f"its {what} is {_stored_as(value)}, not text")
+        damage.append(f"its {what} is {stored_as(value)}, not text")
         return None
 
     created = text("created", "time") or ""
@@ -717,7 +706,7 @@ def _parse(row: dict[str, Any]) -> Entry | Resolution:
     if row["kind"] == RESOLUTION:
         resolves = row["resolves"]
         if not isinstance(resolves, int):
-            damage.append(f"the forecast it resolves is {_stored_as(resolves)}, not an entry's id")
+            damage.append(f"the forecast it resolves is {stored_as(resolves)}, not an entry's id")
             resolves = 0
         text("outcome_hash", "outcome's hash")
         migrated = text("migrated", "time of migration", nullable=True)
@@ -736,10 +725,10 @@ def _parse(row: dict[str, Any]) -> Entry | Resolution:
             damage=tuple(damage),
         )
     if row["kind"] != FORECAST:
-        damage.append(f"its kind is {_stored_as(row['kind'])}, neither forecast nor resolution")
+        damage.append(f"its kind is {stored_as(row['kind'])}, neither forecast nor resolution")
     run = row["run"]
     if run is not None and not isinstance(run, int):
-        damage.append(f"its run is {_stored_as(run)}, not a run's id")
+        damage.append(f"its run is {stored_as(run)}, not a run's id")
         run = None
     question = text("question", "question") or ""
     resolves_by = text("resolves_by", "date of resolution") or ""
@@ -811,7 +800,7 @@ def _outcome_problem(answer: Any) -> str | None:
     if not isinstance(answer, dict) or "future" not in answer or "issues" not in answer:
         return "its outcome is JSON but not an object with future and issues"
     if answer["future"] is not None and not isinstance(answer["future"], str):
-        return f"its outcome's future is {_stored_as(answer['future'])}, not a future's id"
+        return f"its outcome's future is {stored_as(answer['future'])}, not a future's id"
     issues = answer["issues"]
     if not isinstance(issues, dict) or not all(map(_is_number, issues.values())):
         return "its outcome's issues are not numbers"
