@@ -14,6 +14,8 @@ The Python API::
     flashpoint.sensitivity("korea-2018", "P(peace_regime)")      # what drives it
     flashpoint.backtest("actors.csv", "outcomes.csv")            # how well each model did
     flashpoint.levers("korea-2018", "united_states", "P(peace_regime)")  # what would it take
+    flashpoint.what_if(scenario, [flashpoint.Edit(path="actors.united_states.issues."
+        "sanctions_relief.position", value=40)])             # the headline, moved by hand
 
 Every run is one value, a run request; the functions above build one and run it::
 
@@ -44,6 +46,7 @@ from flashpoint.analysis.request import (
 from flashpoint.analysis.runner import run
 from flashpoint.analysis.sensitivity import METHODS, Sensitivity, sensitivity
 from flashpoint.analysis.targets import UnknownChoice
+from flashpoint.analysis.whatif import WhatIf, what_if
 from flashpoint.engine.arrays import ScenarioArrays
 from flashpoint.engine.compilation import on_compile
 from flashpoint.engine.executors import EXECUTORS, SchedulerUnreachable
@@ -54,12 +57,14 @@ from flashpoint.scenario import (
     READ_FORMATS,
     WRITE_FORMATS,
     WRITE_SUFFIXES,
+    Edit,
     Location,
     Problem,
     Scenario,
     ScenarioError,
     Shock,
     UnknownShockError,
+    apply_edits,
     apply_shocks,
     bundled_names,
     left_out_of_csv,
@@ -86,6 +91,7 @@ __all__ = [
     "CompareRequest",
     "Comparison",
     "Cost",
+    "Edit",
     "Forecast",
     "ForecastRequest",
     "Levers",
@@ -106,7 +112,9 @@ __all__ = [
     "Shock",
     "UnknownChoice",
     "UnknownShockError",
+    "WhatIf",
     "__version__",
+    "apply_edits",
     "apply_shocks",
     "backtest",
     "bundled_names",
@@ -127,5 +135,6 @@ __all__ = [
     "scenario_from_data",
     "scenario_to_data",
     "sensitivity",
+    "what_if",
     "write_template",
 ]

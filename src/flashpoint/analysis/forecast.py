@@ -223,19 +223,26 @@ class Forecast(RequestedRun):
             "zone_of_agreement": None
             if self.zones is None
             else {issue: zone.to_dict() for issue, zone in self.zones.items()},
-            "recommended": None
-            if self.recommended is None or self.recommendation is None
-            else {
-                "description": self.recommendation.describe(),
-                "horizon": scenario.horizon.isoformat() if scenario.horizon else None,
-                "basis": None if self.basis is None else self.basis.to_dict(),
-                "agreement": None
-                if self.headline_agreement is None
-                else self.headline_agreement.to_dict(),
-                **spread_dict(self.recommended, self.future_label),
-            },
+            "recommended": self.recommended_dict(),
             "brief": _brief_dict(self.brief()) if self.request.brief else None,
             "timings": dict(self.timings),
+        }
+
+    def recommended_dict(self) -> dict[str, Any] | None:
+        """The headline forecast's part of the JSON document (``recommended``): what it is, its
+        horizon and basis, its agreement and each future's and issue's spread; None where the
+        headline was not computed."""
+        if self.recommended is None or self.recommendation is None:
+            return None
+        scenario = self.scenario
+        return {
+            "description": self.recommendation.describe(),
+            "horizon": scenario.horizon.isoformat() if scenario.horizon else None,
+            "basis": None if self.basis is None else self.basis.to_dict(),
+            "agreement": None
+            if self.headline_agreement is None
+            else self.headline_agreement.to_dict(),
+            **spread_dict(self.recommended, self.future_label),
         }
 
     def to_frame(self) -> pandas.DataFrame:

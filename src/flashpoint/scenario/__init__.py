@@ -1,5 +1,6 @@
 """Scenarios: the schema, validation with located errors, loaders and writers, shocks."""
 
+from flashpoint.scenario.edits import Edit, apply_edits
 from flashpoint.scenario.errors import Location, Origin, Problem, ScenarioError, UnknownShockError
 from flashpoint.scenario.guard import on_slow_read
 from flashpoint.scenario.load import (
@@ -31,6 +32,8 @@ from flashpoint.scenario.validate import build_scenario, scenario_from_data
 from flashpoint.scenario.workbook import write_template
 
 __all__ = [
+    "Edit",
+    "apply_edits",
     "DEFAULT_SCENARIO",
     "READ_FORMATS",
     "WRITE_FORMATS",

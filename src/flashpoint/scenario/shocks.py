@@ -47,7 +47,9 @@ def apply_shocks(scenario: Scenario, shocks: Iterable[str | Shock]) -> Scenario:
                     )
                 ]
                 continue
-            actors[actor.id], uncertainty = _change(scenario, shock.id, actor, change, uncertainty)
+            actors[actor.id], uncertainty = change_input(
+                scenario, f"shock '{shock.id}'", actor, change, uncertainty
+            )
     result = scenario.model_copy(
         update={"actors": list(actors.values()), "uncertainty": uncertainty}
     )
@@ -69,9 +71,12 @@ def _drop(actors: dict[str, Actor], actor: Actor, issue_id: str | None) -> None:
         del actors[actor.id]
 
 
-def _change(
-    scenario: Scenario, shock_id: str, actor: Actor, change: Change, uncertainty: list[Uncertainty]
+def change_input(
+    scenario: Scenario, cause: str, actor: Actor, change: Change, uncertainty: list[Uncertainty]
 ) -> tuple[Actor, list[Uncertainty]]:
+    """``actor`` with one input set or shifted by ``change`` (not a drop), and ``uncertainty``
+    with that input's entry removed (set) or moved along (shifted); the input's note says it
+    was changed by ``cause`` (``shock 'summit'``, ``a what-if``) and keeps the note it had."""
     assert change.field is not None
     issue = scenario.issue(change.issue) if change.issue is not None else None
     low, high = bounds(change.field, issue, scenario.salience_scale)
@@ -80,14 +85,13 @@ def _change(
         old = actor.capability_on(change.issue) if change.issue is not None else actor.capability
     else:
         old = getattr(stance, change.field)
-    assert old is not None
+    assert old is not None or change.set is not None  # only a red line is ever absent
     new = change.set if change.set is not None else min(max(old + (change.shift or 0.0), low), high)
 
     note_field = f"{change.field}_note"
     old_note = getattr(stance if stance is not None else actor, note_field)
-    note = f"Changed by shock '{shock_id}' from {old:g} to {new:g}." + (
-        f" Before: {old_note}" if old_note else ""
-    )
+    was = f"from {old:g} " if old is not None else ""
+    note = f"Changed by {cause} {was}to {new:g}." + (f" Before: {old_note}" if old_note else "")
     if stance is None:
         changed = actor.model_copy(update={"capability": new, note_field: note})
     else:
