@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+import flashpoint
 from flashpoint.scenario import ScenarioError, Shock, apply_shocks, build_scenario
 
 BASE = {
@@ -141,3 +142,18 @@ def test_unknown_shock_name(scenario):
         KeyError, match="no shock 'nope' in scenario scenario \\(shocks: hawk, quiet, gone"
     ):
         apply_shocks(scenario, ["nope"])
+
+
+def test_a_change_after_a_drop_from_that_issue_is_a_problem_not_a_crash():
+    """Found by the web editor (issue #38): a shock that drops an actor from an issue and then
+    changes its input on that issue crashed validation with an AttributeError."""
+    data = flashpoint.scenario_to_data(flashpoint.load_scenario("korea-2018"))
+    changes = data["shocks"][0]["changes"]
+    changes.insert(0, {"actor": "united_states", "issue": "sanctions_relief", "drop": True})
+    changes.insert(
+        1, {"actor": "united_states", "issue": "sanctions_relief", "field": "position", "set": 0}
+    )
+    with pytest.raises(
+        flashpoint.ScenarioError, match="after an earlier change dropped it from that issue"
+    ):
+        flashpoint.scenario_from_data(data)

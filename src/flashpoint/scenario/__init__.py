@@ -14,6 +14,7 @@ from flashpoint.scenario.load import (
 )
 from flashpoint.scenario.native import scenario_to_data
 from flashpoint.scenario.outcomes import read_outcomes
+from flashpoint.scenario.places import place_in_words
 from flashpoint.scenario.schema import (
     Actor,
     Change,
@@ -54,6 +55,7 @@ __all__ = [
     "Stance",
     "Uncertainty",
     "apply_shocks",
+    "place_in_words",
     "build_scenario",
     "bundled_names",
     "left_out_of_csv",

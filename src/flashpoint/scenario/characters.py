@@ -127,10 +127,15 @@ def describe(char: str) -> str:
     return f"the invisible character {code}{' ' + name if name else ''}"
 
 
+def visible(value: str, most: int = 80) -> str:
+    """At most ``most`` characters of ``value``, every invisible one written as ``<U+00A0>``
+    so it can be seen."""
+    return "".join(char if char.isprintable() else f"<U+{ord(char):04X}>" for char in value[:most])
+
+
 def shown(value: str, most: int = 60) -> str:
     """Text in quotes, every invisible character written as ``<U+00A0>`` so it can be seen."""
-    text = "".join(char if char.isprintable() else f"<U+{ord(char):04X}>" for char in value[:most])
-    return f"'{text}{'...' if len(value) > most else ''}'"
+    return f"'{visible(value, most)}{'...' if len(value) > most else ''}'"
 
 
 def foreign_letters(value: str, like: str) -> str:

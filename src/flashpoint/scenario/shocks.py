@@ -47,6 +47,12 @@ def apply_shocks(scenario: Scenario, shocks: Iterable[str | Shock]) -> Scenario:
                     )
                 ]
                 continue
+            if change.issue is not None and change.issue not in actor.issues:
+                problems.append(
+                    f"shock '{shock.id}' changes the {change.field} of actor '{actor.id}' on"
+                    f" issue '{change.issue}' after an earlier change dropped it from that issue"
+                )
+                continue
             actors[actor.id], uncertainty = change_input(
                 scenario, f"shock '{shock.id}'", actor, change, uncertainty
             )
