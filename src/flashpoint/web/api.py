@@ -39,7 +39,7 @@ from flashpoint import (
 )
 from flashpoint.store import RunStore, RunSummary, StoredRun, StoreError
 from flashpoint.web.bodies import CheckedRoute
-from flashpoint.web.errors import ProblemOut, Refused, problem_out, refusals
+from flashpoint.web.errors import ProblemOut, Refused, placed, problem_out, refusals
 from flashpoint.web.jobs import Job, Jobs
 from flashpoint.web.library import Entry, Library, LibraryError, UnknownScenario
 from flashpoint.web.settings import WebSettings
@@ -306,18 +306,21 @@ def build_router(settings: WebSettings, library: Library, jobs: Jobs) -> APIRout
 
     @api.post("/scenarios/validate", tags=["scenarios"], responses=refusals(403, 422))
     def validate(scenario: dict[str, Any]) -> Validation:
-        """Check a scenario's data (as the editor holds it); every problem placed by its path."""
+        """Check a scenario's data (as the editor holds it): a scenario with problems is
+        answered too (200, ``ok`` false), every problem placed by its path and named in words
+        by the data's own labels (``place``, ``worded``: "North Korea, Denuclearization,
+        salience: ...")."""
         try:
             scenario_from_data(scenario)
         except ScenarioError as error:
-            return Validation(ok=False, problems=[problem_out(p) for p in error.problems])
+            return Validation(ok=False, problems=[problem_out(p, scenario) for p in error.problems])
         return Validation(ok=True, problems=[])
 
     def checked(data: dict[str, Any]) -> Scenario:
         try:
             return scenario_from_data(data)
         except ScenarioError as error:
-            raise Refused(422, "the scenario has problems", error.problems) from None
+            raise Refused(422, "the scenario has problems", placed(error.problems, data)) from None
 
     def kept(scenario_id: str, scenario: Scenario) -> Saved:
         """Save a checked scenario in the library, refused (422) if the library cannot keep it."""

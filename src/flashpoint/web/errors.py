@@ -7,11 +7,12 @@ OpenAPI schema says so for each status a route can answer with (:func:`refusals`
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
-from flashpoint import Problem
+from flashpoint import Problem, place_in_words
 
 MEANINGS = {
     400: "Not this server's address, or a body that cannot be read.",
@@ -36,11 +37,46 @@ class Refused(Exception):
 
 class ProblemOut(BaseModel):
     """One problem: the whole sentence, the path of the value in the scenario's data or in the
-    request (when the problem is about one value) and the message alone."""
+    request (when the problem is about one value) and the message alone; and the same in words,
+    the value named by its actor, issue, future or shock and field (:func:`place_in_words`)."""
 
     text: str
     path: str | None = None
     message: str
+    place: str | None = Field(
+        None,
+        description="Where the value is, in words: 'North Korea, Denuclearization, salience'"
+        " for the path actors[0].issues.denuclearization.salience.",
+    )
+    worded: str = Field(
+        "",
+        description="The whole sentence in words: its place in words (else its path), then the"
+        " message.",
+    )
+
+    @model_validator(mode="after")
+    def _worded(self) -> ProblemOut:
+        if not self.worded:
+            self.worded = f"{self.place}: {self.message}" if self.place else self.text
+        return self
+
+
+@dataclass(frozen=True)
+class PlacedProblem(Problem):
+    """A problem of a scenario's data with its place in words, worded from that data (a refusal
+    carries it to the answer, which has no data of its own)."""
+
+    place: str | None = None
+
+
+def placed(problems: Sequence[Problem], data: Any) -> list[Problem]:
+    """The problems of a scenario's ``data``, each with its place in words."""
+    return [
+        PlacedProblem(
+            problem.location, problem.message, place_in_words(problem.location.path, data)
+        )
+        for problem in problems
+    ]
 
 
 class ErrorOut(BaseModel):
@@ -56,9 +92,33 @@ def visible(text: str, most: int = 80) -> str:
     return "".join(c if c.isprintable() else f"<U+{ord(c):04X}>" for c in text[:most])
 
 
-def problem_out(problem: Problem) -> ProblemOut:
-    """A problem of a scenario as the API sends it."""
-    return ProblemOut(text=str(problem), path=problem.location.path, message=problem.message)
+def problem_out(problem: Problem, data: Any = None) -> ProblemOut:
+    """A problem of a scenario as the API sends it; its place in words from the scenario's
+    ``data`` (its actors' and issues' labels), else from the place it carries, else from its
+    path alone (``Actor 1, denuclearization, salience``)."""
+    location = problem.location
+    place = getattr(problem, "place", None) if data is None else None
+    if place is None and location.path:
+        place = place_in_words(location.path, data)
+    where = [
+        part
+        for part in (
+            location.file,
+            f"sheet {location.sheet}" if location.sheet else None,
+            f"row {location.row}" if location.row is not None else None,
+            f"column {location.column}" if location.column else None,
+            f"line {location.line}" if location.line is not None else None,
+            place,
+        )
+        if part
+    ]
+    return ProblemOut(
+        text=str(problem),
+        path=location.path,
+        message=problem.message,
+        place=place,
+        worded=f"{', '.join(where)}: {problem.message}" if where else problem.message,
+    )
 
 
 def refusals(*statuses: int) -> dict[int | str, dict[str, Any]]:
