@@ -15,7 +15,7 @@ from flashpoint.store.database import ENVIRONMENT, SCHEMA_VERSION, StoreError, d
 from flashpoint.store.diff import Change, RunDiff, beyond, diff_runs
 from flashpoint.store.ledger import Anchor, Entry, Ledger, Resolution, Scores, Verification
 from flashpoint.store.machine import ACROSS_MACHINES, described, same_machine, this_machine
-from flashpoint.store.runs import RunStore, RunSummary, StoredRun, stopped_by
+from flashpoint.store.runs import RunStore, RunSummary, StoredRun, shocks_named, stopped_by
 
 __all__ = [
     "ACROSS_MACHINES",
@@ -38,6 +38,7 @@ __all__ = [
     "described",
     "diff_runs",
     "same_machine",
+    "shocks_named",
     "stopped_by",
     "this_machine",
 ]

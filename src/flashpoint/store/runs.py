@@ -59,6 +59,8 @@ class RunSummary:
     seed: int | None
     models: list[str]
     draws: int | None
+    samples: int | None  # a sensitivity analysis by Morris or Sobol: its samples (not draws)
+    shocks: list[dict[str, str]]  # the shocks it applied or compared (:func:`shocks_named`)
     seconds: float
     scenario_hash: str
     error: str | None
@@ -115,14 +117,23 @@ class StoredRun:
 
     def summary(self) -> RunSummary:
         """The run's line in a list."""
+        asked = self.request
         return RunSummary(
             **{
                 name.name: getattr(self, name.name)
                 for name in fields(RunSummary)
-                if name.name != "draws"
+                if name.name not in ("draws", "samples", "shocks")
             },
-            draws=self.request.get("draws"),
+            draws=asked.get("draws"),
+            samples=asked.get("samples") if asked.get("method") in ("morris", "sobol") else None,
+            shocks=self.shocks(),
         )
+
+    def shocks(self) -> list[dict[str, str]]:
+        """The shocks the run applied (a forecast) or compared (a comparison), named by its
+        scenario (:func:`shocks_named`)."""
+        stated = self.scenario.get("shocks")
+        return shocks_named(self.kind, self.request.get("shocks"), stated)
 
     def rerun_request(self) -> AnyRequest:
         """The request that runs this run again: its own, on the scenario the store kept (a
@@ -140,6 +151,45 @@ class StoredRun:
                 f" flashpoint's checks ({error.error_count()} problem(s); the first, at"
                 f" {place}: {first['msg']})"
             ) from None
+
+
+def shocks_named(kind: str, shocks: Any, stated: Any) -> list[dict[str, str]]:
+    """The shocks a run applied or compared, each ``{"id": ..., "label": ...}`` (the label its
+    scenario gives it, else its id), from the JSON of a request's ``shocks`` and of its
+    scenario's (``stated``): a forecast's in the order applied; a comparison's each list
+    applied together as one (ids joined by ``+``, labels by `` + ``), or, where the request
+    lists none, each of the scenario's shocks alone; none for any other kind (or where the
+    record holds no list)."""
+    labels = {
+        shock["id"]: str(shock.get("label") or shock["id"])
+        for shock in (stated if isinstance(stated, list) else [])
+        if isinstance(shock, dict) and isinstance(shock.get("id"), str)
+    }
+
+    def named(shock: Any) -> tuple[str, str]:
+        if isinstance(shock, dict):  # a shock given whole in the request
+            given = str(shock.get("id") or "")
+            return given, str(shock.get("label") or given)
+        return str(shock), labels.get(str(shock), str(shock))
+
+    if kind == "forecast":
+        lists = [[shock] for shock in shocks] if isinstance(shocks, list) else []
+    elif kind == "compare" and shocks is None:
+        lists = [[shock] for shock in labels]
+    elif kind == "compare" and isinstance(shocks, list):
+        lists = [listed if isinstance(listed, list) else [listed] for listed in shocks]
+    else:
+        return []
+    found = []
+    for listed in lists:
+        pairs = [named(shock) for shock in listed]
+        found.append(
+            {
+                "id": "+".join(id_ for id_, _ in pairs),
+                "label": " + ".join(label for _, label in pairs),
+            }
+        )
+    return found
 
 
 class DamagedRun(StoreError):
@@ -307,6 +357,23 @@ class RunStore:
         if limit is not None:
             query += f" LIMIT {int(limit)}"
         return [_stored(row) for row in records(self._db.execute(query))]
+
+    def newest(self, kind: str | None = None, status: str | None = None) -> Iterator[StoredRun]:
+        """The stored runs, newest first, each read when it is asked for (a search that stops
+        after a few reads no more); only those of ``kind`` and of ``status`` when given. A
+        damaged one is read as far as it can be, as :meth:`runs` reads it."""
+        where = [
+            (f"{column} = ?", value)
+            for column, value in (("kind", kind), ("status", status))
+            if value is not None
+        ]
+        query = f"SELECT {_COLUMNS} FROM runs"
+        if where:
+            query += " WHERE " + " AND ".join(condition for condition, _ in where)
+        cursor = self._db.execute(query + " ORDER BY id DESC", [value for _, value in where])
+        names = [column[0] for column in cursor.description]
+        for row in cursor:
+            yield _stored(dict(zip(names, row, strict=True)))
 
     def __iter__(self) -> Iterator[StoredRun]:
         return iter(self.runs())

@@ -16,9 +16,13 @@ asking for more work than the server allows (:mod:`flashpoint.web.work`) among t
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import islice
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Form, Path, Query, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Path, Query, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
@@ -104,6 +108,155 @@ class JobList(BaseModel):
 class HistoryOut(BaseModel):
     runs: list[RunSummary]
     store: str | None
+
+
+# --- the run history's list and its filters (GET /api/history and the /history page) --------
+
+KINDS: dict[str, str] = {
+    "forecast": "Forecast",
+    "compare": "Comparison of shocks",
+    "sensitivity": "What drives it",
+    "backtest": "Backtest",
+    "levers": "What would it take",
+}
+"""Each kind of run in words, as the scenario page's forms name them."""
+SEARCHED = 200  # the most characters of a filter's text
+
+
+def model_label(name: str) -> str:
+    """A model's short name for a list: its label without what its brackets add
+    ("Expected utility" for ``eum``); the name itself for a model this flashpoint lacks."""
+    try:
+        return get_model(name).label.split(" (")[0]
+    except KeyError:
+        return name
+
+
+@dataclass(frozen=True)
+class HistoryFilter:
+    """Which kept runs a list of the history shows: those of ``kind`` and ``status``, of a
+    scenario whose name or title holds ``scenario``, that applied or compared a shock whose id
+    or label holds ``shock`` (``none``: that applied none), and whose line has a word starting
+    with each word of ``text`` (:func:`searched_words`); any case, each filter left out (None)
+    holding for every run."""
+
+    kind: str | None = None
+    scenario: str | None = None
+    status: str | None = None
+    shock: str | None = None
+    text: str | None = None
+
+    @property
+    def active(self) -> bool:
+        return any((self.kind, self.scenario, self.status, self.shock, self.text))
+
+    def admits(self, run: RunSummary) -> bool:
+        if self.kind is not None and run.kind != self.kind:
+            return False
+        if self.status is not None and run.status != self.status:
+            return False
+        if self.scenario is not None:
+            wanted = self.scenario.casefold()
+            if wanted not in run.source.casefold() and wanted not in run.title.casefold():
+                return False
+        if self.shock is not None:
+            wanted = self.shock.casefold()
+            if wanted == "none" and run.shocks:
+                return False
+            if wanted != "none" and not any(
+                wanted in shock["id"].casefold() or wanted in shock["label"].casefold()
+                for shock in run.shocks
+            ):
+                return False
+        if self.text is not None:
+            words = searched_words(run)
+            return all(any(word.startswith(asked) for word in words) for asked in _words(self.text))
+        return True
+
+    def runs(self, store: RunStore, limit: int) -> list[StoredRun]:
+        """The newest ``limit`` runs of ``store`` it admits."""
+        found: Iterator[StoredRun] = store.newest(self.kind, self.status)
+        return list(islice((run for run in found if self.admits(run.summary())), limit))
+
+
+def _words(text: str) -> list[str]:
+    """The words of a text, case folded: split at spaces and at the marks between the parts of
+    a time or a list (``,;:()+/``), so that a name (``korea-2018``, ``us_maximum_pressure``)
+    or a hash stays one word."""
+    return [word for word in re.split(r"[\s,;:()+/]+", text.casefold()) if word]
+
+
+def searched_words(run: RunSummary) -> set[str]:
+    """The words of everything a list says of a run, which a search looks in."""
+    said = [
+        str(run.id),
+        run.created,
+        run.kind,
+        KINDS.get(run.kind, ""),
+        run.status,
+        run.title,
+        run.source,
+        run.scenario_hash,
+        run.error or "",
+        "" if run.seed is None else f"seed {run.seed}",
+        "" if run.draws is None else f"{run.draws} draws",
+        "" if run.samples is None else f"{run.samples} samples",
+        *run.models,
+        *(model_label(model) for model in run.models),
+        *(f"{shock['id']} {shock['label']}" for shock in run.shocks),
+        *(("damaged", *run.damage) if run.damage else ()),
+    ]
+    return set(_words(" ".join(said)))
+
+
+def history_filter(
+    kind: Annotated[
+        Literal["", "forecast", "compare", "sensitivity", "backtest", "levers"] | None,
+        Query(description="Only the runs of this kind (empty: any)."),
+    ] = None,
+    scenario: Annotated[
+        str | None,
+        Query(
+            max_length=SEARCHED,
+            description="Only the runs of a scenario whose name (``korea-2018``) or title holds"
+            " this, in any case.",
+        ),
+    ] = None,
+    status: Annotated[
+        Literal["", "done", "failed", "cancelled"] | None,
+        Query(description="Only the runs that ended so (empty: any)."),
+    ] = None,
+    shock: Annotated[
+        str | None,
+        Query(
+            max_length=SEARCHED,
+            description="Only the runs that applied (a forecast) or compared (a comparison) a"
+            " shock whose id or label holds this, in any case; ``none``: only the runs that"
+            " applied no shock.",
+        ),
+    ] = None,
+    q: Annotated[
+        str | None,
+        Query(
+            max_length=SEARCHED,
+            description="Only the runs with a word starting with each of these words, in any"
+            " case, among their id, time, kind, status, scenario, shocks, draws, seed, models,"
+            " scenario hash and error (``seed 7``, ``pressure``, ``13a1396a``).",
+        ),
+    ] = None,
+) -> HistoryFilter:
+    """The filters of a list of the history, from its query (GET /api/history, /history)."""
+
+    def given(text: str | None) -> str | None:
+        return (text or "").strip() or None
+
+    return HistoryFilter(
+        kind=kind or None,
+        scenario=given(scenario),
+        status=status or None,
+        shock=given(shock),
+        text=given(q),
+    )
 
 
 class ModelOut(BaseModel):
@@ -478,12 +631,20 @@ def build_router(settings: WebSettings, library: Library, jobs: Jobs) -> APIRout
             raise Refused(404, f"no run {run_id} in the run history") from None
 
     @api.get("/history", tags=["history"], responses=refusals(409, 422))
-    def history(limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> HistoryOut:
-        """The runs kept in the run store, newest first (the command line's too)."""
+    def history(
+        chosen: Annotated[HistoryFilter, Depends(history_filter)],
+        limit: Annotated[
+            int, Query(ge=1, le=1000, description="At most this many runs, newest first.")
+        ] = 100,
+    ) -> HistoryOut:
+        """The runs kept in the run store, newest first (the command line's too), each with
+        what was run: its shocks, draws (or samples), seed, models and its scenario's hash.
+        The filters (``kind``, ``scenario``, ``status``, ``shock``, ``q``) narrow the list;
+        a value that is not one of a filter's is refused (422)."""
         if settings.store is None:
             return HistoryOut(runs=[], store=None)
         with store() as runs:
-            stored = runs.runs(limit)
+            stored = chosen.runs(runs, limit)
         return HistoryOut(runs=[run.summary() for run in stored], store=str(settings.store))
 
     @api.get("/history/{run_id}", tags=["history"], responses=refusals(404, 409, 422))

@@ -7,7 +7,13 @@ scenario is shown as text), each with a little JavaScript that calls the JSON AP
   drives a forecast, and backtest; ``/scenarios/ID/edit``: the editor (actors x issues).
 - ``/runs``: this server's runs; ``/runs/JOB``: a run's progress, then its charts and tables
   (the report's, :mod:`flashpoint.report.document`), and ``/runs/JOB/report.html`` to keep.
-- ``/history``: the run store's runs; ``/history/ID``: one of them, to run again.
+- ``/history``: the run store's runs, each with what was run (shocks, draws, seed, models, the
+  scenario's version), filtered by the query (as ``GET /api/history`` is); ``/history/ID``:
+  one of them, to run again.
+
+The pages speak to people who need not use the command line: no flag, command or Python name
+is shown (the report's few hints for the terminal are left out, :func:`in_words`), and each
+result says how to read it.
 
 plotly.js, the report's script and styles, and the app's own are served from ``/static``, out of
 the installed packages: a page makes no request beyond this server.
@@ -15,14 +21,20 @@ the installed packages: a page makes no request beyond this server.
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import json
+import re
+from collections.abc import Mapping, Sequence
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from jinja2 import Environment, PackageLoader
+from rich.table import Table
+from rich.text import Text
 
 from flashpoint import (
     Scenario,
@@ -32,13 +44,13 @@ from flashpoint import (
     model_names,
     scenario_to_data,
 )
-from flashpoint.report.document import result_report
+from flashpoint.report.document import Report, Section, result_report
 from flashpoint.report.html import asset, render_html, script_json, template_environment
-from flashpoint.report.html_tables import block_html
+from flashpoint.report.html_tables import block_html, plain
 from flashpoint.report.terminal import futures_definition_table, stances_table
-from flashpoint.store import RunStore, StoreError
-from flashpoint.web.api import job_out
-from flashpoint.web.jobs import Jobs
+from flashpoint.store import RunStore, StoredRun, StoreError, shocks_named
+from flashpoint.web.api import KINDS, HistoryFilter, history_filter, job_out, model_label
+from flashpoint.web.jobs import Job, Jobs
 from flashpoint.web.library import Library, UnknownScenario
 from flashpoint.web.settings import WebSettings
 
@@ -77,12 +89,12 @@ def _environment() -> Environment:
     return environment
 
 
-def _page(name: str, status: int = 200, **context: Any) -> HTMLResponse:
+def render_page(name: str, status: int = 200, **context: Any) -> HTMLResponse:
     return HTMLResponse(_environment().get_template(name).render(**context), status)
 
 
 def error_page(status: int, title: str, message: str) -> HTMLResponse:
-    return _page("error.html.j2", status, title=title, message=message)
+    return render_page("error.html.j2", status, title=title, message=message)
 
 
 def _targets(scenario: Scenario) -> list[tuple[str, str]]:
@@ -90,6 +102,170 @@ def _targets(scenario: Scenario) -> list[tuple[str, str]]:
     futures = [(f"P({o.id})", f"Probability: {o.label or o.id}") for o in scenario.outcomes]
     issues = [(i.id, f"Expected outcome: {i.label or i.id}") for i in scenario.issues]
     return futures + issues
+
+
+def _levers_actors(scenario: Scenario) -> list[tuple[str, str, list[str]]]:
+    """Whose offer a levers search can look for: each actor's id, label and the issues it
+    takes part in (the search's default)."""
+    return [
+        (actor.id, actor.label or actor.id, [i.id for i in scenario.issues if i.id in actor.issues])
+        for actor in scenario.actors
+    ]
+
+
+# --- what a run was, in words (the history, the server's runs, a kept run) -------------------
+
+SHOWN = 200  # the most runs the history page lists
+METHODS = {
+    "tornado": "Tornado",
+    "morris": "Morris",
+    "sobol": "Sobol",
+    "factorial": "Factorial",
+}
+
+
+def _field(item: Any, name: str) -> Any:
+    """A field of a scenario's part, whether the part is loaded or its JSON."""
+    return item.get(name) if isinstance(item, Mapping) else getattr(item, name, None)
+
+
+def _label(items: Any, wanted: Any) -> str:
+    """The label of the part of ``items`` (actors, issues, futures) whose id is ``wanted``."""
+    for item in items or ():
+        if _field(item, "id") == wanted:
+            return str(_field(item, "label") or wanted)
+    return str(wanted)
+
+
+def target_words(target: Any, scenario: Any) -> str:
+    """A sensitivity or levers target in words: ``P(peace)`` is the probability of that
+    future, an issue's id its expected outcome; None the first future's probability."""
+    if target is None:
+        return "the first future's probability"
+    text = str(target)
+    if text.startswith("P(") and text.endswith(")"):
+        return f"the probability of {_label(_field(scenario, 'outcomes'), text[2:-1])}"
+    return f"the expected outcome of {_label(_field(scenario, 'issues'), text)}"
+
+
+def aim_words(kind: str, request: Any, scenario: Any) -> str:
+    """What a sensitivity analysis measured, or whose offer a levers search looked for and
+    to what end; empty for the other kinds (their shocks and draws tell them apart)."""
+    target = target_words(_field(request, "target"), scenario)
+    if kind == "sensitivity":
+        method = _field(request, "method")
+        return f"{METHODS.get(method, method)}, on {target}"
+    if kind == "levers":
+        actor = _label(_field(scenario, "actors"), _field(request, "actor"))
+        way = "lower" if _field(request, "direction") == "minimise" else "higher"
+        owner = f"{actor}'" if actor.endswith("s") else f"{actor}'s"
+        return f"{owner} offer to make {target} {way}"
+    return ""
+
+
+def draws_words(draws: Any, samples: Any) -> str:
+    if samples is not None:
+        return f"{samples:,} samples"
+    return "" if draws is None else f"{draws:,}"
+
+
+def shocks_words(shocks: Sequence[Mapping[str, str]]) -> str:
+    return "; ".join(shock["label"] for shock in shocks) or "none"
+
+
+def models_words(models: Sequence[str]) -> str:
+    """The models of a run in a list: "all 6", or their short names; "default" where the
+    request named none (a run that failed before its models were filled in)."""
+    if not models:
+        return "default"
+    if sorted(models) == sorted(model_names()):
+        return f"all {len(models)}"
+    return ", ".join(model_label(model) for model in models)
+
+
+def _kept_facts(run: StoredRun) -> dict[str, Any]:
+    """What a kept run was, in words, for the history's list and the run's page."""
+    summary = run.summary()
+    return {
+        "run": summary,
+        "kind": KINDS.get(run.kind, run.kind),
+        "aim": aim_words(run.kind, run.request, run.scenario),
+        "shocks": shocks_words(summary.shocks),
+        "draws": draws_words(summary.draws, summary.samples),
+        "models": models_words(summary.models),
+        "models_full": ", ".join(_model_name(model) for model in summary.models),
+        "version": summary.scenario_hash[:8],
+    }
+
+
+def _model_name(name: str) -> str:
+    try:
+        return get_model(name).label
+    except KeyError:
+        return name
+
+
+def _job_facts(job: Job) -> dict[str, str]:
+    """What a run of this server is, in words: its draws, shocks and aim (from its request)."""
+    request = job.request
+    scenario = None if isinstance(request.scenario, str) else request.scenario
+    stated = [{"id": s.id, "label": s.label} for s in scenario.shocks] if scenario else []
+    asked = request.model_dump(mode="json", include={"shocks"}).get("shocks")
+    method = getattr(request, "method", None)
+    samples = getattr(request, "samples", None) if method in ("morris", "sobol") else None
+    return {
+        "kind": KINDS.get(request.kind, request.kind),
+        "draws": draws_words(getattr(request, "draws", None), samples),
+        "shocks": shocks_words(shocks_named(request.kind, asked, stated)),
+        "aim": aim_words(request.kind, request, scenario),
+    }
+
+
+# --- the report in people's words --------------------------------------------------------------
+
+_COMMANDS = re.compile(
+    r"\s*\([^()]*(?:--[a-z]|flashpoint [a-z])[^()]*\)"  # "(use with --shock)", "(flashpoint explain)"
+    r"|\s*--[a-z][^.]*\."  # " --trace lists every round ...; --json has all of it."
+)
+
+
+def _words(text: Any) -> Any:
+    """A text of the report without its hints for the command line."""
+    if not text:
+        return text
+    said = text if isinstance(text, str) else plain(text)
+    kept = _COMMANDS.sub("", said)
+    return text if kept == said else kept
+
+
+def _block(block: Any) -> Any:
+    """A table or text of the report without its hints for the command line."""
+    if isinstance(block, Text | str):
+        kept = _words(block)
+        return kept if kept is block or isinstance(block, str) else Text(kept)
+    if isinstance(block, Table):
+        worded = copy.copy(block)
+        worded.title, worded.caption = _words(block.title), _words(block.caption)
+        return worded
+    return block
+
+
+def in_words(report: Report) -> Report:
+    """A run's report as a page shows it: without the hints the report gives to users of the
+    command line (a flag to use, a command that says more), which the page cannot act on."""
+
+    def section(part: Section) -> Section:
+        return dataclasses.replace(
+            part,
+            intro=_words(part.intro),
+            tables=[_block(block) for block in part.tables],
+            groups=[
+                dataclasses.replace(group, tables=[_block(block) for block in group.tables])
+                for group in part.groups
+            ],
+        )
+
+    return dataclasses.replace(report, sections=[section(part) for part in report.sections])
 
 
 def build_pages(settings: WebSettings, library: Library, jobs: Jobs) -> APIRouter:
@@ -112,7 +288,7 @@ def build_pages(settings: WebSettings, library: Library, jobs: Jobs) -> APIRoute
     @pages.get("/")
     def home() -> HTMLResponse:
         entries, problems = library.entries()
-        return _page(
+        return render_page(
             "library.html.j2",
             bundled=[e for e in entries if e.bundled],
             own=[e for e in entries if not e.bundled],
@@ -122,7 +298,7 @@ def build_pages(settings: WebSettings, library: Library, jobs: Jobs) -> APIRoute
 
     @pages.get("/scenarios/new")
     def new_scenario() -> HTMLResponse:
-        return _page(
+        return render_page(
             "editor.html.j2",
             scenario_id=None,
             bundled=False,
@@ -147,13 +323,14 @@ def build_pages(settings: WebSettings, library: Library, jobs: Jobs) -> APIRoute
         if scenario.outcomes:
             tables.insert(0, futures_definition_table(scenario))
         entry = library.entry(scenario_id, scenario)
-        return _page(
+        return render_page(
             "scenario.html.j2",
             entry=entry,
             scenario=scenario,
             tables=[block_html(table) for table in tables],
             models=[(name, get_model(name).label) for name in model_names()],
             targets=_targets(scenario),
+            actors=_levers_actors(scenario),
             settings=settings,
         )
 
@@ -162,7 +339,7 @@ def build_pages(settings: WebSettings, library: Library, jobs: Jobs) -> APIRoute
         scenario = loaded(scenario_id)
         if isinstance(scenario, HTMLResponse):
             return scenario
-        return _page(
+        return render_page(
             "editor.html.j2",
             scenario_id=scenario_id,
             bundled=library.is_bundled(scenario_id),
@@ -172,7 +349,9 @@ def build_pages(settings: WebSettings, library: Library, jobs: Jobs) -> APIRoute
 
     @pages.get("/runs")
     def runs_page() -> HTMLResponse:
-        return _page("runs.html.j2", runs=[job_out(job) for job in jobs.jobs()])
+        return render_page(
+            "runs.html.j2", runs=[(job_out(job), _job_facts(job)) for job in jobs.jobs()]
+        )
 
     @pages.get("/runs/{job_id}")
     def run_page(job_id: str) -> HTMLResponse:
@@ -184,8 +363,15 @@ def build_pages(settings: WebSettings, library: Library, jobs: Jobs) -> APIRoute
                 "This server does not know that run: it may have been started before the server"
                 " was, or forgotten after many others. Finished runs are in the run history.",
             )
-        report = result_report(job.result) if job.state == "done" else None
-        return _page("run.html.j2", job=job_out(job), report=report)
+        report = in_words(result_report(job.result)) if job.state == "done" else None
+        return render_page(
+            "run.html.j2",
+            job=job_out(job),
+            report=report,
+            facts=_job_facts(job),
+            method=getattr(job.request, "method", None),
+            model_label=model_label,
+        )
 
     @pages.get("/runs/{job_id}/report.html")
     def report_file(job_id: str) -> Response:
@@ -209,13 +395,23 @@ def build_pages(settings: WebSettings, library: Library, jobs: Jobs) -> APIRoute
             return None
 
     @pages.get("/history")
-    def history_page() -> HTMLResponse:
+    def history_page(chosen: Annotated[HistoryFilter, Depends(history_filter)]) -> HTMLResponse:
         opened = store()
-        if opened is None:
-            return _page("history.html.j2", runs=[], store=settings.store, available=False)
-        with opened:
-            runs = opened.runs(200)
-        return _page("history.html.j2", runs=runs, store=settings.store, available=True)
+        shown: list[dict[str, Any]] = []
+        if opened is not None:
+            with opened:
+                shown = [_kept_facts(run) for run in chosen.runs(opened, SHOWN)]
+        return render_page(
+            "history.html.j2",
+            runs=shown,
+            store=settings.store,
+            available=opened is not None,
+            chosen=chosen,
+            kinds=KINDS,
+            scenarios=sorted({row["run"].source for row in shown}),
+            shocks=sorted({shock["label"] for row in shown for shock in row["run"].shocks}),
+            most=SHOWN,
+        )
 
     @pages.get("/history/{run_id}")
     def stored_page(run_id: int) -> HTMLResponse:
@@ -230,7 +426,9 @@ def build_pages(settings: WebSettings, library: Library, jobs: Jobs) -> APIRoute
             except KeyError:
                 return error_page(404, "No such run", f"There is no run {run_id} in the history.")
         futures, basis = _stored_headline(kept.result) if kept.kind == "forecast" else ([], [])
-        return _page("stored.html.j2", run=kept, futures=futures, basis=basis)
+        return render_page(
+            "stored.html.j2", run=kept, facts=_kept_facts(kept), futures=futures, basis=basis
+        )
 
     return pages
 

@@ -87,9 +87,46 @@
     } else if (kind === "backtest") {
       body.draws = number(form, "draws");
       body.folds = number(form, "folds");
+    } else if (kind === "levers") {
+      body.actor = form.elements.actor.value;
+      body.target = form.elements.target.value || null;
+      body.direction = form.elements.direction.value;
+      var offered = leverIssues(form);
+      var issues = offered.filter(function (box) { return box.checked; })
+        .map(function (box) { return box.value; });
+      body.issues = issues.length === offered.length ? null : issues;  // null: all of its issues
+      body.saliences = form.elements.saliences.checked;
+      body.budget = number(form, "budget");
+      var threshold = number(form, "threshold");
+      // a future's probability is asked in %, the search takes a share
+      body.threshold = threshold === null ? null : (/^P\(/.test(body.target || "P(") ? threshold / 100 : threshold);
+      body.models = form.elements.measure.value ? [form.elements.measure.value] : null;
+      body.draws = number(form, "draws");
+      body.generations = number(form, "generations");
+      body.seed = number(form, "seed");
     }
     return body;
   }
+
+  // The issue boxes of a levers form that the chosen actor takes part in.
+  function leverIssues(form) {
+    var option = form.elements.actor.selectedOptions[0];
+    var taking = (option ? option.dataset.issues : "").split(" ");
+    return Array.prototype.filter.call(form.querySelectorAll('input[name="issues"]'),
+      function (box) { return taking.indexOf(box.value) >= 0; });
+  }
+
+  // Choosing another actor offers its issues, all of them ticked.
+  document.querySelectorAll('form.run-form[data-kind="levers"]').forEach(function (form) {
+    form.elements.actor.addEventListener("change", function () {
+      var taking = leverIssues(form);
+      form.querySelectorAll('input[name="issues"]').forEach(function (box) {
+        var offered = taking.indexOf(box) >= 0;
+        box.checked = offered;
+        box.parentNode.hidden = !offered;
+      });
+    });
+  });
 
   document.querySelectorAll("form.run-form").forEach(function (form) {
     form.addEventListener("submit", function (event) {
@@ -102,6 +139,12 @@
       var models = form.querySelectorAll('input[name="models"]');
       if (models.length && !checked(form, "models").length) {
         showError(box, { detail: "Choose at least one model." }, 422);
+        button.disabled = false;
+        return;
+      }
+      if (form.dataset.kind === "levers" &&
+          !leverIssues(form).some(function (issue) { return issue.checked; })) {
+        showError(box, { detail: "Choose at least one issue the offer may move." }, 422);
         button.disabled = false;
         return;
       }
