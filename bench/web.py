@@ -1,12 +1,16 @@
 """The web app under load: ten Korea 2018 forecasts (1,000 draws, every model) sent at once to
-``flashpoint serve`` with two workers, and how fast the server answers meanwhile.
+``flashpoint serve`` with two workers, and how fast the server answers meanwhile; and how fast
+a what-if answers (issue #38).
 
     python bench/web.py [RUNS] [DRAWS]
+    python bench/web.py whatif [TIMES]
 
 Starts a server on a free loopback port (its own library, no run history), waits for its
 workers to load the models, then times: each run from its request to its result, all of them
 together, and ``GET /api/health`` every 0.1 s while they run (the server answers while the
-workers compute).
+workers compute). ``whatif``: ``POST /api/whatif`` on korea-2018 with one edit and 1,000 draws,
+``TIMES`` times (20) after one to warm up, each a different value so that each is worked out
+(the saved headline is kept after the first); prints the median and the longest.
 """
 
 from __future__ import annotations
@@ -17,7 +21,9 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -47,19 +53,50 @@ def one_run(address: str, draws: int, seed: int) -> float:
         time.sleep(0.1)
 
 
+@contextmanager
+def served(folder: str) -> Iterator[str]:
+    """A server of two workers (warmed up, no run history) until the block ends: its address."""
+    settings = WebSettings(library=Path(folder), store=None, workers=2, warm=True)
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    address = f"http://127.0.0.1:{port}"
+    while not server.started:
+        time.sleep(0.05)
+    one_run(address, 2, 0)  # the workers have loaded the models
+    try:
+        yield address
+    finally:
+        server.should_exit = True
+        thread.join()
+
+
+def whatif(times: int = 20) -> None:
+    path = "actors.united_states.issues.sanctions_relief.position"
+    with tempfile.TemporaryDirectory() as folder, served(folder) as address:
+        took = []
+        for k in range(times + 1):  # the first warms up the server's own process
+            body = {
+                "scenario": "korea-2018",
+                "edits": [{"path": path, "value": 20 + k}],
+                "draws": 1000,
+            }
+            started = time.perf_counter()
+            answer = httpx.post(
+                f"{address}/api/whatif", json=body, headers={"Origin": address}, timeout=60
+            )
+            took.append(time.perf_counter() - started)
+            assert answer.status_code == 200, answer.text
+    print(f"POST /api/whatif, korea-2018, one edit, 1,000 draws, {times} times after a first:")
+    print(
+        f"  first {took[0]:.2f} s; then median {statistics.median(took[1:]):.2f} s,"
+        f" longest {max(took[1:]):.2f} s"
+    )
+
+
 def main(runs: int = 10, draws: int = 1000) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        settings = WebSettings(library=Path(folder), store=None, workers=2, warm=True)
-        port = free_port()
-        server = uvicorn.Server(
-            uvicorn.Config(create_app(settings), port=port, log_level="warning")
-        )
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        address = f"http://127.0.0.1:{port}"
-        while not server.started:
-            time.sleep(0.05)
-        one_run(address, 2, 0)  # the workers have loaded the models
+    with tempfile.TemporaryDirectory() as folder, served(folder) as address:
         latencies: list[float] = []
         done = threading.Event()
 
@@ -78,8 +115,6 @@ def main(runs: int = 10, draws: int = 1000) -> None:
         total = time.perf_counter() - started
         done.set()
         prober.join()
-        server.should_exit = True
-        thread.join()
     print(f"{runs} Korea forecasts of {draws:,} draws (every model) at once, 2 workers:")
     print(
         f"  all done in {total:.1f} s; each from request to result: median"
@@ -92,4 +127,7 @@ def main(runs: int = 10, draws: int = 1000) -> None:
 
 
 if __name__ == "__main__":
-    main(*(int(argument) for argument in sys.argv[1:3]))
+    if sys.argv[1:2] == ["whatif"]:
+        whatif(*(int(argument) for argument in sys.argv[2:3]))
+    else:
+        main(*(int(argument) for argument in sys.argv[1:3]))

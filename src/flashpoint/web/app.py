@@ -27,6 +27,7 @@ from flashpoint.web.jobs import Jobs
 from flashpoint.web.library import Library
 from flashpoint.web.pages import build_pages, static_files
 from flashpoint.web.settings import WebSettings
+from flashpoint.web.whatif import build_whatif, build_whatif_page
 
 
 async def _refused(request: Request, error: Refused) -> Response:
@@ -84,7 +85,9 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app.add_exception_handler(StarletteHTTPException, _http_error)
     jobs = _LateJobs(state)
     app.include_router(build_router(settings, library, jobs))
+    app.include_router(build_whatif(settings, library, jobs))
     app.include_router(build_pages(settings, library, jobs))
+    app.include_router(build_whatif_page(library, settings))
     app.mount("/static", StaticFiles(directory=static_files()), name="static")
     app.state.settings = settings
     return app
