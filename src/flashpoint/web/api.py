@@ -310,8 +310,8 @@ def prepared_request(request: Any, library: Library, settings: WebSettings) -> t
         if value is not None and value > settings.max_draws:
             raise Refused(
                 422,
-                f"{value:,} {name} is more than this server allows ({settings.max_draws:,});"
-                " it was started with --max-draws",
+                f"{value:,} {name} is more than this server allows ({settings.max_draws:,}):"
+                " ask for fewer, or ask whoever runs the server to allow more",
             )
     for model in request.models or ():
         if model not in model_names():
@@ -341,8 +341,8 @@ def prepared_request(request: Any, library: Library, settings: WebSettings) -> t
         raise Refused(
             422,
             f"this asks for {asked.describe()}; this server's limit is"
-            f" {settings.max_model_runs:,} model runs (flashpoint serve --max-model-runs):"
-            " lower the draws or samples, or split it into smaller runs",
+            f" {settings.max_model_runs:,} model runs: lower the draws or samples, or split it"
+            " into smaller runs",
         )
     updates["scenario"] = scenario
     return request.model_copy(update=updates), scenario
@@ -523,8 +523,7 @@ def build_router(settings: WebSettings, library: Library, jobs: Jobs) -> APIRout
         if len(content) > settings.max_upload_bytes:
             raise Refused(
                 413,
-                f"the file is larger than this server accepts ({settings.max_upload_mb:g} MB;"
-                " flashpoint serve --max-upload-mb)",
+                f"the file is larger than this server accepts ({settings.max_upload_mb:g} MB)",
             )
         return content
 
@@ -618,7 +617,7 @@ def build_router(settings: WebSettings, library: Library, jobs: Jobs) -> APIRout
 
     def store() -> RunStore:
         if settings.store is None:
-            raise Refused(409, "this server keeps no run history (it was started with --no-store)")
+            raise Refused(409, "this server keeps no run history (it was started without one)")
         try:
             return RunStore(settings.store)
         except (StoreError, OSError) as error:
