@@ -355,7 +355,10 @@ def test_a_long_run_can_be_cancelled_and_the_server_keeps_answering(client):
     assert client.get("/").status_code == 200
     assert time.perf_counter() - started < 3.0  # the work is in a worker, not the server
     assert client.post(f"/api/runs/{job['id']}/cancel").status_code == 200
-    assert wait(client, job, 60)["state"] == "cancelled"
+    ended = wait(client, job, 60)
+    assert ended["state"] == "cancelled"
+    kept = client.get(f"/api/history/{ended['run_id']}").json()  # recorded as the CLI's Ctrl-C is
+    assert kept["status"] == "cancelled" and "cancelled by its user" in kept["error"]
 
 
 def test_ten_forecasts_at_once_all_complete_correctly(client):

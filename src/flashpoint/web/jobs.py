@@ -130,7 +130,7 @@ def _outcome(
         with on_compile(compiling):
             return "done", run(request, progress=report)
     except Cancelled:
-        return "cancelled", Failure("cancelled")
+        return "cancelled", Failure("cancelled by its user from the web app", input_error=False)
     except ScenarioError as error:
         return "failed", Failure(
             f"{len(error.problems)} problem(s) in the scenario",
@@ -248,13 +248,18 @@ class Jobs:
         self._forget_old_results()
 
     def _record(self, job: Job, state: State) -> tuple[int | None, str]:
-        """Record a finished run (or a failure not caused by its input) in the run store."""
+        """Record a finished run, a failure not caused by its input, or a run its user
+        cancelled once it had started (status ``cancelled``, as the command line records
+        Ctrl-C) in the run store."""
         if self.store is None or (state != "done" and job.failure.input_error):
             return None, ""
         try:
             with RunStore(self.store) as store:
                 if state == "done":
                     return store.record(job.result, job.seconds or 0.0), ""
+                if state == "cancelled":
+                    message, seconds = job.failure.message, job.seconds or 0.0
+                    return store.record_failure(job.request, message, seconds, "cancelled"), ""
                 message = f"{job.failure.message} (from the web app)"
                 return store.record_failure(job.request, message, job.seconds or 0.0), ""
         except (StoreError, OSError, ValueError) as error:
