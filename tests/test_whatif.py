@@ -334,3 +334,19 @@ def test_the_page_takes_its_edits_from_its_address_and_names_the_wrong_ones(clie
     assert "no shock &#39;summit&#39;" in page.text and "no actor &#39;kim&#39;" in page.text
     assert "whatif-link-problems" not in client.get("/scenarios/korea-2018/whatif").text
     assert client.get("/scenarios/atlantis/whatif").status_code == 404
+
+
+def test_without_futures_the_sentence_says_which_issue_moved_most(korea):
+    plain = korea.model_copy(update={"outcomes": []})
+    moved = what_if(plain, [Edit(path=US_SANCTIONS, value=100)], draws=300, seed=1)
+    means = {
+        side: (getattr(moved, side).recommended_dict()["distribution"])
+        for side in ("saved", "edited")
+    }
+    sentence = moved.sentence()
+    assert sentence.startswith("This scenario names no futures; ")
+    issue = next(i for i in korea.issues if i.label.lower() in sentence.lower())
+    before, after = means["saved"][issue.id]["mean"], means["edited"][issue.id]["mean"]
+    assert f"{before:.1f} → {after:.1f}" in sentence and before != after
+    unmoved = what_if(plain, [], draws=300, seed=1)
+    assert unmoved.sentence() == "This scenario names no futures; no issue's expected outcome moves."

@@ -93,7 +93,7 @@ class WhatIf:
         and by how much the one that moved most moved."""
         futures = self.futures()
         if not futures:
-            return "This scenario names no futures: see each issue's outcome."
+            return self._issue_sentence()
         if not self.edits:
             now = self.leading()
             assert now is not None
@@ -139,6 +139,28 @@ class WhatIf:
             "saved_leading": self.leading("saved"),
             "sentence": self.sentence(),
         }
+
+    def _issue_sentence(self) -> str:
+        """Without named futures: the issue whose expected outcome (the mean over the draws)
+        moved most for its scale, in the units of its scale."""
+        saved = (self.saved.recommended_dict() or {}).get("distribution") or {}
+        edited = (self.edited.recommended_dict() or {}).get("distribution") or {}
+        moves = [
+            (edited[i.id]["mean"] - saved[i.id]["mean"], i)
+            for i in self.scenario.issues
+            if i.id in saved and i.id in edited
+        ]
+        if not moves:
+            return "This scenario names no futures."
+        move, issue = max(moves, key=lambda pair: abs(pair[0]) / (pair[1].max - pair[1].min))
+        if not self.edits or abs(move) < 0.05:
+            return "This scenario names no futures; no issue's expected outcome moves."
+        before = saved[issue.id]["mean"]
+        return (
+            f"This scenario names no futures; {in_sentence(issue.label)} moves most: its expected"
+            f" outcome {before:.1f} → {before + move:.1f} on its scale of {issue.min:g} to"
+            f" {issue.max:g}."
+        )
 
     @staticmethod
     def _probabilities(forecast: Forecast) -> dict[str, float]:

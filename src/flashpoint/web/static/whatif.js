@@ -128,6 +128,7 @@
     agreement.textContent = now.agreement && before.agreement
       ? "Agreement is reached on " + percent(now.agreement.probability) + " of draws with your changes (" + percent(before.agreement.probability) + " as saved)."
       : "";
+    if (!result.futures.length) { document.querySelector('[data-testid="whatif-issues-box"]').open = true; }
     var body = document.querySelector('[data-testid="whatif-issues"] tbody');
     body.textContent = "";
     data.issues.forEach(function (issue) {
@@ -135,7 +136,7 @@
       if (!a || !b) { return; }
       var row = document.createElement("tr");
       var range = b.interval_80 ? shown1(b.interval_80[0]) + " to " + shown1(b.interval_80[1]) : "";
-      [label(issue), shown1(a.median), shown1(b.median), range].forEach(function (text, k) {
+      [label(issue), shown1(a.mean), shown1(b.mean), range].forEach(function (text, k) {
         var cell = document.createElement(k === 0 ? "th" : "td");
         if (k > 0) { cell.className = "num"; }
         cell.textContent = text;
