@@ -1,8 +1,8 @@
 """A report for print: its charts drawn with matplotlib, as one PNG per chart or a multi-page
 A4 PDF (the headline first, then two charts to a page).
 
-The charts are the plotly figures of :mod:`flashpoint.report.figures`, drawn again trace by
-trace (:func:`draw`), so the printed numbers are the page's. Only what those figures use is
+The charts are the plotly figures of the report's sections (:mod:`flashpoint.report.sections`),
+drawn again trace by trace (:func:`draw`), so the printed numbers are the page's. Only what those figures use is
 drawn: bar traces (grouped, overlaid or on a base, with error bars and labels) and scatter
 traces (lines, markers, text, filled bands), on one pair of axes, categorical or numeric.
 """
@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from flashpoint.extras import require
-from flashpoint.report.document import Chart, Report
+from flashpoint.report.parts import Chart, Report
 
 A4 = (8.27, 11.69)  # inches, portrait
 CHART_SIZE = (8.0, 4.2)
@@ -71,7 +71,7 @@ def _is_categorical(values: Sequence[Any] | None) -> bool:
 
 
 def draw(figure: Any, ax: Any) -> None:
-    """Draw a plotly figure of :mod:`flashpoint.report.figures` on a matplotlib Axes."""
+    """Draw a plotly figure of a report's section on a matplotlib Axes."""
     from matplotlib.ticker import FuncFormatter, PercentFormatter
 
     layout = figure.layout

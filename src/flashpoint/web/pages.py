@@ -35,7 +35,7 @@ from flashpoint import (
 from flashpoint.report.document import result_report
 from flashpoint.report.html import asset, render_html, script_json, template_environment
 from flashpoint.report.html_tables import block_html
-from flashpoint.report.terminal import futures_definition_table, stances_table
+from flashpoint.report.scenario_tables import futures_definition_table, stances_table
 from flashpoint.store import RunStore, StoreError
 from flashpoint.web.api import job_out
 from flashpoint.web.jobs import Jobs

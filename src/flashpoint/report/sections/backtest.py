@@ -1,14 +1,22 @@
-"""Terminal tables of a backtest (:func:`flashpoint.backtest`): every forecaster's scores, and
-the candidates for the recommended forecast."""
+"""How well each forecast did on decided issues: a backtest (:func:`flashpoint.backtest`). Every
+forecaster's errors (a chart, ``chart-errors``, and a table), the calibration of its intervals
+(``chart-calibration`` and a table), and the candidates for the recommended forecast: the
+tables ``flashpoint backtest`` prints, and the one section of a backtest's report."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import plotly.graph_objects as go
 from rich.table import Table
 from rich.text import Text
 
 from flashpoint.analysis.backtest import Backtest
 from flashpoint.analysis.backtest.recommend import BASELINE
 from flashpoint.analysis.backtest.runner import ENSEMBLE
+from flashpoint.report.charts import layout, text
+from flashpoint.report.palette import model_colour
+from flashpoint.report.parts import Chart, Section
 
 
 def _difference(name: str, found: tuple[float, float, float] | None) -> str:
@@ -118,3 +126,88 @@ def candidates_table(result: Backtest) -> Table | Text:
             _difference(name, difference),
         )
     return table
+
+
+def errors_figure(result: Backtest) -> go.Figure:
+    """Each forecaster's mean absolute error on the decided issues, smallest first."""
+    ranked: Sequence[tuple[str, float]] = sorted(
+        ((forecaster_name(key), f.scores.mae) for key, f in result.forecasters.items()),
+        key=lambda item: item[1],
+    )
+    figure = go.Figure(
+        go.Bar(
+            orientation="h",
+            y=[text(name) for name, _ in ranked],
+            x=[mae for _, mae in ranked],
+            marker={"color": [model_colour(name) for name, _ in ranked]},
+            text=[f"{mae:.1f}" for _, mae in ranked],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}: %{x:.2f}<extra></extra>",
+        )
+    )
+    layout(
+        figure,
+        f"Mean absolute error on {len(result.issues)} decided issues (0-100 scale)",
+        "Mean absolute error",
+    )
+    figure.update_yaxes(autorange="reversed")
+    figure.update_layout(showlegend=False, height=max(240, 90 + 30 * len(ranked)))
+    return figure
+
+
+def calibration_figure(result: Backtest) -> go.Figure:
+    """Calibration of the intervals on decided issues: for each forecaster, the share of
+    outcomes inside its central 50%, 80% and 90% intervals against those levels (on the
+    diagonal: honest intervals; below: too narrow)."""
+    levels = [0.5, 0.8, 0.9]
+    figure = go.Figure(
+        go.Scatter(
+            x=[0, 1],
+            y=[0, 1],
+            mode="lines",
+            line={"color": "#aaaaaa", "dash": "dash"},
+            name="Honest intervals",
+        )
+    )
+    for key, forecaster in result.forecasters.items():
+        scores = forecaster.scores
+        name = forecaster_name(key)
+        figure.add_trace(
+            go.Scatter(
+                x=levels,
+                y=[scores.coverage50, scores.coverage80, scores.coverage90],
+                mode="lines+markers",
+                name=text(name),
+                line={"color": model_colour(name)},
+                hovertemplate="%{x:.0%} interval holds %{y:.0%} of outcomes<extra>%{fullData.name}</extra>",
+            )
+        )
+    layout(
+        figure,
+        f"Are the intervals honest? Coverage on {len(result.issues)} decided issues",
+        "Stated level of the interval",
+        "Share of outcomes inside it",
+    )
+    figure.update_xaxes(range=[0.4, 1], tickformat=".0%")
+    figure.update_yaxes(range=[0, 1], tickformat=".0%")
+    figure.update_layout(height=380)
+    return figure
+
+
+def section(result: Backtest) -> Section:
+    """How well each forecast did: the errors and calibration charts, and the tables."""
+    return Section(
+        id="backtest",
+        title="How well each forecast did on decided issues",
+        charts=[
+            Chart("chart-errors", errors_figure(result)),
+            Chart(
+                "chart-calibration",
+                calibration_figure(result),
+                "On the diagonal, an interval holds as many outcomes as it says; below it, the"
+                " interval is too narrow.",
+            ),
+        ],
+        tables=[errors_table(result), intervals_table(result), candidates_table(result)],
+    )
