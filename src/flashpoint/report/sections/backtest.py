@@ -5,7 +5,7 @@ tables ``flashpoint backtest`` prints, and the one section of a backtest's repor
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import plotly.graph_objects as go
 from rich.table import Table
@@ -14,6 +14,7 @@ from rich.text import Text
 from flashpoint.analysis.backtest import Backtest
 from flashpoint.analysis.backtest.recommend import BASELINE
 from flashpoint.analysis.backtest.runner import ENSEMBLE
+from flashpoint.analysis.backtest.scores import Scores
 from flashpoint.report.charts import layout, text
 from flashpoint.report.palette import model_colour
 from flashpoint.report.parts import Chart, Section
@@ -28,66 +29,68 @@ def _difference(name: str, found: tuple[float, float, float] | None) -> str:
     return f"{value:+.2f} ({low:+.2f} to {high:+.2f})"
 
 
-def errors_table(result: Backtest) -> Table:
-    """Per model and for the recommended forecast: the point forecasts' errors and hit rates,
-    and the MAE difference against the compromise model."""
+def _scores_table(
+    result: Backtest,
+    title: str,
+    caption: str,
+    columns: tuple[str, ...],
+    cells: Callable[[str, Scores], tuple[str, ...]],
+) -> Table:
+    """A row per forecaster: its name, then ``cells(name, scores)`` under ``columns``."""
     table = Table(
-        title=Text(
-            f"How close each forecast came on {len(result.issues)} decided issues"
-            " (points on each issue's 0-100 range)"
-        ),
+        title=Text(title),
         title_justify="left",
-        caption=Text(
-            "Within: share of issues forecast within 5, 10, 20 points. vs compromise: the"
-            " difference in MAE (95% interval of a bootstrap over proposals). recommended: scored"
-            " out of fold, chosen and fitted without the issues it is scored on."
-        ),
+        caption=Text(caption),
         caption_justify="left",
     )
     table.add_column("Forecast", style="bold")
-    for column in ("MAE", "Bias", "Within 5", "10", "20", "vs compromise"):
+    for column in columns:
         table.add_column(column, justify="right")
     for name, forecaster in result.forecasters.items():
-        s = forecaster.scores
-        table.add_row(
-            forecaster_name(name),
+        table.add_row(forecaster_name(name), *cells(name, forecaster.scores))
+    return table
+
+
+def errors_table(result: Backtest) -> Table:
+    """Per model and for the recommended forecast: the point forecasts' errors and hit rates,
+    and the MAE difference against the compromise model."""
+    return _scores_table(
+        result,
+        f"How close each forecast came on {len(result.issues)} decided issues"
+        " (points on each issue's 0-100 range)",
+        "Within: share of issues forecast within 5, 10, 20 points. vs compromise: the"
+        " difference in MAE (95% interval of a bootstrap over proposals). recommended: scored"
+        " out of fold, chosen and fitted without the issues it is scored on.",
+        ("MAE", "Bias", "Within 5", "10", "20", "vs compromise"),
+        lambda name, s: (
             f"{s.mae:.2f}",
             f"{s.bias:+.2f}",
             f"{s.hit5:.2f}",
             f"{s.hit10:.2f}",
             f"{s.hit20:.2f}",
             _difference(name, result.differences.get(name)),
-        )
-    return table
+        ),
+    )
 
 
 def intervals_table(result: Backtest) -> Table:
     """Per model and for the recommended forecast: how often the central intervals held the
     outcome, and the CRPS."""
-    table = Table(
-        title=Text("How honest each forecast's intervals were: share of outcomes inside"),
-        title_justify="left",
-        caption=Text(
-            "Calibrated: 0.50, 0.80, 0.90. A model's intervals come from its Monte Carlo draws"
-            f" ({result.draws:,} draws, jitter {result.jitter:g}), the recommended forecast's from"
-            " its cross-validated errors. CRPS: the continuous ranked probability score (lower"
-            " is better; for a forecast without spread, its absolute error)."
-        ),
-        caption_justify="left",
-    )
-    table.add_column("Forecast", style="bold")
-    for column in ("50%", "80%", "90%", "CRPS"):
-        table.add_column(column, justify="right")
-    for name, forecaster in result.forecasters.items():
-        s = forecaster.scores
-        table.add_row(
-            forecaster_name(name),
+    return _scores_table(
+        result,
+        "How honest each forecast's intervals were: share of outcomes inside",
+        "Calibrated: 0.50, 0.80, 0.90. A model's intervals come from its Monte Carlo draws"
+        f" ({result.draws:,} draws, jitter {result.jitter:g}), the recommended forecast's from"
+        " its cross-validated errors. CRPS: the continuous ranked probability score (lower"
+        " is better; for a forecast without spread, its absolute error).",
+        ("50%", "80%", "90%", "CRPS"),
+        lambda _, s: (
             f"{s.coverage50:.2f}",
             f"{s.coverage80:.2f}",
             f"{s.coverage90:.2f}",
             f"{s.crps:.2f}",
-        )
-    return table
+        ),
+    )
 
 
 def forecaster_name(forecaster: str) -> str:
