@@ -22,7 +22,15 @@ from flashpoint.report.parts import Chart, Report
 A4 = (8.27, 11.69)  # inches, portrait
 CHART_SIZE = (8.0, 4.2)
 DPI = 150
-_DASH = {"dot": ":", "dash": "--", "dashdot": "-.", "solid": "-", None: "-"}
+_DASH = {
+    "dot": ":",
+    "dash": "--",
+    "dashdot": "-.",
+    "longdash": (0, (8, 3)),
+    "longdashdot": (0, (8, 3, 1, 3)),
+    "solid": "-",
+    None: "-",
+}
 _MARKER = {"diamond-open": ("D", True), "diamond": ("D", False), "circle-open": ("o", True)}
 
 
@@ -111,6 +119,8 @@ def draw(figure: Any, ax: Any) -> None:
             limits(-0.6, len(places) - 0.4)
         elif settings.range is not None:
             limits(*settings.range)
+        if settings.tickvals is not None and not categories[axis].places:
+            ticks(list(settings.tickvals))
         if settings.autorange == "reversed":
             (ax.invert_xaxis if axis == "x" else ax.invert_yaxis)()
         formatter = None
@@ -226,7 +236,22 @@ def _draw_scatter(ax: Any, trace: Any, place: Any) -> None:
             zorder=3,
         )
     if "text" in mode and trace.text is not None:
-        for px, py, words in zip(x, y, trace.text, strict=False):
+        font = trace.textfont.color if trace.textfont else None
+        for k, (px, py, words) in enumerate(zip(x, y, trace.text, strict=False)):
+            colour = font[k] if isinstance(font, (list, tuple)) else font
+            if trace.textposition == "middle right":  # a label at the end of a line
+                ax.annotate(
+                    _words(words),
+                    (px, py),
+                    xytext=(4, 0),
+                    textcoords="offset points",
+                    ha="left",
+                    va="center",
+                    fontsize=7,
+                    color=colour,
+                    annotation_clip=False,
+                )
+                continue
             above = "bottom" not in (trace.textposition or "top")
             ax.annotate(
                 _words(words),
@@ -236,6 +261,7 @@ def _draw_scatter(ax: Any, trace: Any, place: Any) -> None:
                 ha="center",
                 va="bottom" if above else "top",
                 fontsize=7,
+                color=colour,
             )
 
 
