@@ -173,23 +173,16 @@ def _draw_bar(ax: Any, trace: Any, place: Any, width: float, offset: float) -> N
     if trace.text is not None and trace.textposition == "outside":
         for at, end, words in zip(where, ends, trace.text, strict=False):
             if horizontal:
-                ax.annotate(
-                    _words(words),
-                    (end, at),
-                    xytext=(4, 0),
-                    textcoords="offset points",
-                    va="center",
-                    fontsize=8,
-                )
+                _annotate(ax, words, (end, at), (4, 0), 8, va="center")
             else:
-                ax.annotate(
-                    _words(words),
-                    (at, end),
-                    xytext=(0, 3),
-                    textcoords="offset points",
-                    ha="center",
-                    fontsize=8,
-                )
+                _annotate(ax, words, (at, end), (0, 3), 8, ha="center")
+
+
+def _annotate(
+    ax: Any, words: Any, at: tuple[float, float], offset: tuple[int, int], size: int, **more: Any
+) -> None:
+    """Write a plotly label ``offset`` points away from the point ``at``, in ``size`` points."""
+    ax.annotate(_words(words), at, xytext=offset, textcoords="offset points", fontsize=size, **more)
 
 
 def _draw_scatter(ax: Any, trace: Any, place: Any) -> None:
@@ -240,29 +233,12 @@ def _draw_scatter(ax: Any, trace: Any, place: Any) -> None:
         for k, (px, py, words) in enumerate(zip(x, y, trace.text, strict=False)):
             colour = font[k] if isinstance(font, (list, tuple)) else font
             if trace.textposition == "middle right":  # a label at the end of a line
-                ax.annotate(
-                    _words(words),
-                    (px, py),
-                    xytext=(4, 0),
-                    textcoords="offset points",
-                    ha="left",
-                    va="center",
-                    fontsize=7,
-                    color=colour,
-                    annotation_clip=False,
-                )
+                at_end = {"ha": "left", "va": "center", "annotation_clip": False}
+                _annotate(ax, words, (px, py), (4, 0), 7, color=colour, **at_end)
                 continue
             above = "bottom" not in (trace.textposition or "top")
-            ax.annotate(
-                _words(words),
-                (px, py),
-                xytext=(0, 9 if above else -9),
-                textcoords="offset points",
-                ha="center",
-                va="bottom" if above else "top",
-                fontsize=7,
-                color=colour,
-            )
+            where = {"ha": "center", "va": "bottom" if above else "top"}
+            _annotate(ax, words, (px, py), (0, 9 if above else -9), 7, color=colour, **where)
 
 
 def chart_image(chart: Chart) -> Any:
