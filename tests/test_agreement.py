@@ -275,7 +275,7 @@ def test_korea_breakdown_is_reachable_and_maximum_pressure_raises_it():
     assert set(pressured["compromise"].blocked["denuclearization"]) == {"united_states"}
     (why,) = pressured["compromise"].refusals
     assert why.actor == "united_states" and why.deal < why.no_deal
-    from flashpoint.report.terminal import blocks_table
+    from flashpoint.report.sections.agreement import blocks_table
 
     assert "Worth: 100" in str(blocks_table(pressured).caption)  # it says what "worth" is
     lined = flashpoint.forecast(red_lines(west_line=None), ["compromise"])

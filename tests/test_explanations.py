@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import pytest
 
 from flashpoint.analysis.brief import _refusals_judgement
-from flashpoint.report.terminal import refusers_text
+from flashpoint.report.sections.agreement import refusers_text
 
 from .conftest import KOREA_FROZEN
 from .test_cli import run

@@ -236,7 +236,7 @@ def test_a_shocks_mechanism_is_counted_draw_by_draw(korea):
         pressed.headline_agreement.refused_by["united_states"],
     )
     assert compared.to_dict()["variants"][1]["mechanism"]["newly_refused"] == found.newly_refused
-    from flashpoint.report.compare import mechanism_text
+    from flashpoint.report.sections.shocks import mechanism_text
 
     said = mechanism_text(compared, compared["us_maximum_pressure"])
     shares = found.refused_by["united_states"]

@@ -190,5 +190,5 @@ def test_the_checker_finds_a_circle_within_a_layer(planted):
 
 
 def test_the_checker_finds_an_import_of_the_package_root_from_below(planted):
-    root = planted("report/terminal.py", "import flashpoint")
-    assert "upward: flashpoint.report.terminal -> flashpoint" in import_problems(root)
+    root = planted("report/scenario_tables.py", "import flashpoint")
+    assert "upward: flashpoint.report.scenario_tables -> flashpoint" in import_problems(root)

@@ -396,6 +396,53 @@ def test_report_of_a_scenario_without_futures_or_draws_of_uncertainty():
     }
 
 
+TWINS = """\
+id: twins
+title: Twins
+issues:
+  - {id: x, label: Tariff, min: 0, max: 100}
+actors:
+  - {id: a, label: Twin A, capability: 1, issues: {x: {position: 20, salience: 50}}}
+  - {id: b, label: Twin B, capability: 1, issues: {x: {position: 20, salience: 50}}}
+  - {id: c, label: Other, capability: 3, issues: {x: {position: 80, salience: 70}}}
+"""
+
+
+def test_actors_on_the_same_line_are_told_apart_on_screen_and_in_print(tmp_path):
+    """Two actors whose positions are the same in every round are drawn in different dashes
+    (the page's and the printed chart), each line is named at its end, and the chart names its
+    model (#35)."""
+    import matplotlib.pyplot
+
+    from flashpoint.report.parts import Chart
+    from flashpoint.report.printing import chart_image
+    from flashpoint.report.sections.paths import dashes, path_figure
+
+    scenario = tmp_path / "twins.yaml"
+    scenario.write_text(TWINS, encoding="utf-8")
+    forecast = flashpoint.forecast(scenario, ["eum"], draws=10, seed=1, paths=True)
+    figure = path_figure(forecast, "eum", forecast.scenario.issues[0])
+    lines = {t.name: t for t in figure.data if t.mode == "lines+markers"}
+    a, b = lines["Twin A"], lines["Twin B"]
+    assert list(a.y) == list(b.y)  # the same line...
+    assert a.line.dash != b.line.dash  # ...not drawn the same: one would hide the other
+    assert lines["Other"].line.dash not in (a.line.dash, b.line.dash)  # they meet it at the end
+    solid = [np.array([1.0, 2.0]), np.array([1.0, 2.0]), np.array([5.0, 6.0])]
+    assert dashes(solid, near=0.1) == ["solid", "dash", "solid"]  # along no other: solid
+    (labels,) = [t for t in figure.data if t.mode == "text"]
+    assert list(labels.text) == ["Twin A", "Twin B", "Other"]  # each named at its line's end
+    assert len(set(labels.x)) == 1 and labels.x[0] > max(a.x)  # right of the last round
+    assert len(set(labels.y)) == 3  # the twins' labels apart too
+    assert "Expected utility" in figure.layout.title.text
+
+    image = chart_image(Chart("chart-path-eum-x", figure))  # a PNG's or PDF's chart
+    (printed,) = image.axes
+    drawn = {line.get_label(): line for line in printed.get_lines()}
+    assert drawn["Twin A"].get_linestyle() != drawn["Twin B"].get_linestyle()
+    assert [t.get_text() for t in printed.texts] == ["Twin A", "Twin B", "Other"]
+    matplotlib.pyplot.close(image)
+
+
 def open_page(chromium, path: Path):
     """Open a file in a new page; returns the page and what it did (tests/browsing.py)."""
     page = watched_page(chromium, ("file:",))

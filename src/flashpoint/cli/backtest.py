@@ -22,10 +22,10 @@ from flashpoint.cli.common import (
     run_options,
     run_request,
 )
-from flashpoint.report.backtest import candidates_table, errors_table, intervals_table
 from flashpoint.report.document import backtest_report
 from flashpoint.report.export import write_table
 from flashpoint.report.files import write_report
+from flashpoint.report.sections.backtest import candidates_table, errors_table, intervals_table
 
 
 @app.command(

@@ -34,7 +34,7 @@ from flashpoint import (
 )
 from flashpoint.report.export import write_table
 from flashpoint.report.progress import progress_bar
-from flashpoint.report.terminal import problems_table
+from flashpoint.report.scenario_tables import problems_table
 from flashpoint.store import RunStore, StoreError, stopped_by
 
 # The panels of `flashpoint --help`

@@ -23,7 +23,7 @@ from flashpoint.cli.common import (
     run_request,
     write_tables,
 )
-from flashpoint.report.compare import (
+from flashpoint.report.sections.shocks import (
     compare_futures_table,
     compare_issues_table,
     mechanism_table,

@@ -23,20 +23,20 @@ from flashpoint.cli.common import (
     run_request,
     write_tables,
 )
-from flashpoint.report.terminal import (
-    agreement_table,
-    anchors_table,
+from flashpoint.report.sections.agreement import agreement_table, blocks_table, zone_table
+from flashpoint.report.sections.bottom_line import brief_text
+from flashpoint.report.sections.headline import (
     basis_text,
-    blocks_table,
-    brief_text,
+    probabilities_table,
+    recommended_table,
+    tree_table,
+)
+from flashpoint.report.sections.inputs import anchors_table
+from flashpoint.report.sections.outcomes import (
     forecast_table,
     futures_table,
-    probabilities_table,
     recommended_issues_table,
-    recommended_table,
     spread_table,
-    tree_table,
-    zone_table,
 )
 
 

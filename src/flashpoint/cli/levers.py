@@ -20,7 +20,7 @@ from flashpoint.cli.common import (
     run_options,
     run_request,
 )
-from flashpoint.report.levers import curve_table, effect_table, offer_table, searched
+from flashpoint.report.sections.levers import curve_table, effect_table, offer_table, searched
 
 
 @app.command(

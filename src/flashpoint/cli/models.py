@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flashpoint import MODELS
 from flashpoint.cli.common import PANEL_MODELS, app, out
-from flashpoint.report.terminal import models_table
+from flashpoint.report.scenario_tables import models_table
 
 
 @app.command(

@@ -31,7 +31,7 @@ from flashpoint.cli.common import (
 from flashpoint.report.document import forecast_report
 from flashpoint.report.files import report_format, write_report
 from flashpoint.report.printing import check_printing
-from flashpoint.report.terminal import basis_text, recommended_table
+from flashpoint.report.sections.headline import basis_text, recommended_table
 
 
 def output_format(output: Path, given: str | None) -> str:

@@ -19,12 +19,9 @@ from flashpoint.cli.common import (
 )
 from flashpoint.cli.one_model import OneModelOptions, one_model_options
 from flashpoint.report.rounds import PRESENTERS
-from flashpoint.report.terminal import (
-    blocks_table,
-    forecast_table,
-    futures_table,
-    option_summary,
-)
+from flashpoint.report.scenario_tables import option_summary
+from flashpoint.report.sections.agreement import blocks_table
+from flashpoint.report.sections.outcomes import forecast_table, futures_table
 
 
 @app.command(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flashpoint import DEFAULT_SCENARIO, bundled_names, load_scenario
 from flashpoint.cli.common import PANEL_SCENARIOS, app, out
-from flashpoint.report.terminal import scenarios_table
+from flashpoint.report.scenario_tables import scenarios_table
 
 
 @app.command(

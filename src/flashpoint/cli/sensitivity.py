@@ -18,7 +18,7 @@ from flashpoint.cli.common import (
     run_options,
     run_request,
 )
-from flashpoint.report.sensitivity import factorial_tables, indices_table, tornado_table
+from flashpoint.report.sections.drivers import factorial_tables, indices_table, tornado_table
 
 
 @app.command(

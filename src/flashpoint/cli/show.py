@@ -8,7 +8,7 @@ import typer
 
 from flashpoint import DEFAULT_SCENARIO, ScenarioError, load_scenario
 from flashpoint.cli.common import PANEL_SCENARIOS, ScenarioArg, app, fail, out
-from flashpoint.report.terminal import notes_table, scenario_overview
+from flashpoint.report.scenario_tables import notes_table, scenario_overview
 
 
 @app.command(

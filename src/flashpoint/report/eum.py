@@ -15,9 +15,9 @@ from rich.text import Text
 
 from flashpoint.analysis.forecast import Forecast, ModelResult
 from flashpoint.models.eum import CAPITULATION, COMPROMISE, CONFRONTATION, MOVES, EUMLog
+from flashpoint.report.formats import listed, precise
 from flashpoint.report.outcome_words import outcome_sentence
 from flashpoint.report.run_document import run_header
-from flashpoint.report.terminal import listed, precise
 from flashpoint.scenario.words import capitalised, named
 
 

@@ -16,9 +16,9 @@ from rich.text import Text
 
 from flashpoint.analysis.forecast import Forecast, ModelResult
 from flashpoint.models.exchange.records import ExchangeRound, Executed, RoundStart, Side
+from flashpoint.report.formats import precise
 from flashpoint.report.outcome_words import outcome_sentence
 from flashpoint.report.run_document import run_header
-from flashpoint.report.terminal import precise
 from flashpoint.scenario.schema import Issue, Scenario
 from flashpoint.scenario.words import in_sentence, named, possessive
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flashpoint.report.document import Report
 from flashpoint.report.html import write_html
+from flashpoint.report.parts import Report
 from flashpoint.report.printing import write_pdf, write_pngs
 
 FORMATS = ("html", "pdf", "png")

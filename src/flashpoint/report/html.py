@@ -18,8 +18,8 @@ import plotly.graph_objects as go
 from jinja2 import BaseLoader, ChoiceLoader, Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from flashpoint.report.document import Report
 from flashpoint.report.html_tables import block_html
+from flashpoint.report.parts import Report
 
 _SCRIPT_SAFE = str.maketrans(
     {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}

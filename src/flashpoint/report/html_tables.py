@@ -1,6 +1,7 @@
 """The terminal's tables as HTML: a report shows the same tables as ``flashpoint`` prints, read
-out of the :class:`rich.table.Table` objects of :mod:`flashpoint.report.terminal` and its
-siblings, so that the words and numbers are written in one place. Every text is escaped."""
+out of the :class:`rich.table.Table` objects of its sections (:mod:`flashpoint.report.sections`)
+and of :mod:`flashpoint.report.scenario_tables`, so that the words and numbers are written in one
+place. Every text is escaped."""
 
 from __future__ import annotations
 

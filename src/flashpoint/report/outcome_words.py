@@ -5,7 +5,7 @@ its place (the forecast). Computed from the run's result, nothing else."""
 from __future__ import annotations
 
 from flashpoint.analysis.forecast import Forecast
-from flashpoint.report.terminal import listed, precise
+from flashpoint.report.formats import listed, precise
 from flashpoint.scenario.words import in_sentence, named
 
 

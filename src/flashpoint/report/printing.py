@@ -1,8 +1,8 @@
 """A report for print: its charts drawn with matplotlib, as one PNG per chart or a multi-page
 A4 PDF (the headline first, then two charts to a page).
 
-The charts are the plotly figures of :mod:`flashpoint.report.figures`, drawn again trace by
-trace (:func:`draw`), so the printed numbers are the page's. Only what those figures use is
+The charts are the plotly figures of the report's sections (:mod:`flashpoint.report.sections`),
+drawn again trace by trace (:func:`draw`), so the printed numbers are the page's. Only what those figures use is
 drawn: bar traces (grouped, overlaid or on a base, with error bars and labels) and scatter
 traces (lines, markers, text, filled bands), on one pair of axes, categorical or numeric.
 """
@@ -17,12 +17,20 @@ from pathlib import Path
 from typing import Any
 
 from flashpoint.extras import require
-from flashpoint.report.document import Chart, Report
+from flashpoint.report.parts import Chart, Report
 
 A4 = (8.27, 11.69)  # inches, portrait
 CHART_SIZE = (8.0, 4.2)
 DPI = 150
-_DASH = {"dot": ":", "dash": "--", "dashdot": "-.", "solid": "-", None: "-"}
+_DASH = {
+    "dot": ":",
+    "dash": "--",
+    "dashdot": "-.",
+    "longdash": (0, (8, 3)),
+    "longdashdot": (0, (8, 3, 1, 3)),
+    "solid": "-",
+    None: "-",
+}
 _MARKER = {"diamond-open": ("D", True), "diamond": ("D", False), "circle-open": ("o", True)}
 
 
@@ -71,7 +79,7 @@ def _is_categorical(values: Sequence[Any] | None) -> bool:
 
 
 def draw(figure: Any, ax: Any) -> None:
-    """Draw a plotly figure of :mod:`flashpoint.report.figures` on a matplotlib Axes."""
+    """Draw a plotly figure of a report's section on a matplotlib Axes."""
     from matplotlib.ticker import FuncFormatter, PercentFormatter
 
     layout = figure.layout
@@ -111,6 +119,8 @@ def draw(figure: Any, ax: Any) -> None:
             limits(-0.6, len(places) - 0.4)
         elif settings.range is not None:
             limits(*settings.range)
+        if settings.tickvals is not None and not categories[axis].places:
+            ticks(list(settings.tickvals))
         if settings.autorange == "reversed":
             (ax.invert_xaxis if axis == "x" else ax.invert_yaxis)()
         formatter = None
@@ -163,23 +173,16 @@ def _draw_bar(ax: Any, trace: Any, place: Any, width: float, offset: float) -> N
     if trace.text is not None and trace.textposition == "outside":
         for at, end, words in zip(where, ends, trace.text, strict=False):
             if horizontal:
-                ax.annotate(
-                    _words(words),
-                    (end, at),
-                    xytext=(4, 0),
-                    textcoords="offset points",
-                    va="center",
-                    fontsize=8,
-                )
+                _annotate(ax, words, (end, at), (4, 0), 8, va="center")
             else:
-                ax.annotate(
-                    _words(words),
-                    (at, end),
-                    xytext=(0, 3),
-                    textcoords="offset points",
-                    ha="center",
-                    fontsize=8,
-                )
+                _annotate(ax, words, (at, end), (0, 3), 8, ha="center")
+
+
+def _annotate(
+    ax: Any, words: Any, at: tuple[float, float], offset: tuple[int, int], size: int, **more: Any
+) -> None:
+    """Write a plotly label ``offset`` points away from the point ``at``, in ``size`` points."""
+    ax.annotate(_words(words), at, xytext=offset, textcoords="offset points", fontsize=size, **more)
 
 
 def _draw_scatter(ax: Any, trace: Any, place: Any) -> None:
@@ -226,17 +229,16 @@ def _draw_scatter(ax: Any, trace: Any, place: Any) -> None:
             zorder=3,
         )
     if "text" in mode and trace.text is not None:
-        for px, py, words in zip(x, y, trace.text, strict=False):
+        font = trace.textfont.color if trace.textfont else None
+        for k, (px, py, words) in enumerate(zip(x, y, trace.text, strict=False)):
+            colour = font[k] if isinstance(font, (list, tuple)) else font
+            if trace.textposition == "middle right":  # a label at the end of a line
+                at_end = {"ha": "left", "va": "center", "annotation_clip": False}
+                _annotate(ax, words, (px, py), (4, 0), 7, color=colour, **at_end)
+                continue
             above = "bottom" not in (trace.textposition or "top")
-            ax.annotate(
-                _words(words),
-                (px, py),
-                xytext=(0, 9 if above else -9),
-                textcoords="offset points",
-                ha="center",
-                va="bottom" if above else "top",
-                fontsize=7,
-            )
+            where = {"ha": "center", "va": "bottom" if above else "top"}
+            _annotate(ax, words, (px, py), (0, 9 if above else -9), 7, color=colour, **where)
 
 
 def chart_image(chart: Chart) -> Any:

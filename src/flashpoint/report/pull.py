@@ -16,7 +16,7 @@ from rich.text import Text
 
 from flashpoint.analysis.forecast import Forecast
 from flashpoint.engine.arrays import ScenarioArrays
-from flashpoint.report.terminal import precise
+from flashpoint.report.formats import precise
 
 ONE_STEP = ("compromise", "median", "nash")
 

@@ -16,8 +16,8 @@ from rich.text import Text
 
 from flashpoint.analysis.forecast import Forecast, ModelResult
 from flashpoint.models.smp.records import STOP_FRACTION, VIEWS, SMPRun, Turn
+from flashpoint.report.formats import precise
 from flashpoint.report.run_document import run_header
-from flashpoint.report.terminal import precise
 from flashpoint.scenario.schema import Scenario
 
 

@@ -44,10 +44,11 @@ from flashpoint import (
     model_names,
     scenario_to_data,
 )
-from flashpoint.report.document import Report, Section, result_report
+from flashpoint.report.document import result_report
 from flashpoint.report.html import asset, render_html, script_json, template_environment
 from flashpoint.report.html_tables import block_html, plain
-from flashpoint.report.terminal import futures_definition_table, stances_table
+from flashpoint.report.parts import Report, Section
+from flashpoint.report.scenario_tables import futures_definition_table, stances_table
 from flashpoint.store import RunStore, StoredRun, StoreError, shocks_named
 from flashpoint.web.api import KINDS, HistoryFilter, history_filter, job_out, model_label
 from flashpoint.web.jobs import Job, Jobs

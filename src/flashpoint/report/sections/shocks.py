@@ -1,14 +1,21 @@
-"""Terminal tables of a comparison (:func:`flashpoint.compare`): the baseline and each shock
-side by side, for the headline forecast (the default), the models pooled, or one model."""
+"""What each shock changes: a comparison (:func:`flashpoint.compare`) of the scenario as stated
+and each shock on the same draws, for the headline forecast (the default), the models pooled, or
+one model. Each future's probability and its change (a chart, ``chart-shocks``, and the table
+``flashpoint compare`` prints), the issues each shock moves, and why it moves the headline, in
+sentences computed from the draws (:func:`mechanism_text`)."""
 
 from __future__ import annotations
 
+import plotly.graph_objects as go
 from rich.table import Table
 from rich.text import Text
 
 from flashpoint.analysis.compare import ENSEMBLE, Comparison, Variant
 from flashpoint.analysis.headline import HEADLINE
-from flashpoint.report.terminal import describe_change, number
+from flashpoint.report.charts import layout, text
+from flashpoint.report.formats import number
+from flashpoint.report.parts import Chart, Section
+from flashpoint.report.scenario_tables import describe_change
 from flashpoint.scenario.words import capitalised, named, possessive
 
 
@@ -161,3 +168,77 @@ def mechanism_table(comparison: Comparison) -> Table:
             Text(variant.label), Text("\n".join(sets)), Text(mechanism_text(comparison, variant))
         )
     return table
+
+
+def shocks_figure(comparison: Comparison, model: str | None = None) -> go.Figure:
+    """Each shock's effect on each future's probability (the headline's by default), in
+    points, with its 95% interval (Newcombe's, for paired draws)."""
+    model = model or comparison.baseline.lead
+    futures = list(comparison.baseline.summary(model).futures)
+    figure = go.Figure()
+    colours = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#999999"]
+    for k, future in enumerate(futures):
+        changes = []
+        for variant in comparison.shocked:
+            assert variant.effects is not None
+            changes.append(variant.effects[model].futures.get(future))
+        shown = [(v, d) for v, d in zip(comparison.shocked, changes, strict=True) if d is not None]
+        figure.add_trace(
+            go.Bar(
+                orientation="h",
+                name=text(comparison.future_label(future)),
+                y=[text(variant.label) for variant, _ in shown],
+                x=[d.value for _, d in shown],
+                error_x={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": [d.interval_95[1] - d.value for _, d in shown],
+                    "arrayminus": [d.value - d.interval_95[0] for _, d in shown],
+                    "color": "#333333",
+                },
+                marker={"color": colours[k % len(colours)]},
+                hovertemplate="%{y}: %{x:+.1%}<extra>%{fullData.name}</extra>",
+            )
+        )
+    layout(
+        figure,
+        "What each shock changes: the change in each future's probability",
+        "Change from the scenario as stated (bars: 95% interval)",
+    )
+    figure.update_xaxes(tickformat="+.0%", range=[-1.05, 1.05], zeroline=True)
+    figure.update_yaxes(autorange="reversed")
+    figure.update_layout(
+        barmode="group", height=max(280, 110 + 16 * len(futures) * len(comparison.shocked))
+    )
+    return figure
+
+
+def section(comparison: Comparison, beside_headline: bool = True) -> Section:
+    """What each shock changes; ``beside_headline``: in a report whose headline is the
+    recommended forecast, which the comparison's pooled models need not agree with."""
+    lead = comparison.baseline.lead
+    intro = (
+        f"Each shock against the scenario as stated, on the same {comparison.draws:,} draws"
+        " (common random numbers), so a change is the shock's own effect, "
+        + (
+            "on the headline forecast"
+            + (", whose as-stated numbers are the headline above" if beside_headline else "")
+            if lead == HEADLINE
+            else "the models pooled with equal weights (no headline without the compromise model)"
+        )
+    )
+    return Section(
+        id="shocks",
+        title="What each shock changes",
+        intro=intro + ".",
+        charts=[Chart("chart-shocks", shocks_figure(comparison), wide=True)],
+        tables=[
+            compare_futures_table(comparison),
+            compare_issues_table(comparison),
+            *(
+                [mechanism_table(comparison)]
+                if any(v.mechanism for v in comparison.shocked)
+                else []
+            ),
+        ],
+    )

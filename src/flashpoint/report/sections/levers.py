@@ -1,14 +1,19 @@
-"""Terminal tables of a levers search (:func:`flashpoint.levers`): the offer, what it does
-pooled and per model, and the target as the offer grows."""
+"""What would it take: a levers search (:func:`flashpoint.levers`). The offer by one actor that
+moves the target most, what it does to the headline (or the models pooled) and to each model,
+and the target as the offer grows (a chart, ``chart-levers``, and a table): the tables
+``flashpoint levers`` prints."""
 
 from __future__ import annotations
 
+import plotly.graph_objects as go
 from rich.table import Table
 from rich.text import Text
 
 from flashpoint.analysis.headline import HEADLINE
 from flashpoint.analysis.levers import Estimate, Levers
-from flashpoint.scenario.words import named
+from flashpoint.report.charts import layout, text
+from flashpoint.report.parts import Chart, Section
+from flashpoint.scenario.words import named, possessive
 
 
 def _value(result: Levers, value: float) -> str:
@@ -147,3 +152,53 @@ def curve_table(result: Levers) -> Table:
     for value, move, target in result.curve:
         table.add_row(f"{value:.1f}", f"{move:.1f}", _value(result, target))
     return table
+
+
+def levers_figure(result: Levers) -> go.Figure:
+    """What would it take: the target as the offer on its most important input grows from the
+    stated value to the offer (the other inputs as offered), with the target before any offer."""
+    lever = result.curve_lever
+    label = next(issue.label for issue in result.scenario.issues if issue.id == lever.issue)
+    actor = next(a.label for a in result.scenario.actors if a.id == result.request.actor)
+    moves = [move for _, move, _ in result.curve]
+    figure = go.Figure(
+        [
+            go.Scatter(
+                x=moves,
+                y=[target for _, _, target in result.curve],
+                mode="lines+markers",
+                line={"color": "#0072B2", "width": 2},
+                name=text(f"{result.target.label}, the offer growing on {label}"),
+                customdata=[value for value, _, _ in result.curve],
+                hovertemplate=f"{text(lever.field)} %{{customdata:.1f}}: %{{y:.3g}}<extra></extra>",
+            ),
+            go.Scatter(
+                x=[moves[0], moves[-1]],
+                y=[result.before.value, result.before.value],
+                mode="lines",
+                line={"color": "#999999", "dash": "dash"},
+                name="Before any offer",
+            ),
+        ]
+    )
+    layout(
+        figure,
+        f"What would it take: {possessive(actor)} offer and {result.target.label}",
+        f"Move of its {lever.field} on {label} (points of the scale)",
+        result.target.label,
+    )
+    if result.target.kind == "probability":
+        figure.update_yaxes(tickformat=".0%", range=[0, 1])
+    return figure
+
+
+def section(result: Levers) -> Section:
+    """What would it take: the offer, its effect and the curve, as a chart and tables."""
+    return Section(
+        id="levers",
+        title="What would it take",
+        intro=f"The offer by {actor_name(result)} that moves {result.target.label} most."
+        f" {searched(result)}",
+        charts=[Chart("chart-levers", levers_figure(result), wide=True)],
+        tables=[offer_table(result), effect_table(result), curve_table(result)],
+    )

@@ -1,12 +1,17 @@
-"""Terminal tables of a sensitivity analysis (:func:`flashpoint.sensitivity`): a tornado drawn
-with bars, index tables for Morris and Sobol, and a factorial's cells and main effects."""
+"""What drives the forecast: a sensitivity analysis (:func:`flashpoint.sensitivity`). A tornado
+of the uncertain inputs, as a chart (``chart-tornado``) and as the table ``flashpoint
+sensitivity`` prints with text-drawn bars; index tables for Morris and Sobol; a factorial's cells
+and main effects."""
 
 from __future__ import annotations
 
+import plotly.graph_objects as go
 from rich.table import Table
 from rich.text import Text
 
 from flashpoint.analysis.sensitivity import Index, InputGroup, Sensitivity, TornadoBar
+from flashpoint.report.charts import layout, text
+from flashpoint.report.parts import Chart, Section
 
 BAR_WIDTH = 12
 
@@ -139,3 +144,72 @@ def factorial_tables(result: Sensitivity) -> list[Table]:
         for k, (level, value) in enumerate(levels.items()):
             effects.add_row(factor if k == 0 else "", level, _value(result, value))
     return [cells, effects]
+
+
+def tornado_figure(result: Sensitivity) -> go.Figure:
+    """A tornado: the target with each input at the low and at the high end of its range (the
+    others drawn), largest swing on top; the line is the target with every input drawn."""
+    if result.method != "tornado":
+        raise ValueError(f"a tornado chart shows a tornado analysis, not {result.method}")
+    bars: list[TornadoBar] = result.rows
+    names = [text(bar.input.name) for bar in bars]
+    figure = go.Figure()
+    for key, name, colour in (
+        ("at_low", "Input at its low end", "#D55E00"),
+        ("at_high", "At its high end", "#0072B2"),
+    ):
+        values = [getattr(bar, key) for bar in bars]
+        figure.add_trace(
+            go.Bar(
+                orientation="h",
+                y=names,
+                x=[value - result.baseline for value in values],
+                base=result.baseline,
+                name=name,
+                marker={"color": colour},
+                customdata=values,
+                hovertemplate="%{y}: %{customdata:.3g}<extra>%{fullData.name}</extra>",
+            )
+        )
+    figure.add_trace(
+        go.Scatter(
+            x=[result.baseline, result.baseline],
+            y=[names[0], names[-1]] if names else [],
+            mode="lines",
+            line={"color": "#000000", "width": 1.5},
+            name=f"Every input drawn ({_value(result, result.baseline)})",
+        )
+    )
+    layout(
+        figure,
+        f"What moves {result.target.label}",
+        result.target.label,
+    )
+    figure.update_yaxes(autorange="reversed")
+    if result.target.kind == "probability":
+        figure.update_xaxes(tickformat=".0%")
+    figure.update_layout(barmode="overlay", height=max(260, 110 + 30 * len(bars)))
+    return figure
+
+
+def section(sensitivity: Sensitivity) -> Section:
+    """What drives the forecast: a tornado's chart and table, or the indices of another method."""
+    if sensitivity.method == "tornado":
+        return Section(
+            id="drivers",
+            title="What drives the forecast",
+            intro="Each uncertain input at the low and the high end of its range, the others"
+            " drawn.",
+            charts=[Chart("chart-tornado", tornado_figure(sensitivity), wide=True)],
+            tables=[tornado_table(sensitivity)],
+        )
+    tables: list[Table | Text] = (
+        list(factorial_tables(sensitivity))
+        if sensitivity.method == "factorial"
+        else [indices_table(sensitivity)]
+    )
+    return Section(
+        id="drivers",
+        title=f"What drives {sensitivity.target.label} ({sensitivity.method})",
+        tables=tables,
+    )
