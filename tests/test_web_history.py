@@ -362,6 +362,7 @@ def test_no_page_speaks_the_command_lines_words(client, kept):
     )
     jobs = [forecast, drivers, levers, kept["compared"], kept["shocked"]]
     paths = ["/", "/scenarios/korea-2018", "/runs", "/history", "/history?kind=forecast"]
+    paths += ["/scenarios/korea-2018/whatif", "/scenarios/korea-2018/edit", "/scenarios/new"]
     paths += [job["page"] for job in jobs]
     paths += [f"/history/{job['run_id']}" for job in jobs]
     for path in paths:

@@ -25,7 +25,8 @@ from flashpoint.scenario.schema import Change, Scenario
 
 
 def scenario_overview(scenario: Scenario) -> list[Table | Text]:
-    """Everything a scenario states, as tables: issues, stances, uncertainty, futures, shocks."""
+    """Everything a scenario states, as tables: issues, stances, uncertainty, futures, shocks
+    (what ``flashpoint show`` prints, with its hints for the command line)."""
     head = Text()
     head.append(scenario.title, style="bold")
     head.append(
@@ -58,7 +59,7 @@ def scenario_overview(scenario: Scenario) -> list[Table | Text]:
     if scenario.outcomes:
         parts.append(futures_definition_table(scenario))
     if scenario.shocks:
-        parts.append(shocks_table(scenario))
+        parts.append(shocks_table(scenario, "Shocks (use with --shock)"))
     return parts
 
 
@@ -164,9 +165,10 @@ def futures_definition_table(scenario: Scenario) -> Table:
     return table
 
 
-def shocks_table(scenario: Scenario) -> Table:
-    """Each shock: what it changes, and why."""
-    table = Table(title="Shocks (use with --shock)", title_justify="left")
+def shocks_table(scenario: Scenario, title: str = "Shocks") -> Table:
+    """Each shock: what it changes, and why (``title``: the command line's overview says how
+    to use them)."""
+    table = Table(title=title, title_justify="left")
     table.add_column("Shock", style="bold")
     table.add_column("Changes")
     for shock in scenario.shocks:

@@ -12,7 +12,7 @@ scenario is shown as text), each with a little JavaScript that calls the JSON AP
   one of them, to run again.
 
 The pages speak to people who need not use the command line: no flag, command or Python name
-is shown (the report's few hints for the terminal are left out, :func:`in_words`), and each
+is shown (the report's sections carry none; the command line adds its own hints), and each
 result says how to read it.
 
 plotly.js, the report's script and styles, and the app's own are served from ``/static``, out of
@@ -21,10 +21,7 @@ the installed packages: a page makes no request beyond this server.
 
 from __future__ import annotations
 
-import copy
-import dataclasses
 import json
-import re
 from collections.abc import Mapping, Sequence
 from functools import cache
 from importlib import resources
@@ -33,8 +30,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from jinja2 import Environment, PackageLoader
-from rich.table import Table
-from rich.text import Text
 
 from flashpoint import (
     Scenario,
@@ -46,8 +41,7 @@ from flashpoint import (
 )
 from flashpoint.report.document import result_report
 from flashpoint.report.html import asset, render_html, script_json, template_environment
-from flashpoint.report.html_tables import block_html, plain
-from flashpoint.report.parts import Report, Section
+from flashpoint.report.html_tables import block_html
 from flashpoint.report.scenario_tables import futures_definition_table, stances_table
 from flashpoint.store import RunStore, StoredRun, StoreError, shocks_named
 from flashpoint.web.api import KINDS, HistoryFilter, history_filter, job_out, model_label
@@ -222,53 +216,6 @@ def _job_facts(job: Job) -> dict[str, str]:
     }
 
 
-# --- the report in people's words --------------------------------------------------------------
-
-_COMMANDS = re.compile(
-    r"\s*\([^()]*(?:--[a-z]|flashpoint [a-z])[^()]*\)"  # "(use with --shock)", "(flashpoint explain)"
-    r"|\s*--[a-z][^.]*\."  # " --trace lists every round ...; --json has all of it."
-)
-
-
-def _words(text: Any) -> Any:
-    """A text of the report without its hints for the command line."""
-    if not text:
-        return text
-    said = text if isinstance(text, str) else plain(text)
-    kept = _COMMANDS.sub("", said)
-    return text if kept == said else kept
-
-
-def _block(block: Any) -> Any:
-    """A table or text of the report without its hints for the command line."""
-    if isinstance(block, Text | str):
-        kept = _words(block)
-        return kept if kept is block or isinstance(block, str) else Text(kept)
-    if isinstance(block, Table):
-        worded = copy.copy(block)
-        worded.title, worded.caption = _words(block.title), _words(block.caption)
-        return worded
-    return block
-
-
-def in_words(report: Report) -> Report:
-    """A run's report as a page shows it: without the hints the report gives to users of the
-    command line (a flag to use, a command that says more), which the page cannot act on."""
-
-    def section(part: Section) -> Section:
-        return dataclasses.replace(
-            part,
-            intro=_words(part.intro),
-            tables=[_block(block) for block in part.tables],
-            groups=[
-                dataclasses.replace(group, tables=[_block(block) for block in group.tables])
-                for group in part.groups
-            ],
-        )
-
-    return dataclasses.replace(report, sections=[section(part) for part in report.sections])
-
-
 def build_pages(settings: WebSettings, library: Library, jobs: Jobs) -> APIRouter:
     """The pages of one server."""
     pages = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
@@ -364,7 +311,7 @@ def build_pages(settings: WebSettings, library: Library, jobs: Jobs) -> APIRoute
                 "This server does not know that run: it may have been started before the server"
                 " was, or forgotten after many others. Finished runs are in the run history.",
             )
-        report = in_words(result_report(job.result)) if job.state == "done" else None
+        report = result_report(job.result) if job.state == "done" else None
         return render_page(
             "run.html.j2",
             job=job_out(job),

@@ -37,6 +37,6 @@ def section(forecast: Forecast) -> Section:
         id="explanations",
         title="Why each actor moved",
         intro="Per actor: who pulls the compromise where, and what it did in each round of the"
-        " expected utility model and why (flashpoint explain).",
+        " expected utility model and why.",
         groups=groups,
     )
