@@ -173,7 +173,8 @@ def test_the_sentence_says_which_future_leads_and_what_moved(korea):
     data = lowered.to_dict()
     futures = {f["id"]: f for f in data["futures"]}
     assert data["leading"]["id"] != data["saved_leading"]["id"]  # the lead changes here
-    moved = max(data["futures"], key=lambda f: abs(f["points"]))
+    leads = data["leading"]["id"]
+    moved = max(data["futures"], key=lambda f: (abs(f["points"]), f["id"] == leads))
     assert "now leads instead of" in data["sentence"]
     assert f"{abs(moved['points'])} points" in data["sentence"]
     assert f"{moved['saved']:.0%} → {moved['probability']:.0%}" in data["sentence"]

@@ -100,7 +100,8 @@ class WhatIf:
             return f"As saved, {in_sentence(now['label'])} leads with {now['probability']:.0%}."
         now, before = self.leading(), self.leading("saved")
         assert now is not None and before is not None
-        moved = max(futures, key=lambda future: abs(points(future)))
+        # the future that moved most; of two that moved alike, the one that leads now
+        moved = max(futures, key=lambda future: (abs(points(future)), future["id"] == now["id"]))
         change = points(moved)
         if now["id"] == before["id"]:
             lead = f"{capitalised(in_sentence(now['label']))} still leads"
