@@ -240,7 +240,9 @@ def test_a_shocks_mechanism_is_counted_draw_by_draw(korea):
 
     said = mechanism_text(compared, compared["us_maximum_pressure"])
     shares = found.refused_by["united_states"]
-    assert f"the United States refuses in {shares[1]:.0%} of draws ({shares[0]:.0%} as stated)" in said
+    assert (
+        f"the United States refuses in {shares[1]:.0%} of draws ({shares[0]:.0%} as stated)" in said
+    )
     lines = found.red_line["united_states"]
     assert f"crosses the United States' red line in {lines[1]:.0%} of draws ({lines[0]:.0%}" in said
     noop = korea.model_copy(

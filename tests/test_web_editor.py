@@ -9,8 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 import flashpoint
-from flashpoint.web import create_app
 from flashpoint import place_in_words
+from flashpoint.web import create_app
 from tests.serving import OWN_PAGE, settings_for
 
 

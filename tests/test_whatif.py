@@ -350,4 +350,6 @@ def test_without_futures_the_sentence_says_which_issue_moved_most(korea):
     before, after = means["saved"][issue.id]["mean"], means["edited"][issue.id]["mean"]
     assert f"{before:.1f} → {after:.1f}" in sentence and before != after
     unmoved = what_if(plain, [], draws=300, seed=1)
-    assert unmoved.sentence() == "This scenario names no futures; no issue's expected outcome moves."
+    assert (
+        unmoved.sentence() == "This scenario names no futures; no issue's expected outcome moves."
+    )
