@@ -202,6 +202,7 @@ def test_the_address_holds_the_edits_and_names_what_is_not_one():
             ("shocks.economic_package", "off"),
             ("actors.north_korea.capability", "many"),
             ("issues.alliance.reversion", "nan"),
+            ("issues.peace_treaty.reversion", "-inf"),
             ("draws", "5"),  # the page's own
         ]
     )
@@ -213,6 +214,7 @@ def test_the_address_holds_the_edits_and_names_what_is_not_one():
     assert [p.location.path for p in problems] == [
         "actors.north_korea.capability",
         "issues.alliance.reversion",
+        "issues.peace_treaty.reversion",
     ]
 
 

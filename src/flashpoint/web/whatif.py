@@ -16,6 +16,7 @@ parameter named by its path, e.g. ``?actors.united_states.issues.sanctions_relie
 from __future__ import annotations
 
 import json
+import math
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
@@ -157,7 +158,7 @@ def edits_from_query(pairs: Iterable[tuple[str, str]]) -> tuple[list[Edit], list
                 value = float(text)
             except ValueError:
                 value = None
-            if value is not None and value != value or value in (float("inf"), float("-inf")):
+            if value is not None and not math.isfinite(value):  # nan, inf
                 value = None
         if value is None or len(path) > 300:
             problems.append(Problem(Location(path=path[:80]), f"'{text[:40]}' is not a value here"))
