@@ -76,3 +76,17 @@ def chromium():
         browser = launch(playwright)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def page(chromium, address):
+    """A new page of the module's server (its ``address`` fixture) that records console errors,
+    requests beyond the server and dialogs (tests/browsing.py); the test fails on any error or
+    request beyond the server."""
+    from tests.browsing import watched_page
+
+    opened = watched_page(chromium, (address, "data:", "blob:"))
+    yield opened
+    assert opened.seen["errors"] == []
+    assert opened.seen["outside"] == []
+    opened.close()

@@ -1,5 +1,6 @@
 """A real web server for the tests that need one (schemathesis over HTTP, Chromium through
-Playwright): uvicorn on a free loopback port, in a thread of the test process."""
+Playwright): uvicorn on a free loopback port, in a thread of the test process; and what every
+test of the web app's runs does through a client: start a run, wait for it to end."""
 
 from __future__ import annotations
 
@@ -15,6 +16,26 @@ import uvicorn
 from flashpoint.web import WebSettings, create_app
 
 OWN_PAGE = {"origin": "http://testserver"}  # what a browser sends with a request of the app's page
+FINISHED = ("done", "failed", "cancelled")  # the states a run ends in
+
+
+def start(client, **request) -> dict:
+    """Start a run through ``client`` (a TestClient); its job."""
+    answer = client.post("/api/runs", json=request)
+    assert answer.status_code == 202, answer.text
+    return answer.json()
+
+
+def wait(client, job: dict, seconds: float = 180) -> dict:
+    """Poll a run until it ends; its last status."""
+    deadline = time.monotonic() + seconds
+    while True:
+        status = client.get(f"/api/runs/{job['id']}")
+        assert status.status_code == 200, status.text
+        if status.json()["state"] in FINISHED:
+            return status.json()
+        assert time.monotonic() < deadline, f"run {job['id']} did not end: {status.json()}"
+        time.sleep(0.2)
 
 
 def settings_for(folder, **more) -> WebSettings:

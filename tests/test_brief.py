@@ -11,7 +11,6 @@ from typer.testing import CliRunner
 
 import flashpoint
 from flashpoint.analysis.backtest.recommend import shipped
-from flashpoint.analysis.brief import brief
 from flashpoint.analysis.prepare import prepare
 from flashpoint.analysis.signposts import GRID, headline_at, levers_of
 from flashpoint.cli import app

@@ -14,12 +14,11 @@ from fastapi.testclient import TestClient
 
 import flashpoint
 from flashpoint.web import WebSettings, create_app
-from tests.serving import OWN_PAGE, settings_for
+from tests.serving import FINISHED, OWN_PAGE, settings_for, start, wait
 
 DATA = Path(__file__).parent / "data"
 EXAMPLES = Path(__file__).parents[1] / "docs" / "examples"
 HOSTILE = "<script>alert(1)</script>"
-FINISHED = ("done", "failed", "cancelled")
 
 
 @pytest.fixture(scope="module")
@@ -33,24 +32,6 @@ def client(folder):
     says it comes from this server's page (the guard refuses one that does not say)."""
     with TestClient(create_app(settings_for(folder)), headers=OWN_PAGE) as test_client:
         yield test_client
-
-
-def wait(client: TestClient, job: dict, seconds: float = 180) -> dict:
-    """Poll a run until it ends."""
-    deadline = time.monotonic() + seconds
-    while True:
-        status = client.get(f"/api/runs/{job['id']}")
-        assert status.status_code == 200, status.text
-        if status.json()["state"] in FINISHED:
-            return status.json()
-        assert time.monotonic() < deadline, f"run {job['id']} did not end: {status.json()}"
-        time.sleep(0.2)
-
-
-def start(client: TestClient, **request) -> dict:
-    answer = client.post("/api/runs", json=request)
-    assert answer.status_code == 202, answer.text
-    return answer.json()
 
 
 def without_timings(document: dict) -> dict:

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from flashpoint.web import WebSettings
-from tests.browsing import needs_chromium, watched_page
+from tests.browsing import needs_chromium
 from tests.serving import serving
 
 EXAMPLES = Path(__file__).parents[1] / "docs" / "examples"
@@ -33,17 +33,6 @@ def address(tmp_path_factory):
     )
     with serving(web) as running:
         yield running
-
-
-@pytest.fixture
-def page(chromium, address):
-    """A new page that records console errors, requests beyond the server and dialogs."""
-    opened = watched_page(chromium, (address, "data:", "blob:"))
-    seen = opened.seen
-    yield opened
-    assert seen["errors"] == []
-    assert seen["outside"] == []
-    opened.close()
 
 
 def shot(page, name: str) -> None:

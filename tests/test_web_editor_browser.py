@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from flashpoint.web import WebSettings
-from tests.browsing import needs_chromium, watched_page
+from tests.browsing import needs_chromium
 from tests.serving import serving
 
 pytestmark = needs_chromium
@@ -23,16 +23,6 @@ def address(tmp_path_factory):
     web = WebSettings(library=folder / "library", store=folder / "runs.sqlite", workers=1)
     with serving(web) as running:
         yield running
-
-
-@pytest.fixture
-def page(chromium, address):
-    """A new page that records console errors, requests beyond the server and dialogs."""
-    opened = watched_page(chromium, (address, "data:", "blob:"))
-    yield opened
-    assert opened.seen["errors"] == []
-    assert opened.seen["outside"] == []
-    opened.close()
 
 
 def tid(name: str) -> str:

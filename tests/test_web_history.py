@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -19,9 +18,8 @@ from fastapi.testclient import TestClient
 import flashpoint
 from flashpoint.store import RunStore
 from flashpoint.web import create_app
-from tests.serving import OWN_PAGE, settings_for
+from tests.serving import OWN_PAGE, settings_for, start, wait
 
-FINISHED = ("done", "failed", "cancelled")
 PRESSURE = "Washington returns to maximum pressure"
 
 
@@ -36,20 +34,8 @@ def client(folder):
         yield test_client
 
 
-def wait(client: TestClient, job: dict, seconds: float = 240) -> dict:
-    deadline = time.monotonic() + seconds
-    while True:
-        status = client.get(f"/api/runs/{job['id']}").json()
-        if status["state"] in FINISHED:
-            return status
-        assert time.monotonic() < deadline, f"run {job['id']} did not end: {status}"
-        time.sleep(0.2)
-
-
 def run(client: TestClient, **request) -> dict:
-    answer = client.post("/api/runs", json=request)
-    assert answer.status_code == 202, answer.text
-    status = wait(client, answer.json())
+    status = wait(client, start(client, **request), 240)
     assert status["state"] == "done", status
     return status
 

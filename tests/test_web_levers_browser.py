@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from flashpoint.web import WebSettings
-from tests.browsing import needs_chromium, watched_page
+from tests.browsing import needs_chromium
 from tests.serving import serving
 
 pytestmark = needs_chromium
@@ -23,16 +23,6 @@ def address(tmp_path_factory):
     )
     with serving(web) as running:
         yield running
-
-
-@pytest.fixture
-def page(chromium, address):
-    opened = watched_page(chromium, (address, "data:", "blob:"))
-    seen = opened.seen
-    yield opened
-    assert seen["errors"] == []
-    assert seen["outside"] == []
-    opened.close()
 
 
 def test_find_an_offer_from_the_scenario_page(page, address):

@@ -14,7 +14,7 @@ from flashpoint import Edit, ScenarioError, apply_edits, what_if
 from flashpoint.analysis.whatif import points
 from flashpoint.web import create_app
 from flashpoint.web.whatif import edits_from_query
-from tests.serving import OWN_PAGE, settings_for
+from tests.serving import OWN_PAGE, settings_for, wait
 
 US_SANCTIONS = "actors.united_states.issues.sanctions_relief.position"
 NK_DENUCLEARIZATION = "actors.north_korea.issues.denuclearization"
@@ -298,11 +298,7 @@ def test_a_what_if_with_detail_starts_every_model_on_a_worker(client):
     data = client.post("/api/whatif", json=body).json()
     job = data["detail"]
     assert job["kind"] == "forecast" and job["page"].startswith("/runs/")
-    deadline = __import__("time").monotonic() + 180
-    while (state := client.get(f"/api/runs/{job['id']}").json()["state"]) in ("queued", "running"):
-        assert __import__("time").monotonic() < deadline
-        __import__("time").sleep(0.2)
-    assert state == "done"
+    assert wait(client, job)["state"] == "done"
     result = client.get(f"/api/runs/{job['id']}/result").json()
     assert len(result["models"]) == len(flashpoint.model_names())
     assert result["recommended"]["futures"] == data["recommended"]["futures"]
