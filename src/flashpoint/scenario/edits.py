@@ -31,19 +31,12 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
 
 from flashpoint.scenario.errors import Location, Problem, ScenarioError
 from flashpoint.scenario.limits import bounds, unweighted_issues
+from flashpoint.scenario.places import field_words
 from flashpoint.scenario.schema import Change, Scenario
 from flashpoint.scenario.shocks import apply_shocks, change_input
 
 STANCE_FIELDS = ("position", "salience", "capability", "no_deal_cost", "red_line")
 CAUSE = "a what-if"  # what a moved input's note says changed it
-FIELD_WORDS = {
-    "position": "position",
-    "salience": "salience",
-    "capability": "capability",
-    "no_deal_cost": "cost of no deal",
-    "red_line": "red line",
-    "reversion": "outcome of no deal",
-}
 
 
 def _number_or_switch(value: object) -> object:
@@ -153,7 +146,7 @@ def describe(scenario: Scenario, edit: Edit) -> str:
     issue, field = scenario.issue(parts[3]), parts[4]
     stance = actor.issues[issue.id]
     stated = actor.capability_on(issue.id) if field == "capability" else getattr(stance, field)
-    return f"{actor.label}, {issue.label}: {FIELD_WORDS[field]} {_was(stated)}{edit.value:g}"
+    return f"{actor.label}, {issue.label}: {field_words(field)} {_was(stated)}{edit.value:g}"
 
 
 def _was(value: float | None) -> str:

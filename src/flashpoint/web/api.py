@@ -374,10 +374,16 @@ def check_shocks(request: Any, scenario: Scenario) -> None:
             raise Refused(422, "the shocks cannot apply together", error.problems) from None
 
 
+def guarded(settings: WebSettings) -> dict[int | str, dict[str, Any]]:
+    """The refusals of the guard in front of every route of the API (:mod:`.guard`, :mod:`.bodies`):
+    a body that cannot be read or an address not the server's, a body over the cap, and, with a
+    token, a request without it."""
+    return refusals(400, 413, *((401,) if settings.token is not None else ()))
+
+
 def build_router(settings: WebSettings, library: Library, jobs: Jobs) -> APIRouter:
     """The API's routes, bound to one server's settings, library and jobs."""
-    guarded = (400, 413) + ((401,) if settings.token is not None else ())
-    api = APIRouter(prefix="/api", route_class=CheckedRoute, responses=refusals(*guarded))
+    api = APIRouter(prefix="/api", route_class=CheckedRoute, responses=guarded(settings))
 
     def known_job(job_id: str) -> Job:
         job = jobs.get(job_id)

@@ -41,7 +41,7 @@ from flashpoint import (
     scenario_to_data,
     what_if,
 )
-from flashpoint.web.api import JobOut, Saved, job_out, prepared_request
+from flashpoint.web.api import JobOut, Saved, guarded, job_out, prepared_request
 from flashpoint.web.bodies import CheckedRoute
 from flashpoint.web.errors import Refused, refusals
 from flashpoint.web.jobs import Jobs
@@ -169,9 +169,8 @@ def edits_from_query(pairs: Iterable[tuple[str, str]]) -> tuple[list[Edit], list
 
 def build_whatif(settings: WebSettings, library: Library, jobs: Jobs) -> APIRouter:
     """The what-if routes of one server."""
-    guarded = (400, 413) + ((401,) if settings.token is not None else ())
     api = APIRouter(
-        prefix="/api", route_class=CheckedRoute, tags=["what if"], responses=refusals(*guarded)
+        prefix="/api", route_class=CheckedRoute, tags=["what if"], responses=guarded(settings)
     )
     headlines = SavedHeadlines()
 
