@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 from pathlib import Path
 from typing import Annotated
@@ -96,6 +97,11 @@ def serve_command(
 
     from flashpoint.web import WebSettings, create_app, default_library, with_token
 
+    # A Ctrl-C from here on stops the server as one while it serves does: it is noted, not
+    # raised wherever this process happens to be (a KeyboardInterrupt raised inside a C callback
+    # or a finaliser can be lost, and the server would then start and serve on).
+    stops: list[int] = []
+    signal.signal(signal.SIGINT, lambda number, _: stops.append(number))
     try:
         settings = with_token(
             WebSettings(
@@ -138,4 +144,8 @@ def serve_command(
         f"[dim]Your scenarios: {escape(str(settings.library))}; run history:"
         f" {escape(str(settings.store or 'none'))}; {workers} worker(s).[/]"
     )
-    uvicorn.run(web_app, host=host, port=port, log_level="warning")
+    server = uvicorn.Server(uvicorn.Config(web_app, host=host, port=port, log_level="warning"))
+    signal.signal(signal.SIGINT, server.handle_exit)
+    for number in stops:
+        server.handle_exit(number, None)  # stopped before it started: it starts and stops
+    server.run()

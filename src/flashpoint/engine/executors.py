@@ -16,18 +16,21 @@ from __future__ import annotations
 
 import logging
 import math
+import multiprocessing
 import os
 import sys
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed, wait
 from typing import Any, Literal, Protocol
 
+from flashpoint.engine import interrupts
 from flashpoint.extras import require
 
 Executor = Literal["auto", "serial", "process", "dask"]
 EXECUTORS: tuple[str, ...] = ("auto", "serial", "process", "dask")
 AUTO_PROCESS_BLOCKS = 4  # "auto" runs this many blocks or more on a process pool
 CHUNK_BLOCKS = 4  # blocks sent to a worker at once, at most: progress and Ctrl-C come between
+STOP_WAIT = 5.0  # seconds a stopped run's workers have to end their blocks (then: terminated)
 
 
 CONNECT_TIMEOUT = "10s"
@@ -78,8 +81,22 @@ def run_blocks(
     worker processes started for the run. ``progress`` is called with the number of draws of
     each finished chunk (of at most :data:`CHUNK_BLOCKS` blocks unless ``chunk_blocks`` says).
     On an interrupt (Ctrl-C) the chunks not yet run are cancelled, the workers of a process
-    pool are stopped, and the interrupt goes on.
+    pool are stopped, and the interrupt goes on; one that comes while a block runs in this
+    process is taken at the block's end (:mod:`flashpoint.engine.interrupts`).
     """
+    with interrupts.between_blocks():
+        return _run_blocks(task, sizes, executor, workers, chunk_blocks, scheduler, progress)
+
+
+def _run_blocks(
+    task: BlockTask,
+    sizes: Sequence[int],
+    executor: Executor,
+    workers: int | None,
+    chunk_blocks: int | None,
+    scheduler: str | None,
+    progress: Callable[[int], None] | None,
+) -> Any:
     if executor not in EXECUTORS:
         raise ValueError(f"unknown executor '{executor}' (executors: {', '.join(EXECUTORS)})")
     if scheduler is not None and executor != "dask":
@@ -99,7 +116,7 @@ def run_blocks(
         # it again, silently. Then the first block runs here while the workers run the others
         # (this process would otherwise wait). Blocks merge in block order, so where a block
         # runs changes no number.
-        task.run_block(0, 1)
+        interrupts.run_block(lambda: task.run_block(0, 1))
         here, blocks = [blocks[:1]], blocks[1:]
     if executor == "serial":
         per_chunk = chunk_blocks or 1
@@ -124,7 +141,9 @@ def run_blocks(
     if executor == "serial":
         run_here()
     elif executor == "process":
-        pool = ProcessPoolExecutor(max_workers=workers)
+        stopping = multiprocessing.get_context().Event()
+        pool = ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(stopping,))
+        pending: dict[Future, int] = {}
         try:
             pending = {
                 pool.submit(run_chunk, task, chunk): n
@@ -135,7 +154,7 @@ def run_blocks(
             for future in as_completed(pending):
                 finished(pending[future], future.result())
         except BaseException:
-            _stop(pool)
+            _stop(pool, stopping, list(pending))
             raise
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
@@ -144,23 +163,55 @@ def run_blocks(
     return task.merge([done[number] for number in range(len(chunks))])
 
 
-def _stop(pool: ProcessPoolExecutor) -> None:
-    """Stop a pool's workers at once, their chunks unfinished (on Ctrl-C, or when a chunk
-    failed): a shutdown alone would wait for every running chunk to end. The pool keeps its
-    processes in a private attribute; without it, the shutdown waits."""
-    for process in list((getattr(pool, "_processes", None) or {}).values()):
-        process.terminate()
+class Stopped(Exception):
+    """Raised in a pool's worker instead of running the next block of a run being stopped."""
+
+
+_STOPPING: Any = None  # in a pool's worker: the event that says its run is being stopped
+
+
+def _start_worker(stopping: Any) -> None:
+    global _STOPPING
+    _STOPPING = stopping
+
+
+def _stop(pool: ProcessPoolExecutor, stopping: Any, futures: list[Future]) -> None:
+    """Stop a pool's run (on Ctrl-C, or when a chunk failed): chunks not started are cancelled,
+    and each running one stops before its next block (``stopping``), so that a Ctrl-C ends the
+    run within about a block's time instead of the rest of its chunk's. A worker still running
+    after :data:`STOP_WAIT` seconds (or a second Ctrl-C) is terminated. Workers are not
+    terminated first: one terminated while it sends its result back leaves the pool waiting
+    for the rest of that result for ever (seen once in a few dozen Ctrl-Cs). The pool keeps
+    its processes in a private attribute; without it, the shutdown waits."""
+    stopping.set()
+    for future in futures:
+        future.cancel()
+    try:
+        wait(futures, timeout=STOP_WAIT)
+    except KeyboardInterrupt:
+        pass
+    if not all(future.done() for future in futures):
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            process.terminate()
 
 
 def run_chunk(task: BlockTask, blocks: Sequence[tuple[int, int]]) -> Any:
     """Run a chunk of ``(block, size)`` pairs in turn, and merge their results: all at once, or
     for a task that says its results ``fold`` (sums of a fixed size), each into the sum of those
-    before it as it comes, so that a chunk holds one result however many blocks it runs."""
+    before it as it comes, so that a chunk holds one result however many blocks it runs. In a
+    pool's worker, a run that is being stopped (:func:`_stop`) raises :class:`Stopped` before
+    its next block; in this process, Ctrl-C is taken between blocks (:mod:`.interrupts`)."""
+
+    def one(block: int, size: int) -> Any:
+        if _STOPPING is not None and _STOPPING.is_set():
+            raise Stopped
+        return interrupts.run_block(lambda: task.run_block(block, size))
+
     if not getattr(task, "fold", False):
-        return task.merge([task.run_block(block, size) for block, size in blocks])
+        return task.merge([one(block, size) for block, size in blocks])
     total = None
     for block, size in blocks:
-        result = task.run_block(block, size)
+        result = one(block, size)
         total = result if total is None else task.merge([total, result])
     return total
 
