@@ -73,6 +73,8 @@ def test_the_shipped_cache_loads_after_installing_and_a_changed_source_compiles(
             path.startswith(f"flashpoint/models/{model}/__pycache__/") and path.endswith(".nbi")
             for path in in_wheel
         ), model
+    for summed in ("add_columns", "rounded_columns"):  # a summed-up forecast's exact sums
+        assert any(f"models/__pycache__/exact_sum.{summed}-" in path for path in in_wheel), summed
     assert all(Path(source).is_file() for source in files)
 
     site = tmp_path / "site"

@@ -134,6 +134,17 @@ class Histogram:
         return distributions_of(q, mean, issues)
 
 
+def compile_sums() -> None:
+    """Load (or compile) the exact sums a summed-up forecast's histograms keep, as
+    :func:`flashpoint.analysis.warmup.main` does for the models when the wheel is built: a
+    fresh install's first forecast of over :data:`~.montecarlo.STREAMED_ABOVE` draws then
+    compiles nothing."""
+    histogram = Histogram(np.zeros(2), np.full(2, 100.0))
+    histogram.add(np.array([[10.0, 20.0], [30.0, 40.0]]))
+    histogram.absorb(histogram)
+    histogram.distributions(["a", "b"])
+
+
 @dataclass
 class Summary:
     """One forecast's draws summed up: the histogram of its outcomes and the number of draws in

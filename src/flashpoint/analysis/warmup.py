@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel
 
+from flashpoint.analysis.streaming import compile_sums
 from flashpoint.engine.arrays import ScenarioArrays
 from flashpoint.engine.compilation import on_compile
 from flashpoint.models.registry import MODELS, get_model
@@ -113,11 +114,13 @@ def main(argv: Sequence[str]) -> int:
     """``python -m flashpoint.analysis.warmup '{"model": {options}, ...}'``: compile those
     models into numba's cache (what :func:`load_models` starts). Without an argument: compile
     every compiled model with its default options, which every bundled scenario runs, two
-    processes at once (what building the wheel does, ``hatch_build.py``)."""
+    processes at once, and the exact sums of summed-up draws (:func:`.streaming.compile_sums`;
+    what building the wheel does, ``hatch_build.py``)."""
     if not argv:
         load_models(
             {name: spec.options() for name, spec in MODELS.items() if spec.compile_seconds > 0}
         )
+        compile_sums()
         return 0
     for name, values in json.loads(argv[0]).items():
         run_once(name, values)
