@@ -31,13 +31,23 @@ from pathlib import Path
 
 import numpy as np
 
-from flashpoint.analysis.cost import estimate, estimate_parts
+from flashpoint.analysis.cost import BACKTEST_START, START, estimate_parts
+from flashpoint.analysis.montecarlo import BLOCK_SIZE
+from flashpoint.engine.executors import processes
 
 HERE = Path(__file__).resolve().parent
 DEU = HERE.parent / "tests" / "data" / "deu"
 ACTORS = DEU / "deu_dev_1998_2002.actors.csv"
 OUTCOMES = DEU / "deu_dev_1998_2002.outcomes.csv"
 MODELS = ("compromise", "median", "nash", "eum", "exchange", "smp")
+
+
+def announced(parts: list[tuple[int, int]], draws: int, start: float) -> float:
+    """The estimate a command announces for its parts (a forecast: one; a backtest: its
+    proposals, each one block) on this machine's processes, with the executor's default."""
+    blocks = len(parts) if len(parts) > 1 else -(-draws // BLOCK_SIZE)
+    shared = processes("auto", None, blocks)
+    return estimate_parts(parts, draws, MODELS, processes=shared, start=start).seconds
 
 
 def flashpoint_command() -> list[str]:
@@ -178,8 +188,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         store = work / "runs.db"
-        korea = estimate(7, 6, 10_000, MODELS).seconds
-        deu = estimate_parts(parts_of(ACTORS, OUTCOMES), 100, MODELS).seconds
+        korea = announced([(7, 6)], 10_000, START)
+        deu = announced(parts_of(ACTORS, OUTCOMES), 100, BACKTEST_START)
         commands = [
             (
                 "levers korea-2018 --actor united_states --target P(peace_regime)",
@@ -208,7 +218,7 @@ def main() -> None:
         ]
         if not quick:
             actors, outcomes = made_up_decisions(work)
-            later = estimate_parts(parts_of(actors, outcomes), 100, MODELS).seconds
+            later = announced(parts_of(actors, outcomes), 100, BACKTEST_START)
             commands.append(
                 (
                     "backtest, 180 made-up decisions of 30 actors",

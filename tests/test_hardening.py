@@ -262,16 +262,29 @@ def test_a_long_run_says_so_before_it_starts(monkeypatch):
     assert "7 actors x 6 issues, 50 draws, compromise" in shown
 
 
-def test_the_cost_grows_as_measured():
+def test_the_memory_estimate_refuses_what_cannot_fit_and_the_one_step_models_cost_little():
+    """(The times are held to their measurements in tests/test_cost.py.)"""
     from flashpoint.analysis.cost import estimate
 
-    small, large = estimate(100, 5, 0, ["eum"]), estimate(400, 10, 0, ["eum"])
-    # measured 0.033 s and 1.76 s (python bench/cost.py, 6 December 2026)
-    assert small.seconds == pytest.approx(0.033, rel=0.3)
-    assert large.seconds == pytest.approx(1.76, rel=0.25)
     exchange = estimate(2000, 50, 0, ["exchange"])
     assert exchange.bytes > 100 * 2**30  # the candidate table of 2,000 x 50 (measured: MemoryError)
     assert estimate(7, 6, 10_000, ["compromise"]).seconds < 1
+
+
+def test_a_commands_estimate_adds_its_start_and_shares_the_models_among_its_processes():
+    from flashpoint.analysis.cost import estimate
+    from flashpoint.engine.executors import AUTO_PROCESS_BLOCKS, processes
+
+    models = ["compromise", "eum", "exchange", "smp"]
+    alone = estimate(7, 6, 10_000, models)
+    shared = estimate(7, 6, 10_000, models, processes=2, start=3.0)
+    assert shared.seconds == pytest.approx(3.0 + alone.seconds / 2)
+    assert shared.model_seconds == alone.model_seconds and shared.bytes == alone.bytes
+    # the rule run_blocks follows
+    assert processes("serial", 4, 40) == 1 and processes("auto", 1, 40) == 1
+    assert processes("auto", 4, AUTO_PROCESS_BLOCKS - 1) == 1
+    assert processes("auto", 2, AUTO_PROCESS_BLOCKS) == 2 and processes("process", 8, 3) == 3
+    assert processes("dask", 3, 40) == 3
 
 
 def test_a_formula_without_a_saved_value_is_named_as_such(tmp_path):

@@ -2,16 +2,20 @@
 number of actors, issues and draws, so that a long run says so up front and one that cannot fit
 in memory is refused with what would.
 
-The estimates are fits to measurements on the 2-core development machine (one draw of random
-scenarios of 100 to 400 actors and 5 to 10 issues, after compiling; see ``bench/cost.py``; and
-Monte Carlo draws of the Korea scenario for the cost of a draw in a batch): the
-expected utility model's time grows as ``actors^2.6 x issues`` (its compiled round; refitted on
-6 December 2026), the spatial model's as ``actors^3``, the exchange model's as
-``actors^2.7 x issues^2.9`` (its table of candidate exchanges, ``16 x actors^2 x issues^2``
-bytes, is also what fills memory first). On that machine they come within 25% of the measured
-times of runs over a second and within a factor of 2 of shorter ones (``python bench/cost.py``);
-elsewhere they scale with the machine's speed, which is enough for a user to decide whether to
-wait.
+The estimates are fits to measurements on the 2-core development machine, each model alone on
+one core (``python bench/cost.py --fit``, 8 December 2026): one draw of random scenarios of 100
+to 400 actors and 5 to 10 issues, and the models' share of Korea's Monte Carlo draws, of the
+DEU backtest and of a backtest on 180 made-up decisions of 30 actors. The expected utility
+model's time grows as ``actors^2.7 x issues`` (its compiled rounds), the spatial model's as
+``actors^3.1``, the exchange model's as ``actors^2.7 x issues^3.3`` (its table of candidate
+exchanges, ``16 x actors^2 x issues^2`` bytes, is also what fills memory first). On that
+machine each comes within 15% of every measurement of its table (tests/test_cost.py holds
+them to it); elsewhere they scale with the machine's speed, which drifts here too (the one-draw
+runs an earlier fit came within 25% of on 6 December took 1.9 to 2.8 times as long on 8
+December), and that is enough for a user to decide whether to wait. A command's estimate adds what it does besides its models' draws (:data:`START`) and
+shares the models' time among the processes that run its blocks
+(:func:`flashpoint.engine.executors.processes`); ``python bench/waits.py`` prints each
+command's time beside its estimate.
 """
 
 from __future__ import annotations
@@ -26,33 +30,50 @@ from flashpoint.scenario.notices import Notices
 from flashpoint.scenario.words import duration
 
 LONG = 20.0  # seconds: a run estimated to take longer is announced
+# What a command takes besides its models' draws, on the 2-core development machine (8 December
+# 2026): a forecast starting, loading the compiled models and writing its bottom line (Korea with
+# one draw: 2.9-3.9 s, ``time flashpoint forecast korea-2018 --draws 1 --no-store``); a backtest
+# also sets up and scores each proposal here and fits its recommendation by cross-validation
+# (the DEU backtest took 16.1-17.5 s, of which its models' estimate on two processes is 9.3 s).
+START = 3.0
+BACKTEST_START = 7.0
 SHARE_OF_MEMORY = 0.8  # a run may use this share of the machine's memory
 
 # per model: seconds = calls x per_call + draws x (per_draw + factor x actors^a x issues^i), a
-# call running a block of up to BLOCK_SIZE draws (per_call: one draw's run less its sizes'
-# terms, bench/cost.py; per_draw: Korea's Monte Carlo draws less theirs, bench/eum.py,
-# bench/exchange.py and bench/smp.py, 6 December 2026)
+# call running a block of up to BLOCK_SIZE draws; fitted by ``python bench/cost.py --fit`` to
+# tests/data/cost/measured.csv (8 December 2026): one draw of random scenarios of 100 to 400
+# actors, and the models' share of Korea's draws, the DEU backtest and 180 made-up decisions
+# of 30 actors (per_call also holds a backtest's work on each proposal)
 _SECONDS = {
-    "eum": (8.5e-4, 8e-5, 3.0e-8, 2.6, 1.0),
-    "exchange": (5.6e-4, 5e-6, 4.3e-9, 2.7, 2.9),
-    "smp": (2.3e-4, 3.5e-5, 1.7e-7, 3.0, 0.0),
+    "eum": (0.018, 8.2e-05, 2.6e-08, 2.74, 1.0),
+    "exchange": (0.0096, 0.00015, 1.8e-09, 2.74, 3.26),
+    "smp": (0.0095, 2.2e-05, 2e-07, 3.14, 0.0),
 }
 _ONE_STEP = (0.0, 1e-5, 1e-7, 1.0, 1.0)  # compromise, median, Nash: vectorised and fast
 
 
 @dataclass(frozen=True)
 class Cost:
-    """A run's estimated wall time (one core) and peak memory, and what it was estimated for
-    (``parts``: the pieces run one by one, such as a backtest's proposals; ``actors``: the
-    most of any)."""
+    """A run's estimated wall time and peak memory, and what it was estimated for (``parts``:
+    the pieces run one by one, such as a backtest's proposals; ``actors``: the most of any).
+    The time is ``start`` (what the command does besides its models' draws: starting,
+    loading the compiled models, the bottom line) and the models' time on one core,
+    ``model_seconds``, shared by ``processes`` processes."""
 
-    seconds: float
+    model_seconds: float
     bytes: float
     actors: int
     issues: int
     draws: int
     models: tuple[str, ...]
     parts: int = 1
+    processes: int = 1
+    start: float = 0.0
+
+    @property
+    def seconds(self) -> float:
+        """The estimated wall time."""
+        return self.start + self.model_seconds / self.processes
 
     def describe(self) -> str:
         """The estimate in words, e.g. "about 3 minutes (2,000 actors x 50 issues, ...)"."""
@@ -66,16 +87,33 @@ class Cost:
         )
 
 
-def estimate(actors: int, issues: int, draws: int, models: Sequence[str]) -> Cost:
+def estimate(
+    actors: int,
+    issues: int,
+    draws: int,
+    models: Sequence[str],
+    *,
+    processes: int = 1,
+    start: float = 0.0,
+) -> Cost:
     """The cost of running ``models`` on ``draws`` draws (plus the stated values) of a
-    scenario of ``actors`` x ``issues`` (see the module docstring)."""
-    return estimate_parts([(actors, issues)], draws, models)
+    scenario of ``actors`` x ``issues`` on ``processes`` processes, after ``start`` seconds
+    (see the module docstring and :class:`Cost`)."""
+    return estimate_parts([(actors, issues)], draws, models, processes=processes, start=start)
 
 
-def estimate_parts(parts: Sequence[tuple[int, int]], draws: int, models: Sequence[str]) -> Cost:
+def estimate_parts(
+    parts: Sequence[tuple[int, int]],
+    draws: int,
+    models: Sequence[str],
+    *,
+    processes: int = 1,
+    start: float = 0.0,
+) -> Cost:
     """The cost of running ``models`` on ``draws`` draws (plus the stated values) of each part
-    ``(actors, issues)`` on its own, one after another (a backtest's proposals): their times
-    add up; the memory is the largest part's, and every draw's forecasts of every issue."""
+    ``(actors, issues)`` on its own (a backtest's proposals), on ``processes`` processes after
+    ``start`` seconds: the parts' times add up; the memory is the largest part's, and every
+    draw's forecasts of every issue."""
     runs = draws + 1
     calls = 1 + -(-draws // BLOCK_SIZE)  # the stated values, then the blocks of draws
     block = min(runs, BLOCK_SIZE)  # draws run together
@@ -94,7 +132,9 @@ def estimate_parts(parts: Sequence[tuple[int, int]], draws: int, models: Sequenc
     # each draw's forecasts, kept for the summaries up to STREAMED_ABOVE draws (then summed up)
     kept = 32.0 * min(runs, STREAMED_ABOVE) * len(models) * issues
     actors = max((count for count, _ in parts), default=0)
-    return Cost(seconds, peak + kept, actors, issues, draws, tuple(models), len(parts))
+    return Cost(
+        seconds, peak + kept, actors, issues, draws, tuple(models), len(parts), processes, start
+    )
 
 
 def machine_memory() -> float | None:

@@ -12,9 +12,11 @@ from typing import Any
 from pydantic import AliasChoices, BaseModel, ValidationError
 
 from flashpoint._version import __version__
-from flashpoint.analysis.cost import check, estimate
+from flashpoint.analysis.cost import START, check, estimate
+from flashpoint.analysis.montecarlo import BLOCK_SIZE
 from flashpoint.analysis.request import RunSettings
 from flashpoint.analysis.warmup import load_models
+from flashpoint.engine.executors import processes
 from flashpoint.models.base import ModelSpec
 from flashpoint.models.registry import get_model, model_names
 from flashpoint.scenario.load import load_scenario
@@ -87,7 +89,18 @@ def prepare(request: RunSettings, cost: bool = True) -> Prepared:
     options = resolve_options(loaded, request.models, request.options)
     if cost:
         draws = _draws(request, loaded)
-        check(estimate(len(loaded.actors), len(loaded.issues), draws, list(options)))
+        blocks = -(-draws // BLOCK_SIZE)
+        shared = processes(request.executor, request.workers, blocks)
+        check(
+            estimate(
+                len(loaded.actors),
+                len(loaded.issues),
+                draws,
+                list(options),
+                processes=shared,
+                start=START,
+            )
+        )
     load_models(options)
     seed = request.seed
     if seed is None:

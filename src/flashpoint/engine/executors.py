@@ -106,8 +106,7 @@ def _run_blocks(
     if workers < 1:
         raise ValueError(f"workers must be 1 or more, not {workers}")
     if executor == "auto":
-        many = len(blocks) >= AUTO_PROCESS_BLOCKS and workers > 1
-        executor = "process" if many else "serial"
+        executor = "process" if processes("auto", workers, len(blocks)) > 1 else "serial"
     here: list[list[tuple[int, int]]] = []
     if executor != "serial" and len(blocks) > 1:
         # The first draw of the first block runs here before any worker starts: whatever the
@@ -173,6 +172,18 @@ _STOPPING: Any = None  # in a pool's worker: the event that says its run is bein
 def _start_worker(stopping: Any) -> None:
     global _STOPPING
     _STOPPING = stopping
+
+
+def processes(executor: Executor, workers: int | None, blocks: int) -> int:
+    """How many processes run a run of ``blocks`` blocks at once: one for ``serial``, and for
+    ``auto`` below :data:`AUTO_PROCESS_BLOCKS` blocks or on one core (the rule of
+    :func:`run_blocks`); else ``workers`` (default: one per core), at most one per block."""
+    workers = workers or cores()
+    if executor == "serial" or blocks < 2:
+        return 1
+    if executor == "auto" and (blocks < AUTO_PROCESS_BLOCKS or workers < 2):
+        return 1
+    return min(workers, blocks)
 
 
 def _stop(pool: ProcessPoolExecutor, stopping: Any, futures: list[Future]) -> None:

@@ -24,11 +24,11 @@ from flashpoint.analysis.backtest.recommend import (
 from flashpoint.analysis.backtest.result import Backtest, Forecaster
 from flashpoint.analysis.backtest.rules import with_eu_rules
 from flashpoint.analysis.backtest.scores import mae_difference, score
-from flashpoint.analysis.cost import check, estimate_parts
+from flashpoint.analysis.cost import BACKTEST_START, check, estimate_parts
 from flashpoint.analysis.prepare import prepare
 from flashpoint.analysis.progress import Progress, Tally
 from flashpoint.analysis.request import BacktestRequest
-from flashpoint.engine.executors import Executor, run_blocks
+from flashpoint.engine.executors import Executor, processes, run_blocks
 from flashpoint.engine.seeding import named_stream
 from flashpoint.scenario.errors import Location, Problem, ScenarioError
 from flashpoint.scenario.outcomes import KnownOutcome, read_outcomes
@@ -98,7 +98,9 @@ def run_backtest(request: BacktestRequest, progress: Progress | None = None) -> 
         request.draws,
     )
     sizes = [(len(loaded.only(part).actors), len(part)) for part in task.parts]
-    check(estimate_parts(sizes, request.draws, [name for name, _ in task.models]))
+    shared = processes(request.executor, request.workers, len(task.sizes()))
+    models = [name for name, _ in task.models]
+    check(estimate_parts(sizes, request.draws, models, processes=shared, start=BACKTEST_START))
     tally = Tally(progress, len(issues))
     forecasts = run_blocks(task, task.sizes(), progress=tally.counter(), **request.execution())
     timings = {"models": time.perf_counter() - started}
