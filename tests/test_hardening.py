@@ -244,12 +244,23 @@ def test_a_run_that_cannot_fit_in_memory_is_refused_with_what_would(monkeypatch,
     path = tmp_path / "many.csv"
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     monkeypatch.setattr(cost, "machine_memory", lambda: 32 * 2**20)  # a 32 MB machine
-    with pytest.raises(flashpoint.TooLarge, match="leave out exchange"):
-        flashpoint.forecast(path, ["compromise", "exchange"])  # its table: 16 x 150^2 x 10^2 bytes
+    # the exchange model's table: 16 x 150^2 x 10^2 bytes; the headline runs it whichever
+    # models are asked for, so leaving it out would not help
+    for models in (["compromise", "exchange"], ["compromise"]):
+        with pytest.raises(flashpoint.TooLarge) as refused:
+            flashpoint.forecast(path, models)
+        said = str(refused.value)
+        assert "the headline forecast runs eum, exchange, smp whichever models" in said
+        assert "leave out" not in said and "fewer actors or issues" in said
     result = runner.invoke(app, ["forecast", str(path), "-m", "exchange", "--no-store"])
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "more than this machine's 32 MB of memory" in " ".join(result.output.split())
-    assert flashpoint.forecast(path, ["compromise"]).results["compromise"].outcome
+    # a run that only runs its models (a backtest's) is offered leaving them out
+    with pytest.raises(flashpoint.TooLarge, match=r"leave out exchange \(--model\)"):
+        cost.check(cost.estimate(150, 10, 100, ["compromise", "exchange"]))
+    fits = tmp_path / "fewer.csv"
+    fits.write_text("\n".join(rows[: 1 + 100 * 10]) + "\n", encoding="utf-8")  # 100 actors
+    assert flashpoint.forecast(fits, ["compromise"]).results["compromise"].outcome
 
 
 def test_a_long_run_says_so_before_it_starts(monkeypatch):

@@ -69,6 +69,7 @@ class Cost:
     parts: int = 1
     processes: int = 1
     start: float = 0.0
+    needed: tuple[str, ...] = ()  # the models it runs whichever are asked for (the headline's)
 
     @property
     def seconds(self) -> float:
@@ -95,11 +96,15 @@ def estimate(
     *,
     processes: int = 1,
     start: float = 0.0,
+    needed: Sequence[str] = (),
 ) -> Cost:
     """The cost of running ``models`` on ``draws`` draws (plus the stated values) of a
     scenario of ``actors`` x ``issues`` on ``processes`` processes, after ``start`` seconds
-    (see the module docstring and :class:`Cost`)."""
-    return estimate_parts([(actors, issues)], draws, models, processes=processes, start=start)
+    (see the module docstring and :class:`Cost`); ``needed``: models that run too whichever
+    ``models`` are (the headline forecast's)."""
+    return estimate_parts(
+        [(actors, issues)], draws, models, processes=processes, start=start, needed=needed
+    )
 
 
 def estimate_parts(
@@ -109,11 +114,13 @@ def estimate_parts(
     *,
     processes: int = 1,
     start: float = 0.0,
+    needed: Sequence[str] = (),
 ) -> Cost:
-    """The cost of running ``models`` on ``draws`` draws (plus the stated values) of each part
-    ``(actors, issues)`` on its own (a backtest's proposals), on ``processes`` processes after
-    ``start`` seconds: the parts' times add up; the memory is the largest part's, and every
-    draw's forecasts of every issue."""
+    """The cost of running ``models`` (and ``needed``, see :func:`estimate`) on ``draws``
+    draws (plus the stated values) of each part ``(actors, issues)`` on its own (a backtest's
+    proposals), on ``processes`` processes after ``start`` seconds: the parts' times add up;
+    the memory is the largest part's, and every draw's forecasts of every issue."""
+    models = list(models) + [model for model in needed if model not in models]
     runs = draws + 1
     calls = 1 + -(-draws // BLOCK_SIZE)  # the stated values, then the blocks of draws
     block = min(runs, BLOCK_SIZE)  # draws run together
@@ -133,7 +140,16 @@ def estimate_parts(
     kept = 32.0 * min(runs, STREAMED_ABOVE) * len(models) * issues
     actors = max((count for count, _ in parts), default=0)
     return Cost(
-        seconds, peak + kept, actors, issues, draws, tuple(models), len(parts), processes, start
+        seconds,
+        peak + kept,
+        actors,
+        issues,
+        draws,
+        tuple(models),
+        len(parts),
+        processes,
+        start,
+        tuple(needed),
     )
 
 
@@ -155,11 +171,20 @@ def check(cost: Cost) -> None:
     memory = machine_memory()
     if memory is not None and cost.bytes > SHARE_OF_MEMORY * memory:
         heavy = [m for m in cost.models if m in _SECONDS]
+        optional = [m for m in heavy if m not in cost.needed]
+        ways = ["run fewer actors or issues"]
+        if optional:
+            ways.append(f"leave out {', '.join(optional)} (--model)")
+        ways.append(
+            "run it on a Dask cluster of larger machines (--executor dask --scheduler ADDRESS)"
+        )
+        why = ""
+        if len(optional) < len(heavy):
+            kept = ", ".join(m for m in cost.needed if m in _SECONDS)
+            why = f" (the headline forecast runs {kept} whichever models are asked for)"
         raise TooLarge(
-            f"this run needs {cost.describe()}, more than this machine's"
-            f" {_size(memory)} of memory: run fewer actors or issues, leave out {', '.join(heavy)}"
-            " (--model), or run it on a Dask cluster of larger machines (--executor dask"
-            " --scheduler ADDRESS)"
+            f"this run needs {cost.describe()}, more than this machine's {_size(memory)} of"
+            f" memory{why}: {', '.join(ways[:-1])}, or {ways[-1]}"
         )
     if cost.seconds > LONG:
         _LONG_RUNS.tell(cost)

@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import AliasChoices, BaseModel, ValidationError
 
 from flashpoint._version import __version__
+from flashpoint.analysis.backtest.recommend import shipped
 from flashpoint.analysis.cost import START, check, estimate
 from flashpoint.analysis.montecarlo import BLOCK_SIZE
 from flashpoint.analysis.request import RunSettings
@@ -99,6 +100,7 @@ def prepare(request: RunSettings, cost: bool = True) -> Prepared:
                 list(options),
                 processes=shared,
                 start=START,
+                needed=shipped().models,  # the headline runs them whichever are asked for
             )
         )
     load_models(options)
