@@ -288,3 +288,72 @@ def test_notes_cite_sources_by_id(write):
         "unknown source 'article': the scenario lists no sources; add one with id 'article' and"
         " its citation under sources"
     )
+
+
+# --- libyaml and PyYAML's own parser read the same ----------------------------------------------
+
+CORE_SCHEMA_TEXT = """\
+truths: [true, True, FALSE, yes, no, on, off]
+numbers: [017, 0o17, 0x1F, 1e5, -2.5, .inf, -.Inf, .nan, 1:30, +3]
+text: [2018-06-12, "017", ~, null, 'a: b']
+anchored: &shared {position: 10, salience: 0.5}
+reused: *shared
+"""
+
+
+def _mutations(text: str) -> list[str]:
+    """Text with one thing wrong or odd each (a broken bracket, a tab, a key twice, a line cut
+    short, a value that YAML 1.1 and 1.2 read differently...)."""
+    lines = text.splitlines(keepends=True)
+    middle = len(lines) // 2
+    return [
+        text,
+        text + "\nextra: [1, 2\n",
+        text.replace(":", ":\t", 1),
+        "".join(lines[:middle] + [lines[middle].rstrip() + " {\n"] + lines[middle + 1 :]),
+        "".join(lines[:middle] + lines[middle + 1 :]),
+        "".join(lines[: middle + 1] + [lines[middle]] + lines[middle + 1 :]),
+        text.replace("0.", "017 ", 1),
+        text.replace("true", "yes", 1),
+        "",
+        "- just\n- a list\n",
+        "key: 'unterminated\n",
+        "a: b\n  c: d\n",
+    ]
+
+
+def _read(text: str):
+    from flashpoint.scenario.native import read_native
+
+    try:
+        data, origin, problems = read_native(text, "x.yaml")
+    except ScenarioError as error:
+        return "error", [(str(p.location), p.message) for p in error.problems]
+    return data, dict(origin.places), [(str(p.location), p.message) for p in problems]
+
+
+@pytest.mark.parametrize(
+    "scenario", ["korea-2018", "cop21-paris-2015", "copenhagen-2009", "china-soe-reform-2014"]
+)
+def test_libyaml_reads_what_pyyamls_parser_reads_with_the_same_lines_and_words(
+    scenario, monkeypatch
+):
+    import math
+    from pathlib import Path
+
+    import flashpoint
+    from flashpoint.scenario import native
+
+    if len(native._LOADERS) < 2:
+        pytest.skip("this PyYAML was built without libyaml")
+    bundled = Path(flashpoint.__file__).parent / "data" / "scenarios" / f"{scenario}.yaml"
+    texts = _mutations(bundled.read_text(encoding="utf-8")) + [CORE_SCHEMA_TEXT]
+    fast = [_read(text) for text in texts]
+    monkeypatch.setattr(native, "_LOADERS", native._LOADERS[1:])  # PyYAML's parser only
+    slow = [_read(text) for text in texts]
+    for text, one, other in zip(texts, fast, slow, strict=True):
+        assert repr(one) == repr(other), text[:200]
+    core = fast[-1][0]
+    assert core["truths"] == [True, True, False, "yes", "no", "on", "off"]
+    assert core["numbers"][:6] == [17, 15, 31, 100000.0, -2.5, math.inf]
+    assert core["numbers"][8:] == ["1:30", 3] and core["reused"] == core["anchored"]
