@@ -551,3 +551,22 @@ def test_subnormal_capabilities_keep_the_forecast_within_the_positions():
     )
     forecast = run(arrays, SMPOptions(), np.random.default_rng(0)).forecast
     assert forecast[0, 1] == pytest.approx(75.0, abs=1e-9)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{}, {"bargain_model": "InitRcvrInterp", "pce": "MarkovUniform", "risk_range": "Max"}],
+)
+@pytest.mark.parametrize("name", ["korea-2018", "cop21-paris-2015"])
+def test_a_forecast_without_the_log_is_the_forecast_with_it(name, options):
+    """Without the log (every Monte Carlo draw) the model holds neither the election of the
+    win probabilities only the log shows nor the forecast of any state but a draw's last; the
+    forecast and the last positions are the same to the bit, for draws that stop after
+    different numbers of turns."""
+    arrays = sample_arrays(load_scenario(name), 12, np.random.default_rng(3), jitter=0.1)
+    logged = run(arrays, SMPOptions(**options), np.random.default_rng(0), events=True)
+    quiet = run(arrays, SMPOptions(**options), np.random.default_rng(0), events=False)
+    assert len({draw.turns for draw in logged.events}) > 1
+    np.testing.assert_array_equal(quiet.forecast, logged.forecast)
+    np.testing.assert_array_equal(quiet.positions[-1], logged.positions[-1])
+    assert quiet.events is None

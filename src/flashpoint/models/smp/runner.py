@@ -99,8 +99,9 @@ def run_draws(
     victory, pce, adjust, commit, interpolation, bargain, stochastic, risk range. Returns the
     fields of :class:`.log.Recording`, in its order, with a row per state, group, turn or
     bargain (the values of each flattened). Without ``logged``, only what the forecast needs
-    is recorded: each state's positions and its groups (the arrays of ideals, risks, win
-    probabilities, turns and bargains come back empty).
+    is recorded: each state's positions, and the groups of each draw's last state (earlier
+    states have none; the arrays of ideals, risks, win probabilities, turns and bargains come
+    back empty), and the elections only the log shows are not held.
     """
     voting, victory, pce, _, _, _, _, _, risk_range = codes
     draws, n, dimensions = position.shape
@@ -137,8 +138,11 @@ def run_draws(
                     matrix[listed[d, a], listed[d, b]] = accommodation[a, b]
         first, ratio = 0.0, 1.0
         for t in range(max_turns + 1):
+            # the stopping rule (known before the state is evaluated): a state's forecast is
+            # needed for the log, or when it is the draw's last
+            last = t > 0 and (t == max_turns or (t >= MINIMUM_TURNS and ratio < STOP_FRACTION))
             distance, risk, own, win, merged, forecast = evaluate_state(
-                x, ideal, s, c, listed[d], voting, victory, pce, risk_range
+                x, ideal, s, c, listed[d], voting, victory, pce, risk_range, logged, logged or last
             )
             state_position = grown(state_position, states + 1)
             group_start = grown(group_start, states + 2)
@@ -159,7 +163,7 @@ def run_draws(
                 groups += 1
             states += 1
             group_start[states, 0] = groups
-            if t > 0 and (t == max_turns or (t >= MINIMUM_TURNS and ratio < STOP_FRACTION)):
+            if last:
                 break
             target, success, gain, parties, moved, chosen, probability, after = step(
                 x, ideal, distance, risk, own, s, c, weight, total_salience, codes, rng

@@ -109,6 +109,8 @@ def evaluate_state(
     victory: int,
     pce: int,
     risk_range: int,
+    reported: bool,
+    forecast: bool,
 ):
     """Everything a turn needs to know about the current positions (§4.5, §4.8): the
     distances ``d[a, b]``, the risk attitudes, each actor's own utilities, the win probability
@@ -121,7 +123,9 @@ def evaluate_state(
     (``listed[k]``: the row of the ``k``-th listed actor), with the risk-aware utilities (C1).
     The forecast comes from the same kind of election over the distinct positions of
     :func:`merged_positions`, which does not depend on the actors' order. Every election weighs
-    voters by capability.
+    voters by capability. Without ``reported`` (only the log shows them) the win probabilities,
+    and without ``forecast`` the forecast's positions and probabilities, come back empty: their
+    elections are not held.
     """
     distance = distances(ideal, position, salience)
     neutral_utility = np.empty(distance.shape)
@@ -131,6 +135,34 @@ def evaluate_state(
     neutral, _ = condorcet(neutral_utility, capability, voting, victory, pce)
     risk = risk_attitudes(neutral, risk_range)
     own = utilities(distance, risk)
+    win_probability = np.empty(0)
+    if reported:
+        win_probability = reported_probabilities(
+            own, capability, position, listed, voting, victory, pce
+        )
+    merged = np.empty((0, position.shape[1]))
+    shares = np.empty(0)
+    if forecast:
+        merged = merged_positions(position, capability)
+        shares, _ = condorcet(
+            utilities(distances(ideal, merged, salience), risk), capability, voting, victory, pce
+        )
+    return distance, risk, own, win_probability, merged, shares
+
+
+@compiled
+def reported_probabilities(
+    own: np.ndarray,
+    capability: np.ndarray,
+    position: np.ndarray,
+    listed: np.ndarray,
+    voting: int,
+    victory: int,
+    pce: int,
+) -> np.ndarray:
+    """The win probability KTAB reports for each actor's position (§4.8, C1): an election over
+    the distinct positions as KTAB finds them, greedily in the order actors are listed, with
+    the risk-aware utilities ``own``."""
     n = position.shape[0]
     as_listed = np.empty(position.shape)
     for k in range(n):
@@ -145,8 +177,4 @@ def evaluate_state(
     win_probability = np.empty(n)
     for k in range(n):
         win_probability[listed[k]] = shares[reported[k]]
-    merged = merged_positions(position, capability)
-    forecast, _ = condorcet(
-        utilities(distances(ideal, merged, salience), risk), capability, voting, victory, pce
-    )
-    return distance, risk, own, win_probability, merged, forecast
+    return win_probability
