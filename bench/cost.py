@@ -136,7 +136,6 @@ def fit(rows: list[dict]) -> None:
 
     for model in HEAVY:
         mine = [kept for kept in rows if kept["model"] == model]
-        per_call, per_draw, factor, a, i = _SECONDS[model]
         fixed = FIXED_ISSUE_EXPONENT.get(model)
 
         def constants(x: np.ndarray) -> tuple:
@@ -147,13 +146,11 @@ def fit(rows: list[dict]) -> None:
                 [np.log(seconds_of(kept, constants(x)) / float(kept["seconds"])) for kept in mine]
             )
 
-        start = (
-            np.log([per_call, per_draw, factor]).tolist() + [a] + ([] if fixed is not None else [i])
-        )
+        start = np.log([1e-3, 1e-5, 1e-7]).tolist() + [2.5] + ([1.0] if fixed is None else [])
         found = least_squares(residuals, np.array(start), method="trf")
         best = constants(found.x)
         print(
-            f'    "{model}": ({best[0]:.2g}, {best[1]:.2g}, {best[2]:.2g}, {best[3]:.2f}, {best[4]:.2f}),'
+            f'    "{model}": ({best[0]:.3g}, {best[1]:.3g}, {best[2]:.3g}, {best[3]:.3f}, {best[4]:.3f}),'
         )
         for kept in mine:
             show(kept, best)

@@ -4,18 +4,20 @@ in memory is refused with what would.
 
 The estimates are fits to measurements on the 2-core development machine, each model alone on
 one core (``python bench/cost.py --fit``, 8 December 2026): one draw of random scenarios of 100
-to 400 actors and 5 to 10 issues, and the models' share of Korea's Monte Carlo draws, of the
-DEU backtest and of a backtest on 180 made-up decisions of 30 actors. The expected utility
-model's time grows as ``actors^2.7 x issues`` (its compiled rounds), the spatial model's as
-``actors^3.1``, the exchange model's as ``actors^2.7 x issues^3.3`` (its table of candidate
-exchanges, ``16 x actors^2 x issues^2`` bytes, is also what fills memory first). On that
-machine each comes within 15% of every measurement of its table (tests/test_cost.py holds
-them to it); elsewhere they scale with the machine's speed, which drifts here too (the one-draw
-runs an earlier fit came within 25% of on 6 December took 1.9 to 2.8 times as long on 8
-December), and that is enough for a user to decide whether to wait. A command's estimate adds what it does besides its models' draws (:data:`START`) and
+to 400 actors and 5 to 10 issues, and the models' share of Korea's Monte Carlo draws, of the DEU
+backtest and of a backtest on 180 made-up decisions of 30 actors. The expected utility model's
+time grows as ``actors^2.7 x issues`` (its compiled rounds), the spatial model's as
+``actors^3.2``, the exchange model's as ``actors^2.9 x issues^3.3`` (its table of candidate
+exchanges, ``16 x actors^2 x issues^2`` bytes, is also what fills memory first). On that machine
+each comes within a factor of 1.28 of every measurement of its table either way
+(tests/test_cost.py holds them to 1.3; two runs of the same measurement differ by as much there:
+the spatial model's DEU backtest took 8.5 to 14.0 s); elsewhere they scale with the machine's
+speed, which drifts here too (the one-draw runs an earlier fit came within 25% of on 6 December
+took 1.9 to 2.8 times as long on 8 December), and that is enough for a user to decide whether to
+wait. A command's estimate adds what it does besides its models' draws (:data:`START`) and
 shares the models' time among the processes that run its blocks
-(:func:`flashpoint.engine.executors.processes`); ``python bench/waits.py`` prints each
-command's time beside its estimate.
+(:func:`flashpoint.engine.executors.processes`); ``python bench/waits.py`` prints each command's
+time beside its estimate.
 """
 
 from __future__ import annotations
@@ -45,9 +47,9 @@ SHARE_OF_MEMORY = 0.8  # a run may use this share of the machine's memory
 # actors, and the models' share of Korea's draws, the DEU backtest and 180 made-up decisions
 # of 30 actors (per_call also holds a backtest's work on each proposal)
 _SECONDS = {
-    "eum": (0.018, 8.2e-05, 2.6e-08, 2.74, 1.0),
-    "exchange": (0.0096, 0.00015, 1.8e-09, 2.74, 3.26),
-    "smp": (0.0095, 2.2e-05, 2e-07, 3.14, 0.0),
+    "eum": (0.0155, 8.38e-05, 3.27e-08, 2.691, 1.0),
+    "exchange": (0.0115, 0.000131, 6.05e-10, 2.919, 3.304),
+    "smp": (0.0, 4.69e-05, 1.92e-07, 3.182, 0.0),  # its fixed cost a call: fitted to none
 }
 _ONE_STEP = (0.0, 1e-5, 1e-7, 1.0, 1.0)  # compromise, median, Nash: vectorised and fast
 
