@@ -1,11 +1,23 @@
 from __future__ import annotations
 
+import signal
 import textwrap
 from pathlib import Path
 
 import pytest
 
 from flashpoint.scenario import ScenarioError, load_scenario
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Ctrl-C at Python's default for the run. A process started in the background by a shell
+    without job control (``command &`` in a script) ignores SIGINT, and so does every process it
+    starts: the tests that send Ctrl-C to a command (tests/test_store.py, tests/test_web.py) or
+    to this process (tests/test_interrupts.py) would wait for it in vain. With Python's handler
+    here, the commands the tests start begin with SIGINT at its default, as from a terminal."""
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
 
 DATA = Path(__file__).parent / "data"
 # korea-2018 as it stood before issue #34 changed its inputs: the tests that read a run's
