@@ -49,33 +49,33 @@ class _Deferral:
         return result
 
 
-_ACTIVE: list[_Deferral] = []
+_ACTIVE: _Deferral | None = None  # the main thread's, while between_blocks runs
 
 
 @contextmanager
 def between_blocks() -> Iterator[None]:
     """Inside this block, :func:`run_block` defers a first Ctrl-C to the end of the block it
     runs (see the module docstring); elsewhere Ctrl-C raises as usual."""
+    global _ACTIVE
     if (
         threading.current_thread() is not threading.main_thread()
         or signal.getsignal(signal.SIGINT) is not signal.default_int_handler
-        or _ACTIVE
+        or _ACTIVE is not None
     ):
         yield
         return
-    deferral = _Deferral()
-    previous = signal.signal(signal.SIGINT, deferral.handle)
-    _ACTIVE.append(deferral)
+    _ACTIVE = _Deferral()
+    previous = signal.signal(signal.SIGINT, _ACTIVE.handle)
     try:
         yield
     finally:
-        _ACTIVE.remove(deferral)
+        _ACTIVE = None
         signal.signal(signal.SIGINT, previous)
 
 
 def run_block(block: Callable[[], Result]) -> Result:
     """``block()``, with a Ctrl-C that comes meanwhile raised when it returns (inside
     :func:`between_blocks` in the main thread; elsewhere simply ``block()``)."""
-    if not _ACTIVE or threading.current_thread() is not threading.main_thread():
+    if _ACTIVE is None or threading.current_thread() is not threading.main_thread():
         return block()
-    return _ACTIVE[-1].run(block)
+    return _ACTIVE.run(block)

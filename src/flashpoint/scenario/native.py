@@ -68,35 +68,38 @@ for _tag, _pattern, _first in _CORE:
     CoreDumper.add_implicit_resolver(_tag, re.compile(f"^(?:{_pattern})$"), list(_first))
 CoreLoader.add_constructor(_INT, CoreLoader.construct_yaml_int)
 
-_LOADERS: tuple[type, ...] = (CoreLoader,)
+_FAST: type | None = None  # CoreLoader on libyaml's parser, where PyYAML was built with it
 if getattr(yaml, "__with_libyaml__", False):
 
     class _FastCoreLoader(yaml.CSafeLoader):  # type: ignore[name-defined,misc]
-        """:class:`CoreLoader` on libyaml's parser (about ten times as fast on Korea's file),
-        where PyYAML was built with it: the same resolvers and constructors."""
+        """:class:`CoreLoader` on libyaml's parser (about ten times as fast on Korea's file):
+        the same resolvers and constructors."""
 
         yaml_implicit_resolvers = CoreLoader.yaml_implicit_resolvers
 
     _FastCoreLoader.add_constructor(_INT, CoreLoader.construct_yaml_int)
-    _LOADERS = (_FastCoreLoader, CoreLoader)
+    _FAST = _FastCoreLoader
 
 
 def _parsed(text: str, read: Callable[[Any], Any]) -> Any:
-    """``read(loader)`` of the first of :data:`_LOADERS` that parses ``text``: text libyaml
-    refuses is parsed again by PyYAML's own parser, so that a problem is said in the same words
-    on every installation; so is text with a tab, which libyaml accepts in places where PyYAML's
-    parser does not (``key:<tab>value``)."""
-    loaders = _LOADERS[-1:] if "\t" in text else _LOADERS
-    for number, loader_class in enumerate(loaders):
-        loader = loader_class(text)
+    """``read(loader)`` of a loader of ``text``: libyaml's where it has it, and PyYAML's own
+    parser for text libyaml refuses, so that a problem is said in the same words on every
+    installation, and for text with a tab, which libyaml accepts in places where PyYAML's parser
+    does not (``key:<tab>value``)."""
+    if _FAST is not None and "\t" not in text:
         try:
-            return read(loader)
+            return _read_with(_FAST, text, read)
         except yaml.YAMLError:
-            if number == len(loaders) - 1:
-                raise
-        finally:
-            loader.dispose()
-    raise AssertionError("unreachable")
+            pass
+    return _read_with(CoreLoader, text, read)
+
+
+def _read_with(loader_class: type, text: str, read: Callable[[Any], Any]) -> Any:
+    loader = loader_class(text)
+    try:
+        return read(loader)
+    finally:
+        loader.dispose()
 
 
 def load_yaml(text: str) -> Any:
